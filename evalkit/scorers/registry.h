@@ -1,0 +1,31 @@
+// The one registry that maps scorer type names to implementations.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "evalkit/base/status.h"
+#include "evalkit/scorers/scorer.h"
+
+namespace evalkit {
+
+struct ScorerKind {
+  const char* type;         // name used in suites: "exact_match"
+  const char* description;  // one line for `evalkit --help` and docs
+  // Builds a scorer from a spec; on a bad option, returns null and sets *error (without
+  // location: the caller prefixes spec.where).
+  std::unique_ptr<Scorer> (*make)(const ScorerSpec& spec, std::string* error);
+  bool model_assisted;  // needs a provider (similarity, judge)
+};
+
+// Every registered scorer kind, in registry order.
+const std::vector<ScorerKind>& scorer_kinds();
+
+// The kind named type, or null.
+const ScorerKind* find_scorer_kind(const std::string& type);
+
+// Builds a scorer; an unknown type gets a did-you-mean suggestion in the error.
+Status make_scorer(const ScorerSpec& spec, std::unique_ptr<Scorer>* out);
+
+}  // namespace evalkit

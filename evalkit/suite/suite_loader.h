@@ -1,0 +1,23 @@
+// Loads a suite file (YAML or JSON) with its datasets and validates all of it before any
+// request is made. Errors name file:line:column and what was expected.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "evalkit/base/status.h"
+#include "evalkit/suite/suite.h"
+
+namespace evalkit {
+
+struct SuiteLoadOptions {
+  // Looks up environment variables for ${VAR} and ${VAR:-default}; defaults to getenv.
+  std::function<std::optional<std::string>(const std::string&)> getenv;
+};
+
+// Reads and validates the suite at path into *suite. On failure *suite is unspecified and
+// the Status message starts with "file:line:column: ".
+Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions& options = {});
+
+}  // namespace evalkit
