@@ -1,8 +1,60 @@
+#include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <string>
+
+#include "evalkit/cli/commands.h"
+#include "evalkit/cli/exit_codes.h"
+
+namespace {
+
+const char* kUsage = R"(evalkit — evaluation and regression testing for LLM applications
+
+Usage: evalkit COMMAND [options]
+
+Commands:
+  run SUITE...            run suites, store the results, print CTest-style results
+  score METRIC            score JSONL {"hypothesis","references"} from stdin (bleu, chrf, rouge, levenshtein)
+  validate SUITE...       check suites without running them
+  list SUITE              list the cases a run would select
+  runs                    list stored runs
+  baseline save|list|show|rm   manage named baselines
+  report RUN              write reports for a stored run
+
+Run 'evalkit COMMAND --help' for a command's options.
+
+Exit codes: 0 passed, 1 case failures, 2 regression, 3 usage or suite error,
+            4 infrastructure error, 5 no case selected.
+)";
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::cout << "evalkit " << EVALKIT_VERSION << "\n";
-  return 0;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, stdout);
+    return argc < 2 ? evalkit::exit_code::kUsageError : evalkit::exit_code::kPassed;
+  }
+  if (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version")) {
+    std::printf("evalkit %s\n", EVALKIT_VERSION);
+    return 0;
+  }
+  const std::string command = argv[1];
+  evalkit::cli::Args args(argv + 2, argv + argc);
+  std::string command_line = "evalkit";
+  for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+  try {
+    if (command == "run") return evalkit::cli::run_command(args, command_line);
+    if (command == "score") return evalkit::cli::score_command(args);
+    if (command == "validate") return evalkit::cli::validate_command(args);
+    if (command == "list") return evalkit::cli::list_command(args);
+    if (command == "runs") return evalkit::cli::runs_command(args);
+    if (command == "baseline") return evalkit::cli::baseline_command(args);
+    if (command == "report") return evalkit::cli::report_command(args);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "evalkit %s: %s\n", command.c_str(), e.what());
+    return evalkit::exit_code::kUsageError;
+  }
+  std::fprintf(stderr, "evalkit: unknown command '%s'. Run 'evalkit --help'.\n", command.c_str());
+  return evalkit::exit_code::kUsageError;
 }

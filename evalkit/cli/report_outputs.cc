@@ -1,0 +1,31 @@
+#include "evalkit/cli/report_outputs.h"
+
+#include <filesystem>
+
+#include "evalkit/report/run_document.h"
+
+namespace evalkit::cli {
+namespace {
+
+std::string with_suffix(const std::string& path, const std::string& suite) {
+  if (path.empty()) return path;
+  std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + "-" + suite + p.extension().string())).string();
+}
+
+}  // namespace
+
+ReportPaths ReportPaths::for_suite(const std::string& suite, bool several) const {
+  if (!several) return *this;
+  return {with_suffix(json, suite), with_suffix(html, suite), with_suffix(junit, suite),
+          with_suffix(markdown, suite)};
+}
+
+Status write_reports(const nlohmann::json& document, const ReportPaths& paths) {
+  if (!paths.json.empty()) {
+    if (Status s = write_json_report(document, paths.json); !s) return s;
+  }
+  return Status::ok();
+}
+
+}  // namespace evalkit::cli

@@ -1,0 +1,203 @@
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+
+#include "evalkit/cli/commands.h"
+#include "evalkit/cli/exit_codes.h"
+#include "evalkit/cli/report_outputs.h"
+#include "evalkit/report/console_reporter.h"
+#include "evalkit/report/run_document.h"
+#include "evalkit/run/runner.h"
+#include "evalkit/store/store.h"
+#include "evalkit/suite/suite_loader.h"
+
+namespace po = boost::program_options;
+
+namespace evalkit::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_interrupts{0};
+
+void on_interrupt(int) {
+  // First Ctrl-C: stop scheduling and finish in-flight trials. Second: leave at once; SQLite's
+  // WAL keeps the database consistent.
+  if (g_interrupts.fetch_add(1) >= 1) _exit(130);
+  g_stop = true;
+  const char message[] =
+      "\nInterrupted: finishing in-flight trials and writing reports (Ctrl-C again to quit now)\n";
+  [[maybe_unused]] ssize_t n = write(2, message, sizeof message - 1);
+}
+
+bool parse_shard(const std::string& text, CaseFilter* filter) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  try {
+    const int index = std::stoi(text.substr(0, slash));
+    const int count = std::stoi(text.substr(slash + 1));
+    if (count < 1 || index < 1 || index > count) return false;
+    filter->shard_index = index - 1;
+    filter->shard_count = count;
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::string default_db_path() {
+  const char* env = std::getenv("EVALKIT_DB");
+  return env && *env ? env : ".evalkit/evalkit.db";
+}
+
+int run_command(const Args& args, const std::string& command_line) {
+  po::options_description options("evalkit run SUITE... [options]");
+  std::vector<std::string> suites;
+  RunOptions run_options;
+  ReportPaths reports;
+  std::string db_path = default_db_path(), shard, baseline;
+  bool quiet = false, verbose = false, no_progress = false;
+  options.add_options()("help,h", "show this help")
+      ("jobs,j", po::value<int>(&run_options.jobs), "trials in flight at most (default: the providers' concurrency)")
+      ("tests-regex,R", po::value<std::vector<std::string>>(&run_options.filter.include), "run cases whose id matches REGEX (repeatable)")
+      ("exclude-regex,E", po::value<std::vector<std::string>>(&run_options.filter.exclude), "skip cases whose id matches REGEX (repeatable)")
+      ("label-regex,L", po::value<std::vector<std::string>>(&run_options.filter.labels), "run cases with LABEL (repeatable)")
+      ("repeat", po::value<int>(&run_options.repeat), "run each case N times (overrides the suite)")
+      ("shard", po::value<std::string>(&shard), "run shard I of N (I/N, 1-based), by a hash of the case id")
+      ("db", po::value<std::string>(&db_path), "SQLite database (default .evalkit/evalkit.db or $EVALKIT_DB)")
+      ("baseline", po::value<std::string>(&baseline), "compare with the named baseline")
+      ("report-json", po::value<std::string>(&reports.json), "write the JSON report to FILE")
+      ("report-html", po::value<std::string>(&reports.html), "write the HTML report to FILE")
+      ("junit", po::value<std::string>(&reports.junit), "write JUnit XML to FILE")
+      ("report-md", po::value<std::string>(&reports.markdown), "write a Markdown summary to FILE")
+      ("record", po::value<std::string>(&run_options.record_file), "append live responses to a replay FILE")
+      ("replay-strict", po::bool_switch(&run_options.replay_strict), "never call the network: answers only from replay files")
+      ("resume", po::value<std::string>(&run_options.resume_run_id), "finish RUN_ID (or 'last') instead of starting a new run")
+      ("quiet,q", po::bool_switch(&quiet), "print only failures and the summary")
+      ("verbose,V", po::bool_switch(&verbose), "also print each output")
+      ("no-progress", po::bool_switch(&no_progress), "never draw the progress line");
+  po::options_description hidden;
+  hidden.add_options()("suite", po::value<std::vector<std::string>>(&suites));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("suite", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "evalkit run: %s\n", e.what());
+    return exit_code::kUsageError;
+  }
+  if (vm.count("help")) {
+    std::cout << options << "\nExamples:\n"
+              << "  evalkit run suites/quickstart/suite.yaml --report-json out/run.json\n"
+              << "  OPENAI_BASE_URL=http://127.0.0.1:8000/v1 evalkit run my-suite.yaml -j 64\n"
+              << "  evalkit run suite.yaml -R '^capital-' -L smoke --repeat 3\n";
+    return exit_code::kPassed;
+  }
+  if (suites.empty()) {
+    std::fprintf(stderr, "evalkit run: no suite given. Run 'evalkit run --help'.\n");
+    return exit_code::kUsageError;
+  }
+  if (!shard.empty() && !parse_shard(shard, &run_options.filter)) {
+    std::fprintf(stderr, "evalkit run: --shard wants I/N with 1 <= I <= N, got '%s'\n", shard.c_str());
+    return exit_code::kUsageError;
+  }
+  run_options.command_line = command_line;
+  run_options.stop_requested = &g_stop;
+
+  // Validate every suite before the first request.
+  std::vector<Suite> loaded(suites.size());
+  for (size_t i = 0; i < suites.size(); ++i) {
+    if (Status s = load_suite(suites[i], &loaded[i]); !s) {
+      std::fprintf(stderr, "%s\n", s.message().c_str());
+      return exit_code::kUsageError;
+    }
+  }
+  Store store;
+  if (Status s = store.open(db_path); !s) {
+    std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+    return exit_code::kInfrastructure;
+  }
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+
+  ConsoleOptions console;
+  console.verbosity = quiet ? 0 : (verbose ? 2 : 1);
+  const bool tty = isatty(fileno(stdout)) != 0;
+  console.progress = tty && !no_progress;
+  console.color = tty && std::getenv("NO_COLOR") == nullptr;
+
+  int worst = exit_code::kPassed;
+  const auto raise = [&](int code) {
+    // Precedence: usage > infrastructure > regression > failures > nothing selected > passed.
+    static const int rank[] = {0, 2, 3, 5, 4, 1};
+    if (rank[code] > rank[worst]) worst = code;
+  };
+  for (size_t i = 0; i < loaded.size(); ++i) {
+    const Suite& suite = loaded[i];
+    RunOptions options_i = run_options;
+    if (options_i.resume_run_id == "last") {
+      if (Status s = store.resolve_run_id("last", suite.name, &options_i.resume_run_id); !s) {
+        std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+        return exit_code::kUsageError;
+      }
+    }
+    ConsoleReporter reporter(stdout, console);
+    RunSummary summary;
+    if (Status s = run_suite(suite, options_i, store, reporter, &summary); !s) {
+      std::fprintf(stderr, "%s\n", s.message().c_str());
+      raise(exit_code::kUsageError);
+      continue;
+    }
+    if (summary.planned == 0) {
+      std::fprintf(stderr, "evalkit run: no case of suite '%s' matches the filters\n",
+                   suite.name.c_str());
+      raise(exit_code::kNothingSelected);
+      continue;
+    }
+    reporter.print_summary(summary);
+
+    RunRecord record;
+    std::vector<TrialResult> trials;
+    if (Status s = store.load_run(summary.run_id, &record); !s) {
+      std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+      raise(exit_code::kInfrastructure);
+      continue;
+    }
+    if (reports.any() || !baseline.empty()) {
+      if (Status s = store.load_trials(summary.run_id, &trials); !s) {
+        std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+        raise(exit_code::kInfrastructure);
+        continue;
+      }
+    }
+    nlohmann::json comparison = nullptr;
+    if (reports.any()) {
+      const nlohmann::json document = build_run_document(record, trials, comparison);
+      if (Status s = write_reports(document, reports.for_suite(suite.name, loaded.size() > 1)); !s) {
+        std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+        raise(exit_code::kInfrastructure);
+      }
+    }
+    std::printf("Results: run %s in %s\n", summary.run_id.c_str(), store.path().c_str());
+    if (summary.finished > 0 && summary.model_errors == summary.finished) {
+      std::fprintf(stderr, "evalkit run: no case of suite '%s' could reach its endpoint\n",
+                   suite.name.c_str());
+      raise(exit_code::kInfrastructure);
+    } else if (summary.failed + summary.errors > 0 || summary.status == "interrupted") {
+      raise(exit_code::kCaseFailures);
+    }
+  }
+  return worst;
+}
+
+}  // namespace evalkit::cli

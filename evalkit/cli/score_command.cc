@@ -1,0 +1,156 @@
+// evalkit score METRIC: the text metrics as a filter, so users can check evalkit's numbers
+// against the tools they already trust.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "evalkit/cli/commands.h"
+#include "evalkit/cli/exit_codes.h"
+#include "evalkit/scorers/registry.h"
+
+namespace evalkit::cli {
+namespace {
+
+const char* kHelp = R"(Usage: evalkit score METRIC [--OPTION VALUE]... [--corpus]
+
+Reads JSON lines {"hypothesis": "...", "references": ["..."]} (an "id" is echoed) on stdin and
+writes one JSON object per line with the metric's fields, on the scales the references print
+(BLEU and chrF 0-100, ROUGE 0-1). --corpus prints one corpus-level object instead.
+
+Metrics and options (see docs/metrics.md):
+  bleu         --tokenize 13a|intl|none --lowercase true --smooth exp|floor|add-k|none
+               --smooth-value X --max-order N --effective-order true|false
+  chrf         --char-order 6 --word-order 0|2 --beta 2 --lowercase true
+  rouge        --variant rouge1|rouge2|rougeL|rougeLsum (default: all four) --stemmer porter
+               --tokenizer default|unicode
+  levenshtein  --lowercase true
+
+Examples:
+  echo '{"hypothesis":"the cat sat","references":["the cat sat down"]}' | evalkit score bleu
+  evalkit score rouge --stemmer porter < pairs.jsonl
+  evalkit score bleu --corpus < pairs.jsonl
+)";
+
+// "--smooth-value" -> "smooth_value"; values that parse as JSON numbers/booleans become them.
+nlohmann::json option_value(const std::string& text) {
+  nlohmann::json v = nlohmann::json::parse(text, nullptr, false);
+  if (!v.is_discarded() && (v.is_number() || v.is_boolean())) return v;
+  return text;
+}
+
+}  // namespace
+
+int score_command(const Args& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::fputs(kHelp, stdout);
+    return args.empty() ? exit_code::kUsageError : exit_code::kPassed;
+  }
+  const std::string metric = args[0];
+  nlohmann::json options = nlohmann::json::object();
+  bool corpus = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--corpus") {
+      corpus = true;
+      continue;
+    }
+    if (a.rfind("--", 0) != 0) {
+      std::fprintf(stderr, "evalkit score: unexpected argument '%s'\n", a.c_str());
+      return exit_code::kUsageError;
+    }
+    std::string key = a.substr(2), value;
+    if (const size_t eq = key.find('='); eq != std::string::npos) {
+      value = key.substr(eq + 1);
+      key = key.substr(0, eq);
+    } else if (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
+      value = args[++i];
+    } else {
+      value = "true";
+    }
+    for (char& c : key) c = c == '-' ? '_' : c;
+    options[key] = option_value(value);
+  }
+  // ROUGE without a variant reports all four, as rouge-score users expect.
+  std::vector<std::string> variants = {""};
+  if (metric == "rouge" && !options.contains("variant")) {
+    variants = {"rouge1", "rouge2", "rougeL", "rougeLsum"};
+  }
+  std::vector<std::unique_ptr<Scorer>> scorers;
+  for (const auto& variant : variants) {
+    ScorerSpec spec;
+    spec.type = metric;
+    spec.options = options;
+    if (!variant.empty()) spec.options["variant"] = variant;
+    spec.where.file = "evalkit score";
+    std::unique_ptr<Scorer> scorer;
+    if (Status s = make_scorer(spec, &scorer); !s) {
+      std::fprintf(stderr, "%s\n", s.message().c_str());
+      return exit_code::kUsageError;
+    }
+    scorers.push_back(std::move(scorer));
+  }
+  std::vector<std::vector<nlohmann::json>> details(scorers.size());
+  std::string line;
+  int number = 0;
+  const nlohmann::json empty_vars = nlohmann::json::object();
+  while (std::getline(std::cin, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json item = nlohmann::json::parse(line, nullptr, false);
+    if (item.is_discarded() || !item.is_object() || !item.contains("hypothesis") ||
+        !item["hypothesis"].is_string()) {
+      std::fprintf(stderr, "stdin:%d: expected {\"hypothesis\": string, \"references\": [strings]}\n",
+                   number);
+      return exit_code::kUsageError;
+    }
+    std::vector<std::string> references;
+    if (item.contains("references") && item["references"].is_array()) {
+      for (const auto& r : item["references"]) {
+        if (r.is_string()) references.push_back(r.get<std::string>());
+      }
+    } else if (item.contains("reference") && item["reference"].is_string()) {
+      references.push_back(item["reference"].get<std::string>());
+    }
+    const std::string hypothesis = item["hypothesis"].get<std::string>();
+    ScoreInput input;
+    input.output = hypothesis;
+    input.expected = &references;
+    input.vars = &empty_vars;
+    nlohmann::json out = nlohmann::json::object();
+    if (item.contains("id")) out["id"] = item["id"];
+    for (size_t k = 0; k < scorers.size(); ++k) {
+      Score score = scorers[k]->score(input);
+      if (corpus) {
+        details[k].push_back(std::move(score.details));
+      } else if (scorers.size() == 1) {
+        for (auto& [key, value] : score.details.items()) out[key] = value;
+      } else {
+        out[scorers[k]->name()] = score.details;
+      }
+    }
+    if (!corpus) std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+  if (corpus) {
+    nlohmann::json out = nlohmann::json::object();
+    for (size_t k = 0; k < scorers.size(); ++k) {
+      std::vector<const nlohmann::json*> pointers;
+      for (const auto& d : details[k]) pointers.push_back(&d);
+      nlohmann::json c = scorers[k]->corpus(pointers);
+      if (c.is_null()) {
+        std::fprintf(stderr, "evalkit score: %s has no corpus-level form\n", metric.c_str());
+        return exit_code::kUsageError;
+      }
+      if (scorers.size() == 1) {
+        out = c;
+      } else {
+        out[scorers[k]->name()] = c;
+      }
+    }
+    out["signature"] = scorers[0]->signature();
+    std::cout << out.dump() << "\n";
+  }
+  return exit_code::kPassed;
+}
+
+}  // namespace evalkit::cli

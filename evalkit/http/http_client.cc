@@ -1,0 +1,349 @@
+#include "evalkit/http/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <queue>
+#include <thread>
+#include <unordered_map>
+
+namespace evalkit {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+
+void ensure_curl_global() { static CurlGlobal global; }
+
+std::string trim(std::string s) {
+  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+}  // namespace
+
+struct HttpClient::Impl {
+  struct Pending {
+    HttpRequest request;
+    Callback done;
+    Clock::time_point not_before;
+    uint64_t sequence = 0;
+  };
+  struct Transfer {
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    HttpRequest request;
+    Callback done;
+    HttpResponse response;
+    Clock::time_point started;
+    size_t max_body = 0;
+  };
+  struct Pool {
+    int limit = 0;  // 0 = unlimited
+    int in_flight = 0;
+    std::deque<Pending> waiting;
+  };
+  struct LaterFirst {
+    bool operator()(const Pending& a, const Pending& b) const {
+      if (a.not_before != b.not_before) return a.not_before > b.not_before;
+      return a.sequence > b.sequence;
+    }
+  };
+
+  HttpClientOptions options;
+  CURLM* multi = nullptr;
+  std::thread loop_thread;
+
+  std::mutex mutex;  // guards incoming, pool_limits_incoming, stopping
+  std::vector<Pending> incoming;
+  std::map<std::string, int> pool_limits_incoming;
+  bool stopping = false;
+  uint64_t sequence = 0;
+
+  // Owned by the loop thread.
+  std::priority_queue<Pending, std::vector<Pending>, LaterFirst> delayed;
+  std::unordered_map<std::string, Pool> pools;
+  std::deque<std::string> ready_pools;  // round-robin over pools with waiting requests
+  int in_flight = 0;
+  std::vector<CURL*> idle_easy;
+
+  std::atomic<long long> started{0}, finished{0};
+  std::atomic<int> max_seen{0};
+
+  static size_t on_body(char* data, size_t size, size_t count, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const size_t n = size * count;
+    if (t->response.body.size() + n > t->max_body) {
+      t->response.body_too_large = true;
+      return 0;  // aborts the transfer
+    }
+    t->response.body.append(data, n);
+    return n;
+  }
+
+  static size_t on_header(char* data, size_t size, size_t count, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const size_t n = size * count;
+    std::string line(data, n);
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string name = line.substr(0, colon);
+      std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+      if (name == "retry-after") t->response.retry_after = trim(line.substr(colon + 1));
+      if (name == "content-type") t->response.content_type = trim(line.substr(colon + 1));
+    }
+    return n;
+  }
+
+  void run_loop() {
+    std::vector<Pending> batch;
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        batch.swap(incoming);
+        for (const auto& [name, limit] : pool_limits_incoming) pools[name].limit = limit;
+        pool_limits_incoming.clear();
+        if (stopping && in_flight == 0 && batch.empty()) break;
+        if (stopping) {
+          for (auto& p : batch) fail(std::move(p), "client stopped");
+          batch.clear();
+          drain_all("client stopped");
+        }
+      }
+      const auto now = Clock::now();
+      for (auto& p : batch) {
+        if (p.not_before > now) {
+          delayed.push(std::move(p));
+        } else {
+          enqueue_ready(std::move(p));
+        }
+      }
+      batch.clear();
+      while (!delayed.empty() && delayed.top().not_before <= now) {
+        Pending p = delayed.top();
+        delayed.pop();
+        enqueue_ready(std::move(p));
+      }
+      start_ready();
+
+      int running = 0;
+      curl_multi_perform(multi, &running);
+      collect_finished();
+      start_ready();
+
+      int timeout_ms = 1000;
+      long curl_timeout = -1;
+      curl_multi_timeout(multi, &curl_timeout);
+      if (curl_timeout >= 0) timeout_ms = std::min<long>(timeout_ms, curl_timeout);
+      if (!delayed.empty()) {
+        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              delayed.top().not_before - Clock::now())
+                              .count();
+        timeout_ms = std::min<long long>(timeout_ms, std::max<long long>(0, wait));
+      }
+      if (timeout_ms > 0) curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
+    }
+  }
+
+  void enqueue_ready(Pending p) {
+    Pool& pool = pools[p.request.pool];
+    if (pool.waiting.empty()) ready_pools.push_back(p.request.pool);
+    pool.waiting.push_back(std::move(p));
+  }
+
+  // Starts waiting requests while the global and per-pool limits allow, round-robin over
+  // pools so one busy provider cannot starve another.
+  void start_ready() {
+    size_t scanned = 0;
+    while (in_flight < options.max_in_flight && !ready_pools.empty() &&
+           scanned < ready_pools.size()) {
+      const std::string name = ready_pools.front();
+      ready_pools.pop_front();
+      Pool& pool = pools[name];
+      if (pool.waiting.empty()) {
+        scanned = 0;
+        continue;
+      }
+      if (pool.limit > 0 && pool.in_flight >= pool.limit) {
+        ready_pools.push_back(name);
+        ++scanned;
+        continue;
+      }
+      scanned = 0;
+      Pending p = std::move(pool.waiting.front());
+      pool.waiting.pop_front();
+      if (!pool.waiting.empty()) ready_pools.push_back(name);
+      start_transfer(std::move(p));
+    }
+  }
+
+  void start_transfer(Pending p) {
+    auto* t = new Transfer;
+    t->request = std::move(p.request);
+    t->done = std::move(p.done);
+    t->max_body = options.max_body_bytes;
+    if (!idle_easy.empty()) {
+      t->easy = idle_easy.back();
+      idle_easy.pop_back();
+      curl_easy_reset(t->easy);
+    } else {
+      t->easy = curl_easy_init();
+    }
+    CURL* e = t->easy;
+    for (const auto& h : t->request.headers) t->headers = curl_slist_append(t->headers, h.c_str());
+    curl_easy_setopt(e, CURLOPT_URL, t->request.url.c_str());
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    if (t->request.method == "POST") {
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request.body.data());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(t->request.body.size()));
+    } else if (t->request.method != "GET") {
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t->request.method.c_str());
+    }
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(t->request.timeout_s * 1000));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(options.connect_timeout_s * 1000));
+    // HTTP/2 over TLS when the server offers it; plain http stays HTTP/1.1 with keep-alive.
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "evalkit/" EVALKIT_VERSION);
+    t->started = Clock::now();
+    ++pools[t->request.pool].in_flight;
+    ++in_flight;
+    ++started;
+    if (in_flight > max_seen.load()) max_seen = in_flight;
+    curl_multi_add_handle(multi, e);
+  }
+
+  void collect_finished() {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* e = msg->easy_handle;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(e, CURLINFO_PRIVATE, &t);
+      const CURLcode code = msg->data.result;
+      long status = 0;
+      curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+      t->response.status = int(status);
+      t->response.elapsed_s =
+          std::chrono::duration<double>(Clock::now() - t->started).count();
+      if (code != CURLE_OK) {
+        t->response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+        t->response.transport_error =
+            t->response.body_too_large
+                ? "response body larger than " + std::to_string(options.max_body_bytes) + " bytes"
+                : curl_easy_strerror(code);
+      }
+      curl_multi_remove_handle(multi, e);
+      curl_slist_free_all(t->headers);
+      idle_easy.push_back(e);
+      --pools[t->request.pool].in_flight;
+      --in_flight;
+      ++finished;
+      Callback done = std::move(t->done);
+      HttpResponse response = std::move(t->response);
+      delete t;
+      done(std::move(response));
+    }
+  }
+
+  void fail(Pending p, const std::string& why) {
+    HttpResponse response;
+    response.transport_error = why;
+    p.done(std::move(response));
+  }
+
+  // Called with mutex held while stopping: fails every request not yet started.
+  void drain_all(const std::string& why) {
+    while (!delayed.empty()) {
+      Pending p = delayed.top();
+      delayed.pop();
+      fail(std::move(p), why);
+    }
+    for (auto& [name, pool] : pools) {
+      for (auto& p : pool.waiting) fail(std::move(p), why);
+      pool.waiting.clear();
+    }
+    ready_pools.clear();
+  }
+};
+
+HttpClient::HttpClient(const HttpClientOptions& options) : impl_(std::make_unique<Impl>()) {
+  ensure_curl_global();
+  impl_->options = options;
+  impl_->multi = curl_multi_init();
+  curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, long(CURLPIPE_MULTIPLEX));
+  curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, long(std::max(64, options.max_in_flight)));
+  impl_->loop_thread = std::thread([this] { impl_->run_loop(); });
+}
+
+HttpClient::~HttpClient() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  curl_multi_wakeup(impl_->multi);
+  impl_->loop_thread.join();
+  for (CURL* e : impl_->idle_easy) curl_easy_cleanup(e);
+  curl_multi_cleanup(impl_->multi);
+}
+
+void HttpClient::set_pool_limit(const std::string& pool, int limit) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->pool_limits_incoming[pool] = limit;
+  }
+  curl_multi_wakeup(impl_->multi);
+}
+
+void HttpClient::submit(HttpRequest request, Callback done, double delay_s) {
+  Impl::Pending p;
+  p.request = std::move(request);
+  p.done = std::move(done);
+  p.not_before = Clock::now() + std::chrono::microseconds(static_cast<long long>(delay_s * 1e6));
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    if (!impl_->stopping) {
+      p.sequence = impl_->sequence++;
+      impl_->incoming.push_back(std::move(p));
+      p.done = nullptr;
+    }
+  }
+  if (p.done) {
+    HttpResponse response;
+    response.transport_error = "client stopped";
+    p.done(std::move(response));
+    return;
+  }
+  curl_multi_wakeup(impl_->multi);
+}
+
+HttpClientStats HttpClient::stats() const {
+  HttpClientStats s;
+  s.requests_started = impl_->started;
+  s.requests_finished = impl_->finished;
+  s.max_in_flight_seen = impl_->max_seen;
+  return s;
+}
+
+}  // namespace evalkit

@@ -1,0 +1,70 @@
+// One libcurl multi loop on its own thread. Requests in flight hold no other thread: callers
+// submit and get a callback. Connections are reused (HTTP/2 multiplexing where offered).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace evalkit {
+
+struct HttpRequest {
+  std::string method = "POST";
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  std::string body;
+  double timeout_s = 60;  // whole attempt, connect included
+  // Requests sharing a pool share its concurrency limit (one pool per provider).
+  std::string pool;
+};
+
+struct HttpResponse {
+  int status = 0;                 // HTTP status; 0 when no response arrived
+  std::string body;
+  std::string retry_after;        // value of the Retry-After header, if any
+  std::string content_type;
+  std::string transport_error;    // empty on a completed exchange
+  bool timed_out = false;
+  bool body_too_large = false;    // the body exceeded HttpClientOptions::max_body_bytes
+  double elapsed_s = 0;
+};
+
+struct HttpClientOptions {
+  int max_in_flight = 1024;                    // over all pools
+  size_t max_body_bytes = 32 * 1024 * 1024;    // larger answers fail the attempt
+  double connect_timeout_s = 10;
+};
+
+struct HttpClientStats {
+  long long requests_started = 0;
+  long long requests_finished = 0;
+  int max_in_flight_seen = 0;
+};
+
+class HttpClient {
+ public:
+  using Callback = std::function<void(HttpResponse)>;
+
+  explicit HttpClient(const HttpClientOptions& options = {});
+  // Stops the loop; requests still queued or in flight complete with transport_error set.
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // At most limit requests of this pool are in flight at once (default: unlimited).
+  void set_pool_limit(const std::string& pool, int limit);
+
+  // Queues request; done runs exactly once, on the I/O thread, so it must be quick (hand CPU
+  // work to TBB). delay_s postpones the start (used for retry backoff).
+  void submit(HttpRequest request, Callback done, double delay_s = 0);
+
+  HttpClientStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace evalkit

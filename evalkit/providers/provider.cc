@@ -1,0 +1,74 @@
+#include "evalkit/providers/provider.h"
+
+#include <cstdlib>
+
+#include "evalkit/base/hash.h"
+#include "evalkit/providers/exec_provider.h"
+#include "evalkit/providers/openai_chat_provider.h"
+#include "evalkit/providers/replay_provider.h"
+
+namespace evalkit {
+
+nlohmann::json merge_params(const nlohmann::json& provider_params, const nlohmann::json& overrides) {
+  nlohmann::json merged = provider_params.is_object() ? provider_params : nlohmann::json::object();
+  if (overrides.is_object()) {
+    for (const auto& [k, v] : overrides.items()) merged[k] = v;
+  }
+  return merged;
+}
+
+std::string replay_key(const std::string& model, const ModelRequest& request,
+                       const nlohmann::json& merged_params) {
+  nlohmann::json messages = nlohmann::json::array();
+  for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+  nlohmann::json key = {{"model", model}, {"messages", messages}, {"params", merged_params}};
+  if (request.kind == ModelRequest::Kind::kEmbedding) {
+    key = {{"model", model}, {"input", request.inputs}, {"params", merged_params}};
+  }
+  return canonical_json_hash(key);
+}
+
+std::string redact(std::string text, const std::string& secret) {
+  if (secret.size() < 4) return text;
+  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "[redacted]");
+  }
+  return text;
+}
+
+Status make_provider(const ProviderConfig& config, const ProviderEnvironment& environment,
+                     std::unique_ptr<Provider>* out) {
+  auto getenv = environment.getenv ? environment.getenv
+                                   : [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  if (config.type == "replay") return make_replay_provider(config, out);
+  if (config.type == "exec") {
+    if (config.command.empty()) {
+      return Status::error_at(config.where, "exec provider '" + config.id + "' needs a command");
+    }
+    *out = make_exec_provider(config);
+    return Status::ok();
+  }
+  if (config.type == "openai-chat") {
+    std::string base_url = config.base_url;
+    if (base_url.empty()) base_url = getenv("OPENAI_BASE_URL").value_or("");
+    if ((base_url.empty() || environment.replay_strict) && !config.responses_file.empty()) {
+      return make_replay_provider(config, out);
+    }
+    if (environment.replay_strict) {
+      return Status::error_at(config.where, "provider '" + config.id +
+                                                "' has no responses file and --replay-strict "
+                                                "forbids network calls");
+    }
+    if (base_url.empty()) base_url = "https://api.openai.com/v1";
+    const std::string key_env = config.api_key_env.empty() ? "OPENAI_API_KEY" : config.api_key_env;
+    std::string api_key = getenv(key_env).value_or("");
+    *out = make_openai_chat_provider(config, environment, std::move(base_url), std::move(api_key));
+    return Status::ok();
+  }
+  return Status::error_at(config.where, "provider type '" + config.type + "' is not supported");
+}
+
+}  // namespace evalkit

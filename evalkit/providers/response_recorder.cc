@@ -1,0 +1,73 @@
+#include "evalkit/providers/response_recorder.h"
+
+#include <fstream>
+
+namespace evalkit {
+
+ResponseRecorder::~ResponseRecorder() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status ResponseRecorder::open(const std::string& path) {
+  file_ = std::fopen(path.c_str(), "a");
+  if (file_ == nullptr) return Status::error("cannot open record file " + path);
+  return Status::ok();
+}
+
+void ResponseRecorder::record(const std::string& key, const std::string& model,
+                              const ModelRequest& request, const nlohmann::json& params,
+                              const ModelResponse& response) {
+  nlohmann::json line = {{"key", key}, {"model", model}, {"params", params}};
+  nlohmann::json messages = nlohmann::json::array();
+  for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+  line["messages"] = std::move(messages);
+  line["response"] = {{"text", response.text},
+                      {"finish_reason", response.finish_reason},
+                      {"prompt_tokens", response.prompt_tokens},
+                      {"completion_tokens", response.completion_tokens},
+                      {"latency_s", response.latency_s}};
+  const std::string text =
+      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (file_ == nullptr) return;
+  std::fwrite(text.data(), 1, text.size(), file_);
+  std::fflush(file_);
+}
+
+Status ReplayBook::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::error("cannot read replay file " + path);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto where = SourceLocation{path, number, 0};
+    nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
+    if (value.is_discarded() || !value.is_object()) {
+      return Status::error_at(where, "not a JSON object");
+    }
+    if (!value.contains("key") || !value["key"].is_string() || !value.contains("response") ||
+        !value["response"].is_object()) {
+      return Status::error_at(where, "expected {\"key\": string, \"response\": object}");
+    }
+    const auto& r = value["response"];
+    ModelResponse response;
+    response.ok = true;
+    response.cached = true;
+    response.text = r.value("text", "");
+    response.finish_reason = r.value("finish_reason", "stop");
+    response.prompt_tokens = r.value("prompt_tokens", int64_t{0});
+    response.completion_tokens = r.value("completion_tokens", int64_t{0});
+    response.latency_s = r.value("latency_s", 0.0);
+    responses_[value["key"].get<std::string>()] = std::move(response);
+  }
+  return Status::ok();
+}
+
+const ModelResponse* ReplayBook::find(const std::string& key) const {
+  auto it = responses_.find(key);
+  return it == responses_.end() ? nullptr : &it->second;
+}
+
+}  // namespace evalkit

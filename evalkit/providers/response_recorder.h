@@ -1,0 +1,44 @@
+// Replay files: recorded model responses keyed by replay_key(), one JSON object per line.
+//   {"key": "...", "model": "...", "messages": [...], "params": {...},
+//    "response": {"text": "...", "finish_reason": "stop", "prompt_tokens": 12,
+//                 "completion_tokens": 3, "latency_s": 0.41}}
+#pragma once
+
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "evalkit/base/status.h"
+#include "evalkit/providers/model_request.h"
+
+namespace evalkit {
+
+// Appends responses to a replay file as they arrive (thread-safe; each line flushed, so a
+// killed run keeps what it recorded). Never writes headers or keys.
+class ResponseRecorder {
+ public:
+  ~ResponseRecorder();
+  Status open(const std::string& path);
+  void record(const std::string& key, const std::string& model, const ModelRequest& request,
+              const nlohmann::json& params, const ModelResponse& response);
+
+ private:
+  std::mutex mutex_;
+  std::FILE* file_ = nullptr;
+};
+
+// A loaded replay file.
+class ReplayBook {
+ public:
+  // Loads path; a malformed line is an error naming path:line.
+  Status load(const std::string& path);
+  // The recorded response for key, or null.
+  const ModelResponse* find(const std::string& key) const;
+  size_t size() const { return responses_.size(); }
+
+ private:
+  std::unordered_map<std::string, ModelResponse> responses_;
+};
+
+}  // namespace evalkit

@@ -1,0 +1,221 @@
+#include "evalkit/report/run_document.h"
+
+#include <algorithm>
+#include <map>
+
+#include "evalkit/base/files.h"
+#include "evalkit/scorers/registry.h"
+
+namespace evalkit {
+namespace {
+
+// Rebuilds the run's scorers from their stored specs to compute corpus-level scores.
+std::map<std::string, std::unique_ptr<Scorer>> corpus_scorers(const nlohmann::json& specs) {
+  std::map<std::string, std::unique_ptr<Scorer>> out;
+  if (!specs.is_array()) return out;
+  for (const auto& j : specs) {
+    ScorerSpec spec;
+    spec.type = j.value("type", "");
+    spec.weight = j.value("weight", 1.0);
+    if (j.contains("threshold") && j["threshold"].is_number()) spec.threshold = j["threshold"].get<double>();
+    spec.name = j.value("name", "");
+    spec.options = j;
+    for (const char* key : {"type", "weight", "threshold", "name"}) spec.options.erase(key);
+    std::unique_ptr<Scorer> scorer;
+    if (!make_scorer(spec, &scorer)) continue;
+    const std::string name = spec.name.empty() ? scorer->name() : spec.name;
+    out[name] = std::move(scorer);
+  }
+  return out;
+}
+
+}  // namespace
+
+double percentile(std::vector<double> values, double q) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double position = q * double(values.size() - 1);
+  const size_t lower = size_t(position);
+  const size_t upper = std::min(lower + 1, values.size() - 1);
+  const double fraction = position - double(lower);
+  return values[lower] + (values[upper] - values[lower]) * fraction;
+}
+
+nlohmann::json trial_to_json(const TrialResult& t) {
+  nlohmann::json scores = nlohmann::json::array();
+  for (const auto& s : t.scores) {
+    scores.push_back({{"name", s.name},
+                      {"type", s.type},
+                      {"value", s.value},
+                      {"pass", s.pass},
+                      {"error", s.error},
+                      {"reason", s.reason},
+                      {"signature", s.signature},
+                      {"weight", s.weight},
+                      {"details", s.details.is_null() ? nlohmann::json::object() : s.details}});
+  }
+  return {{"index", t.index},
+          {"case_id", t.key.case_id},
+          {"prompt_id", t.key.prompt_id},
+          {"provider_id", t.key.provider_id},
+          {"repeat", t.key.repeat},
+          {"labels", t.labels},
+          {"vars", t.vars},
+          {"expected", t.expected},
+          {"request", t.request},
+          {"output", t.output},
+          {"finish_reason", t.finish_reason},
+          {"error", t.error},
+          {"error_kind", t.error_kind},
+          {"latency_s", t.latency_s},
+          {"duration_s", t.duration_s},
+          {"prompt_tokens", t.prompt_tokens},
+          {"completion_tokens", t.completion_tokens},
+          {"cost_usd", t.cost_usd},
+          {"attempts", t.attempts},
+          {"cached", t.cached},
+          {"pass", t.pass},
+          {"weighted_score", t.weighted_score},
+          {"scores", std::move(scores)},
+          {"baseline", nullptr}};
+}
+
+nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialResult>& trials,
+                                  const nlohmann::json& comparison) {
+  nlohmann::json doc;
+  doc["format_version"] = 1;
+  doc["evalkit_version"] = EVALKIT_VERSION;
+  doc["run"] = {{"id", run.id},
+                {"suite", run.suite},
+                {"description", run.description},
+                {"suite_path", run.suite_path},
+                {"suite_hash", run.suite_hash},
+                {"started_at", run.started_at},
+                {"finished_at", run.finished_at},
+                {"duration_s", run.duration_s},
+                {"status", run.status},
+                {"status_reason", run.status_reason},
+                {"git_commit", run.git_commit},
+                {"command_line", run.command_line},
+                {"providers", run.providers},
+                {"planned_trials", run.planned_trials}};
+
+  // Summary, per scorer and per provider aggregates.
+  int64_t passed = 0, failed = 0, errors = 0, prompt_tokens = 0, completion_tokens = 0;
+  double cost = 0;
+  std::vector<double> latencies;
+  std::map<std::string, int64_t> errors_by_kind;
+  std::set<std::string> case_ids;
+  struct ScorerAggregate {
+    std::string type, signature;
+    int64_t count = 0, passes = 0, errors = 0;
+    double sum = 0;
+    std::vector<const nlohmann::json*> details;
+  };
+  std::map<std::string, ScorerAggregate> by_scorer;
+  std::vector<std::string> scorer_order;
+  struct ProviderAggregate {
+    int64_t count = 0, passes = 0, errors = 0, prompt_tokens = 0, completion_tokens = 0;
+    double score_sum = 0;
+    std::vector<double> latencies;
+  };
+  std::map<std::string, ProviderAggregate> by_provider;
+  for (const auto& t : trials) {
+    case_ids.insert(t.key.case_id);
+    if (!t.error.empty()) {
+      ++errors;
+      ++errors_by_kind[t.error_kind];
+    } else if (t.pass) {
+      ++passed;
+    } else {
+      ++failed;
+    }
+    prompt_tokens += t.prompt_tokens;
+    completion_tokens += t.completion_tokens;
+    cost += t.cost_usd;
+    if (t.error.empty() || t.latency_s > 0) latencies.push_back(t.latency_s);
+    auto& p = by_provider[t.key.provider_id];
+    ++p.count;
+    p.passes += t.pass ? 1 : 0;
+    p.errors += t.error.empty() ? 0 : 1;
+    p.prompt_tokens += t.prompt_tokens;
+    p.completion_tokens += t.completion_tokens;
+    p.score_sum += t.weighted_score;
+    p.latencies.push_back(t.latency_s);
+    for (const auto& s : t.scores) {
+      auto [it, inserted] = by_scorer.try_emplace(s.name);
+      if (inserted) scorer_order.push_back(s.name);
+      auto& a = it->second;
+      a.type = s.type;
+      a.signature = s.signature;
+      if (s.error) {
+        ++a.errors;
+        continue;
+      }
+      ++a.count;
+      a.sum += s.value;
+      a.passes += s.pass ? 1 : 0;
+      a.details.push_back(&s.details);
+    }
+  }
+  const int64_t n = int64_t(trials.size());
+  doc["summary"] = {{"trials", n},
+                    {"cases", case_ids.size()},
+                    {"passed", passed},
+                    {"failed", failed},
+                    {"errors", errors},
+                    {"pass_rate", n > 0 ? double(passed) / double(n) : 0.0},
+                    {"prompt_tokens", prompt_tokens},
+                    {"completion_tokens", completion_tokens},
+                    {"cost_usd", cost},
+                    {"latency_p50_s", percentile(latencies, 0.5)},
+                    {"latency_p95_s", percentile(latencies, 0.95)},
+                    {"errors_by_kind", errors_by_kind}};
+
+  const auto scorers = corpus_scorers(run.scorers);
+  nlohmann::json scorer_list = nlohmann::json::array();
+  for (const auto& name : scorer_order) {
+    const auto& a = by_scorer[name];
+    nlohmann::json corpus = nullptr;
+    if (auto it = scorers.find(name); it != scorers.end() && !a.details.empty()) {
+      corpus = it->second->corpus(a.details);
+    }
+    scorer_list.push_back({{"name", name},
+                           {"type", a.type},
+                           {"signature", a.signature},
+                           {"count", a.count},
+                           {"mean", a.count > 0 ? a.sum / double(a.count) : 0.0},
+                           {"pass_rate", a.count > 0 ? double(a.passes) / double(a.count) : 0.0},
+                           {"errors", a.errors},
+                           {"corpus", corpus}});
+  }
+  doc["scorers"] = std::move(scorer_list);
+
+  nlohmann::json provider_list = nlohmann::json::array();
+  for (const auto& [id, p] : by_provider) {
+    provider_list.push_back(
+        {{"id", id},
+         {"count", p.count},
+         {"pass_rate", p.count > 0 ? double(p.passes) / double(p.count) : 0.0},
+         {"mean_weighted_score", p.count > 0 ? p.score_sum / double(p.count) : 0.0},
+         {"errors", p.errors},
+         {"latency_p50_s", percentile(p.latencies, 0.5)},
+         {"latency_p95_s", percentile(p.latencies, 0.95)},
+         {"prompt_tokens", p.prompt_tokens},
+         {"completion_tokens", p.completion_tokens}});
+  }
+  doc["providers"] = std::move(provider_list);
+
+  nlohmann::json trial_list = nlohmann::json::array();
+  for (const auto& t : trials) trial_list.push_back(trial_to_json(t));
+  doc["trials"] = std::move(trial_list);
+  doc["comparison"] = comparison;
+  return doc;
+}
+
+Status write_json_report(const nlohmann::json& document, const std::string& path) {
+  return write_file_atomic(
+      path, document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+}  // namespace evalkit

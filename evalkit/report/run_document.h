@@ -1,0 +1,29 @@
+// The run document: everything about one run as JSON (docs/json-report.md). The JSON, HTML,
+// JUnit and Markdown reports are all rendered from it, and it is built from the store.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "evalkit/base/status.h"
+#include "evalkit/run/trial.h"
+#include "evalkit/store/store.h"
+
+namespace evalkit {
+
+// Builds the document. comparison is the gate's comparison object or null.
+nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialResult>& trials,
+                                  const nlohmann::json& comparison = nullptr);
+
+// A trial as it appears in the document's "trials" array.
+nlohmann::json trial_to_json(const TrialResult& trial);
+
+// Linear-interpolated percentile (q in [0,1]) of values; 0 for an empty list.
+double percentile(std::vector<double> values, double q);
+
+// Writes document to path as pretty JSON (atomically).
+Status write_json_report(const nlohmann::json& document, const std::string& path);
+
+}  // namespace evalkit

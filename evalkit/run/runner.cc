@@ -1,0 +1,409 @@
+#include "evalkit/run/runner.h"
+
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+
+#include "evalkit/providers/provider.h"
+#include "evalkit/providers/response_recorder.h"
+#include "evalkit/run/trial_scoring.h"
+#include "evalkit/scorers/registry.h"
+#include "evalkit/store/trial_writer.h"
+#include "evalkit/suite/template.h"
+
+namespace evalkit {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string git_commit_of(const std::string& directory) {
+  const std::string command = "git -C '" + directory + "' rev-parse HEAD 2>/dev/null";
+  std::FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return "";
+  char buffer[128] = {0};
+  std::string out;
+  if (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out = buffer;
+  pclose(pipe);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out.size() == 40 ? out : "";
+}
+
+std::string new_run_id(const std::string& suite) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  static const char kHex[] = "0123456789abcdef";
+  std::random_device rd;
+  std::string suffix;
+  for (int i = 0; i < 4; ++i) suffix.push_back(kHex[rd() % 16]);
+  std::string name;
+  for (char c : suite) name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '-');
+  return std::string(stamp) + "-" + name + "-" + suffix;
+}
+
+nlohmann::json scorer_specs_json(const std::vector<ScorerSpec>& specs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : specs) {
+    nlohmann::json j = s.options;
+    j["type"] = s.type;
+    j["weight"] = s.weight;
+    if (s.threshold) j["threshold"] = *s.threshold;
+    if (!s.name.empty()) j["name"] = s.name;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+// One trial on its way through the pipeline.
+struct TrialTask {
+  TrialSpec spec;
+  TrialResult result;
+  std::vector<const Scorer*> scorers;
+  std::vector<double> weights;  // from each scorer's spec
+  std::vector<std::unique_ptr<Scorer>> owned_scorers;  // the case's own scorers
+  std::string input;  // last user message
+  Clock::time_point started;
+};
+
+class Run {
+ public:
+  Run(const Suite& suite, const RunOptions& options, Store& store, RunObserver& observer)
+      : suite_(suite), options_(options), store_(store), observer_(observer) {}
+
+  Status execute(RunSummary* summary) {
+    const int repeat = options_.repeat > 0 ? options_.repeat : suite_.repeat;
+    if (Status s = TrialPlan::make(suite_, options_.filter, repeat, &plan_); !s) return s;
+    if (Status s = build_scorers(); !s) return s;
+    if (Status s = build_providers(); !s) return s;
+
+    std::set<int64_t> done_before;
+    if (!options_.resume_run_id.empty()) {
+      run_id_ = options_.resume_run_id;
+      RunRecord previous;
+      if (Status s = store_.load_run(run_id_, &previous); !s) return s;
+      if (previous.suite_hash != suite_.content_hash) {
+        return Status::error("run " + run_id_ + " was made from a different version of " +
+                             suite_.path + " (suite hash differs); it cannot be resumed");
+      }
+      if (Status s = store_.finished_trial_indices(run_id_, &done_before); !s) return s;
+    } else {
+      run_id_ = new_run_id(suite_.name);
+      if (Status s = store_.create_run(make_run_record()); !s) return s;
+    }
+
+    writer_ = std::make_unique<TrialWriter>(&store_, run_id_);
+    observer_.on_start(plan_, run_id_, int64_t(done_before.size()));
+    const auto start = Clock::now();
+    const int jobs = options_.jobs > 0 ? options_.jobs : default_jobs();
+    bool interrupted = false;
+    for (int64_t i = 0; i < plan_.size(); ++i) {
+      if (done_before.count(i)) continue;
+      if (options_.stop_requested && options_.stop_requested->load()) {
+        interrupted = true;
+        break;
+      }
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        slot_free_.wait(lock, [&] { return in_flight_ < jobs; });
+        ++in_flight_;
+      }
+      start_trial(plan_.at(i));
+    }
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      slot_free_.wait(lock, [&] { return in_flight_ == 0; });
+    }
+    const Status written = writer_->flush();
+    writer_.reset();
+    summary_.run_id = run_id_;
+    summary_.planned = plan_.size();
+    summary_.duration_s = std::chrono::duration<double>(Clock::now() - start).count();
+    summary_.attempts = counters_.attempts();
+    summary_.retries = counters_.retries();
+    summary_.errors_by_kind = counters_.errors();
+    summary_.status = interrupted ? "interrupted" : "complete";
+    const int64_t stored = int64_t(done_before.size()) + summary_.finished;
+    const std::string status = interrupted || stored < plan_.size() ? "incomplete" : "complete";
+    if (Status s = store_.finish_run(run_id_, interrupted ? "interrupted" : status,
+                                     interrupted ? "interrupted before all trials ran" : "",
+                                     utc_now_iso8601(), summary_.duration_s);
+        !s) {
+      return s;
+    }
+    providers_.clear();  // stops exec workers before the HTTP client goes away
+    *summary = summary_;
+    return written;
+  }
+
+ private:
+  int default_jobs() const {
+    int jobs = 0;
+    for (const auto* p : plan_.providers()) jobs += std::max(1, p->concurrency);
+    return std::max(1, jobs);
+  }
+
+  RunRecord make_run_record() const {
+    RunRecord r;
+    r.id = run_id_;
+    r.suite = suite_.name;
+    r.suite_path = suite_.path;
+    r.suite_hash = suite_.content_hash;
+    r.description = suite_.description;
+    r.started_at = utc_now_iso8601();
+    r.status = "running";
+    r.git_commit = git_commit_of(suite_.directory.empty() ? "." : suite_.directory);
+    r.command_line = options_.command_line;
+    for (const auto& p : suite_.providers) {
+      r.providers.push_back({{"id", p.id}, {"type", p.type}, {"model", p.model},
+                             {"base_url", p.base_url}});
+    }
+    r.scorers = scorer_specs_json(suite_.scorers);
+    nlohmann::json gate = nlohmann::json::object();
+    for (const auto& [metric, rule] : suite_.gate) {
+      nlohmann::json g = nlohmann::json::object();
+      if (rule.max_drop) g["max_drop"] = *rule.max_drop;
+      if (rule.min) g["min"] = *rule.min;
+      gate[metric] = g;
+    }
+    r.config = {{"alpha", suite_.alpha},
+                {"gate", gate},
+                {"repeat", plan_.repeat()},
+                {"pass", {{"kind", suite_.pass.kind == PassRule::Kind::kAll ? "all" : "weighted_score"},
+                          {"min_weighted_score", suite_.pass.min_weighted_score},
+                          {"k_of_n", suite_.pass.k_of_n}}}};
+    r.planned_trials = plan_.size();
+    return r;
+  }
+
+  Status build_scorers() {
+    for (const auto& spec : suite_.scorers) {
+      std::unique_ptr<Scorer> scorer;
+      if (Status s = make_scorer(spec, &scorer); !s) return s;
+      suite_scorers_.push_back(std::move(scorer));
+    }
+    return Status::ok();
+  }
+
+  Status build_providers() {
+    HttpClientOptions http_options;
+    http_options.max_in_flight = 4096;
+    http_ = std::make_unique<HttpClient>(http_options);
+    if (!options_.record_file.empty()) {
+      recorder_ = std::make_unique<ResponseRecorder>();
+      if (Status s = recorder_->open(options_.record_file); !s) return s;
+    }
+    ProviderEnvironment environment;
+    environment.http = http_.get();
+    environment.counters = &counters_;
+    environment.recorder = recorder_.get();
+    environment.replay_strict = options_.replay_strict;
+    for (const auto& config : suite_.providers) {
+      std::unique_ptr<Provider> provider;
+      if (Status s = make_provider(config, environment, &provider); !s) return s;
+      providers_[config.id] = std::move(provider);
+    }
+    return Status::ok();
+  }
+
+  void start_trial(const TrialSpec& spec) {
+    auto task = std::make_shared<TrialTask>();
+    task->spec = spec;
+    task->started = Clock::now();
+    TrialResult& r = task->result;
+    r.index = spec.index;
+    r.key = {spec.test_case->id, spec.prompt->id, spec.provider->id, spec.repeat};
+    r.labels = spec.test_case->labels;
+    r.expected = spec.test_case->expected;
+    r.vars = spec.test_case->vars;
+    for (size_t i = 0; i < suite_scorers_.size(); ++i) {
+      task->scorers.push_back(suite_scorers_[i].get());
+      task->weights.push_back(suite_.scorers[i].weight);
+    }
+    for (const auto& extra : spec.test_case->scorers) {
+      std::unique_ptr<Scorer> scorer;
+      if (Status s = make_scorer(extra, &scorer); !s) {
+        finish_with_error(task, error_kind::kScorer, s.message());
+        return;
+      }
+      task->scorers.push_back(scorer.get());
+      task->weights.push_back(extra.weight);
+      task->owned_scorers.push_back(std::move(scorer));
+    }
+
+    ModelRequest request;
+    request.provider_id = spec.provider->id;
+    for (const auto& message : spec.prompt->messages) {
+      std::string content;
+      if (Status s = render_template(message.content, spec.test_case->vars, &content); !s) {
+        finish_with_error(task, error_kind::kScorer, "prompt '" + spec.prompt->id + "': " + s.message());
+        return;
+      }
+      if (message.role == "user") task->input = content;
+      request.messages.push_back({message.role, std::move(content)});
+    }
+    nlohmann::json messages = nlohmann::json::array();
+    for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+    r.request = {{"messages", std::move(messages)}, {"params", spec.provider->params}};
+    if (spec.test_case->timeout_s) r.request["timeout_s"] = *spec.test_case->timeout_s;
+
+    providers_.at(spec.provider->id)->send(request, [this, task](ModelResponse response) {
+      auto shared = std::make_shared<ModelResponse>(std::move(response));
+      arena_.enqueue([this, task, shared] { after_generation(task, std::move(*shared)); });
+    });
+  }
+
+  void after_generation(const std::shared_ptr<TrialTask>& task, ModelResponse response) {
+    TrialResult& r = task->result;
+    r.latency_s = response.latency_s;
+    r.attempts = response.attempts;
+    r.cached = response.cached;
+    r.prompt_tokens = response.prompt_tokens;
+    r.completion_tokens = response.completion_tokens;
+    if (!response.ok) {
+      finish_with_error(task, response.error_kind, response.error, /*model_error=*/true);
+      return;
+    }
+    r.output = std::move(response.text);
+    r.finish_reason = std::move(response.finish_reason);
+    request_scorer_calls(task);
+  }
+
+  // Model-assisted scorers (judge, similarity) need calls of their own before scoring.
+  void request_scorer_calls(const std::shared_ptr<TrialTask>& task) {
+    auto calls = std::make_shared<ScorerCalls>();
+    ScoreInput probe = score_input(*task, nullptr);
+    calls->requests.resize(task->scorers.size());
+    calls->responses.resize(task->scorers.size());
+    size_t total = 0;
+    for (size_t i = 0; i < task->scorers.size(); ++i) {
+      calls->requests[i] = task->scorers[i]->requests(probe);
+      calls->responses[i].resize(calls->requests[i].size());
+      total += calls->requests[i].size();
+    }
+    if (total == 0) {
+      score(task, calls);
+      return;
+    }
+    calls->pending = total;
+    for (size_t i = 0; i < calls->requests.size(); ++i) {
+      for (size_t j = 0; j < calls->requests[i].size(); ++j) {
+        const ModelRequest& request = calls->requests[i][j];
+        auto it = providers_.find(request.provider_id);
+        auto deliver = [this, task, calls, i, j](ModelResponse response) {
+          calls->responses[i][j] = std::move(response);
+          if (--calls->pending == 0) {
+            arena_.enqueue([this, task, calls] { score(task, calls); });
+          }
+        };
+        if (it == providers_.end()) {
+          ModelResponse missing;
+          missing.error_kind = error_kind::kScorer;
+          missing.error = "scorer needs provider '" + request.provider_id + "', which the suite lacks";
+          deliver(std::move(missing));
+        } else {
+          it->second->send(request, deliver);
+        }
+      }
+    }
+  }
+
+  ScoreInput score_input(const TrialTask& task, const std::vector<ModelResponse>* responses) const {
+    ScoreInput input;
+    input.output = task.result.output;
+    input.expected = &task.result.expected;
+    input.vars = &task.result.vars;
+    input.input = task.input;
+    input.model_responses = responses;
+    return input;
+  }
+
+  void score(const std::shared_ptr<TrialTask>& task, const std::shared_ptr<ScorerCalls>& calls) {
+    TrialResult& r = task->result;
+    for (size_t i = 0; i < task->scorers.size(); ++i) {
+      const auto& responses = calls->responses[i];
+      for (const auto& response : responses) {
+        r.prompt_tokens += response.prompt_tokens;
+        r.completion_tokens += response.completion_tokens;
+      }
+    }
+    score_trial(task->scorers, task->weights, calls->responses, suite_.pass,
+                [&](const std::vector<ModelResponse>* responses) {
+                  return score_input(*task, responses);
+                },
+                &r);
+    finish(task);
+  }
+
+  void finish_with_error(const std::shared_ptr<TrialTask>& task, const std::string& kind,
+                         const std::string& message, bool model_error = false) {
+    task->result.error = message;
+    task->result.error_kind = kind;
+    task->result.pass = false;
+    if (model_error) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++summary_.model_errors;
+    }
+    finish(task);
+  }
+
+  void finish(const std::shared_ptr<TrialTask>& task) {
+    TrialResult& r = task->result;
+    r.duration_s = std::chrono::duration<double>(Clock::now() - task->started).count();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++summary_.finished;
+      if (!r.error.empty()) {
+        ++summary_.errors;
+      } else if (r.pass) {
+        ++summary_.passed;
+      } else {
+        ++summary_.failed;
+      }
+      summary_.prompt_tokens += r.prompt_tokens;
+      summary_.completion_tokens += r.completion_tokens;
+      observer_.on_trial(task->spec, r, summary_.finished);
+    }
+    writer_->push(std::move(r));
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --in_flight_;
+    }
+    slot_free_.notify_all();
+  }
+
+  const Suite& suite_;
+  const RunOptions& options_;
+  Store& store_;
+  RunObserver& observer_;
+  TrialPlan plan_;
+  std::string run_id_;
+  std::vector<std::unique_ptr<Scorer>> suite_scorers_;
+  CallCounters counters_;
+  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<ResponseRecorder> recorder_;
+  std::map<std::string, std::unique_ptr<Provider>> providers_;
+  std::unique_ptr<TrialWriter> writer_;
+  tbb::task_arena arena_;
+  std::mutex mutex_;
+  std::condition_variable slot_free_;
+  int in_flight_ = 0;
+  RunSummary summary_;
+};
+
+}  // namespace
+
+Status run_suite(const Suite& suite, const RunOptions& options, Store& store,
+                 RunObserver& observer, RunSummary* summary) {
+  Run run(suite, options, store, observer);
+  return run.execute(summary);
+}
+
+}  // namespace evalkit

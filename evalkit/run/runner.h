@@ -1,0 +1,61 @@
+// Runs a planned suite: model calls go out through the providers (one I/O thread), outputs
+// are scored on TBB workers, and finished trials go to the store as they finish.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "evalkit/base/status.h"
+#include "evalkit/run/trial_plan.h"
+#include "evalkit/store/store.h"
+#include "evalkit/suite/suite.h"
+
+namespace evalkit {
+
+struct RunOptions {
+  CaseFilter filter;
+  int jobs = 0;     // trials in flight at most; 0 = the sum of the run providers' concurrency
+  int repeat = 0;   // overrides the suite's repeat when > 0
+  std::string record_file;    // --record: append live responses to this replay file
+  bool replay_strict = false; // --replay-strict: no network at all
+  std::string command_line;
+  std::string resume_run_id;  // --resume: finish this run instead of starting one
+  // Set (e.g. by a SIGINT handler) to stop scheduling new trials; in-flight ones finish.
+  const std::atomic<bool>* stop_requested = nullptr;
+};
+
+// Receives progress; called from several threads, one call at a time.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void on_start(const TrialPlan& plan, const std::string& run_id, int64_t already_done) {
+    (void)plan, (void)run_id, (void)already_done;
+  }
+  virtual void on_trial(const TrialSpec& spec, const TrialResult& result, int64_t finished) = 0;
+};
+
+struct RunSummary {
+  std::string run_id;
+  int64_t planned = 0;
+  int64_t finished = 0;  // in this invocation (resumed runs exclude earlier ones)
+  int64_t passed = 0;
+  int64_t failed = 0;
+  int64_t errors = 0;        // trials whose model call or scorer failed
+  int64_t model_errors = 0;  // trials whose model call failed (infrastructure)
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  double duration_s = 0;
+  long long attempts = 0;
+  long long retries = 0;
+  std::map<std::string, long long> errors_by_kind;
+  std::string status;  // complete | interrupted
+};
+
+// Runs suite into store. Returns an error Status only when the run could not start
+// (bad provider config, database error); failing trials are results, not errors.
+Status run_suite(const Suite& suite, const RunOptions& options, Store& store,
+                 RunObserver& observer, RunSummary* summary);
+
+}  // namespace evalkit

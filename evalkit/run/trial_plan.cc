@@ -1,0 +1,94 @@
+#include "evalkit/run/trial_plan.h"
+
+#include <algorithm>
+#include <set>
+
+#include "evalkit/base/hash.h"
+
+namespace evalkit {
+namespace {
+
+bool is_generator(const ProviderConfig& p) { return p.type != "openai-embeddings"; }
+
+}  // namespace
+
+Status TrialPlan::make(const Suite& suite, const CaseFilter& filter, int repeat,
+                       TrialPlan* plan) {
+  plan->suite_ = &suite;
+  plan->repeat_ = std::max(1, repeat);
+  std::vector<std::regex> include, exclude;
+  try {
+    for (const auto& r : filter.include) include.emplace_back(r, std::regex::ECMAScript);
+    for (const auto& r : filter.exclude) exclude.emplace_back(r, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    return Status::error(std::string("invalid case filter regex: ") + e.what());
+  }
+
+  // Providers that trials run on.
+  plan->providers_.clear();
+  if (!suite.defaults.provider.empty()) {
+    const ProviderConfig* p = suite.find_provider(suite.defaults.provider);
+    if (p == nullptr) return Status::error("default provider '" + suite.defaults.provider + "' is unknown");
+    plan->providers_.push_back(p);
+  } else {
+    std::set<std::string> helpers = {suite.defaults.judge, suite.defaults.embedder};
+    for (const auto& spec : suite.scorers) {
+      if (spec.options.contains("provider") && spec.options["provider"].is_string()) {
+        helpers.insert(spec.options["provider"].get<std::string>());
+      }
+    }
+    for (const auto& p : suite.providers) {
+      if (is_generator(p) && !helpers.count(p.id)) plan->providers_.push_back(&p);
+    }
+  }
+  if (plan->providers_.empty()) return Status::error("suite '" + suite.name + "' has no provider to run");
+
+  plan->pairs_.clear();
+  plan->selected_cases_ = 0;
+  for (size_t c = 0; c < suite.cases.size(); ++c) {
+    const CaseConfig& test_case = suite.cases[c];
+    const auto matches = [&](const std::regex& r) { return std::regex_search(test_case.id, r); };
+    if (!include.empty() && std::none_of(include.begin(), include.end(), matches)) continue;
+    if (std::any_of(exclude.begin(), exclude.end(), matches)) continue;
+    if (!filter.labels.empty() &&
+        std::none_of(filter.labels.begin(), filter.labels.end(), [&](const std::string& l) {
+          return std::find(test_case.labels.begin(), test_case.labels.end(), l) !=
+                 test_case.labels.end();
+        })) {
+      continue;
+    }
+    if (filter.shard_count > 1 &&
+        int(fnv1a64(test_case.id) % uint64_t(filter.shard_count)) != filter.shard_index) {
+      continue;
+    }
+    ++plan->selected_cases_;
+    for (size_t p = 0; p < suite.prompts.size(); ++p) {
+      if (test_case.prompt && *test_case.prompt != suite.prompts[p].id) continue;
+      plan->pairs_.emplace_back(uint32_t(c), uint32_t(p));
+    }
+  }
+  plan->per_pair_ = int64_t(plan->providers_.size()) * plan->repeat_;
+  return Status::ok();
+}
+
+TrialSpec TrialPlan::at(int64_t index) const {
+  TrialSpec spec;
+  spec.index = index;
+  const auto& [c, p] = pairs_[size_t(index / per_pair_)];
+  const int64_t rest = index % per_pair_;
+  spec.test_case = &suite_->cases[c];
+  spec.prompt = &suite_->prompts[p];
+  spec.provider = providers_[size_t(rest / repeat_)];
+  spec.repeat = int(rest % repeat_);
+  return spec;
+}
+
+std::string TrialPlan::display_name(const TrialSpec& spec) const {
+  std::string name;
+  if (providers_.size() > 1) name += spec.provider->id + ":";
+  name += spec.prompt->id + "/" + spec.test_case->id;
+  if (repeat_ > 1) name += "#" + std::to_string(spec.repeat + 1);
+  return name;
+}
+
+}  // namespace evalkit

@@ -1,0 +1,46 @@
+#include "evalkit/run/trial_scoring.h"
+
+namespace evalkit {
+
+void score_trial(const std::vector<const Scorer*>& scorers, const std::vector<double>& weights,
+                 const std::vector<std::vector<ModelResponse>>& responses, const PassRule& rule,
+                 const std::function<ScoreInput(const std::vector<ModelResponse>*)>& make_input,
+                 TrialResult* result) {
+  double weighted = 0, weight_sum = 0;
+  bool all_pass = true;
+  std::string first_error;
+  for (size_t i = 0; i < scorers.size(); ++i) {
+    const std::vector<ModelResponse>* calls = i < responses.size() ? &responses[i] : nullptr;
+    Score score;
+    try {
+      score = scorers[i]->score(make_input(calls));
+    } catch (const std::exception& e) {
+      score.name = scorers[i]->name();
+      score.error = true;
+      score.reason = std::string("scorer failed: ") + e.what();
+    }
+    if (score.name.empty()) score.name = scorers[i]->name();
+    score.weight = i < weights.size() ? weights[i] : 1.0;
+    if (score.signature.empty()) score.signature = scorers[i]->signature();
+    if (score.error) {
+      score.pass = false;
+      if (first_error.empty()) first_error = score.name + ": " + score.reason;
+    }
+    all_pass = all_pass && score.pass;
+    weighted += score.weight * score.value;
+    weight_sum += score.weight;
+    result->scores.push_back(std::move(score));
+  }
+  result->weighted_score = weight_sum > 0 ? weighted / weight_sum : (all_pass ? 1.0 : 0.0);
+  if (!first_error.empty()) {
+    result->error = first_error;
+    result->error_kind = error_kind::kScorer;
+    result->pass = false;
+    return;
+  }
+  result->pass = rule.kind == PassRule::Kind::kAll
+                     ? all_pass
+                     : result->weighted_score >= rule.min_weighted_score;
+}
+
+}  // namespace evalkit

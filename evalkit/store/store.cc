@@ -1,0 +1,415 @@
+#include "evalkit/store/store.h"
+
+#include <sqlite3.h>
+
+#include <ctime>
+#include <filesystem>
+
+namespace evalkit {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS runs(
+  id TEXT PRIMARY KEY, suite TEXT NOT NULL, suite_path TEXT, suite_hash TEXT, description TEXT,
+  started_at TEXT NOT NULL, finished_at TEXT, duration_s REAL, status TEXT NOT NULL,
+  status_reason TEXT, git_commit TEXT, command_line TEXT, providers_json TEXT,
+  scorers_json TEXT, config_json TEXT, planned_trials INTEGER);
+CREATE INDEX IF NOT EXISTS runs_by_suite ON runs(suite, started_at);
+CREATE TABLE IF NOT EXISTS trials(
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, trial_index INTEGER NOT NULL,
+  case_id TEXT NOT NULL, prompt_id TEXT NOT NULL, provider_id TEXT NOT NULL, repeat INTEGER NOT NULL,
+  labels_json TEXT, vars_json TEXT, expected_json TEXT, request_json TEXT, output TEXT,
+  finish_reason TEXT, error TEXT, error_kind TEXT, latency_s REAL, duration_s REAL,
+  prompt_tokens INTEGER, completion_tokens INTEGER, cost_usd REAL, attempts INTEGER,
+  cached INTEGER, pass INTEGER, weighted_score REAL,
+  PRIMARY KEY(run_id, trial_index));
+CREATE TABLE IF NOT EXISTS scores(
+  run_id TEXT NOT NULL, trial_index INTEGER NOT NULL, position INTEGER NOT NULL,
+  name TEXT NOT NULL, type TEXT, value REAL, pass INTEGER, error INTEGER, reason TEXT,
+  signature TEXT, weight REAL, details_json TEXT,
+  PRIMARY KEY(run_id, trial_index, position));
+CREATE TABLE IF NOT EXISTS baselines(
+  name TEXT PRIMARY KEY, run_id TEXT NOT NULL, suite TEXT, created_at TEXT);
+)sql";
+
+// A prepared statement that finalizes itself.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  bool ok() const { return stmt_ != nullptr; }
+  std::string error() const { return sqlite3_errmsg(db_); }
+  void bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), int(v.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void bind(int i, int v) { sqlite3_bind_int64(stmt_, i, v); }
+  void bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
+  void bind(int i, bool v) { sqlite3_bind_int(stmt_, i, v ? 1 : 0); }
+  int step() { return sqlite3_step(stmt_); }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string text(int col) const {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+  int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  nlohmann::json json(int col, nlohmann::json fallback) const {
+    const std::string t = text(col);
+    if (t.empty()) return fallback;
+    nlohmann::json v = nlohmann::json::parse(t, nullptr, false);
+    return v.is_discarded() ? fallback : v;
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+std::string dump(const nlohmann::json& v) {
+  return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+const char* kRunColumns =
+    "id, suite, suite_path, suite_hash, description, started_at, finished_at, duration_s, "
+    "status, status_reason, git_commit, command_line, providers_json, scorers_json, "
+    "config_json, planned_trials, "
+    "(SELECT COUNT(*) FROM trials t WHERE t.run_id = runs.id)";
+
+RunRecord read_run(const Statement& s) {
+  RunRecord r;
+  r.id = s.text(0);
+  r.suite = s.text(1);
+  r.suite_path = s.text(2);
+  r.suite_hash = s.text(3);
+  r.description = s.text(4);
+  r.started_at = s.text(5);
+  r.finished_at = s.text(6);
+  r.duration_s = s.real(7);
+  r.status = s.text(8);
+  r.status_reason = s.text(9);
+  r.git_commit = s.text(10);
+  r.command_line = s.text(11);
+  r.providers = s.json(12, nlohmann::json::array());
+  r.scorers = s.json(13, nlohmann::json::array());
+  r.config = s.json(14, nlohmann::json::object());
+  r.planned_trials = s.integer(15);
+  r.finished_trials = s.integer(16);
+  return r;
+}
+
+}  // namespace
+
+std::string utc_now_iso8601() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+Store::~Store() {
+  if (db_ != nullptr) sqlite3_close(db_);
+}
+
+Status Store::exec(const std::string& sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : "unknown error";
+    sqlite3_free(message);
+    return Status::error("database " + path_ + ": " + text);
+  }
+  return Status::ok();
+}
+
+Status Store::open(const std::string& path) {
+  path_ = path;
+  std::error_code ec;
+  const std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  if (sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    return Status::error("cannot open database " + path + ": " +
+                         (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  if (Status s = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                      "PRAGMA foreign_keys=ON;");
+      !s) {
+    return s;
+  }
+  if (Status s = exec(kSchema); !s) return s;
+  return exec("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" +
+              std::to_string(kSchemaVersion) + "')");
+}
+
+Status Store::create_run(const RunRecord& run) {
+  Statement s(db_,
+              "INSERT INTO runs(id, suite, suite_path, suite_hash, description, started_at, "
+              "finished_at, duration_s, status, status_reason, git_commit, command_line, "
+              "providers_json, scorers_json, config_json, planned_trials) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!s.ok()) return Status::error("database: " + s.error());
+  s.bind(1, run.id);
+  s.bind(2, run.suite);
+  s.bind(3, run.suite_path);
+  s.bind(4, run.suite_hash);
+  s.bind(5, run.description);
+  s.bind(6, run.started_at);
+  s.bind(7, run.finished_at);
+  s.bind(8, run.duration_s);
+  s.bind(9, run.status);
+  s.bind(10, run.status_reason);
+  s.bind(11, run.git_commit);
+  s.bind(12, run.command_line);
+  s.bind(13, dump(run.providers));
+  s.bind(14, dump(run.scorers));
+  s.bind(15, dump(run.config));
+  s.bind(16, run.planned_trials);
+  if (s.step() != SQLITE_DONE) return Status::error("database: cannot create run: " + s.error());
+  return Status::ok();
+}
+
+Status Store::finish_run(const std::string& run_id, const std::string& status,
+                         const std::string& reason, const std::string& finished_at,
+                         double duration_s) {
+  Statement s(db_,
+              "UPDATE runs SET status=?, status_reason=?, finished_at=?, duration_s=? WHERE id=?");
+  s.bind(1, status);
+  s.bind(2, reason);
+  s.bind(3, finished_at);
+  s.bind(4, duration_s);
+  s.bind(5, run_id);
+  if (s.step() != SQLITE_DONE) return Status::error("database: cannot finish run: " + s.error());
+  return Status::ok();
+}
+
+Status Store::write_trials(const std::string& run_id, const std::vector<TrialResult>& trials) {
+  if (Status st = exec("BEGIN IMMEDIATE"); !st) return st;
+  Statement t(db_,
+              "INSERT INTO trials(run_id, trial_index, case_id, prompt_id, provider_id, repeat, "
+              "labels_json, vars_json, expected_json, request_json, output, finish_reason, "
+              "error, error_kind, latency_s, duration_s, prompt_tokens, completion_tokens, "
+              "cost_usd, attempts, cached, pass, weighted_score) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  Statement sc(db_,
+               "INSERT INTO scores(run_id, trial_index, position, name, type, value, pass, error, "
+               "reason, signature, weight, details_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!t.ok() || !sc.ok()) {
+    exec("ROLLBACK");
+    return Status::error("database: " + t.error());
+  }
+  for (const auto& trial : trials) {
+    t.bind(1, run_id);
+    t.bind(2, trial.index);
+    t.bind(3, trial.key.case_id);
+    t.bind(4, trial.key.prompt_id);
+    t.bind(5, trial.key.provider_id);
+    t.bind(6, trial.key.repeat);
+    t.bind(7, dump(trial.labels));
+    t.bind(8, dump(trial.vars));
+    t.bind(9, dump(trial.expected));
+    t.bind(10, dump(trial.request));
+    t.bind(11, trial.output);
+    t.bind(12, trial.finish_reason);
+    t.bind(13, trial.error);
+    t.bind(14, trial.error_kind);
+    t.bind(15, trial.latency_s);
+    t.bind(16, trial.duration_s);
+    t.bind(17, trial.prompt_tokens);
+    t.bind(18, trial.completion_tokens);
+    t.bind(19, trial.cost_usd);
+    t.bind(20, trial.attempts);
+    t.bind(21, trial.cached);
+    t.bind(22, trial.pass);
+    t.bind(23, trial.weighted_score);
+    if (t.step() != SQLITE_DONE) {
+      const std::string why = t.error();
+      exec("ROLLBACK");
+      return Status::error("database: cannot write trial " + std::to_string(trial.index) + ": " +
+                           why);
+    }
+    t.reset();
+    for (size_t i = 0; i < trial.scores.size(); ++i) {
+      const Score& score = trial.scores[i];
+      sc.bind(1, run_id);
+      sc.bind(2, trial.index);
+      sc.bind(3, int64_t(i));
+      sc.bind(4, score.name);
+      sc.bind(5, score.type);
+      sc.bind(6, score.value);
+      sc.bind(7, score.pass);
+      sc.bind(8, score.error);
+      sc.bind(9, score.reason);
+      sc.bind(10, score.signature);
+      sc.bind(11, score.weight);
+      sc.bind(12, score.details.is_null() ? std::string() : dump(score.details));
+      if (sc.step() != SQLITE_DONE) {
+        const std::string why = sc.error();
+        exec("ROLLBACK");
+        return Status::error("database: cannot write score: " + why);
+      }
+      sc.reset();
+    }
+  }
+  return exec("COMMIT");
+}
+
+Status Store::resolve_run_id(const std::string& ref, const std::string& suite,
+                             std::string* run_id) {
+  if (ref == "last" || ref.empty()) {
+    Statement s(db_, suite.empty()
+                         ? "SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1"
+                         : "SELECT id FROM runs WHERE suite=? ORDER BY started_at DESC, rowid DESC "
+                           "LIMIT 1");
+    if (!suite.empty()) s.bind(1, suite);
+    if (s.step() != SQLITE_ROW) {
+      return Status::error("no runs" + (suite.empty() ? std::string() : " of suite '" + suite + "'") +
+                           " in " + path_);
+    }
+    *run_id = s.text(0);
+    return Status::ok();
+  }
+  Statement s(db_, "SELECT id FROM runs WHERE id=? OR id LIKE ? || '%' ORDER BY id LIMIT 2");
+  s.bind(1, ref);
+  s.bind(2, ref);
+  std::vector<std::string> found;
+  while (s.step() == SQLITE_ROW) found.push_back(s.text(0));
+  if (found.empty()) return Status::error("no run '" + ref + "' in " + path_);
+  if (found.size() > 1 && found[0] != ref) {
+    return Status::error("run id '" + ref + "' is ambiguous (" + found[0] + ", " + found[1] + ", ...)");
+  }
+  *run_id = found[0];
+  return Status::ok();
+}
+
+Status Store::load_run(const std::string& run_id, RunRecord* run) {
+  Statement s(db_, (std::string("SELECT ") + kRunColumns + " FROM runs WHERE id=?").c_str());
+  s.bind(1, run_id);
+  if (s.step() != SQLITE_ROW) return Status::error("no run '" + run_id + "' in " + path_);
+  *run = read_run(s);
+  return Status::ok();
+}
+
+Status Store::list_runs(const std::string& suite, int limit, std::vector<RunRecord>* runs) {
+  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs";
+  if (!suite.empty()) sql += " WHERE suite=?";
+  sql += " ORDER BY started_at DESC, rowid DESC LIMIT ?";
+  Statement s(db_, sql.c_str());
+  int i = 1;
+  if (!suite.empty()) s.bind(i++, suite);
+  s.bind(i, int64_t(limit));
+  while (s.step() == SQLITE_ROW) runs->push_back(read_run(s));
+  return Status::ok();
+}
+
+Status Store::load_trials(const std::string& run_id, std::vector<TrialResult>* trials) {
+  Statement t(db_,
+              "SELECT trial_index, case_id, prompt_id, provider_id, repeat, labels_json, "
+              "vars_json, expected_json, request_json, output, finish_reason, error, error_kind, "
+              "latency_s, duration_s, prompt_tokens, completion_tokens, cost_usd, attempts, "
+              "cached, pass, weighted_score FROM trials WHERE run_id=? ORDER BY trial_index");
+  t.bind(1, run_id);
+  std::unordered_map<int64_t, size_t> position;
+  while (t.step() == SQLITE_ROW) {
+    TrialResult r;
+    r.index = t.integer(0);
+    r.key = {t.text(1), t.text(2), t.text(3), int(t.integer(4))};
+    r.labels = t.json(5, nlohmann::json::array()).get<std::vector<std::string>>();
+    r.vars = t.json(6, nlohmann::json::object());
+    r.expected = t.json(7, nlohmann::json::array()).get<std::vector<std::string>>();
+    r.request = t.json(8, nlohmann::json::object());
+    r.output = t.text(9);
+    r.finish_reason = t.text(10);
+    r.error = t.text(11);
+    r.error_kind = t.text(12);
+    r.latency_s = t.real(13);
+    r.duration_s = t.real(14);
+    r.prompt_tokens = t.integer(15);
+    r.completion_tokens = t.integer(16);
+    r.cost_usd = t.real(17);
+    r.attempts = int(t.integer(18));
+    r.cached = t.integer(19) != 0;
+    r.pass = t.integer(20) != 0;
+    r.weighted_score = t.real(21);
+    position[r.index] = trials->size();
+    trials->push_back(std::move(r));
+  }
+  Statement s(db_,
+              "SELECT trial_index, name, type, value, pass, error, reason, signature, weight, "
+              "details_json FROM scores WHERE run_id=? ORDER BY trial_index, position");
+  s.bind(1, run_id);
+  while (s.step() == SQLITE_ROW) {
+    auto it = position.find(s.integer(0));
+    if (it == position.end()) continue;
+    Score score;
+    score.name = s.text(1);
+    score.type = s.text(2);
+    score.value = s.real(3);
+    score.pass = s.integer(4) != 0;
+    score.error = s.integer(5) != 0;
+    score.reason = s.text(6);
+    score.signature = s.text(7);
+    score.weight = s.real(8);
+    score.details = s.json(9, nullptr);
+    (*trials)[it->second].scores.push_back(std::move(score));
+  }
+  return Status::ok();
+}
+
+Status Store::finished_trial_indices(const std::string& run_id, std::set<int64_t>* indices) {
+  Statement s(db_, "SELECT trial_index FROM trials WHERE run_id=?");
+  s.bind(1, run_id);
+  while (s.step() == SQLITE_ROW) indices->insert(s.integer(0));
+  return Status::ok();
+}
+
+Status Store::save_baseline(const std::string& name, const std::string& run_id) {
+  RunRecord run;
+  if (Status st = load_run(run_id, &run); !st) return st;
+  Statement s(db_,
+              "INSERT INTO baselines(name, run_id, suite, created_at) VALUES(?,?,?,?) "
+              "ON CONFLICT(name) DO UPDATE SET run_id=excluded.run_id, suite=excluded.suite, "
+              "created_at=excluded.created_at");
+  s.bind(1, name);
+  s.bind(2, run_id);
+  s.bind(3, run.suite);
+  s.bind(4, utc_now_iso8601());
+  if (s.step() != SQLITE_DONE) return Status::error("database: cannot save baseline: " + s.error());
+  return Status::ok();
+}
+
+Status Store::find_baseline(const std::string& name, BaselineRecord* baseline) {
+  Statement s(db_, "SELECT name, run_id, suite, created_at FROM baselines WHERE name=?");
+  s.bind(1, name);
+  if (s.step() != SQLITE_ROW) return Status::error("no baseline '" + name + "' in " + path_);
+  *baseline = {s.text(0), s.text(1), s.text(2), s.text(3)};
+  return Status::ok();
+}
+
+Status Store::list_baselines(std::vector<BaselineRecord>* baselines) {
+  Statement s(db_, "SELECT name, run_id, suite, created_at FROM baselines ORDER BY name");
+  while (s.step() == SQLITE_ROW) baselines->push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+  return Status::ok();
+}
+
+Status Store::remove_baseline(const std::string& name) {
+  Statement s(db_, "DELETE FROM baselines WHERE name=?");
+  s.bind(1, name);
+  if (s.step() != SQLITE_DONE) return Status::error("database: " + s.error());
+  if (sqlite3_changes(db_) == 0) return Status::error("no baseline '" + name + "' in " + path_);
+  return Status::ok();
+}
+
+}  // namespace evalkit

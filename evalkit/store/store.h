@@ -1,0 +1,89 @@
+// The SQLite store: runs, their trials and scores, and named baselines. Every finished
+// trial is written within moments (batched transactions, WAL), so a killed run loses
+// nothing that had finished.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "evalkit/base/status.h"
+#include "evalkit/run/trial.h"
+
+struct sqlite3;
+
+namespace evalkit {
+
+struct RunRecord {
+  std::string id;
+  std::string suite;
+  std::string suite_path;
+  std::string suite_hash;
+  std::string description;
+  std::string started_at;   // ISO 8601 UTC
+  std::string finished_at;  // empty while running
+  double duration_s = 0;
+  std::string status;  // running | complete | incomplete | interrupted
+  std::string status_reason;
+  std::string git_commit;
+  std::string command_line;
+  nlohmann::json providers = nlohmann::json::array();  // [{id, type, model, base_url}]
+  nlohmann::json scorers = nlohmann::json::array();    // the suite's scorer specs, for corpus scores
+  nlohmann::json config = nlohmann::json::object();    // alpha, gate, pass rule, repeat, filters
+  int64_t planned_trials = 0;
+  int64_t finished_trials = 0;  // filled when loading
+};
+
+struct BaselineRecord {
+  std::string name;
+  std::string run_id;
+  std::string suite;
+  std::string created_at;
+};
+
+class Store {
+ public:
+  Store() = default;
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Opens (creating if needed, with parent folders) the database at path.
+  Status open(const std::string& path);
+  const std::string& path() const { return path_; }
+
+  Status create_run(const RunRecord& run);
+  Status finish_run(const std::string& run_id, const std::string& status,
+                    const std::string& reason, const std::string& finished_at, double duration_s);
+  // Writes trials in one transaction. A trial index already stored for the run is an error
+  // (a resumed run never writes a trial twice).
+  Status write_trials(const std::string& run_id, const std::vector<TrialResult>& trials);
+
+  // Resolves "last", a full id, or a unique id prefix; suite narrows "last".
+  Status resolve_run_id(const std::string& ref, const std::string& suite, std::string* run_id);
+  Status load_run(const std::string& run_id, RunRecord* run);
+  Status list_runs(const std::string& suite, int limit, std::vector<RunRecord>* runs);
+  Status load_trials(const std::string& run_id, std::vector<TrialResult>* trials);
+  Status finished_trial_indices(const std::string& run_id, std::set<int64_t>* indices);
+
+  Status save_baseline(const std::string& name, const std::string& run_id);
+  Status find_baseline(const std::string& name, BaselineRecord* baseline);
+  Status list_baselines(std::vector<BaselineRecord>* baselines);
+  Status remove_baseline(const std::string& name);
+
+  sqlite3* handle() { return db_; }
+
+ private:
+  Status exec(const std::string& sql);
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// Current UTC time as ISO 8601 ("2026-11-23T11:30:00Z").
+std::string utc_now_iso8601();
+
+}  // namespace evalkit

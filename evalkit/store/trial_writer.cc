@@ -1,0 +1,64 @@
+#include "evalkit/store/trial_writer.h"
+
+#include <chrono>
+#include <vector>
+
+namespace evalkit {
+
+TrialWriter::TrialWriter(Store* store, std::string run_id, double max_delay_s)
+    : store_(store), run_id_(std::move(run_id)), max_delay_s_(max_delay_s) {
+  thread_ = std::thread([this] { work(); });
+}
+
+TrialWriter::~TrialWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void TrialWriter::push(TrialResult trial) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(std::move(trial));
+    ++pushed_;
+  }
+  wake_.notify_one();
+}
+
+Status TrialWriter::flush() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  wake_.notify_one();
+  flushed_.wait(lock, [this] { return written_ >= pushed_; });
+  return error_;
+}
+
+void TrialWriter::work() {
+  std::vector<TrialResult> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      // Wait briefly for more trials so that one transaction covers many of them.
+      if (!stopping_ && queue_.size() < 256) {
+        wake_.wait_for(lock, std::chrono::duration<double>(max_delay_s_),
+                       [this] { return stopping_ || queue_.size() >= 256; });
+      }
+      batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+      queue_.clear();
+    }
+    Status status = store_->write_trials(run_id_, batch);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!status && error_) error_ = status;
+      written_ += batch.size();
+    }
+    batch.clear();
+    flushed_.notify_all();
+  }
+}
+
+}  // namespace evalkit

@@ -1,0 +1,43 @@
+// Writes finished trials to the store from a background thread in batched transactions, so
+// neither the network loop nor the scorers wait on disk.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "evalkit/store/store.h"
+
+namespace evalkit {
+
+class TrialWriter {
+ public:
+  // Starts the writer thread; trials are committed at most max_delay_s after push.
+  TrialWriter(Store* store, std::string run_id, double max_delay_s = 0.2);
+  // Writes everything pushed so far, then stops.
+  ~TrialWriter();
+
+  void push(TrialResult trial);
+  // Blocks until everything pushed so far is committed; returns the first write error.
+  Status flush();
+
+ private:
+  void work();
+
+  Store* store_;
+  std::string run_id_;
+  double max_delay_s_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable flushed_;
+  std::deque<TrialResult> queue_;
+  size_t pushed_ = 0;
+  size_t written_ = 0;
+  bool stopping_ = false;
+  Status error_;
+  std::thread thread_;
+};
+
+}  // namespace evalkit
