@@ -3,13 +3,32 @@
 #include "evalkit/base/suggest.h"
 
 // One line per scorer kind. Each scorer lives in its own file and exposes its factory.
-// (declarations of the factories)
 
 namespace evalkit {
+
+std::unique_ptr<Scorer> make_exact_match_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_contains_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_icontains_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_not_contains_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_starts_with_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_regex_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_is_json_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_json_field_scorer(const ScorerSpec& spec, std::string* error);
 
 const std::vector<ScorerKind>& scorer_kinds() {
   static const std::vector<ScorerKind> kinds = {
       // {type, description, factory, model_assisted},
+      {"exact_match", "output equals an expected answer (optionally normalized)",
+       make_exact_match_scorer, false},
+      {"contains", "output contains an expected answer or a given value", make_contains_scorer,
+       false},
+      {"icontains", "like contains, ignoring ASCII case", make_icontains_scorer, false},
+      {"not_contains", "output contains none of the given values", make_not_contains_scorer, false},
+      {"starts_with", "output starts with an expected answer or a given value",
+       make_starts_with_scorer, false},
+      {"regex", "output matches an ECMAScript regular expression", make_regex_scorer, false},
+      {"is_json", "output parses as JSON", make_is_json_scorer, false},
+      {"json_field", "a field of the JSON output equals a value", make_json_field_scorer, false},
   };
   return kinds;
 }
@@ -26,8 +45,8 @@ Status make_scorer(const ScorerSpec& spec, std::unique_ptr<Scorer>* out) {
   if (kind == nullptr) {
     std::vector<std::string> names;
     for (const auto& k : scorer_kinds()) names.emplace_back(k.type);
-    return Status::error_at(spec.where, "scorer '" + spec.type + "' is unknown" +
-                                            did_you_mean(spec.type, names));
+    return Status::error_at(
+        spec.where, "scorer '" + spec.type + "' is unknown" + did_you_mean(spec.type, names));
   }
   std::string error;
   *out = kind->make(spec, &error);
