@@ -88,8 +88,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     for (const auto& p : fds) {
       if (p.revents == 0) continue;
       if (p.fd == in_fd) {
-        const ssize_t n = write(in_fd, options.stdin_data.data() + written,
-                                options.stdin_data.size() - written);
+        const ssize_t n =
+            write(in_fd, options.stdin_data.data() + written, options.stdin_data.size() - written);
         if (n > 0) written += size_t(n);
         if (n < 0 || written == options.stdin_data.size()) {
           close(in_fd);
@@ -124,9 +124,9 @@ ProcessResult run_evalkit(const std::vector<std::string>& args, const ProcessOpt
 
 std::string make_temp_dir(const std::string& name) {
   static std::mt19937_64 rng(std::random_device{}());
-  const std::filesystem::path dir = std::filesystem::path(EVALKIT_TEST_OUTPUT_DIR) /
-                                    (name + "-" + std::to_string(getpid()) + "-" +
-                                     std::to_string(rng() % 1000000));
+  const std::filesystem::path dir =
+      std::filesystem::path(EVALKIT_TEST_OUTPUT_DIR) /
+      (name + "-" + std::to_string(getpid()) + "-" + std::to_string(rng() % 1000000));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
