@@ -104,6 +104,8 @@ class EventLoopHttpServer::Loop {
     const uint64_t one = 1;
     [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
     thread_.join();
+    // Closing the listening socket too makes later connection attempts fail fast.
+    close_fds();
   }
 
  private:

@@ -18,9 +18,9 @@ constexpr std::string_view kInvalidUtf8Marker = "\x01invalid-utf8\x01";
 // A lone continuation byte, an overlong encoding and a byte that never occurs in UTF-8.
 constexpr std::string_view kInvalidUtf8Bytes = "caf\xC3\x28 \x80 \xC0\xAF \xFF";
 
-bool is_chat(const nlohmann::json& body) { return body.contains("choices"); }
+bool is_chat(const nlohmann::ordered_json& body) { return body.contains("choices"); }
 
-std::string with_invalid_utf8(nlohmann::json body) {
+std::string with_invalid_utf8(nlohmann::ordered_json body) {
   if (is_chat(body)) {
     body["choices"][0]["message"]["content"] = kInvalidUtf8Marker;
   } else {
@@ -28,7 +28,7 @@ std::string with_invalid_utf8(nlohmann::json body) {
   }
   std::string text = body.dump();
   // dump() escapes the control bytes of the marker; swap the escaped form for raw bytes.
-  const std::string escaped = nlohmann::json(std::string(kInvalidUtf8Marker)).dump();
+  const std::string escaped = nlohmann::ordered_json(std::string(kInvalidUtf8Marker)).dump();
   const size_t at = text.find(escaped);
   std::string quoted(1, '"');
   quoted.append(kInvalidUtf8Bytes);
@@ -37,7 +37,7 @@ std::string with_invalid_utf8(nlohmann::json body) {
   return text;
 }
 
-std::string oversized(nlohmann::json body, size_t oversize_bytes) {
+std::string oversized(nlohmann::ordered_json body, size_t oversize_bytes) {
   if (is_chat(body)) {
     std::string content;
     content.reserve(oversize_bytes + 8);
@@ -46,7 +46,8 @@ std::string oversized(nlohmann::json body, size_t oversize_bytes) {
     return body.dump();
   }
   // Repeat the first embedding until the list is large enough.
-  const nlohmann::json first = body["data"].empty() ? nlohmann::json::object() : body["data"][0];
+  const nlohmann::ordered_json first =
+      body["data"].empty() ? nlohmann::ordered_json::object() : body["data"][0];
   const size_t item_bytes = first.dump().size() + 1;
   const size_t copies = oversize_bytes / item_bytes + 1;
   for (size_t i = 0; i < copies; ++i) body["data"].push_back(first);
@@ -104,7 +105,7 @@ std::optional<MalformedKind> parse_malformed_kind(std::string_view name) {
   return std::nullopt;
 }
 
-HttpResponse malformed_response(MalformedKind kind, const nlohmann::json& valid_body,
+HttpResponse malformed_response(MalformedKind kind, const nlohmann::ordered_json& valid_body,
                                 size_t oversize_bytes) {
   HttpResponse response;
   switch (kind) {
@@ -120,7 +121,7 @@ HttpResponse malformed_response(MalformedKind kind, const nlohmann::json& valid_
       break;
     }
     case MalformedKind::kWrongTypes: {
-      nlohmann::json body = valid_body;
+      nlohmann::ordered_json body = valid_body;
       if (is_chat(body)) {
         body["choices"][0]["message"]["content"] = 42;
       } else {
@@ -130,7 +131,7 @@ HttpResponse malformed_response(MalformedKind kind, const nlohmann::json& valid_
       break;
     }
     case MalformedKind::kMissingChoices: {
-      nlohmann::json body = valid_body;
+      nlohmann::ordered_json body = valid_body;
       body.erase(is_chat(body) ? "choices" : "data");
       response.body = body.dump();
       break;

@@ -49,7 +49,7 @@ std::optional<MalformedKind> parse_malformed_kind(std::string_view name);
 
 // A broken variant of `valid_body` (a chat.completion or an embeddings list); `oversize_bytes`
 // is the size an oversized body must exceed.
-HttpResponse malformed_response(MalformedKind kind, const nlohmann::json& valid_body,
+HttpResponse malformed_response(MalformedKind kind, const nlohmann::ordered_json& valid_body,
                                 size_t oversize_bytes);
 
 // An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") as Retry-After's date form uses.

@@ -181,7 +181,7 @@ class FakeOpenAIServer::Handler : public HttpHandler {
     count(&FakeOpenAIServerStats::malformed);
     const MalformedKind kind =
         options_.malformed_kinds[malformed_served_++ % options_.malformed_kinds.size()];
-    return malformed_response(kind, nlohmann::json::parse(good.body),
+    return malformed_response(kind, nlohmann::ordered_json::parse(good.body),
                               options_.malformed_oversize_bytes);
   }
 
