@@ -186,6 +186,9 @@ class EventLoopHttpServer::Loop {
       const ssize_t n = recv(connection->fd, buffer, sizeof buffer, 0);
       if (n > 0) {
         if (!connection->stop_parsing) connection->in.append(buffer, size_t(n));
+        // A short read drained the socket; epoll is level-triggered and reports anything
+        // newer, so the recv that would only say EAGAIN is skipped.
+        if (size_t(n) < sizeof buffer) break;
         continue;
       }
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
