@@ -1,0 +1,226 @@
+#include "tests/support/fake_openai_server.h"
+
+#include <ctime>
+#include <deque>
+#include <mutex>
+
+namespace evalkit::testing {
+namespace {
+
+constexpr std::string_view kChatPath = "/v1/chat/completions";
+constexpr std::string_view kEmbeddingsPath = "/v1/embeddings";
+constexpr std::string_view kModelsPath = "/v1/models";
+
+}  // namespace
+
+uint64_t FakeOpenAIServerStats::total_requests() const {
+  return ok + fail_500 + fail_429 + stalled + malformed + unauthorized + bad_request + not_found +
+         scripted_error;
+}
+
+nlohmann::json FakeOpenAIServerStats::to_json() const {
+  return {{"requests", total_requests()},
+          {"requests_by_path", requests_by_path},
+          {"outcomes",
+           {{"ok", ok},
+            {"500", fail_500},
+            {"429", fail_429},
+            {"stalled", stalled},
+            {"malformed", malformed},
+            {"401", unauthorized},
+            {"400", bad_request},
+            {"404", not_found},
+            {"scripted_error", scripted_error}}},
+          {"connections_accepted", connections_accepted}};
+}
+
+std::string ReceivedRequest::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (equals_ignore_case(key, name)) return value;
+  }
+  return "";
+}
+
+// Answers requests on the I/O thread; the mutex guards what other threads read.
+class FakeOpenAIServer::Handler : public HttpHandler {
+ public:
+  explicit Handler(FakeOpenAIServerOptions options) : options_(std::move(options)) {
+    fractions_ = {options_.fail_500, options_.fail_429, options_.stall, options_.malformed};
+    if (options_.malformed_kinds.empty()) options_.malformed_kinds = all_malformed_kinds();
+  }
+
+  HttpReply handle(HttpRequest& request) override {
+    {
+      std::lock_guard lock(mutex_);
+      stats_.requests_by_path[request.path]++;
+      if (options_.request_log_capacity > 0) {
+        if (log_.size() == options_.request_log_capacity) log_.pop_front();
+        log_.push_back({request.method, request.path, request.headers, request.body});
+      }
+    }
+    HttpReply reply = answer(request);
+    if (reply.delay.count() == 0) reply.delay = std::chrono::milliseconds(options_.latency_ms);
+    return reply;
+  }
+
+  HttpResponse reject(int status, std::string_view message) override {
+    count(&FakeOpenAIServerStats::bad_request);
+    return openai_error(status, message, "invalid_request_error");
+  }
+
+  FakeOpenAIServerStats stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+  }
+
+  std::vector<ReceivedRequest> request_log() const {
+    std::lock_guard lock(mutex_);
+    return {log_.begin(), log_.end()};
+  }
+
+ private:
+  void count(uint64_t FakeOpenAIServerStats::*outcome) {
+    std::lock_guard lock(mutex_);
+    ++(stats_.*outcome);
+  }
+
+  bool authorized(const HttpRequest& request) const {
+    if (options_.require_api_key.empty()) return true;
+    const std::string* authorization = request.header("Authorization");
+    return authorization != nullptr && *authorization == "Bearer " + options_.require_api_key;
+  }
+
+  HttpReply answer(const HttpRequest& request) {
+    if (!authorized(request)) {
+      count(&FakeOpenAIServerStats::unauthorized);
+      return {openai_error(401,
+                           "Incorrect API key provided. You can find your API key in your "
+                           "account settings.",
+                           "invalid_request_error", "invalid_api_key")};
+    }
+    const bool chat = request.method == "POST" && request.path == kChatPath;
+    const bool embeddings = request.method == "POST" && request.path == kEmbeddingsPath;
+    if (request.method == "GET" && request.path == kModelsPath) {
+      count(&FakeOpenAIServerStats::ok);
+      return {models_response(options_.model_ids)};
+    }
+    if (!chat && !embeddings) {
+      count(&FakeOpenAIServerStats::not_found);
+      return {openai_error(404, "Invalid URL (" + request.method + " " + request.path + ")",
+                           "invalid_request_error")};
+    }
+    const nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) {
+      count(&FakeOpenAIServerStats::bad_request);
+      return {openai_error(400,
+                           "We could not parse the JSON body of your request. (HINT: This likely "
+                           "means you aren't using your HTTP library correctly.)",
+                           "invalid_request_error")};
+    }
+    const FaultKind fault = draw_fault(options_.seed, fault_draws_++, fractions_);
+    switch (fault) {
+      case FaultKind::kFail500:
+        count(&FakeOpenAIServerStats::fail_500);
+        return {openai_error(500, "The server had an error while processing your request.",
+                             "server_error")};
+      case FaultKind::kFail429:
+        count(&FakeOpenAIServerStats::fail_429);
+        return {rate_limited()};
+      case FaultKind::kStall: {
+        count(&FakeOpenAIServerStats::stalled);
+        HttpReply reply{model_answer(body, chat)};
+        reply.delay = std::chrono::milliseconds(std::max(1, options_.stall_ms));
+        reply.close_without_answer = options_.stall_end == StallEnd::kClose;
+        return reply;
+      }
+      case FaultKind::kMalformed:
+        return {malformed(model_answer(body, chat))};
+      case FaultKind::kNone:
+        break;
+    }
+    HttpResponse response = model_answer(body, chat);
+    count_answer(response);
+    return {std::move(response)};
+  }
+
+  HttpResponse model_answer(const nlohmann::json& body, bool chat) {
+    if (!chat) return embeddings_response(body);
+    return chat_completion_response(body, options_.rules,
+                                    "chatcmpl-fake-" + std::to_string(++completions_));
+  }
+
+  void count_answer(const HttpResponse& response) {
+    if (response.status >= 200 && response.status < 300) {
+      count(&FakeOpenAIServerStats::ok);
+    } else if (response.status == 400) {
+      count(&FakeOpenAIServerStats::bad_request);
+    } else {
+      count(&FakeOpenAIServerStats::scripted_error);
+    }
+  }
+
+  HttpResponse rate_limited() const {
+    HttpResponse response = openai_error(429,
+                                         "Rate limit reached for requests. Please try again in " +
+                                             std::to_string(options_.retry_after_s) + "s.",
+                                         "requests", "rate_limit_exceeded");
+    const std::string retry_after =
+        options_.retry_after_http_date
+            ? http_date(std::time(nullptr) + std::time_t(options_.retry_after_s))
+            : std::to_string(options_.retry_after_s);
+    response.headers.emplace_back("Retry-After", retry_after);
+    return response;
+  }
+
+  // A broken variant of a good answer; answers that are already errors stay as they are.
+  HttpResponse malformed(HttpResponse good) {
+    if (good.status != 200) {
+      count_answer(good);
+      return good;
+    }
+    count(&FakeOpenAIServerStats::malformed);
+    const MalformedKind kind =
+        options_.malformed_kinds[malformed_served_++ % options_.malformed_kinds.size()];
+    return malformed_response(kind, nlohmann::ordered_json::parse(good.body),
+                              options_.malformed_oversize_bytes);
+  }
+
+  FakeOpenAIServerOptions options_;
+  FaultFractions fractions_;
+  // Touched by the I/O thread only.
+  uint64_t fault_draws_ = 0;
+  uint64_t completions_ = 0;
+  uint64_t malformed_served_ = 0;
+
+  mutable std::mutex mutex_;
+  FakeOpenAIServerStats stats_;
+  std::deque<ReceivedRequest> log_;
+};
+
+FakeOpenAIServer::FakeOpenAIServer(FakeOpenAIServerOptions options) {
+  const uint16_t port = options.port;
+  handler_ = std::make_unique<Handler>(std::move(options));
+  http_ = std::make_unique<EventLoopHttpServer>(port, *handler_);
+}
+
+FakeOpenAIServer::~FakeOpenAIServer() { stop(); }
+
+uint16_t FakeOpenAIServer::port() const { return http_->port(); }
+
+std::string FakeOpenAIServer::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port()) + "/v1";
+}
+
+void FakeOpenAIServer::stop() { http_->stop(); }
+
+FakeOpenAIServerStats FakeOpenAIServer::stats() const {
+  FakeOpenAIServerStats stats = handler_->stats();
+  stats.connections_accepted = http_->connections_accepted();
+  return stats;
+}
+
+std::vector<ReceivedRequest> FakeOpenAIServer::request_log() const {
+  return handler_->request_log();
+}
+
+}  // namespace evalkit::testing
