@@ -1,0 +1,156 @@
+#include "evalkit/gate/paired_bootstrap.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#include <Eigen/Dense>
+
+namespace evalkit {
+namespace {
+
+// SplitMix64 (Steele, Lea and Flood 2014): tiny state, passes BigCrush, and several times
+// faster than std::mt19937_64 here, where drawing B * n indices is most of the work.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(uint64_t seed) : state_(seed) {}
+  uint64_t operator()() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// Row r holds how often each case is drawn in resample r. Counts are small integers, exact
+// in float; float halves the memory traffic of the matrix product, which dominates.
+using CountMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Weight matrices larger than this (in entries) are never kept, and are drawn in blocks.
+constexpr int64_t kMaxKeptEntries = int64_t{8} << 20;  // 32 MB of float
+constexpr int64_t kBlockEntries = int64_t{1} << 18;    // 1 MB of float: stays in cache
+
+// Draws `rows` resamples of n indices into the top rows of block. A 32-bit draw u maps to
+// the index (u * n) >> 32 (Lemire's multiply-shift), biased by less than n / 2^32.
+void draw_counts(SplitMix64& rng, int64_t n, Eigen::Index rows, CountMatrix& block) {
+  block.topRows(rows).setZero();
+  const uint64_t range = static_cast<uint64_t>(n);
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    float* row = block.row(r).data();
+    int64_t drawn = 0;
+    for (; drawn + 1 < n; drawn += 2) {
+      const uint64_t bits = rng();
+      row[((bits & 0xffffffffULL) * range) >> 32] += 1.0f;
+      row[((bits >> 32) * range) >> 32] += 1.0f;
+    }
+    if (drawn < n) row[((rng() & 0xffffffffULL) * range) >> 32] += 1.0f;
+  }
+}
+
+struct KeptWeights {
+  int64_t n = 0;
+  int resamples = 0;
+  uint64_t seed = 0;
+  CountMatrix counts;
+};
+
+std::mutex kept_weights_mutex;
+std::shared_ptr<const KeptWeights> kept_weights;
+
+std::shared_ptr<const KeptWeights> weights_for(int64_t n, int resamples, uint64_t seed) {
+  {
+    std::lock_guard<std::mutex> lock(kept_weights_mutex);
+    if (kept_weights && kept_weights->n == n && kept_weights->resamples == resamples &&
+        kept_weights->seed == seed) {
+      return kept_weights;
+    }
+  }
+  auto fresh = std::make_shared<KeptWeights>();
+  fresh->n = n;
+  fresh->resamples = resamples;
+  fresh->seed = seed;
+  fresh->counts.resize(resamples, n);
+  SplitMix64 rng(seed);
+  draw_counts(rng, n, resamples, fresh->counts);
+  std::lock_guard<std::mutex> lock(kept_weights_mutex);
+  kept_weights = fresh;
+  return fresh;
+}
+
+// T*_b = d*_b - d for every resample: the count matrix times the centred differences.
+// Centring first makes the zero-variance case exact (all products are 0).
+Eigen::VectorXd centred_resample_means(const Eigen::VectorXf& centred,
+                                       const BootstrapOptions& options) {
+  const int64_t n = centred.size();
+  const int resamples = options.resamples;
+  Eigen::VectorXd shifts(resamples);
+  const double scale = 1.0 / static_cast<double>(n);
+  if (options.reuse_weights && n * resamples <= kMaxKeptEntries) {
+    const auto weights = weights_for(n, resamples, options.seed);
+    shifts = (weights->counts * centred).cast<double>() * scale;
+    return shifts;
+  }
+  const Eigen::Index rows_per_block =
+      std::clamp<Eigen::Index>(kBlockEntries / n, 1, static_cast<Eigen::Index>(resamples));
+  CountMatrix block(rows_per_block, n);
+  SplitMix64 rng(options.seed);
+  for (Eigen::Index first = 0; first < resamples; first += rows_per_block) {
+    const Eigen::Index rows = std::min<Eigen::Index>(rows_per_block, resamples - first);
+    draw_counts(rng, n, rows, block);
+    shifts.segment(first, rows) = (block.topRows(rows) * centred).cast<double>() * scale;
+  }
+  return shifts;
+}
+
+// Quantile q of sorted values, interpolating linearly between order statistics (type 7).
+double sorted_quantile(const std::vector<double>& sorted, double q) {
+  const double position = q * static_cast<double>(sorted.size() - 1);
+  const size_t below = static_cast<size_t>(std::floor(position));
+  const size_t above = std::min(below + 1, sorted.size() - 1);
+  const double fraction = position - static_cast<double>(below);
+  return sorted[below] + fraction * (sorted[above] - sorted[below]);
+}
+
+}  // namespace
+
+BootstrapResult paired_bootstrap(std::span<const double> baseline, std::span<const double> current,
+                                 const BootstrapOptions& options) {
+  if (baseline.size() != current.size()) {
+    throw std::invalid_argument("paired_bootstrap: baseline and current differ in length");
+  }
+  if (options.resamples < 1) throw std::invalid_argument("paired_bootstrap: resamples < 1");
+  BootstrapResult result;
+  const int64_t n = static_cast<int64_t>(baseline.size());
+  result.pairs = n;
+  if (n == 0) return result;
+
+  Eigen::VectorXd differences(n);
+  for (int64_t i = 0; i < n; ++i) differences[i] = current[i] - baseline[i];
+  const double mean = differences.mean();
+  result.mean_difference = mean;
+  const Eigen::VectorXf centred = (differences.array() - mean).cast<float>().matrix();
+
+  const Eigen::VectorXd shifts = centred_resample_means(centred, options);
+
+  int64_t at_least_as_extreme = 0;
+  for (double shift : shifts) {
+    if (std::abs(shift) >= std::abs(mean)) ++at_least_as_extreme;
+  }
+  result.p_value =
+      static_cast<double>(1 + at_least_as_extreme) / static_cast<double>(options.resamples + 1);
+
+  std::vector<double> resampled(shifts.size());
+  for (Eigen::Index b = 0; b < shifts.size(); ++b) resampled[b] = mean + shifts[b];
+  std::sort(resampled.begin(), resampled.end());
+  result.ci_low = sorted_quantile(resampled, options.alpha / 2);
+  result.ci_high = sorted_quantile(resampled, 1 - options.alpha / 2);
+  return result;
+}
+
+}  // namespace evalkit
