@@ -26,7 +26,7 @@ struct ScorerSpec {
 };
 
 struct ScoreInput {
-  std::string_view output;                          // the model's output text
+  std::string_view output;                             // the model's output text
   const std::vector<std::string>* expected = nullptr;  // references; may be empty, never null
   const nlohmann::json* vars = nullptr;                // the case's vars; never null
   std::string_view input;  // the rendered prompt (last user message), for judges
@@ -35,9 +35,9 @@ struct ScoreInput {
 };
 
 struct Score {
-  std::string name;       // metric name shown in reports and used by gates, e.g. "rougeL"
-  std::string type;       // scorer type, e.g. "rouge"
-  double value = 0.0;     // in [0, 1]
+  std::string name;    // metric name shown in reports and used by gates, e.g. "rougeL"
+  std::string type;    // scorer type, e.g. "rouge"
+  double value = 0.0;  // in [0, 1]
   bool pass = false;
   bool error = false;     // the scorer could not score (counts as a failure, never as a 0)
   std::string reason;     // "expected 'Paris', got 'paris.'"
