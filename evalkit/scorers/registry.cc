@@ -14,6 +14,8 @@ std::unique_ptr<Scorer> make_starts_with_scorer(const ScorerSpec& spec, std::str
 std::unique_ptr<Scorer> make_regex_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_is_json_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_json_field_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_bleu_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_chrf_scorer(const ScorerSpec& spec, std::string* error);
 
 const std::vector<ScorerKind>& scorer_kinds() {
   static const std::vector<ScorerKind> kinds = {
@@ -29,6 +31,9 @@ const std::vector<ScorerKind>& scorer_kinds() {
       {"regex", "output matches an ECMAScript regular expression", make_regex_scorer, false},
       {"is_json", "output parses as JSON", make_is_json_scorer, false},
       {"json_field", "a field of the JSON output equals a value", make_json_field_scorer, false},
+      {"bleu", "sentence BLEU as sacrebleu computes it (13a, exp smoothing)", make_bleu_scorer,
+       false},
+      {"chrf", "chrF / chrF++ (word_order: 2) as sacrebleu computes it", make_chrf_scorer, false},
   };
   return kinds;
 }

@@ -1,0 +1,337 @@
+#include "evalkit/scorers/bleu.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "evalkit/scorers/option_reader.h"
+#include "evalkit/text/ngram_matcher.h"
+#include "evalkit/text/token_interner.h"
+
+namespace evalkit {
+namespace {
+
+constexpr double kDefaultThreshold = 0.3;
+constexpr int kMaxSupportedOrder = 9;
+// sacrebleu's my_log(0): keeps the sum finite so that exp() gives exactly 0.
+constexpr double kLogZero = -9999999999.0;
+
+// Per-thread buffers: a segment reuses them, so counting allocates only while they grow.
+struct BleuWorkspace {
+  std::string hypothesis;
+  std::vector<std::string> references;
+  TokenInterner tokens;
+  std::vector<uint32_t> hyp_ids;
+  std::vector<uint32_t> ref_ids;
+  std::vector<std::size_t> ref_ends;
+  std::vector<std::span<const uint32_t>> ref_spans;
+  NgramMatcher matcher;
+  std::vector<int64_t> matches;
+};
+
+BleuWorkspace& workspace() {
+  thread_local BleuWorkspace ws;
+  return ws;
+}
+
+std::size_t count_tokens(const std::string& joined) {
+  if (joined.empty()) return 0;
+  return static_cast<std::size_t>(std::count(joined.begin(), joined.end(), ' ')) + 1;
+}
+
+void intern_tokens(const std::string& joined, TokenInterner* interner, std::vector<uint32_t>* ids) {
+  if (joined.empty()) return;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t space = joined.find(' ', start);
+    const std::size_t end = space == std::string::npos ? joined.size() : space;
+    ids->push_back(interner->intern(std::string_view(joined).substr(start, end - start)));
+    if (space == std::string::npos) break;
+    start = space + 1;
+  }
+}
+
+int64_t closest_ref_len(int64_t hyp_len, const std::vector<int64_t>& ref_lens) {
+  int64_t best_diff = -1;
+  int64_t best_len = -1;
+  for (int64_t len : ref_lens) {
+    const int64_t diff = std::llabs(hyp_len - len);
+    if (best_diff == -1 || diff < best_diff || (diff == best_diff && len < best_len)) {
+      best_diff = diff;
+      best_len = len;
+    }
+  }
+  return best_len;
+}
+
+const char* smoothing_name(BleuSmoothing smoothing) {
+  switch (smoothing) {
+    case BleuSmoothing::kNone:
+      return "none";
+    case BleuSmoothing::kFloor:
+      return "floor";
+    case BleuSmoothing::kAddK:
+      return "add-k";
+    case BleuSmoothing::kExp:
+      return "exp";
+  }
+  return "exp";
+}
+
+nlohmann::json result_json(const BleuResult& result) {
+  return nlohmann::json{{"score", result.score},
+                        {"precisions", result.precisions},
+                        {"bp", result.bp},
+                        {"sys_len", result.statistics.sys_len},
+                        {"ref_len", result.statistics.ref_len},
+                        {"counts", result.statistics.counts},
+                        {"totals", result.statistics.totals}};
+}
+
+class BleuScorer : public Scorer {
+ public:
+  BleuScorer(const ScorerSpec& spec, const BleuOptions& options)
+      : options_(options),
+        name_(spec.name.empty() ? "bleu" : spec.name),
+        signature_(bleu_signature(options)),
+        threshold_(spec.threshold.value_or(kDefaultThreshold)),
+        weight_(spec.weight) {}
+
+  std::string name() const override { return name_; }
+  std::string signature() const override { return signature_; }
+
+  Score score(const ScoreInput& input) const override {
+    Score score;
+    score.name = name_;
+    score.type = "bleu";
+    score.signature = signature_;
+    score.weight = weight_;
+    if (input.expected == nullptr || input.expected->empty()) {
+      score.error = true;
+      score.reason = "bleu needs at least one reference (the case's expected)";
+      return score;
+    }
+    const BleuStatistics stats = bleu_statistics(input.output, *input.expected, options_);
+    const BleuResult result = bleu_from_statistics(stats, options_, options_.effective_order);
+    score.value = std::clamp(result.score / 100.0, 0.0, 1.0);
+    score.pass = score.value >= threshold_;
+    char reason[96];
+    std::snprintf(reason, sizeof reason, "BLEU %.1f %s threshold %.1f", result.score,
+                  score.pass ? ">=" : "<", threshold_ * 100.0);
+    score.reason = reason;
+    score.details = result_json(result);
+    score.details["nrefs"] = input.expected->size();
+    return score;
+  }
+
+  nlohmann::json corpus(const std::vector<const nlohmann::json*>& details) const override {
+    BleuStatistics total;
+    total.counts.assign(options_.max_order, 0);
+    total.totals.assign(options_.max_order, 0);
+    for (const nlohmann::json* d : details) {
+      if (d == nullptr || !d->is_object() || !d->contains("counts")) continue;  // errored
+      BleuStatistics one;
+      one.sys_len = d->at("sys_len").get<int64_t>();
+      one.ref_len = d->at("ref_len").get<int64_t>();
+      one.counts = d->at("counts").get<std::vector<int64_t>>();
+      one.totals = d->at("totals").get<std::vector<int64_t>>();
+      if (one.counts.size() != total.counts.size()) continue;
+      total.add(one);
+    }
+    return result_json(bleu_from_statistics(total, options_, /*effective_order=*/false));
+  }
+
+ private:
+  BleuOptions options_;
+  std::string name_;
+  std::string signature_;
+  double threshold_;
+  double weight_;
+};
+
+}  // namespace
+
+void BleuStatistics::add(const BleuStatistics& other) {
+  sys_len += other.sys_len;
+  ref_len += other.ref_len;
+  for (std::size_t i = 0; i < counts.size() && i < other.counts.size(); ++i) {
+    counts[i] += other.counts[i];
+    totals[i] += other.totals[i];
+  }
+}
+
+bool parse_bleu_options(const nlohmann::json& options, BleuOptions* out, std::string* error) {
+  OptionReader reader(
+      options, {"tokenize", "lowercase", "smooth", "smooth_value", "max_order", "effective_order"});
+  std::string tokenize = word_tokenizer_name(out->tokenizer);
+  std::string smooth = smoothing_name(out->smoothing);
+  double smooth_value = std::nan("");
+  reader.get("tokenize", &tokenize);
+  reader.get("lowercase", &out->lowercase);
+  reader.get("smooth", &smooth);
+  reader.get("smooth_value", &smooth_value);
+  reader.get("max_order", &out->max_order);
+  reader.get("effective_order", &out->effective_order);
+  if (!reader.ok(error)) return false;
+  if (!parse_word_tokenizer(tokenize, &out->tokenizer)) {
+    *error = "tokenize must be 13a, intl or none, not '" + tokenize + "'";
+    return false;
+  }
+  if (smooth == "exp") {
+    out->smoothing = BleuSmoothing::kExp;
+  } else if (smooth == "floor") {
+    out->smoothing = BleuSmoothing::kFloor;
+  } else if (smooth == "add-k") {
+    out->smoothing = BleuSmoothing::kAddK;
+  } else if (smooth == "none") {
+    out->smoothing = BleuSmoothing::kNone;
+  } else {
+    *error = "smooth must be exp, floor, add-k or none, not '" + smooth + "'";
+    return false;
+  }
+  // sacrebleu's SMOOTH_DEFAULTS: floor 0.1, add-k 1; the others take no value.
+  if (out->smoothing == BleuSmoothing::kFloor) {
+    out->smooth_value = std::isnan(smooth_value) ? 0.1 : smooth_value;
+  } else if (out->smoothing == BleuSmoothing::kAddK) {
+    out->smooth_value = std::isnan(smooth_value) ? 1.0 : smooth_value;
+  } else if (!std::isnan(smooth_value)) {
+    *error = "smooth_value applies only to smooth: floor or add-k";
+    return false;
+  }
+  if (out->smooth_value < 0) {
+    *error = "smooth_value must not be negative";
+    return false;
+  }
+  if (out->max_order < 1 || out->max_order > kMaxSupportedOrder) {
+    *error = "max_order must be between 1 and " + std::to_string(kMaxSupportedOrder);
+    return false;
+  }
+  return true;
+}
+
+BleuStatistics bleu_statistics(std::string_view hypothesis, std::span<const std::string> references,
+                               const BleuOptions& options) {
+  BleuWorkspace& ws = workspace();
+  tokenize_for_bleu(hypothesis, options.tokenizer, options.lowercase, &ws.hypothesis);
+  if (ws.references.size() < references.size()) ws.references.resize(references.size());
+  std::size_t token_count = count_tokens(ws.hypothesis);
+  for (std::size_t r = 0; r < references.size(); ++r) {
+    tokenize_for_bleu(references[r], options.tokenizer, options.lowercase, &ws.references[r]);
+    token_count += count_tokens(ws.references[r]);
+  }
+
+  ws.tokens.reset(token_count);
+  ws.hyp_ids.clear();
+  intern_tokens(ws.hypothesis, &ws.tokens, &ws.hyp_ids);
+  ws.ref_ids.clear();
+  ws.ref_ends.clear();
+  thread_local std::vector<int64_t> ref_lens;
+  ref_lens.clear();
+  for (std::size_t r = 0; r < references.size(); ++r) {
+    const std::size_t before = ws.ref_ids.size();
+    intern_tokens(ws.references[r], &ws.tokens, &ws.ref_ids);
+    ws.ref_ends.push_back(ws.ref_ids.size());
+    ref_lens.push_back(static_cast<int64_t>(ws.ref_ids.size() - before));
+  }
+  ws.ref_spans.clear();
+  std::size_t start = 0;
+  for (std::size_t end : ws.ref_ends) {
+    ws.ref_spans.emplace_back(ws.ref_ids.data() + start, end - start);
+    start = end;
+  }
+
+  BleuStatistics stats;
+  stats.sys_len = static_cast<int64_t>(ws.hyp_ids.size());
+  stats.ref_len = closest_ref_len(stats.sys_len, ref_lens);
+  if (stats.ref_len < 0) stats.ref_len = 0;
+  stats.counts.assign(options.max_order, 0);
+  stats.totals.assign(options.max_order, 0);
+  ws.matcher.count_matches(ws.hyp_ids, ws.ref_spans, ws.tokens.size(), options.max_order,
+                           stats.counts.data());
+  for (int n = 1; n <= options.max_order; ++n) {
+    stats.totals[n - 1] = std::max<int64_t>(0, stats.sys_len - n + 1);
+  }
+  return stats;
+}
+
+BleuResult bleu_from_statistics(const BleuStatistics& statistics, const BleuOptions& options,
+                                bool effective_order) {
+  BleuResult result;
+  result.statistics = statistics;
+  const int64_t sys_len = statistics.sys_len;
+  const int64_t ref_len = statistics.ref_len;
+  if (sys_len < ref_len) {
+    result.bp = sys_len > 0
+                    ? std::exp(1.0 - static_cast<double>(ref_len) / static_cast<double>(sys_len))
+                    : 0.0;
+  } else {
+    result.bp = 1.0;
+  }
+  const int max_order = static_cast<int>(statistics.counts.size());
+  result.precisions.assign(max_order, 0.0);
+  // No match at any order scores 0 before smoothing (sacrebleu #141).
+  if (std::all_of(statistics.counts.begin(), statistics.counts.end(),
+                  [](int64_t c) { return c == 0; })) {
+    return result;
+  }
+
+  double smooth_mteval = 1.0;
+  int eff_order = max_order;
+  for (int n = 1; n <= max_order; ++n) {
+    double correct = static_cast<double>(statistics.counts[n - 1]);
+    double total = static_cast<double>(statistics.totals[n - 1]);
+    if (options.smoothing == BleuSmoothing::kAddK && n > 1) {
+      correct += options.smooth_value;
+      total += options.smooth_value;
+    }
+    if (total == 0) break;
+    if (effective_order) eff_order = n;
+    double& precision = result.precisions[n - 1];
+    if (correct == 0) {
+      if (options.smoothing == BleuSmoothing::kExp) {
+        smooth_mteval *= 2;
+        precision = 100.0 / (smooth_mteval * total);
+      } else if (options.smoothing == BleuSmoothing::kFloor) {
+        precision = 100.0 * options.smooth_value / total;
+      }
+    } else {
+      precision = 100.0 * correct / total;
+    }
+  }
+
+  double log_sum = 0.0;
+  for (int n = 0; n < eff_order; ++n) {
+    const double p = result.precisions[n];
+    log_sum += p == 0.0 ? kLogZero : std::log(p);
+  }
+  result.score = result.bp * std::exp(log_sum / eff_order);
+  return result;
+}
+
+std::string bleu_signature(const BleuOptions& options) {
+  std::string smooth = smoothing_name(options.smoothing);
+  if (options.smoothing == BleuSmoothing::kFloor || options.smoothing == BleuSmoothing::kAddK) {
+    char value[32];
+    std::snprintf(value, sizeof value, "[%.2f]", options.smooth_value);
+    smooth += value;
+  }
+  std::string signature = "bleu|case:";
+  signature += options.lowercase ? "lc" : "mixed";
+  signature += options.effective_order ? "|eff:yes" : "|eff:no";
+  signature += "|tok:";
+  signature += word_tokenizer_name(options.tokenizer);
+  signature += "|smooth:" + smooth;
+  if (options.max_order != 4) signature += "|order:" + std::to_string(options.max_order);
+  signature += "|version:";
+  signature += EVALKIT_VERSION;
+  return signature;
+}
+
+std::unique_ptr<Scorer> make_bleu_scorer(const ScorerSpec& spec, std::string* error) {
+  BleuOptions options;
+  if (!parse_bleu_options(spec.options, &options, error)) return nullptr;
+  return std::make_unique<BleuScorer>(spec, options);
+}
+
+}  // namespace evalkit

@@ -1,0 +1,32 @@
+// UTF-8 to code points and back. Invalid input never fails: each maximal invalid
+// subsequence becomes U+FFFD, as Python's decode(errors="replace") does.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace evalkit {
+
+inline constexpr char32_t kReplacementCharacter = 0xFFFD;
+
+// True when bytes is well-formed UTF-8 (no surrogates, no overlong forms, <= U+10FFFF).
+bool is_valid_utf8(std::string_view bytes);
+
+// Decodes the code point starting at bytes[*pos] and advances *pos past it (past the
+// invalid subsequence, yielding U+FFFD, when bytes are not well-formed). *pos < size.
+char32_t decode_utf8_at(std::string_view bytes, std::size_t* pos);
+
+// Replaces *out with the code points of bytes.
+void decode_utf8(std::string_view bytes, std::u32string* out);
+
+// Appends the UTF-8 form of code point cp.
+void append_utf8(char32_t cp, std::string* out);
+
+// Replaces *out with the code points as UTF-8.
+void encode_utf8(std::u32string_view code_points, std::string* out);
+
+// Returns bytes itself when it is valid UTF-8; otherwise writes the repaired text (invalid
+// subsequences as U+FFFD) to *storage and returns a view of it.
+std::string_view valid_utf8(std::string_view bytes, std::string* storage);
+
+}  // namespace evalkit
