@@ -7,9 +7,14 @@
 
 namespace evalkit {
 
+std::unique_ptr<Scorer> make_levenshtein_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_rouge_scorer(const ScorerSpec& spec, std::string* error);
+
 const std::vector<ScorerKind>& scorer_kinds() {
   static const std::vector<ScorerKind> kinds = {
       // {type, description, factory, model_assisted},
+      {"rouge", "ROUGE-1/2/L/Lsum as rouge-score computes them", make_rouge_scorer, false},
+      {"levenshtein", "character edit distance and similarity", make_levenshtein_scorer, false},
   };
   return kinds;
 }

@@ -91,12 +91,12 @@ bool RougeTokenCursor::next_unicode() {
           pos_ = start;  // this character is the next token
           return true;
         }
-        append_utf8(code_point, &token);
+        encode_utf8(code_point, &token);
         return true;
       }
-      append_utf8(unicode_lower(code_point), &token);
+      encode_utf8(unicode_lower(code_point), &token);
     } else if (is_combining_mark(code_point) && !token.empty()) {
-      append_utf8(code_point, &token);
+      encode_utf8(code_point, &token);
     } else if (!token.empty()) {
       return true;
     }

@@ -29,23 +29,23 @@ char32_t next_code_point(std::string_view text, size_t* pos) {
     minimum = 0x10000;
   } else {
     *pos = i + 1;
-    return kReplacementCharacter;
+    return kUtf8Replacement;
   }
   if (i + length > text.size()) {
     *pos = i + 1;
-    return kReplacementCharacter;
+    return kUtf8Replacement;
   }
   for (size_t k = 1; k < length; ++k) {
     unsigned char continuation = bytes[i + k];
     if ((continuation & 0xC0) != 0x80) {
       *pos = i + 1;
-      return kReplacementCharacter;
+      return kUtf8Replacement;
     }
     value = (value << 6) | (continuation & 0x3F);
   }
   if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
     *pos = i + 1;
-    return kReplacementCharacter;
+    return kUtf8Replacement;
   }
   *pos = i + length;
   return value;
@@ -65,9 +65,9 @@ void decode_utf8(std::string_view text, std::vector<char32_t>* out) {
   }
 }
 
-void append_utf8(char32_t code_point, std::string* out) {
+void encode_utf8(char32_t code_point, std::string* out) {
   if (code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-    code_point = kReplacementCharacter;
+    code_point = kUtf8Replacement;
   }
   if (code_point < 0x80) {
     out->push_back(static_cast<char>(code_point));

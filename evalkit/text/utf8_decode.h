@@ -7,7 +7,7 @@
 
 namespace evalkit {
 
-inline constexpr char32_t kReplacementCharacter = 0xFFFD;
+inline constexpr char32_t kUtf8Replacement = 0xFFFD;
 
 // Decodes the code point starting at text[*pos] and advances *pos past it. A byte that does
 // not start a well-formed sequence (stray continuation byte, truncated or overlong sequence,
@@ -21,6 +21,6 @@ void decode_utf8(std::string_view text, std::vector<char32_t>* out);
 
 // Appends the UTF-8 encoding of code_point (U+FFFD for a surrogate or a value above
 // U+10FFFF) to *out.
-void append_utf8(char32_t code_point, std::string* out);
+void encode_utf8(char32_t code_point, std::string* out);
 
 }  // namespace evalkit

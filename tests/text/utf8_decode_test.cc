@@ -21,7 +21,7 @@ TEST(Utf8DecodeTest, DecodesOneToFourByteSequences) {
 }
 
 TEST(Utf8DecodeTest, InvalidBytesBecomeReplacementCharacters) {
-  constexpr char32_t R = kReplacementCharacter;
+  constexpr char32_t R = kUtf8Replacement;
   EXPECT_EQ(decode("\xff"), (std::vector<char32_t>{R}));
   EXPECT_EQ(decode("a\x80z"), (std::vector<char32_t>{U'a', R, U'z'}));
   EXPECT_EQ(decode("\xc3"), (std::vector<char32_t>{R}));                // truncated
@@ -33,7 +33,7 @@ TEST(Utf8DecodeTest, InvalidBytesBecomeReplacementCharacters) {
 TEST(Utf8DecodeTest, EncodesBackToTheSameBytes) {
   std::string text = "a\u00e9\u4e2d\U0001F600";
   std::string round_trip;
-  for (char32_t c : decode(text)) append_utf8(c, &round_trip);
+  for (char32_t c : decode(text)) encode_utf8(c, &round_trip);
   EXPECT_EQ(round_trip, text);
 }
 
