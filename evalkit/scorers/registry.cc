@@ -16,6 +16,8 @@ std::unique_ptr<Scorer> make_is_json_scorer(const ScorerSpec& spec, std::string*
 std::unique_ptr<Scorer> make_json_field_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_bleu_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_chrf_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_levenshtein_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_rouge_scorer(const ScorerSpec& spec, std::string* error);
 
 const std::vector<ScorerKind>& scorer_kinds() {
   static const std::vector<ScorerKind> kinds = {
@@ -34,6 +36,8 @@ const std::vector<ScorerKind>& scorer_kinds() {
       {"bleu", "sentence BLEU as sacrebleu computes it (13a, exp smoothing)", make_bleu_scorer,
        false},
       {"chrf", "chrF / chrF++ (word_order: 2) as sacrebleu computes it", make_chrf_scorer, false},
+      {"rouge", "ROUGE-1/2/L/Lsum as rouge-score computes them", make_rouge_scorer, false},
+      {"levenshtein", "character edit distance and similarity", make_levenshtein_scorer, false},
   };
   return kinds;
 }
