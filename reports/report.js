@@ -291,6 +291,12 @@
     return el('a', {href: '#q=' + encodeURIComponent(caseId)}, caseId);
   }
 
+  function outputCell(text) {
+    const s = str(text);
+    return s ? el('td', {class: 'output', title: clip(s, 2000)}, clip(oneLine(s), 200)) :
+      el('td', {class: 'output empty-output'}, '(no output)');
+  }
+
   function verdictBadge(verdict) {
     const v = str(verdict);
     const cls = v === 'regressed' ? 'regressed' : v === 'improved' ? 'improved' : 'neutral';
@@ -325,19 +331,18 @@
     regressions.appendChild(el('h2', null, 'Regressed and flipped cases'));
     regressions.appendChild(el('p', {class: 'section-note'}, int(regressed.length) + ' pass → fail · ' +
       int(fixed_.length) + ' fail → pass. Click a case to filter the table below.'));
-    const shown = regressed.concat(fixed_).slice(0, 50);
+    const shown = regressed.concat(fixed_).slice(0, 10);
     regressions.appendChild(flipped.length ? simpleTable(['Case', 'Prompt', 'Provider', 'Change', 'Baseline output', 'Current output'],
       shown.map((f) => el('tr', {class: 'flip-row'},
         el('td', {class: 'case-id'}, caseLink(str(f.case_id))), el('td', null, str(f.prompt_id)),
         el('td', null, str(f.provider_id)),
         el('td', null, f.current_pass ? el('span', {class: 'badge pass'}, 'fail → pass') :
           el('span', {class: 'badge fail'}, 'pass → fail')),
-        el('td', {class: 'output', title: clip(str(f.baseline_output), 2000)}, clip(oneLine(f.baseline_output), 200)),
-        el('td', {class: 'output', title: clip(str(f.current_output), 2000)}, clip(oneLine(f.current_output), 200)))),
+        outputCell(f.baseline_output), outputCell(f.current_output))),
       {id: 'flipped-table'}) : el('p', {class: 'empty'}, 'No case changed between pass and fail.'));
     if (flipped.length > shown.length) {
       regressions.appendChild(el('p', {class: 'section-note'}, 'Showing ' + shown.length + ' of ' + int(flipped.length) +
-        '; filter the case table by Change to see all.'));
+        '; ', el('a', {href: '#change=regressed'}, 'show every regressed trial'), ' in the table below.'));
     }
 
     const drops = Array.isArray(comparison.largest_drops) ? comparison.largest_drops : [];
@@ -345,11 +350,11 @@
       regressions.appendChild(el('h3', null, 'Largest score drops'));
       regressions.appendChild(simpleTable(['Metric', 'Case', 'Provider', {title: 'Baseline', num: true},
         {title: 'Current', num: true}, {title: 'Δ', num: true}, 'Current output'],
-      drops.slice(0, 50).map((d) => el('tr', null, el('td', null, str(d.metric)),
+      drops.slice(0, 10).map((d) => el('tr', null, el('td', null, str(d.metric)),
         el('td', {class: 'case-id'}, caseLink(str(d.case_id))), el('td', null, str(d.provider_id)),
         el('td', {class: 'num'}, fixed(d.baseline, 3)), el('td', {class: 'num'}, fixed(d.current, 3)),
         el('td', {class: 'num'}, signed(d.delta, 3)),
-        el('td', {class: 'output'}, clip(oneLine(d.current_output), 200)))), {id: 'drops-table'}));
+        outputCell(d.current_output))), {id: 'drops-table'}));
     }
     const onlyBase = Array.isArray(comparison.only_in_baseline) ? comparison.only_in_baseline : [];
     const onlyCur = Array.isArray(comparison.only_in_current) ? comparison.only_in_current : [];
