@@ -219,7 +219,8 @@
       chart.appendChild(bar);
     });
     for (const x of [0, 0.5, 1]) {
-      chart.appendChild(svgText(left + x * 10 * bw, h - 5, x.toFixed(1), {'text-anchor': 'middle'}));
+      chart.appendChild(svgText(left + x * 10 * bw, h - 5, x.toFixed(1),
+        {'text-anchor': x === 0 ? 'start' : x === 1 ? 'end' : 'middle'}));
     }
     return el('div', {class: 'chart', 'data-scorer': name}, el('h3', null, name + ' distribution'), chart,
       el('div', {class: 'legend'}, int(values.length) + ' scores'));

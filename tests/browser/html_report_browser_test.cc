@@ -44,7 +44,11 @@ std::vector<std::string> chromium_command(const std::string& url) {
 testing::ProcessResult run_chromium(std::vector<std::string> argv) {
   testing::ProcessOptions options;
   options.timeout_s = 120;  // SIGKILL after this, so a hung browser can't outlive the test
-  return testing::run_process(argv, options);
+  auto result = testing::run_process(argv, options);
+  for (const auto& arg : argv) {
+    if (arg.rfind("--user-data-dir=", 0) == 0) std::filesystem::remove_all(arg.substr(16));
+  }
+  return result;
 }
 
 // The DOM of file://path#fragment after the page's script ran.
