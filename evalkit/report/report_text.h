@@ -1,0 +1,30 @@
+// Text clean-up shared by the report writers: model output and case text are untrusted
+// bytes, so every writer first makes them valid UTF-8 and bounded in size.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace evalkit {
+
+// `text` as valid UTF-8: each byte of an invalid or overlong sequence, and each encoded
+// surrogate, becomes U+FFFD.
+std::string valid_utf8(std::string_view text);
+
+// Valid UTF-8 without code points that XML 1.0 forbids (controls other than tab, newline
+// and carriage return, U+FFFE, U+FFFF); those become U+FFFD.
+std::string xml_safe_text(std::string_view text);
+
+// At most max_bytes of valid UTF-8 `text`, cut on a code point boundary; when cut,
+// `marker` is appended (and counted within max_bytes when it fits).
+std::string truncate_utf8(std::string_view text, size_t max_bytes, std::string_view marker = "…");
+
+// Runs of whitespace (including newlines) collapsed to one space, ends trimmed; for
+// showing multi-line output on one line.
+std::string single_line(std::string_view text);
+
+// `value` with `decimals` digits after the point ("0.850"); "–" for NaN.
+std::string format_fixed(double value, int decimals);
+
+}  // namespace evalkit

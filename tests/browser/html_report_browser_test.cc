@@ -1,0 +1,259 @@
+// Opens HTML reports in headless Chromium and checks what the page really drew: totals,
+// filters taken from the URL fragment, the regression section, the word diff, and that
+// no hostile output ever became markup or ran.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+
+#include <gtest/gtest.h>
+
+#include "evalkit/report/html_report.h"
+#include "tests/support/process.h"
+#include "tests/support/report_documents.h"
+
+namespace evalkit {
+namespace {
+
+using nlohmann::json;
+using testing::make_report_document;
+
+constexpr const char* kChromium = "/usr/bin/chromium";
+
+struct PageDump {
+  std::string dom;
+  double wall_seconds = 0;
+};
+
+std::vector<std::string> chromium_command(const std::string& url) {
+  return {kChromium,
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--disable-extensions",
+          "--user-data-dir=" + testing::make_temp_dir("chromium-profile"),
+          "--virtual-time-budget=5000",
+          url};
+}
+
+testing::ProcessResult run_chromium(std::vector<std::string> argv) {
+  testing::ProcessOptions options;
+  options.timeout_s = 120;  // SIGKILL after this, so a hung browser can't outlive the test
+  auto result = testing::run_process(argv, options);
+  for (const auto& arg : argv) {
+    if (arg.rfind("--user-data-dir=", 0) == 0) std::filesystem::remove_all(arg.substr(16));
+  }
+  return result;
+}
+
+// The DOM of file://path#fragment after the page's script ran.
+PageDump dump_dom(const std::string& path, const std::string& fragment = "") {
+  std::vector<std::string> argv = chromium_command("file://" + path + fragment);
+  argv.insert(argv.end() - 1, "--dump-dom");
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = run_chromium(argv);
+  PageDump dump;
+  dump.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  dump.dom = result.out;
+  return dump;
+}
+
+// The value of attribute `name` on the element with id `id` ("" when absent).
+std::string attribute_of(const std::string& dom, const std::string& id, const std::string& name) {
+  std::smatch element;
+  if (!std::regex_search(dom, element, std::regex("<[a-z]+[^>]*id=\"" + id + "\"[^>]*>"))) {
+    return "";
+  }
+  std::smatch value;
+  const std::string tag = element[0];
+  if (!std::regex_search(tag, value, std::regex(" " + name + "=\"([^\"]*)\""))) return "";
+  return value[1];
+}
+
+int count_of(const std::string& haystack, const std::string& needle) {
+  int count = 0;
+  for (size_t pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
+// The dump without the embedded data element, so only what the page drew is searched.
+std::string drawn_part(const std::string& dom) {
+  const size_t start = dom.find("<script type=\"application/json\" id=\"evalkit-data\">");
+  if (start == std::string::npos) return dom;
+  const size_t end = dom.find("</script>", start);
+  return dom.substr(0, start) + dom.substr(end);
+}
+
+class HtmlReportBrowserTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!std::filesystem::exists(kChromium)) return;
+    const std::string dir = testing::make_temp_dir("html-browser");
+    large_ = new json(make_report_document({.trials = 10000}));
+    large_path_ = dir + "/large.html";
+    ASSERT_TRUE(write_html_report(*large_, large_path_).is_ok());
+
+    json hostile = make_report_document({.trials = 60});
+    hostile["run"]["suite"] = testing::hostile_outputs()[2];
+    hostile["run"]["description"] = testing::hostile_outputs()[1];
+    hostile["trials"][0]["labels"].push_back(testing::hostile_outputs()[0]);
+    hostile["trials"][2]["scores"][2]["details"]["reasoning"] = testing::hostile_outputs()[1];
+    hostile_ = new json(hostile);
+    medium_ = new json(make_report_document({.trials = 1000}));
+    medium_path_ = dir + "/medium.html";
+    ASSERT_TRUE(write_html_report(*medium_, medium_path_).is_ok());
+    hostile_path_ = dir + "/hostile.html";
+    ASSERT_TRUE(write_html_report(hostile, hostile_path_).is_ok());
+  }
+
+  static void TearDownTestSuite() {
+    delete large_;
+    delete hostile_;
+    delete medium_;
+    large_ = hostile_ = medium_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (!std::filesystem::exists(kChromium)) {
+      GTEST_SKIP() << kChromium << " not found; install Debian package chromium to run the "
+                   << "browser tests of the HTML report";
+    }
+  }
+
+  static inline json* large_ = nullptr;
+  static inline json* hostile_ = nullptr;
+  static inline json* medium_ = nullptr;  // for filters: fast to load, still several pages
+  static inline std::string medium_path_;
+  static inline std::string large_path_;
+  static inline std::string hostile_path_;
+};
+
+TEST_F(HtmlReportBrowserTest, TenThousandTrialsShowTotalsOnePageAndTheRegressions) {
+  const PageDump page = dump_dom(large_path_);
+  const std::string& dom = page.dom;
+  EXPECT_EQ(attribute_of(dom, "case-count", "data-total"), "10000");
+  EXPECT_EQ(attribute_of(dom, "case-count", "data-shown"), "10000");
+  EXPECT_EQ(attribute_of(dom, "case-count", "data-rendered"), "100");
+  EXPECT_EQ(count_of(dom, "<tr class=\"case-row"), 100);
+  EXPECT_NE(dom.find("Showing 1–100 of 10,000 trials"), std::string::npos);
+
+  EXPECT_NE(dom.find("id=\"regressions\""), std::string::npos);
+  EXPECT_NE(dom.find("id=\"gate-table\""), std::string::npos);
+  EXPECT_NE(dom.find("id=\"comparison-chart\""), std::string::npos);
+  EXPECT_GT(count_of(dom, "class=\"flip-row\""), 0);
+  // Compared runs list regressed trials first.
+  const size_t first_row = dom.find("<tr class=\"case-row");
+  EXPECT_NE(dom.find("regressed", first_row), std::string::npos);
+  EXPECT_LT(dom.find("regressed", first_row), dom.find("</tr>", first_row));
+  // One histogram per scorer.
+  for (const char* scorer : {"exact_match", "rougeL", "factuality"}) {
+    EXPECT_NE(dom.find("data-scorer=\"" + std::string(scorer) + "\""), std::string::npos);
+  }
+
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(dom, match, std::regex("<html[^>]* data-ready-ms=\"(\\d+)\"")))
+      << "the page never became interactive";
+  const int ready_ms = std::stoi(match[1]);
+  std::printf(
+      "10,000-trial report: interactive after %d ms (performance.now), browser run %.2f s\n",
+      ready_ms, page.wall_seconds);
+  EXPECT_LT(ready_ms, 10000) << "absurdly slow; the target is under 2000 ms";
+}
+
+TEST_F(HtmlReportBrowserTest, StatusFilterFromTheFragmentNarrowsTheTable) {
+  const std::string dom = dump_dom(medium_path_, "#status=fail").dom;
+  const int failed = (*medium_)["summary"]["failed"].get<int>();
+  ASSERT_GT(failed, 100);
+  EXPECT_EQ(attribute_of(dom, "case-count", "data-shown"), std::to_string(failed));
+  EXPECT_EQ(attribute_of(dom, "case-count", "data-total"), "1000");
+  EXPECT_EQ(count_of(dom, "<tr class=\"case-row"), 100);
+  EXPECT_EQ(count_of(dom, "data-status=\"fail\""), 100);
+  EXPECT_EQ(count_of(dom, "data-status=\"pass\""), 0);
+}
+
+TEST_F(HtmlReportBrowserTest, TextAndLabelFiltersFromTheFragmentCombine) {
+  const std::string one = dump_dom(medium_path_, "#q=capital-NORWAY-406").dom;
+  EXPECT_EQ(attribute_of(one, "case-count", "data-shown"), "1");
+  EXPECT_EQ(count_of(one, "<tr class=\"case-row"), 1);
+  EXPECT_NE(one.find("capital-Norway-406"), std::string::npos);
+
+  int expected = 0;
+  for (const auto& trial : (*medium_)["trials"]) {
+    const auto& labels = trial["labels"];
+    const bool geo = std::find(labels.begin(), labels.end(), "geo") != labels.end();
+    const std::string error_kind = trial["error_kind"];
+    if (geo && !error_kind.empty()) ++expected;
+  }
+  ASSERT_GT(expected, 0);
+  const std::string both = dump_dom(medium_path_, "#label=geo&status=error").dom;
+  EXPECT_EQ(attribute_of(both, "case-count", "data-shown"), std::to_string(expected));
+}
+
+TEST_F(HtmlReportBrowserTest, HostileTextIsShownAsTextAndNeverRuns) {
+  const std::string dom = dump_dom(hostile_path_, "#q=__pwned").dom;
+  const std::string drawn = drawn_part(dom);
+  ASSERT_NE(drawn.find("id=\"case-table\""), std::string::npos) << "the page did not render";
+  // Nothing the payloads would have created exists.
+  EXPECT_FALSE(std::regex_search(
+      drawn, std::regex("<[a-z]+[^<>]*id=\"?" + std::string(testing::kInjectedMarkerId))));
+  EXPECT_EQ(drawn.find("<img"), std::string::npos);
+  EXPECT_EQ(count_of(dom, "<script"), 2) << "only the data and the page's own script";
+  // The payloads are visible, as text.
+  EXPECT_NE(drawn.find("&lt;script&gt;window.__pwned=1;"), std::string::npos);
+  EXPECT_NE(drawn.find("&lt;/script&gt;&lt;script&gt;window.__pwned=1;"), std::string::npos);
+  EXPECT_NE(drawn.find("\"&gt;&lt;img src=x onerror=\"window.__pwned=1;"), std::string::npos);
+  EXPECT_NE(drawn.find("<h1 id=\"suite-name\">&lt;/script&gt;&lt;script&gt;window.__pwned=1;"),
+            std::string::npos);
+  int hostile_trials = 0;
+  for (const auto& trial : (*hostile_)["trials"]) {
+    const std::string text = trial["output"].get<std::string>() + trial["labels"].dump();
+    if (text.find("__pwned") != std::string::npos) ++hostile_trials;
+  }
+  EXPECT_EQ(attribute_of(dom, "case-count", "data-shown"), std::to_string(hostile_trials));
+}
+
+TEST_F(HtmlReportBrowserTest, OpenTrialShowsPromptScoresJudgeAndWordDiff) {
+  // Trial 2 has a baseline, a judge score and a hostile judge reasoning.
+  const std::string dom = drawn_part(dump_dom(hostile_path_, "#open=2").dom);
+  const size_t detail = dom.find("class=\"trial-detail\" data-index=\"2\"");
+  ASSERT_NE(detail, std::string::npos);
+  const std::string box = dom.substr(detail);
+  EXPECT_NE(box.find("What is the capital of Spain?"), std::string::npos);
+  EXPECT_NE(box.find("F1 of the longest common subsequence"), std::string::npos);
+  EXPECT_NE(box.find("<b>verdict: </b>A"), std::string::npos);
+  EXPECT_NE(box.find("<b>reasoning: </b>\"&gt;&lt;img src=x"), std::string::npos);
+  // Baseline "The capital is Madrid, a large old city by the river." against
+  // "The capital city is Madrid, an old city by a river.".
+  ASSERT_NE(box.find("class=\"grid baseline-diff\""), std::string::npos);
+  EXPECT_NE(box.find("<del>large "), std::string::npos) << box.substr(0, 4000);
+  EXPECT_NE(box.find("<ins>city "), std::string::npos);
+  EXPECT_NE(box.find("<ins>an"), std::string::npos);
+  EXPECT_EQ(box.find("<del>Madrid"), std::string::npos) << "common words are not marked";
+}
+
+TEST_F(HtmlReportBrowserTest, Screenshot) {
+  const std::string png = std::string(EVALKIT_TEST_OUTPUT_DIR) + "/html_report.png";
+  std::filesystem::remove(png);
+  std::vector<std::string> argv = chromium_command("file://" + large_path_);
+  argv.insert(argv.end() - 1, "--screenshot=" + png);
+  argv.insert(argv.end() - 1, "--window-size=1400,1000");
+  argv.insert(argv.end() - 1, "--hide-scrollbars");
+  const auto result = run_chromium(argv);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_TRUE(std::filesystem::exists(png)) << result.err;
+  EXPECT_GT(std::filesystem::file_size(png), 20000u) << "a blank page compresses smaller";
+  std::printf("screenshot: %s\n", png.c_str());
+}
+
+}  // namespace
+}  // namespace evalkit
