@@ -49,8 +49,13 @@ Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions&
                           api_key_variables(root));
   SuiteLocations locations;
   std::vector<std::string> dataset_hashes;
-  if (Status s = parse_suite_document(root, reader, suite, &locations, &dataset_hashes); !s) {
-    return s;
+  try {
+    if (Status s = parse_suite_document(root, reader, suite, &locations, &dataset_hashes); !s) {
+      return s;
+    }
+  } catch (const YAML::Exception& e) {
+    // The parser checks shapes before it reads; this is a last line of defence.
+    return Status::error_at(SourceLocation{path, e.mark.line + 1, e.mark.column + 1}, e.msg);
   }
   if (Status s = validate_suite(locations, suite); !s) return s;
 

@@ -208,11 +208,11 @@ std::set<std::string> api_key_variables(const YAML::Node& root) {
   std::set<std::string> names;
   if (!root.IsMap()) return names;
   const YAML::Node providers = root["providers"];
-  if (!providers.IsSequence()) return names;
+  if (!providers || !providers.IsSequence()) return names;
   for (const auto& provider : providers) {
     if (!provider.IsMap()) continue;
     const YAML::Node name = provider["api_key_env"];
-    if (name.IsScalar()) names.insert(name.Scalar());
+    if (name && name.IsScalar()) names.insert(name.Scalar());
   }
   names.insert("OPENAI_API_KEY");
   return names;
@@ -223,6 +223,7 @@ Status parse_suite_document(const YAML::Node& root, const YamlReader& reader, Su
   Entries entries;
   if (Status s = reader.entries(root, suite_keys::top_level(), "suite", &entries); !s) return s;
   YAML::Node prompts_key;
+  bool has_prompts = false;
   for (const auto& [key, value] : entries) {
     const std::string& name = key.Scalar();
     const YAML::Node& at = value;
@@ -240,11 +241,12 @@ Status parse_suite_document(const YAML::Node& root, const YamlReader& reader, Su
     } else if (name == "providers") {
       status = parse_providers(at, reader, suite->directory, &suite->providers);
     } else if (name == "prompts" || name == "prompt") {
-      if (prompts_key) {
+      if (has_prompts) {
         return reader.error_at(key, "give 'prompts' or 'prompt', not both (see " +
                                         reader.where(prompts_key).str() + ")");
       }
       prompts_key = key;
+      has_prompts = true;
       if (name == "prompts") {
         status = parse_prompts(at, reader, &suite->prompts);
       } else {
