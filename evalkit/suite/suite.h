@@ -21,15 +21,15 @@ struct ProviderConfig {
   std::string base_url;     // after ${VAR} expansion; empty means OPENAI_BASE_URL or OpenAI's
   std::string api_key_env;  // name of the environment variable holding the key (never the key)
   nlohmann::json params = nlohmann::json::object();  // temperature, max_tokens, seed, ...
-  int concurrency = 32;      // requests in flight to this provider at most
-  double timeout_s = 60;     // per HTTP attempt
-  int max_attempts = 4;      // including the first
-  double deadline_s = 300;   // total time a trial may spend on this provider
-  double requests_per_minute = 0;  // 0 = unlimited
-  double tokens_per_minute = 0;    // 0 = unlimited
-  int batch_size = 64;             // openai-embeddings: inputs per request
-  std::optional<int> dimensions;   // openai-embeddings
-  std::string responses_file;      // replay: recorded responses (relative to the suite)
+  int concurrency = 32;                              // requests in flight to this provider at most
+  double timeout_s = 60;                             // per HTTP attempt
+  int max_attempts = 4;                              // including the first
+  double deadline_s = 300;           // total time a trial may spend on this provider
+  double requests_per_minute = 0;    // 0 = unlimited
+  double tokens_per_minute = 0;      // 0 = unlimited
+  int batch_size = 64;               // openai-embeddings: inputs per request
+  std::optional<int> dimensions;     // openai-embeddings
+  std::string responses_file;        // replay: recorded responses (relative to the suite)
   std::vector<std::string> command;  // exec: argv
   nlohmann::json extra = nlohmann::json::object();  // type-specific keys not listed above
   SourceLocation where;

@@ -1,0 +1,144 @@
+#include "evalkit/suite/case_parser.h"
+
+#include <filesystem>
+
+#include "evalkit/suite/dataset_reader.h"
+#include "evalkit/suite/scorer_spec_parser.h"
+#include "evalkit/suite/suite_keys.h"
+
+namespace evalkit {
+namespace {
+
+Status read_timeout(const YamlReader& reader, const YAML::Node& value, std::optional<double>* out) {
+  double seconds = 0;
+  if (Status s = reader.read_number(value, "timeout", &seconds); !s) return s;
+  if (seconds <= 0) return reader.error_at(value, "'timeout' must be a positive number of seconds");
+  *out = seconds;
+  return Status::ok();
+}
+
+Status parse_inline_case(const YAML::Node& node, const YamlReader& reader, size_t number,
+                         CaseConfig* out) {
+  std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+  if (Status s = reader.entries(node, suite_keys::inline_case(), "case", &entries); !s) return s;
+  out->where = reader.where(node);
+  for (const auto& [key, value] : entries) {
+    const std::string& name = key.Scalar();
+    const YAML::Node& at = value;
+    Status status;
+    if (name == "id") {
+      status = reader.read_string(at, "id", &out->id);
+      if (status && out->id.empty()) status = reader.error_at(at, "case 'id' is empty");
+    } else if (name == "vars") {
+      if (!value.IsMap()) {
+        return reader.error_at(at, "expected a map for 'vars', got " + describe_node(value));
+      }
+      status = reader.read_json(value, &out->vars);
+    } else if (name == "expected") {
+      status = reader.read_strings(at, "expected", &out->expected);
+    } else if (name == "labels") {
+      status = reader.read_strings(at, "labels", &out->labels);
+    } else if (name == "scorers") {
+      status = parse_scorer_specs(at, reader, &out->scorers);
+    } else if (name == "prompt") {
+      std::string prompt;
+      status = reader.read_string(at, "prompt", &prompt);
+      out->prompt = prompt;
+    } else if (name == "timeout") {
+      status = read_timeout(reader, value, &out->timeout_s);
+    }
+    if (!status) return status;
+  }
+  if (out->id.empty()) out->id = "case-" + std::to_string(number);
+  return Status::ok();
+}
+
+// What a `{file: ...}` entry adds to each of its cases.
+struct DatasetDefaults {
+  std::vector<std::string> labels;
+  std::vector<ScorerSpec> scorers;
+  std::optional<std::string> prompt;
+  std::optional<double> timeout_s;
+};
+
+Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
+                           const std::string& directory, std::vector<CaseConfig>* cases,
+                           std::vector<std::string>* dataset_hashes) {
+  std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+  if (Status s = reader.entries(node, suite_keys::dataset_entry(), "dataset entry", &entries); !s) {
+    return s;
+  }
+  std::string file;
+  YAML::Node file_node;
+  DatasetDefaults defaults;
+  for (const auto& [key, value] : entries) {
+    const std::string& name = key.Scalar();
+    const YAML::Node& at = value;
+    Status status;
+    if (name == "file") {
+      file_node = at;
+      status = reader.read_string(at, "file", &file);
+    } else if (name == "labels") {
+      status = reader.read_strings(at, "labels", &defaults.labels);
+    } else if (name == "scorers") {
+      status = parse_scorer_specs(at, reader, &defaults.scorers);
+    } else if (name == "prompt") {
+      std::string prompt;
+      status = reader.read_string(at, "prompt", &prompt);
+      defaults.prompt = prompt;
+    } else if (name == "timeout") {
+      status = read_timeout(reader, value, &defaults.timeout_s);
+    }
+    if (!status) return status;
+  }
+  const std::string path = resolve_suite_path(directory, file);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return reader.error_at(file_node,
+                           "dataset file '" + file + "' not found (looked for " + path + ")");
+  }
+  const size_t first = cases->size();
+  std::string sha256;
+  if (Status s = read_dataset_cases(path, cases, &sha256); !s) return s;
+  dataset_hashes->push_back(sha256);
+  for (size_t i = first; i < cases->size(); ++i) {
+    CaseConfig& config = (*cases)[i];
+    config.labels.insert(config.labels.end(), defaults.labels.begin(), defaults.labels.end());
+    config.scorers.insert(config.scorers.end(), defaults.scorers.begin(), defaults.scorers.end());
+    if (!config.prompt) config.prompt = defaults.prompt;
+    if (!config.timeout_s) config.timeout_s = defaults.timeout_s;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+std::string resolve_suite_path(const std::string& directory, const std::string& path) {
+  const std::filesystem::path given(path);
+  if (given.is_absolute() || directory.empty()) return given.lexically_normal().string();
+  return (std::filesystem::path(directory) / given).lexically_normal().string();
+}
+
+Status parse_cases(const YAML::Node& node, const YamlReader& reader, const std::string& directory,
+                   std::vector<CaseConfig>* cases, std::vector<std::string>* dataset_hashes) {
+  if (!node.IsSequence()) {
+    return reader.error_at(node,
+                           "expected a list of cases for 'cases', got " + describe_node(node));
+  }
+  size_t number = 0;
+  for (const auto& item : node) {
+    ++number;
+    if (item.IsMap() && item["file"]) {
+      if (Status s = parse_dataset_entry(item, reader, directory, cases, dataset_hashes); !s) {
+        return s;
+      }
+      continue;
+    }
+    CaseConfig config;
+    if (Status s = parse_inline_case(item, reader, number, &config); !s) return s;
+    cases->push_back(std::move(config));
+  }
+  return Status::ok();
+}
+
+}  // namespace evalkit

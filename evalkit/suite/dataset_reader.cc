@@ -1,0 +1,282 @@
+#include "evalkit/suite/dataset_reader.h"
+
+#include <filesystem>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "evalkit/base/files.h"
+#include "evalkit/base/hash.h"
+#include "evalkit/base/suggest.h"
+#include "evalkit/suite/csv_reader.h"
+#include "evalkit/suite/suite_keys.h"
+
+namespace evalkit {
+namespace {
+
+SourceLocation line_location(const std::string& path, int line, int column = 0) {
+  return SourceLocation{path, line, column};
+}
+
+// nlohmann's messages start with "[json.exception...] parse error at line 1, column 5: ";
+// the location is already in our prefix, so keep only the explanation.
+std::string parse_error_reason(const nlohmann::json::parse_error& e) {
+  const std::string what = e.what();
+  const size_t column = what.find("column ");
+  const size_t colon = column == std::string::npos ? column : what.find(": ", column);
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+// A JSON scalar as reference text: strings as they are, numbers and booleans as written.
+bool reference_text(const nlohmann::json& value, std::string* out) {
+  if (value.is_string()) {
+    *out = value.get<std::string>();
+    return true;
+  }
+  if (value.is_number() || value.is_boolean()) {
+    *out = value.dump();
+    return true;
+  }
+  return false;
+}
+
+bool read_references(const nlohmann::json& value, std::vector<std::string>* out) {
+  out->clear();
+  std::string text;
+  if (reference_text(value, &text)) {
+    out->push_back(std::move(text));
+    return true;
+  }
+  if (!value.is_array()) return false;
+  for (const auto& item : value) {
+    if (!reference_text(item, &text)) return false;
+    out->push_back(std::move(text));
+  }
+  return true;
+}
+
+// OpenAI Evals "input": a string, or chat messages whose last user message is the input.
+bool read_evals_input(const nlohmann::json& input, nlohmann::json* vars, std::string* problem) {
+  if (input.is_string()) {
+    (*vars)["input"] = input;
+    return true;
+  }
+  if (!input.is_array()) {
+    *problem = "'input' must be a string or a list of {role, content} messages";
+    return false;
+  }
+  std::string last_user;
+  for (const auto& message : input) {
+    if (!message.is_object() || !message.contains("role") || !message.contains("content") ||
+        !message["role"].is_string() || !message["content"].is_string()) {
+      *problem = "'input' must be a string or a list of {role, content} messages";
+      return false;
+    }
+    if (message["role"] == "user") last_user = message["content"].get<std::string>();
+  }
+  (*vars)["messages"] = input;
+  (*vars)["input"] = last_user;
+  return true;
+}
+
+Status read_jsonl_case(const std::string& path, int line, std::string_view text,
+                       const std::string& stem, CaseConfig* out) {
+  const SourceLocation where = line_location(path, line);
+  nlohmann::json value;
+  try {
+    value = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    return Status::error_at(line_location(path, line, static_cast<int>(e.byte)),
+                            "invalid JSON: " + parse_error_reason(e));
+  }
+  if (!value.is_object()) return Status::error_at(where, "expected a JSON object for a case");
+  out->where = where;
+  const auto& allowed = suite_keys::dataset_line();
+  bool has_expected = false;
+  for (auto& [key, field] : value.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return Status::error_at(where,
+                              "unknown key '" + key + "' in case" + did_you_mean(key, allowed));
+    }
+    if (key == "id") {
+      if (!field.is_string() && !field.is_number_integer()) {
+        return Status::error_at(where, "expected a string for 'id'");
+      }
+      out->id = field.is_string() ? field.get<std::string>() : field.dump();
+    } else if (key == "vars") {
+      if (!field.is_object()) return Status::error_at(where, "expected an object for 'vars'");
+      for (auto& [name, var] : field.items()) {
+        if (out->vars.contains(name)) {
+          return Status::error_at(where, "variable '" + name + "' is given twice");
+        }
+        out->vars[name] = std::move(var);
+      }
+    } else if (key == "expected" || key == "ideal") {
+      if (has_expected) return Status::error_at(where, "give 'expected' or 'ideal', not both");
+      has_expected = true;
+      if (!read_references(field, &out->expected)) {
+        return Status::error_at(where, "expected a string or a list of strings for '" + key + "'");
+      }
+    } else if (key == "labels") {
+      if (!read_references(field, &out->labels)) {
+        return Status::error_at(where, "expected a string or a list of strings for 'labels'");
+      }
+    } else if (key == "prompt") {
+      if (!field.is_string()) return Status::error_at(where, "expected a string for 'prompt'");
+      out->prompt = field.get<std::string>();
+    } else if (key == "timeout") {
+      if (!field.is_number() || field.get<double>() <= 0) {
+        return Status::error_at(where, "expected a positive number of seconds for 'timeout'");
+      }
+      out->timeout_s = field.get<double>();
+    } else if (key == "input") {
+      nlohmann::json input_vars = nlohmann::json::object();
+      std::string problem;
+      if (!read_evals_input(field, &input_vars, &problem)) return Status::error_at(where, problem);
+      for (auto& [name, var] : input_vars.items()) {
+        if (out->vars.contains(name)) {
+          return Status::error_at(where, "variable '" + name + "' is given twice");
+        }
+        out->vars[name] = std::move(var);
+      }
+    }
+  }
+  if (out->id.empty()) out->id = stem + "-" + std::to_string(line);
+  return Status::ok();
+}
+
+Status read_jsonl(const std::string& path, std::string_view data, const std::string& stem,
+                  std::vector<CaseConfig>* cases) {
+  if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);
+  int line = 0;
+  size_t position = 0;
+  while (position < data.size()) {
+    ++line;
+    size_t end = data.find('\n', position);
+    if (end == std::string_view::npos) end = data.size();
+    const std::string_view text = data.substr(position, end - position);
+    position = end + 1;
+    if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    CaseConfig config;
+    if (Status status = read_jsonl_case(path, line, text, stem, &config); !status) return status;
+    cases->push_back(std::move(config));
+  }
+  return Status::ok();
+}
+
+// What a CSV column means.
+struct CsvColumn {
+  enum class Role { kVar, kId, kExpected, kLabels };
+  Role role = Role::kVar;
+  std::string name;
+};
+
+bool is_expected_column(const std::string& name) {
+  if (name == "expected" || name == "__expected") return true;
+  const std::string_view rest = std::string_view(name).substr(std::min<size_t>(name.size(), 10));
+  return name.rfind("__expected", 0) == 0 && !rest.empty() &&
+         rest.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+Status read_csv(const std::string& path, std::string_view data, const std::string& stem,
+                std::vector<CaseConfig>* cases) {
+  CsvReader reader(data);
+  std::vector<std::string> fields;
+  int line = 0;
+  if (!reader.next(&fields, &line)) {
+    if (!reader.error().empty()) return Status::error_at(line_location(path, line), reader.error());
+    return Status::error_at(line_location(path, 1), "CSV file has no header row");
+  }
+  std::vector<CsvColumn> columns;
+  std::unordered_map<std::string, size_t> seen;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const std::string& name = fields[i];
+    const SourceLocation where = line_location(path, line, 0);
+    if (name.empty()) {
+      return Status::error_at(where, "column " + std::to_string(i + 1) + " has no name");
+    }
+    if (!seen.emplace(name, i).second) {
+      return Status::error_at(where, "column '" + name + "' appears twice in the header");
+    }
+    CsvColumn column;
+    column.name = name;
+    if (name == "id") {
+      column.role = CsvColumn::Role::kId;
+    } else if (name == "labels") {
+      column.role = CsvColumn::Role::kLabels;
+    } else if (is_expected_column(name)) {
+      column.role = CsvColumn::Role::kExpected;
+    } else if (name.rfind("__", 0) == 0) {
+      return Status::error_at(
+          where, "unknown special column '" + name + "'" + did_you_mean(name, {"__expected"}));
+    }
+    columns.push_back(std::move(column));
+  }
+  while (reader.next(&fields, &line)) {
+    if (fields.size() != columns.size()) {
+      return Status::error_at(line_location(path, line),
+                              "row has " + std::to_string(fields.size()) + " fields, header has " +
+                                  std::to_string(columns.size()));
+    }
+    CaseConfig config;
+    config.where = line_location(path, line);
+    for (size_t i = 0; i < columns.size(); ++i) {
+      std::string& cell = fields[i];
+      switch (columns[i].role) {
+        case CsvColumn::Role::kVar:
+          config.vars[columns[i].name] = std::move(cell);
+          break;
+        case CsvColumn::Role::kId:
+          config.id = std::move(cell);
+          break;
+        case CsvColumn::Role::kExpected:
+          if (!cell.empty()) config.expected.push_back(std::move(cell));
+          break;
+        case CsvColumn::Role::kLabels:
+          config.labels = split_labels(cell);
+          break;
+      }
+    }
+    if (config.id.empty()) config.id = stem + "-" + std::to_string(line);
+    cases->push_back(std::move(config));
+  }
+  if (!reader.error().empty()) return Status::error_at(line_location(path, line), reader.error());
+  return Status::ok();
+}
+
+}  // namespace
+
+std::vector<std::string> split_labels(std::string_view cell) {
+  std::vector<std::string> labels;
+  size_t position = 0;
+  while (position <= cell.size()) {
+    size_t end = cell.find_first_of(",;", position);
+    if (end == std::string_view::npos) end = cell.size();
+    std::string_view part = cell.substr(position, end - position);
+    const size_t begin = part.find_first_not_of(" \t");
+    if (begin != std::string_view::npos) {
+      part = part.substr(begin, part.find_last_not_of(" \t") - begin + 1);
+      labels.emplace_back(part);
+    }
+    position = end + 1;
+  }
+  return labels;
+}
+
+Status read_dataset_cases(const std::string& path, std::vector<CaseConfig>* cases,
+                          std::string* sha256) {
+  const std::filesystem::path file(path);
+  const std::string extension = file.extension().string();
+  const bool is_jsonl = extension == ".jsonl" || extension == ".ndjson";
+  if (!is_jsonl && extension != ".csv") {
+    return Status::error(path + ": unsupported dataset format '" + extension +
+                         "' (use .jsonl, .ndjson or .csv)");
+  }
+  std::string data;
+  if (Status status = read_file(path, &data); !status) return status;
+  *sha256 = sha256_hex(data);
+  const std::string stem = file.stem().string();
+  return is_jsonl ? read_jsonl(path, data, stem, cases) : read_csv(path, data, stem, cases);
+}
+
+}  // namespace evalkit

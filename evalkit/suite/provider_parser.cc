@@ -1,0 +1,186 @@
+#include "evalkit/suite/provider_parser.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "evalkit/base/suggest.h"
+#include "evalkit/suite/case_parser.h"
+#include "evalkit/suite/env_expansion.h"
+#include "evalkit/suite/suite_keys.h"
+
+namespace evalkit {
+namespace {
+
+// Keys that only make sense for some provider types.
+struct TypeOnlyKey {
+  const char* key;
+  std::vector<std::string> types;
+};
+
+const std::vector<TypeOnlyKey>& type_only_keys() {
+  static const std::vector<TypeOnlyKey> keys = {
+      {"batch_size", {"openai-embeddings"}},
+      {"dimensions", {"openai-embeddings"}},
+      {"responses", {"replay"}},
+      {"command", {"exec"}},
+      {"base_url", {"openai-chat", "openai-embeddings"}},
+      {"api_key_env", {"openai-chat", "openai-embeddings"}},
+  };
+  return keys;
+}
+
+Status read_positive(const YamlReader& reader, const YAML::Node& node, const std::string& what,
+                     double* out) {
+  if (Status s = reader.read_number(node, what, out); !s) return s;
+  if (*out <= 0) return reader.error_at(node, "'" + what + "' must be greater than 0");
+  return Status::ok();
+}
+
+Status read_at_least(const YamlReader& reader, const YAML::Node& node, const std::string& what,
+                     int minimum, int* out) {
+  if (Status s = reader.read_int(node, what, out); !s) return s;
+  if (*out < minimum) {
+    return reader.error_at(node, "'" + what + "' must be at least " + std::to_string(minimum));
+  }
+  return Status::ok();
+}
+
+Status read_command(const YamlReader& reader, const YAML::Node& node,
+                    std::vector<std::string>* out) {
+  if (node.IsScalar()) {
+    // The string form splits on whitespace and does no shell quoting; the list form is for
+    // arguments that contain spaces.
+    std::string text;
+    if (Status s = reader.read_string(node, "command", &text); !s) return s;
+    std::istringstream words(text);
+    std::string word;
+    while (words >> word) out->push_back(word);
+  } else if (Status s = reader.read_strings(node, "command", out); !s) {
+    return s;
+  }
+  if (out->empty() || (*out)[0].empty()) return reader.error_at(node, "'command' is empty");
+  return Status::ok();
+}
+
+Status parse_provider(const YAML::Node& node, const YamlReader& reader,
+                      const std::string& directory, ProviderConfig* out) {
+  if (node.IsMap() && node["api_key"]) {
+    return reader.error_at(node["api_key"],
+                           "a suite never holds an API key: name the environment variable that "
+                           "holds it with 'api_key_env'");
+  }
+  std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+  if (Status s = reader.entries(node, suite_keys::provider(), "provider", &entries); !s) return s;
+  out->where = reader.where(node);
+  YAML::Node type_node;
+  for (const auto& [key, value] : entries) {
+    const std::string& name = key.Scalar();
+    const YAML::Node& at = value;
+    Status status;
+    if (name == "id") {
+      status = reader.read_string(at, "id", &out->id);
+    } else if (name == "type") {
+      type_node = at;
+      status = reader.read_string(at, "type", &out->type);
+    } else if (name == "model") {
+      status = reader.read_string(at, "model", &out->model);
+    } else if (name == "base_url") {
+      status = reader.read_string(at, "base_url", &out->base_url);
+      if (status && out->base_url.rfind("http://", 0) != 0 &&
+          out->base_url.rfind("https://", 0) != 0) {
+        status = reader.error_at(
+            at, "'base_url' must start with http:// or https://, got '" + out->base_url + "'");
+      }
+    } else if (name == "api_key_env") {
+      status = reader.read_literal(at, "api_key_env", &out->api_key_env);
+      if (status && !is_env_name(out->api_key_env)) {
+        status = reader.error_at(at,
+                                 "'api_key_env' names an environment variable (like "
+                                 "OPENAI_API_KEY), got '" +
+                                     out->api_key_env + "'");
+      }
+    } else if (name == "params") {
+      if (!value.IsMap()) {
+        return reader.error_at(at, "expected a map for 'params', got " + describe_node(value));
+      }
+      status = reader.read_json(value, &out->params);
+    } else if (name == "concurrency") {
+      status = read_at_least(reader, at, name, 1, &out->concurrency);
+    } else if (name == "timeout") {
+      status = read_positive(reader, at, name, &out->timeout_s);
+    } else if (name == "max_attempts") {
+      status = read_at_least(reader, at, name, 1, &out->max_attempts);
+    } else if (name == "deadline") {
+      status = read_positive(reader, at, name, &out->deadline_s);
+    } else if (name == "requests_per_minute" || name == "tokens_per_minute") {
+      double& limit =
+          name == "requests_per_minute" ? out->requests_per_minute : out->tokens_per_minute;
+      status = reader.read_number(at, name, &limit);
+      if (status && limit < 0) status = reader.error_at(at, "'" + name + "' must not be negative");
+    } else if (name == "batch_size") {
+      status = read_at_least(reader, at, name, 1, &out->batch_size);
+    } else if (name == "dimensions") {
+      int dimensions = 0;
+      status = read_at_least(reader, at, name, 1, &dimensions);
+      out->dimensions = dimensions;
+    } else if (name == "responses") {
+      std::string file;
+      status = reader.read_string(at, "responses", &file);
+      out->responses_file = resolve_suite_path(directory, file);
+    } else if (name == "command") {
+      status = read_command(reader, at, &out->command);
+    }
+    if (!status) return status;
+  }
+  if (out->id.empty()) return reader.error_at(node, "provider has no 'id'");
+  if (out->type.empty()) {
+    return reader.error_at(node, "provider '" + out->id +
+                                     "' has no 'type' (one of openai-chat, "
+                                     "openai-embeddings, replay, exec)");
+  }
+  const auto& types = suite_keys::provider_types();
+  if (std::find(types.begin(), types.end(), out->type) == types.end()) {
+    return reader.error_at(
+        type_node, "provider type '" + out->type + "' is unknown" + did_you_mean(out->type, types));
+  }
+  for (const auto& [key, value] : entries) {
+    for (const auto& rule : type_only_keys()) {
+      if (key.Scalar() == rule.key &&
+          std::find(rule.types.begin(), rule.types.end(), out->type) == rule.types.end()) {
+        return reader.error_at(key, "'" + key.Scalar() + "' does not apply to " + out->type +
+                                        " provider '" + out->id + "'");
+      }
+    }
+  }
+  const bool openai = out->type.rfind("openai-", 0) == 0;
+  if (openai && out->model.empty()) {
+    return reader.error_at(node, "provider '" + out->id + "' (" + out->type + ") needs a 'model'");
+  }
+  if (openai && out->api_key_env.empty()) out->api_key_env = "OPENAI_API_KEY";
+  if (out->type == "replay" && out->responses_file.empty()) {
+    return reader.error_at(
+        node, "replay provider '" + out->id + "' needs 'responses' (a recorded responses file)");
+  }
+  if (out->type == "exec" && out->command.empty()) {
+    return reader.error_at(node, "exec provider '" + out->id + "' needs a 'command'");
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status parse_providers(const YAML::Node& node, const YamlReader& reader,
+                       const std::string& directory, std::vector<ProviderConfig>* out) {
+  if (!node.IsSequence()) {
+    return reader.error_at(
+        node, "expected a list of providers for 'providers', got " + describe_node(node));
+  }
+  for (const auto& item : node) {
+    ProviderConfig provider;
+    if (Status s = parse_provider(item, reader, directory, &provider); !s) return s;
+    out->push_back(std::move(provider));
+  }
+  return Status::ok();
+}
+
+}  // namespace evalkit

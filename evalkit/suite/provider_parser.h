@@ -1,0 +1,19 @@
+// The `providers:` list of a suite.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "evalkit/suite/suite.h"
+#include "evalkit/suite/yaml_reader.h"
+
+namespace evalkit {
+
+// Reads every provider and checks what its type needs (a model for openai-*, `responses`
+// for replay, `command` for exec). Replay files are resolved relative to directory.
+Status parse_providers(const YAML::Node& node, const YamlReader& reader,
+                       const std::string& directory, std::vector<ProviderConfig>* out);
+
+}  // namespace evalkit

@@ -1,0 +1,90 @@
+#include "evalkit/suite/suite_keys.h"
+
+namespace evalkit::suite_keys {
+
+const std::vector<std::string>& top_level() {
+  static const std::vector<std::string> keys = {"suite",   "description", "defaults", "providers",
+                                                "prompts", "prompt",      "cases",    "scorers",
+                                                "pass",    "repeat",      "alpha",    "gate"};
+  return keys;
+}
+
+const std::vector<std::string>& defaults() {
+  static const std::vector<std::string> keys = {"provider", "judge", "embedder"};
+  return keys;
+}
+
+const std::vector<std::string>& provider() {
+  static const std::vector<std::string> keys = {"id",
+                                                "type",
+                                                "model",
+                                                "base_url",
+                                                "api_key_env",
+                                                "params",
+                                                "concurrency",
+                                                "timeout",
+                                                "max_attempts",
+                                                "deadline",
+                                                "requests_per_minute",
+                                                "tokens_per_minute",
+                                                "batch_size",
+                                                "dimensions",
+                                                "responses",
+                                                "command"};
+  return keys;
+}
+
+const std::vector<std::string>& prompt() {
+  static const std::vector<std::string> keys = {"id", "messages", "prompt"};
+  return keys;
+}
+
+const std::vector<std::string>& message() {
+  static const std::vector<std::string> keys = {"role", "content"};
+  return keys;
+}
+
+const std::vector<std::string>& inline_case() {
+  static const std::vector<std::string> keys = {"id",      "vars",   "expected", "labels",
+                                                "scorers", "prompt", "timeout"};
+  return keys;
+}
+
+const std::vector<std::string>& dataset_entry() {
+  static const std::vector<std::string> keys = {"file", "labels", "scorers", "prompt", "timeout"};
+  return keys;
+}
+
+const std::vector<std::string>& dataset_line() {
+  static const std::vector<std::string> keys = {"id",     "vars",    "expected", "labels",
+                                                "prompt", "timeout", "input",    "ideal"};
+  return keys;
+}
+
+const std::vector<std::string>& scorer() {
+  static const std::vector<std::string> keys = {"type", "weight", "threshold", "name"};
+  return keys;
+}
+
+const std::vector<std::string>& pass_rule() {
+  static const std::vector<std::string> keys = {"weighted_score", "k_of_n"};
+  return keys;
+}
+
+const std::vector<std::string>& gate_rule() {
+  static const std::vector<std::string> keys = {"max_drop", "min"};
+  return keys;
+}
+
+const std::vector<std::string>& provider_types() {
+  static const std::vector<std::string> types = {"openai-chat", "openai-embeddings", "replay",
+                                                 "exec"};
+  return types;
+}
+
+const std::vector<std::string>& message_roles() {
+  static const std::vector<std::string> roles = {"system", "user", "assistant"};
+  return roles;
+}
+
+}  // namespace evalkit::suite_keys

@@ -1,0 +1,281 @@
+#include "evalkit/suite/suite_parser.h"
+
+#include <algorithm>
+
+#include "evalkit/base/suggest.h"
+#include "evalkit/suite/case_parser.h"
+#include "evalkit/suite/provider_parser.h"
+#include "evalkit/suite/scorer_spec_parser.h"
+#include "evalkit/suite/suite_keys.h"
+#include "evalkit/suite/template.h"
+
+namespace evalkit {
+namespace {
+
+using Entries = std::vector<std::pair<YAML::Node, YAML::Node>>;
+
+Status parse_defaults(const YAML::Node& node, const YamlReader& reader, SuiteDefaults* out,
+                      SuiteLocations* locations) {
+  Entries entries;
+  if (Status s = reader.entries(node, suite_keys::defaults(), "defaults", &entries); !s) return s;
+  for (const auto& [key, value] : entries) {
+    const std::string& name = key.Scalar();
+    std::string* field = name == "provider" ? &out->provider
+                         : name == "judge"  ? &out->judge
+                                            : &out->embedder;
+    if (Status s = reader.read_string(value, name, field); !s) return s;
+    locations->defaults[name] = reader.where(value);
+  }
+  return Status::ok();
+}
+
+Status parse_message_content(const YAML::Node& node, const YamlReader& reader,
+                             std::string* content) {
+  if (Status s = reader.read_string(node, "content", content); !s) return s;
+  std::vector<std::string> variables;
+  if (Status s = parse_template_variables(*content, &variables); !s) {
+    return reader.error_at(node, s.message());
+  }
+  return Status::ok();
+}
+
+Status parse_messages(const YAML::Node& node, const YamlReader& reader,
+                      std::vector<ChatMessage>* out) {
+  if (!node.IsSequence() || node.size() == 0) {
+    return reader.error_at(
+        node, "expected a list of {role, content} messages for 'messages', got " +
+                  (node.IsSequence() ? std::string("an empty list") : describe_node(node)));
+  }
+  const auto& roles = suite_keys::message_roles();
+  for (const auto& item : node) {
+    Entries entries;
+    if (Status s = reader.entries(item, suite_keys::message(), "message", &entries); !s) return s;
+    ChatMessage message;
+    YAML::Node role_node;
+    bool has_content = false;
+    for (const auto& [key, value] : entries) {
+      const YAML::Node& at = value;
+      if (key.Scalar() == "role") {
+        role_node = at;
+        if (Status s = reader.read_string(at, "role", &message.role); !s) return s;
+      } else {
+        has_content = true;
+        if (Status s = parse_message_content(at, reader, &message.content); !s) return s;
+      }
+    }
+    if (message.role.empty()) return reader.error_at(item, "message has no 'role'");
+    if (std::find(roles.begin(), roles.end(), message.role) == roles.end()) {
+      return reader.error_at(role_node, "message role '" + message.role +
+                                            "' is unknown (use system, user or assistant)" +
+                                            did_you_mean(message.role, roles));
+    }
+    if (!has_content) return reader.error_at(item, "message has no 'content'");
+    out->push_back(std::move(message));
+  }
+  return Status::ok();
+}
+
+Status parse_prompt(const YAML::Node& node, const YamlReader& reader, size_t number,
+                    PromptConfig* out) {
+  out->where = reader.where(node);
+  out->id = "prompt-" + std::to_string(number);
+  if (node.IsScalar()) {
+    out->messages.push_back({"user", ""});
+    return parse_message_content(node, reader, &out->messages.back().content);
+  }
+  Entries entries;
+  if (Status s = reader.entries(node, suite_keys::prompt(), "prompt", &entries); !s) return s;
+  bool has_body = false;
+  for (const auto& [key, value] : entries) {
+    const std::string& name = key.Scalar();
+    const YAML::Node& at = value;
+    if (name == "id") {
+      if (Status s = reader.read_string(at, "id", &out->id); !s) return s;
+      continue;
+    }
+    if (has_body) {
+      return reader.error_at(key, "a prompt has either 'messages' or 'prompt', not both");
+    }
+    has_body = true;
+    if (name == "messages") {
+      if (Status s = parse_messages(at, reader, &out->messages); !s) return s;
+    } else {
+      out->messages.push_back({"user", ""});
+      if (Status s = parse_message_content(at, reader, &out->messages.back().content); !s) {
+        return s;
+      }
+    }
+  }
+  if (!has_body) return reader.error_at(node, "prompt '" + out->id + "' has no 'messages'");
+  return Status::ok();
+}
+
+Status parse_prompts(const YAML::Node& node, const YamlReader& reader,
+                     std::vector<PromptConfig>* out) {
+  if (!node.IsSequence()) {
+    return reader.error_at(node,
+                           "expected a list of prompts for 'prompts', got " + describe_node(node));
+  }
+  size_t number = 0;
+  for (const auto& item : node) {
+    PromptConfig prompt;
+    if (Status s = parse_prompt(item, reader, ++number, &prompt); !s) return s;
+    out->push_back(std::move(prompt));
+  }
+  return Status::ok();
+}
+
+Status parse_pass(const YAML::Node& node, const YamlReader& reader, PassRule* out) {
+  if (node.IsScalar()) {
+    if (node.Scalar() == "all") return Status::ok();
+    return reader.error_at(node,
+                           "expected 'all' or a map like {weighted_score: 0.7} for 'pass', "
+                           "got " +
+                               describe_node(node));
+  }
+  Entries entries;
+  if (Status s = reader.entries(node, suite_keys::pass_rule(), "pass", &entries); !s) return s;
+  for (const auto& [key, value] : entries) {
+    const YAML::Node& at = value;
+    if (key.Scalar() == "weighted_score") {
+      out->kind = PassRule::Kind::kWeightedScore;
+      if (Status s = reader.read_number(at, "weighted_score", &out->min_weighted_score); !s) {
+        return s;
+      }
+      if (out->min_weighted_score < 0 || out->min_weighted_score > 1) {
+        return reader.error_at(at, "'weighted_score' must be between 0 and 1");
+      }
+    } else {
+      if (Status s = reader.read_int(at, "k_of_n", &out->k_of_n); !s) return s;
+      if (out->k_of_n < 1) return reader.error_at(at, "'k_of_n' must be at least 1");
+    }
+  }
+  return Status::ok();
+}
+
+Status parse_gate(const YAML::Node& node, const YamlReader& reader,
+                  std::map<std::string, GateRule>* out, SuiteLocations* locations) {
+  if (!node.IsMap()) {
+    return reader.error_at(
+        node, "expected a map of metric: {max_drop, min} for 'gate', got " + describe_node(node));
+  }
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string& metric = it->first.Scalar();
+    if (out->count(metric) > 0) {
+      return reader.error_at(it->first, "gate metric '" + metric + "' appears twice");
+    }
+    if (it->second.IsNull()) {
+      return reader.error_at(it->first, "gate rule for '" + metric + "' has no value");
+    }
+    Entries entries;
+    if (Status s = reader.entries(it->second, suite_keys::gate_rule(),
+                                  "gate rule for '" + metric + "'", &entries);
+        !s) {
+      return s;
+    }
+    GateRule rule;
+    for (const auto& [key, value] : entries) {
+      const YAML::Node& at = value;
+      double number = 0;
+      if (Status s = reader.read_number(at, key.Scalar(), &number); !s) return s;
+      if (key.Scalar() == "max_drop") {
+        if (number < 0) return reader.error_at(at, "'max_drop' must not be negative");
+        rule.max_drop = number;
+      } else {
+        rule.min = number;
+      }
+    }
+    if (!rule.max_drop && !rule.min) {
+      return reader.error_at(it->second,
+                             "gate rule for '" + metric + "' needs 'max_drop' or 'min'");
+    }
+    (*out)[metric] = rule;
+    locations->gate[metric] = reader.where(it->first);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+bool is_suite_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
+std::set<std::string> api_key_variables(const YAML::Node& root) {
+  std::set<std::string> names;
+  if (!root.IsMap()) return names;
+  const YAML::Node providers = root["providers"];
+  if (!providers || !providers.IsSequence()) return names;
+  for (const auto& provider : providers) {
+    if (!provider.IsMap()) continue;
+    const YAML::Node name = provider["api_key_env"];
+    if (name && name.IsScalar()) names.insert(name.Scalar());
+  }
+  names.insert("OPENAI_API_KEY");
+  return names;
+}
+
+Status parse_suite_document(const YAML::Node& root, const YamlReader& reader, Suite* suite,
+                            SuiteLocations* locations, std::vector<std::string>* dataset_hashes) {
+  Entries entries;
+  if (Status s = reader.entries(root, suite_keys::top_level(), "suite", &entries); !s) return s;
+  YAML::Node prompts_key;
+  bool has_prompts = false;
+  for (const auto& [key, value] : entries) {
+    const std::string& name = key.Scalar();
+    const YAML::Node& at = value;
+    Status status;
+    if (name == "suite") {
+      status = reader.read_string(at, "suite", &suite->name);
+      if (status && !is_suite_name(suite->name)) {
+        status = reader.error_at(
+            at, "suite name '" + suite->name + "' may use only letters, digits, '.', '_' and '-'");
+      }
+    } else if (name == "description") {
+      status = reader.read_string(at, "description", &suite->description);
+    } else if (name == "defaults") {
+      status = parse_defaults(at, reader, &suite->defaults, locations);
+    } else if (name == "providers") {
+      status = parse_providers(at, reader, suite->directory, &suite->providers);
+    } else if (name == "prompts" || name == "prompt") {
+      if (has_prompts) {
+        return reader.error_at(key, "give 'prompts' or 'prompt', not both (see " +
+                                        reader.where(prompts_key).str() + ")");
+      }
+      prompts_key = key;
+      has_prompts = true;
+      if (name == "prompts") {
+        status = parse_prompts(at, reader, &suite->prompts);
+      } else {
+        PromptConfig prompt;
+        status = parse_prompt(at, reader, 1, &prompt);
+        prompt.id = "prompt";
+        suite->prompts.push_back(std::move(prompt));
+      }
+    } else if (name == "cases") {
+      status = parse_cases(at, reader, suite->directory, &suite->cases, dataset_hashes);
+    } else if (name == "scorers") {
+      status = parse_scorer_specs(at, reader, &suite->scorers);
+    } else if (name == "pass") {
+      status = parse_pass(at, reader, &suite->pass);
+      locations->pass = reader.where(at);
+    } else if (name == "repeat") {
+      status = reader.read_int(at, "repeat", &suite->repeat);
+      if (status && suite->repeat < 1) status = reader.error_at(at, "'repeat' must be at least 1");
+    } else if (name == "alpha") {
+      status = reader.read_number(at, "alpha", &suite->alpha);
+      if (status && (suite->alpha <= 0 || suite->alpha >= 1)) {
+        status = reader.error_at(at, "'alpha' must be between 0 and 1 (exclusive)");
+      }
+    } else if (name == "gate") {
+      status = parse_gate(at, reader, &suite->gate, locations);
+    }
+    if (!status) return status;
+  }
+  return Status::ok();
+}
+
+}  // namespace evalkit

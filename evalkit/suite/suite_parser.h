@@ -1,0 +1,38 @@
+// Turns a suite document into a Suite: structure, key names and value types. References
+// between parts (ids, scorer options, template variables) are checked by validate_suite.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "evalkit/suite/suite.h"
+#include "evalkit/suite/yaml_reader.h"
+
+namespace evalkit {
+
+// Where parts of a suite without a `where` of their own were written, for later errors.
+struct SuiteLocations {
+  std::map<std::string, SourceLocation> defaults;  // "provider", "judge", "embedder"
+  std::map<std::string, SourceLocation> gate;      // metric name -> its key
+  SourceLocation pass;
+};
+
+// Fills *suite from root; suite->path and suite->directory must already be set (datasets
+// and replay files are found relative to the directory). *dataset_hashes receives the
+// SHA-256 of each dataset file read, in order.
+Status parse_suite_document(const YAML::Node& root, const YamlReader& reader, Suite* suite,
+                            SuiteLocations* locations, std::vector<std::string>* dataset_hashes);
+
+// Whether name suits ids and file names: letters, digits, '.', '_' and '-'.
+bool is_suite_name(std::string_view name);
+
+// The names of environment variables that providers' api_key_env entries name, read before
+// anything else so that ${VAR} expansion can refuse them everywhere.
+std::set<std::string> api_key_variables(const YAML::Node& root);
+
+}  // namespace evalkit

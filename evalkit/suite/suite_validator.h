@@ -1,0 +1,15 @@
+// Checks that the parts of a parsed suite fit together: ids are unique, references name
+// things that exist, every scorer can be built, and every case gives each of its prompts'
+// template variables.
+#pragma once
+
+#include "evalkit/suite/suite.h"
+#include "evalkit/suite/suite_parser.h"
+
+namespace evalkit {
+
+// Validates *suite; fills defaults.provider when the suite has exactly one provider.
+// Errors name the file:line:column of the part at fault.
+Status validate_suite(const SuiteLocations& locations, Suite* suite);
+
+}  // namespace evalkit

@@ -1,0 +1,65 @@
+// Typed reads from a yaml-cpp document with errors that name file:line:column and what
+// was expected. String scalars pass through ${VAR} expansion on the way out.
+#pragma once
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
+
+#include "evalkit/base/status.h"
+#include "evalkit/suite/env_expansion.h"
+
+namespace evalkit {
+
+class YamlReader {
+ public:
+  YamlReader(std::string file, EnvLookup getenv, std::set<std::string> secret_names)
+      : file_(std::move(file)), getenv_(std::move(getenv)), secrets_(std::move(secret_names)) {}
+
+  const std::string& file() const { return file_; }
+
+  // Where node starts (1-based line and column).
+  SourceLocation where(const YAML::Node& node) const;
+
+  // The entries of a map in document order. Fails when node is not a map, or when a key is
+  // repeated or not in allowed (with a did-you-mean): "unknown key 'scorer' in case".
+  // context names the map in messages ("case", "provider 'assistant'").
+  Status entries(const YAML::Node& node, const std::vector<std::string>& allowed,
+                 const std::string& context,
+                 std::vector<std::pair<YAML::Node, YAML::Node>>* out) const;
+
+  // Scalars. what names the value in messages, usually its key.
+  Status read_string(const YAML::Node& node, const std::string& what, std::string* out) const;
+  // A string taken literally: no ${VAR} expansion (for api_key_env).
+  Status read_literal(const YAML::Node& node, const std::string& what, std::string* out) const;
+  Status read_number(const YAML::Node& node, const std::string& what, double* out) const;
+  Status read_int(const YAML::Node& node, const std::string& what, int* out) const;
+  // A string or a list of strings.
+  Status read_strings(const YAML::Node& node, const std::string& what,
+                      std::vector<std::string>* out) const;
+
+  // Any value as JSON: plain scalars become numbers, booleans or null when they read as one
+  // (after expansion); quoted scalars stay strings.
+  Status read_json(const YAML::Node& node, nlohmann::json* out) const;
+
+  // An error at node.
+  Status error_at(const YAML::Node& node, const std::string& message) const {
+    return Status::error_at(where(node), message);
+  }
+
+ private:
+  Status expand(const YAML::Node& node, std::string* out) const;
+
+  std::string file_;
+  EnvLookup getenv_;
+  std::set<std::string> secrets_;
+};
+
+// "a string", "a list", "a map", "nothing": what a node is, for type errors.
+std::string describe_node(const YAML::Node& node);
+
+}  // namespace evalkit
