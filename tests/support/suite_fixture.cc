@@ -1,6 +1,7 @@
 #include "tests/support/suite_fixture.h"
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "evalkit/base/files.h"
 #include "tests/support/process.h"
