@@ -202,6 +202,18 @@ TEST_F(HtmlReportBrowserTest, TextAndLabelFiltersFromTheFragmentCombine) {
   EXPECT_EQ(attribute_of(both, "case-count", "data-shown"), std::to_string(expected));
 }
 
+TEST_F(HtmlReportBrowserTest, SortFromTheFragmentOrdersTheRows) {
+  // Latencies are 0.10 s .. 0.59 s; descending puts the slowest first, ties by position.
+  const std::string dom = dump_dom(medium_path_, "#sort=latency&dir=desc").dom;
+  const size_t first = dom.find("<tr class=\"case-row");
+  ASSERT_NE(first, std::string::npos);
+  const std::string row = dom.substr(first, dom.find("</tr>", first) - first);
+  EXPECT_NE(row.find("data-index=\"49\""), std::string::npos) << row;
+  EXPECT_NE(row.find(">0.59 s<"), std::string::npos) << row;
+  EXPECT_NE(dom.find("data-key=\"latency\" scope=\"col\" aria-sort=\"descending\""),
+            std::string::npos);
+}
+
 TEST_F(HtmlReportBrowserTest, HostileTextIsShownAsTextAndNeverRuns) {
   const std::string dom = dump_dom(hostile_path_, "#q=__pwned").dom;
   const std::string drawn = drawn_part(dom);
