@@ -105,7 +105,9 @@ std::string script_hash_source(std::string_view script) {
 
 std::string render_html_report(const nlohmann::json& document) {
   const std::string_view page = asset("reports/report.html");
-  const std::string_view script = asset("reports/report.js");
+  // The widgets first: report.js builds the page from them. One element, one hash.
+  const std::string script = std::string(asset("reports/report_widgets.js")) + "\n" +
+                             std::string(asset("reports/report.js"));
   // Only the page's own script may run, even if markup ever slipped into the page.
   const std::string csp = "default-src 'none'; script-src " + script_hash_source(script) +
                           "; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "

@@ -98,7 +98,8 @@ class HtmlReportBrowserTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!std::filesystem::exists(kChromium)) return;
-    const std::string dir = testing::make_temp_dir("html-browser");
+    dir_ = testing::make_temp_dir("html-browser");
+    const std::string& dir = dir_;
     large_ = new json(make_report_document({.trials = 10000}));
     large_path_ = dir + "/large.html";
     ASSERT_TRUE(write_html_report(*large_, large_path_).is_ok());
@@ -121,6 +122,7 @@ class HtmlReportBrowserTest : public ::testing::Test {
     delete hostile_;
     delete medium_;
     large_ = hostile_ = medium_ = nullptr;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);  // ~16 MB of pages; the PNG stays
   }
 
   void SetUp() override {
@@ -134,6 +136,7 @@ class HtmlReportBrowserTest : public ::testing::Test {
   static inline json* hostile_ = nullptr;
   static inline json* medium_ = nullptr;  // for filters: fast to load, still several pages
   static inline std::string medium_path_;
+  static inline std::string dir_;
   static inline std::string large_path_;
   static inline std::string hostile_path_;
 };
@@ -197,6 +200,18 @@ TEST_F(HtmlReportBrowserTest, TextAndLabelFiltersFromTheFragmentCombine) {
   ASSERT_GT(expected, 0);
   const std::string both = dump_dom(medium_path_, "#label=geo&status=error").dom;
   EXPECT_EQ(attribute_of(both, "case-count", "data-shown"), std::to_string(expected));
+}
+
+TEST_F(HtmlReportBrowserTest, SortFromTheFragmentOrdersTheRows) {
+  // Latencies are 0.10 s .. 0.59 s; descending puts the slowest first, ties by position.
+  const std::string dom = dump_dom(medium_path_, "#sort=latency&dir=desc").dom;
+  const size_t first = dom.find("<tr class=\"case-row");
+  ASSERT_NE(first, std::string::npos);
+  const std::string row = dom.substr(first, dom.find("</tr>", first) - first);
+  EXPECT_NE(row.find("data-index=\"49\""), std::string::npos) << row;
+  EXPECT_NE(row.find(">0.59 s<"), std::string::npos) << row;
+  EXPECT_NE(dom.find("data-key=\"latency\" scope=\"col\" aria-sort=\"descending\""),
+            std::string::npos);
 }
 
 TEST_F(HtmlReportBrowserTest, HostileTextIsShownAsTextAndNeverRuns) {
