@@ -2,6 +2,9 @@
 
 #include <filesystem>
 
+#include "evalkit/report/html_report.h"
+#include "evalkit/report/junit_report.h"
+#include "evalkit/report/markdown_report.h"
 #include "evalkit/report/run_document.h"
 
 namespace evalkit::cli {
@@ -24,6 +27,15 @@ ReportPaths ReportPaths::for_suite(const std::string& suite, bool several) const
 Status write_reports(const nlohmann::json& document, const ReportPaths& paths) {
   if (!paths.json.empty()) {
     if (Status s = write_json_report(document, paths.json); !s) return s;
+  }
+  if (!paths.html.empty()) {
+    if (Status s = write_html_report(document, paths.html); !s) return s;
+  }
+  if (!paths.junit.empty()) {
+    if (Status s = write_junit_report(document, paths.junit); !s) return s;
+  }
+  if (!paths.markdown.empty()) {
+    if (Status s = write_markdown_report(document, paths.markdown); !s) return s;
   }
   return Status::ok();
 }

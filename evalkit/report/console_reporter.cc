@@ -94,9 +94,10 @@ void ConsoleReporter::on_trial(const TrialSpec& spec, const TrialResult& result,
   }
   std::string dots = " ";
   if (name.size() + 1 < name_width_) dots += std::string(name_width_ - name.size() - 1, '.');
-  std::fprintf(out_, "%*lld/%lld Test #%*lld: %s%s%s%s%s %7.2f sec\n", index_width_,
+  const std::string number = "#" + std::to_string(spec.index + 1);
+  std::fprintf(out_, "%*lld/%lld Test %*s: %s%s%s%s%s %7.2f sec\n", index_width_,
                static_cast<long long>(finished + already_done_), static_cast<long long>(total_),
-               index_width_, static_cast<long long>(spec.index + 1), name.c_str(), dots.c_str(),
+               index_width_ + 1, number.c_str(), name.c_str(), dots.c_str(),
                color_on, status.c_str(), color_off, result.duration_s);
   for (const auto& d : details) std::fprintf(out_, "      %s\n", d.c_str());
   if (options_.verbosity > 1 || (failed && options_.output_on_failure)) {
