@@ -411,4 +411,3 @@ const std::size_t kLowercaseSize = sizeof(kLowercase) / sizeof(kLowercase[0]);
 
 }  // namespace evalkit::unicode_data
 // clang-format on
-

@@ -122,7 +122,6 @@ def main():
         "",
         "}  // namespace evalkit::unicode_data",
         "// clang-format on",
-        "",
     ]
     print("\n".join(out))
 
