@@ -6,8 +6,9 @@
 #include <cstdlib>
 
 #include "evalkit/scorers/option_reader.h"
+#include "evalkit/text/key_interner.h"
 #include "evalkit/text/ngram_matcher.h"
-#include "evalkit/text/token_interner.h"
+#include "evalkit/text/segment_tokenizer.h"
 
 namespace evalkit {
 namespace {
@@ -19,37 +20,19 @@ constexpr double kLogZero = -9999999999.0;
 
 // Per-thread buffers: a segment reuses them, so counting allocates only while they grow.
 struct BleuWorkspace {
-  std::string hypothesis;
-  std::vector<std::string> references;
-  TokenInterner tokens;
+  SegmentTokenizer tokenizer;
+  KeyInterner local_ids;  // tokenizer ids -> dense ids of this segment
   std::vector<uint32_t> hyp_ids;
   std::vector<uint32_t> ref_ids;
   std::vector<std::size_t> ref_ends;
   std::vector<std::span<const uint32_t>> ref_spans;
+  std::vector<int64_t> ref_lens;
   NgramMatcher matcher;
-  std::vector<int64_t> matches;
 };
 
 BleuWorkspace& workspace() {
   thread_local BleuWorkspace ws;
   return ws;
-}
-
-std::size_t count_tokens(const std::string& joined) {
-  if (joined.empty()) return 0;
-  return static_cast<std::size_t>(std::count(joined.begin(), joined.end(), ' ')) + 1;
-}
-
-void intern_tokens(const std::string& joined, TokenInterner* interner, std::vector<uint32_t>* ids) {
-  if (joined.empty()) return;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t space = joined.find(' ', start);
-    const std::size_t end = space == std::string::npos ? joined.size() : space;
-    ids->push_back(interner->intern(std::string_view(joined).substr(start, end - start)));
-    if (space == std::string::npos) break;
-    start = space + 1;
-  }
 }
 
 int64_t closest_ref_len(int64_t hyp_len, const std::vector<int64_t>& ref_lens) {
@@ -212,28 +195,30 @@ bool parse_bleu_options(const nlohmann::json& options, BleuOptions* out, std::st
 
 BleuStatistics bleu_statistics(std::string_view hypothesis, std::span<const std::string> references,
                                const BleuOptions& options) {
-  BleuWorkspace& ws = workspace();
-  tokenize_for_bleu(hypothesis, options.tokenizer, options.lowercase, &ws.hypothesis);
-  if (ws.references.size() < references.size()) ws.references.resize(references.size());
-  std::size_t token_count = count_tokens(ws.hypothesis);
-  for (std::size_t r = 0; r < references.size(); ++r) {
-    tokenize_for_bleu(references[r], options.tokenizer, options.lowercase, &ws.references[r]);
-    token_count += count_tokens(ws.references[r]);
-  }
+  BleuStatistics stats;
+  bleu_statistics(hypothesis, references, options, &stats);
+  return stats;
+}
 
-  ws.tokens.reset(token_count);
+void bleu_statistics(std::string_view hypothesis, std::span<const std::string> references,
+                     const BleuOptions& options, BleuStatistics* out) {
+  BleuWorkspace& ws = workspace();
+  ws.tokenizer.begin_segment();
   ws.hyp_ids.clear();
-  intern_tokens(ws.hypothesis, &ws.tokens, &ws.hyp_ids);
+  ws.tokenizer.tokenize(hypothesis, options.tokenizer, options.lowercase, &ws.hyp_ids);
   ws.ref_ids.clear();
   ws.ref_ends.clear();
-  thread_local std::vector<int64_t> ref_lens;
-  ref_lens.clear();
-  for (std::size_t r = 0; r < references.size(); ++r) {
+  ws.ref_lens.clear();
+  for (const auto& reference : references) {
     const std::size_t before = ws.ref_ids.size();
-    intern_tokens(ws.references[r], &ws.tokens, &ws.ref_ids);
+    ws.tokenizer.tokenize(reference, options.tokenizer, options.lowercase, &ws.ref_ids);
     ws.ref_ends.push_back(ws.ref_ids.size());
-    ref_lens.push_back(static_cast<int64_t>(ws.ref_ids.size() - before));
+    ws.ref_lens.push_back(static_cast<int64_t>(ws.ref_ids.size() - before));
   }
+  // Dense ids keep the matcher's per-id arrays as small as the segment.
+  ws.local_ids.reset(ws.hyp_ids.size() + ws.ref_ids.size());
+  for (uint32_t& id : ws.hyp_ids) id = ws.local_ids.intern(id);
+  for (uint32_t& id : ws.ref_ids) id = ws.local_ids.intern(id);
   ws.ref_spans.clear();
   std::size_t start = 0;
   for (std::size_t end : ws.ref_ends) {
@@ -241,18 +226,17 @@ BleuStatistics bleu_statistics(std::string_view hypothesis, std::span<const std:
     start = end;
   }
 
-  BleuStatistics stats;
+  BleuStatistics& stats = *out;
   stats.sys_len = static_cast<int64_t>(ws.hyp_ids.size());
-  stats.ref_len = closest_ref_len(stats.sys_len, ref_lens);
+  stats.ref_len = closest_ref_len(stats.sys_len, ws.ref_lens);
   if (stats.ref_len < 0) stats.ref_len = 0;
   stats.counts.assign(options.max_order, 0);
   stats.totals.assign(options.max_order, 0);
-  ws.matcher.count_matches(ws.hyp_ids, ws.ref_spans, ws.tokens.size(), options.max_order,
+  ws.matcher.count_matches(ws.hyp_ids, ws.ref_spans, ws.local_ids.size(), options.max_order,
                            stats.counts.data());
   for (int n = 1; n <= options.max_order; ++n) {
     stats.totals[n - 1] = std::max<int64_t>(0, stats.sys_len - n + 1);
   }
-  return stats;
 }
 
 BleuResult bleu_from_statistics(const BleuStatistics& statistics, const BleuOptions& options,

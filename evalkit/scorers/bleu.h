@@ -46,6 +46,9 @@ struct BleuStatistics {
 // thread-local buffers, so it does not allocate per token.
 BleuStatistics bleu_statistics(std::string_view hypothesis, std::span<const std::string> references,
                                const BleuOptions& options);
+// The same, into *out (reusing its storage: the form for loops over a corpus).
+void bleu_statistics(std::string_view hypothesis, std::span<const std::string> references,
+                     const BleuOptions& options, BleuStatistics* out);
 
 struct BleuResult {
   double score = 0.0;              // 0..100

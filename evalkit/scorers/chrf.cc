@@ -41,7 +41,6 @@ struct ChrfWorkspace {
   NgramMatcher matcher;
   std::vector<int64_t> matches;
   std::vector<int64_t> stats;
-  std::vector<int64_t> best;
 };
 
 ChrfWorkspace& workspace() {
@@ -188,6 +187,13 @@ bool parse_chrf_options(const nlohmann::json& options, ChrfOptions* out, std::st
 std::vector<int64_t> chrf_statistics(std::string_view hypothesis,
                                      std::span<const std::string> references,
                                      const ChrfOptions& options) {
+  std::vector<int64_t> stats;
+  chrf_statistics(hypothesis, references, options, &stats);
+  return stats;
+}
+
+void chrf_statistics(std::string_view hypothesis, std::span<const std::string> references,
+                     const ChrfOptions& options, std::vector<int64_t>* out) {
   ChrfWorkspace& ws = workspace();
   thread_local std::vector<std::string> texts;
   std::size_t char_budget = hypothesis.size();
@@ -203,7 +209,7 @@ std::vector<int64_t> chrf_statistics(std::string_view hypothesis,
   }
 
   ws.matches.assign(static_cast<std::size_t>(std::max(options.char_order, options.word_order)), 0);
-  ws.best.clear();
+  out->clear();
   double best_score = -1.0;
   for (std::size_t r = 0; r < references.size(); ++r) {
     const SegmentText& ref = ws.references[r];
@@ -223,10 +229,9 @@ std::vector<int64_t> chrf_statistics(std::string_view hypothesis,
     const double score = chrf_from_statistics(ws.stats, options);
     if (score > best_score) {
       best_score = score;
-      ws.best = ws.stats;
+      out->assign(ws.stats.begin(), ws.stats.end());
     }
   }
-  return ws.best;
 }
 
 double chrf_from_statistics(std::span<const int64_t> statistics, const ChrfOptions& options) {

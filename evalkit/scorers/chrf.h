@@ -36,6 +36,9 @@ bool parse_chrf_options(const nlohmann::json& options, ChrfOptions* out, std::st
 std::vector<int64_t> chrf_statistics(std::string_view hypothesis,
                                      std::span<const std::string> references,
                                      const ChrfOptions& options);
+// The same, into *out (reusing its storage: the form for loops over a corpus).
+void chrf_statistics(std::string_view hypothesis, std::span<const std::string> references,
+                     const ChrfOptions& options, std::vector<int64_t>* out);
 
 // The chrF score (0..100) of statistics, summed or not: P and R averaged over the orders
 // both sides have, then F-beta.

@@ -56,18 +56,29 @@ int64_t NgramMatcher::count_order(std::span<const std::span<const uint32_t>> ref
   in_hypothesis_.assign(id_count, 0);
   const std::size_t extra = static_cast<std::size_t>(order - 1);
 
-  for (std::size_t r = 0; r < references.size(); ++r) {
-    if (references[r].size() < static_cast<std::size_t>(order)) continue;
-    const uint32_t* ids = ref_ids_.data() + ref_start_[r];
-    const std::size_t positions = references[r].size() - extra;
-    for (std::size_t j = 0; j < positions; ++j) {
-      if (ids[j] != kDead) ++ref_count_[ids[j]];
+  if (references.size() == 1) {
+    // One reference: its counts are the maxima.
+    if (references[0].size() >= static_cast<std::size_t>(order)) {
+      const uint32_t* ids = ref_ids_.data();
+      const std::size_t positions = references[0].size() - extra;
+      for (std::size_t j = 0; j < positions; ++j) {
+        if (ids[j] != kDead) ++max_count_[ids[j]];
+      }
     }
-    for (std::size_t j = 0; j < positions; ++j) {
-      const uint32_t id = ids[j];
-      if (id == kDead || ref_count_[id] == 0) continue;
-      max_count_[id] = std::max(max_count_[id], ref_count_[id]);
-      ref_count_[id] = 0;
+  } else {
+    for (std::size_t r = 0; r < references.size(); ++r) {
+      if (references[r].size() < static_cast<std::size_t>(order)) continue;
+      const uint32_t* ids = ref_ids_.data() + ref_start_[r];
+      const std::size_t positions = references[r].size() - extra;
+      for (std::size_t j = 0; j < positions; ++j) {
+        if (ids[j] != kDead) ++ref_count_[ids[j]];
+      }
+      for (std::size_t j = 0; j < positions; ++j) {
+        const uint32_t id = ids[j];
+        if (id == kDead || ref_count_[id] == 0) continue;
+        max_count_[id] = std::max(max_count_[id], ref_count_[id]);
+        ref_count_[id] = 0;
+      }
     }
   }
 

@@ -19,9 +19,8 @@ bool is_python_whitespace(char32_t cp) {
   }
 }
 
-std::size_t python_whitespace_length(std::string_view text, std::size_t pos) {
+std::size_t python_wide_whitespace_length(std::string_view text, std::size_t pos) {
   const auto b0 = static_cast<unsigned char>(text[pos]);
-  if (b0 < 0x80) return ((b0 >= 0x09 && b0 <= 0x0D) || (b0 >= 0x1C && b0 <= 0x20)) ? 1 : 0;
   // Only lead bytes C2, E1, E2 and E3 can start a non-ASCII whitespace character.
   if (b0 != 0xC2 && (b0 < 0xE1 || b0 > 0xE3)) return 0;
   if (pos + 1 >= text.size()) return 0;

@@ -11,9 +11,16 @@ namespace evalkit {
 // True when Python's str.isspace() holds for code point cp.
 bool is_python_whitespace(char32_t cp);
 
+// Byte length of the non-ASCII Python whitespace character at text[pos], or 0.
+std::size_t python_wide_whitespace_length(std::string_view text, std::size_t pos);
+
 // Byte length of the Python whitespace character starting at text[pos], or 0 if none.
 // text must be valid UTF-8.
-std::size_t python_whitespace_length(std::string_view text, std::size_t pos);
+inline std::size_t python_whitespace_length(std::string_view text, std::size_t pos) {
+  const auto b0 = static_cast<unsigned char>(text[pos]);
+  if (b0 < 0x80) return ((b0 >= 0x09 && b0 <= 0x0D) || (b0 >= 0x1C && b0 <= 0x20)) ? 1 : 0;
+  return python_wide_whitespace_length(text, pos);
+}
 
 // text without trailing whitespace, as str.rstrip(). text must be valid UTF-8.
 std::string_view python_rstrip(std::string_view text);

@@ -51,6 +51,19 @@ void TokenInterner::reset(std::size_t max_tokens) {
   tokens_.clear();
 }
 
+void TokenInterner::grow() {
+  const std::size_t capacity = 2 * (mask_ + 1);
+  slots_.assign(capacity, Slot{});
+  stamp_ = 1;
+  mask_ = capacity - 1;
+  for (uint32_t id = 0; id < tokens_.size(); ++id) {
+    const uint64_t hash = token_hash(tokens_[id]);
+    std::size_t slot = static_cast<std::size_t>(hash) & mask_;
+    while (slots_[slot].stamp == stamp_) slot = (slot + 1) & mask_;
+    slots_[slot] = Slot{hash, id, stamp_};
+  }
+}
+
 uint32_t TokenInterner::intern(std::string_view token) {
   const uint64_t hash = token_hash(token);
   std::size_t slot = static_cast<std::size_t>(hash) & mask_;

@@ -19,6 +19,15 @@ class TokenInterner {
   // Number of distinct tokens since reset().
   uint32_t size() const { return static_cast<uint32_t>(tokens_.size()); }
 
+  // Slots in the table; keep size() below half of it (reset() or grow()).
+  std::size_t capacity() const { return mask_ + 1; }
+
+  // Doubles the capacity, keeping every id.
+  void grow();
+
+  // Points id at another copy of the same token (for callers that copy tokens they keep).
+  void rebind(uint32_t id, std::string_view same_token) { tokens_[id] = same_token; }
+
  private:
   struct Slot {
     uint64_t hash = 0;

@@ -48,35 +48,65 @@ void replace_all(std::string_view text, std::string_view pattern, std::string_vi
   out->append(text.substr(start));
 }
 
-// Applies a regex ([first])([second]) -> replacement, as re.sub does, where the replacement
-// puts spaces around the two captured characters.
-template <typename First, typename Second, typename Emit>
+// Applies a regex ([first])([second]) as re.sub does. The replacement puts one space
+// between the captured characters and one after them ("\1 \2 "), or before each of them
+// (" \1 \2") when space_first. Writes through a raw pointer: this runs on every segment.
+template <typename First, typename Second>
 void substitute_pairs(const std::string& text, std::string* out, First first, Second second,
-                      Emit emit) {
-  out->clear();
+                      bool space_first) {
   const std::size_t n = text.size();
+  out->resize(2 * n);  // each 2-byte match grows to 4 bytes
+  char* o = out->data();
+  const char* s = text.data();
   std::size_t i = 0;
   while (i < n) {
-    if (i + 1 < n && first(text[i]) && second(text[i + 1])) {
-      emit(text[i], text[i + 1], out);
+    if (i + 1 < n && first(s[i]) && second(s[i + 1])) {
+      if (space_first) {
+        o[0] = ' ';
+        o[1] = s[i];
+        o[2] = ' ';
+        o[3] = s[i + 1];
+      } else {
+        o[0] = s[i];
+        o[1] = ' ';
+        o[2] = s[i + 1];
+        o[3] = ' ';
+      }
+      o += 4;
       i += 2;
     } else {
-      out->push_back(text[i]);
-      ++i;
+      *o++ = s[i++];
     }
   }
+  out->resize(static_cast<std::size_t>(o - out->data()));
+}
+
+// Python str.split() then " ".join(), on valid UTF-8.
+void join_python_words(std::string_view text, std::string* out) {
+  out->resize(text.size());
+  char* o = out->data();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  bool first = true;
+  while (i < n) {
+    std::size_t ws;
+    while (i < n && (ws = python_whitespace_length(text, i)) != 0) i += ws;
+    if (i >= n) break;
+    if (!first) *o++ = ' ';
+    first = false;
+    while (i < n && python_whitespace_length(text, i) == 0) *o++ = text[i++];
+  }
+  out->resize(static_cast<std::size_t>(o - out->data()));
 }
 
 }  // namespace
 
-void tokenize_13a(std::string_view line, std::string* out) {
-  thread_local std::string repaired, a, b;
-  std::string_view text = valid_utf8(line, &repaired);
-
-  // Language-independent part. ("\n" -> " " is left to the final split: no later rule
-  // treats the two differently.)
-  std::string* spare = &a;
-  std::string* other = &b;
+std::string_view unescape_13a(std::string_view line, std::string* storage) {
+  // ("\n" -> " " is left to the final split: no later rule treats the two differently.)
+  thread_local std::string scratch;
+  std::string_view text = line;
+  std::string* spare = storage;
+  std::string* other = &scratch;
   auto replace_step = [&](std::string_view pattern, std::string_view replacement) {
     if (text.find(pattern) == std::string_view::npos) return;
     replace_all(text, pattern, replacement, spare);
@@ -91,68 +121,62 @@ void tokenize_13a(std::string_view line, std::string* out) {
     replace_step("&lt;", "<");
     replace_step("&gt;", ">");
   }
+  if (text.data() == scratch.data()) {  // the result must live in *storage
+    storage->assign(text);
+    text = *storage;
+  }
+  return text;
+}
+
+void split_13a(std::string_view text, std::string* out) {
+  thread_local std::string a, b;
+  std::string* spare = &a;
+  std::string* other = &b;
 
   // Rule 1 on " " + line + " ": ASCII symbols get spaces around them.
   std::string* cur = spare;
   std::string* next = other;
-  cur->clear();
-  cur->reserve(text.size() * 2 + 2);
-  cur->push_back(' ');
+  cur->resize(text.size() * 3 + 2);
+  char* o = cur->data();
+  *o++ = ' ';
   bool has_period_or_comma = false;
   bool has_hyphen = false;
   for (char c : text) {
     if (kSplitSymbol[static_cast<unsigned char>(c)]) {
-      cur->push_back(' ');
-      cur->push_back(c);
-      cur->push_back(' ');
+      o[0] = ' ';
+      o[1] = c;
+      o[2] = ' ';
+      o += 3;
     } else {
       has_period_or_comma |= is_period_or_comma(c);
       has_hyphen |= c == '-';
-      cur->push_back(c);
+      *o++ = c;
     }
   }
-  cur->push_back(' ');
+  *o++ = ' ';
+  cur->resize(static_cast<std::size_t>(o - cur->data()));
 
+  auto not_digit = [](char c) { return !is_digit(c); };
   if (has_period_or_comma) {
     // Rule 2: ([^0-9])([\.,]) -> "\1 \2 "
-    substitute_pairs(
-        *cur, next, [](char c) { return !is_digit(c); }, is_period_or_comma,
-        [](char x, char y, std::string* o) {
-          o->push_back(x);
-          o->push_back(' ');
-          o->push_back(y);
-          o->push_back(' ');
-        });
+    substitute_pairs(*cur, next, not_digit, is_period_or_comma, false);
     std::swap(cur, next);
     // Rule 3: ([\.,])([^0-9]) -> " \1 \2"
-    substitute_pairs(
-        *cur, next, is_period_or_comma, [](char c) { return !is_digit(c); },
-        [](char x, char y, std::string* o) {
-          o->push_back(' ');
-          o->push_back(x);
-          o->push_back(' ');
-          o->push_back(y);
-        });
+    substitute_pairs(*cur, next, is_period_or_comma, not_digit, true);
     std::swap(cur, next);
   }
   if (has_hyphen) {
     // Rule 4: ([0-9])(-) -> "\1 \2 "
     substitute_pairs(
-        *cur, next, is_digit, [](char c) { return c == '-'; },
-        [](char x, char y, std::string* o) {
-          o->push_back(x);
-          o->push_back(' ');
-          o->push_back(y);
-          o->push_back(' ');
-        });
+        *cur, next, is_digit, [](char c) { return c == '-'; }, false);
     std::swap(cur, next);
   }
+  join_python_words(*cur, out);
+}
 
-  out->clear();
-  for_each_python_word(*cur, [out](std::string_view word) {
-    if (!out->empty()) out->push_back(' ');
-    out->append(word);
-  });
+void tokenize_13a(std::string_view line, std::string* out) {
+  thread_local std::string repaired, unescaped;
+  split_13a(unescape_13a(valid_utf8(line, &repaired), &unescaped), out);
 }
 
 }  // namespace evalkit

@@ -13,4 +13,13 @@ namespace evalkit {
 // Invalid UTF-8 is read as U+FFFD.
 void tokenize_13a(std::string_view line, std::string* out);
 
+// The language-independent part alone ("<skipped>", "-\n", the four entities). Returns line
+// itself when nothing changes, else a view of *storage. line must be valid UTF-8.
+std::string_view unescape_13a(std::string_view line, std::string* storage);
+
+// The regex part alone (rules 1-4, then str.split()), writing tokens joined by single
+// spaces. text must be valid UTF-8. Whitespace-separated chunks of text are tokenized
+// independently of each other, so a chunk's tokens can be cached.
+void split_13a(std::string_view text, std::string* out);
+
 }  // namespace evalkit
