@@ -64,6 +64,11 @@ struct Timer {
   bool operator>(const Timer& other) const { return deadline > other.deadline; }
 };
 
+// Answers due within the same millisecond share one timer wakeup; none leaves early.
+Clock::time_point round_up_to_millisecond(Clock::time_point t) {
+  return std::chrono::ceil<std::chrono::milliseconds>(t);
+}
+
 }  // namespace
 
 class EventLoopHttpServer::Loop {
@@ -225,13 +230,15 @@ class EventLoopHttpServer::Loop {
       connection.sent_continue = false;
       const bool keep_alive = request.keep_alive();
       HttpReply reply = handler_.handle(request);
-      const Clock::time_point ready = Clock::now() + reply.delay;
+      const bool delayed = reply.delay.count() > 0;
+      const Clock::time_point ready =
+          delayed ? round_up_to_millisecond(Clock::now() + reply.delay) : Clock::now();
       connection.pending.push_back({ready,
                                     reply.close_without_answer
                                         ? std::string()
                                         : serialize_http_response(reply.response, !keep_alive),
                                     reply.close_without_answer, !keep_alive});
-      if (reply.delay.count() > 0) add_timer(ready, id);
+      if (delayed) add_timer(ready, id);
       if (!keep_alive) connection.stop_parsing = true;
     }
     connection.in.erase(0, offset);
