@@ -5,8 +5,11 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_reduce.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -28,6 +31,8 @@ using evalkit::RougeVariant;
 constexpr int kPairs = 10000;
 constexpr int kVocabulary = 5000;
 constexpr int kRuns = 3;
+
+std::atomic<uint64_t> threads_seen{0};  // bit per TBB thread index that did work
 
 struct Pair {
   std::string reference;
@@ -230,10 +235,12 @@ int main() {
       return tbb::parallel_reduce(
           tbb::blocked_range<size_t>(0, pairs.size(), 64), 0.0,
           [&](const tbb::blocked_range<size_t>& range, double sum) {
+            threads_seen |= uint64_t{1} << (tbb::this_task_arena::current_thread_index() % 64);
             return sum + score_all(pairs, range.begin(), range.end(), options, chosen);
           },
           std::plus<double>());
     };
+    threads_seen = 0;
     char label[64];
     std::snprintf(label, sizeof label, "rougeL, TBB parallel_reduce, %d thread%s", threads,
                   threads == 1 ? "" : "s");
@@ -241,6 +248,7 @@ int main() {
     std::snprintf(label, sizeof label, "all four, TBB parallel_reduce, %d thread%s", threads,
                   threads == 1 ? "" : "s");
     report(label, time_runs([&] { return parallel(all_four, plain); }), 24.8);
+    std::printf("  (%d thread(s) took part)\n", std::popcount(threads_seen.load()));
   }
   return 0;
 }

@@ -130,7 +130,7 @@ void mark_lcs_positions(std::span<const uint32_t> reference, std::span<const uin
     return;
   }
   // Column j of the LCS table is kept as one word: bit i - 1 is 0 where
-  // table[i][j] = table[i - 1][j] + 1, so table[i][j] = i - popcount(low i bits).
+  // table[i][j] = table[i - 1][j] + 1.
   uint32_t max_id = 0;
   for (uint32_t id : reference) max_id = std::max(max_id, id);
   for (uint32_t id : candidate) max_id = std::max(max_id, id);
@@ -160,10 +160,9 @@ void mark_lcs_positions(std::span<const uint32_t> reference, std::span<const uin
   }
   for (uint32_t id : reference) slot_of_id[id] = kNoSlot;
 
-  auto table = [&](size_t i, size_t j) {
-    uint64_t low = i == 64 ? ~uint64_t{0} : (uint64_t{1} << i) - 1;
-    return i - static_cast<size_t>(std::popcount(column_bits[j] & low));
-  };
+  // Walking back with unequal tokens, table[i][j] is the larger of its left and upper
+  // neighbours, each of which is either equal to it or one less. So "left > up" holds
+  // exactly when the upper one is one less: when bit i - 1 of column j is 0.
   size_t i = rows;
   size_t j = columns;
   while (i > 0 && j > 0) {
@@ -171,7 +170,7 @@ void mark_lcs_positions(std::span<const uint32_t> reference, std::span<const uin
       (*in_lcs)[i - 1] = 1;
       --i;
       --j;
-    } else if (table(i, j - 1) > table(i - 1, j)) {
+    } else if (((column_bits[j] >> (i - 1)) & 1) == 0) {
       --j;
     } else {
       --i;
