@@ -84,6 +84,11 @@ TEST(RougeTokenizerTest, UnicodeKeepsLettersOfEveryScript) {
   EXPECT_EQ(rouge_tokenize("cafe\u0301!", kUnicode, false), (Tokens{"cafe\u0301"}));
 }
 
+TEST(RougeTokenizerTest, UnicodeSurvivesInvalidUtf8) {
+  std::string text = "ab\xff\xc3(cd\xe2\x82";
+  EXPECT_EQ(rouge_tokenize(text, RougeTokenizerKind::kUnicode, false), (Tokens{"ab", "cd"}));
+}
+
 TEST(RougeTokenizerTest, UnicodeSplitsUnspacedScriptsIntoCharacters) {
   EXPECT_EQ(rouge_tokenize("ab\u4e2d\u6587 x\u3002", RougeTokenizerKind::kUnicode, false),
             (Tokens{"ab", "\u4e2d", "\u6587", "x"}));
