@@ -36,7 +36,7 @@ const char* rouge_tokenizer_name(RougeTokenizerKind kind) {
 }
 
 bool RougeTokenCursor::next(std::string_view* token) {
-  if (kind_ == RougeTokenizerKind::kDefault && next_ascii_run(token)) return true;
+  if (next_ascii_run(token)) return true;
   scratch_->clear();
   bool found = kind_ == RougeTokenizerKind::kDefault ? next_default() : next_unicode();
   *token = *scratch_;
@@ -45,7 +45,7 @@ bool RougeTokenCursor::next(std::string_view* token) {
 
 // The common case: a run of ASCII letters and digits ended by an ASCII separator (or the
 // end). It is the token itself, viewed in place when already lowercase. Anything else is
-// left to next_default(), from the start of the run.
+// left to the full tokenizer of the kind, from the start of the run.
 bool RougeTokenCursor::next_ascii_run(std::string_view* token) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text_.data());
   const size_t size = text_.size();
