@@ -102,8 +102,8 @@ RougeScore make_score(double matched, double prediction_total, double target_tot
   return score;
 }
 
-// Writes one key per n-gram of ids, equal keys for equal n-grams across the calls that
-// share `ranks` (orders above 2 are renumbered order by order to stay exact in 64 bits).
+// Writes one exact key per n-gram of ids for n = 1 or 2: the token id, or two ids packed
+// into 64 bits. Higher orders build on these (see joint_ngram_keys).
 void ngram_keys(std::span<const uint32_t> ids, int n, std::vector<uint64_t>* keys) {
   keys->clear();
   if (ids.size() < static_cast<size_t>(n)) return;
@@ -127,6 +127,8 @@ void rank_jointly(std::vector<uint64_t>* a, std::vector<uint64_t>* b, std::vecto
 }
 
 // Keys of the n-grams of target and prediction such that equal n-grams get equal keys.
+// Beyond bigrams, the (n-1)-gram keys of both texts are renumbered densely together, which
+// leaves room to pack one more token id beside them in 64 bits.
 void joint_ngram_keys(std::span<const uint32_t> target, std::span<const uint32_t> prediction, int n,
                       RougeWorkspace& ws) {
   int first = std::min(n, 2);

@@ -28,7 +28,12 @@ size_t lcs_length_dp(std::span<const uint32_t> a, std::span<const uint32_t> b);
 // else up), setting (*in_lcs)[i] = 1 for every reference position i on that path. *in_lcs
 // must already have reference.size() entries; others are left as they are, so calls over
 // several candidates build the union.
+// References of up to 64 tokens keep each table column as one bit-parallel word.
 void mark_lcs_positions(std::span<const uint32_t> reference, std::span<const uint32_t> candidate,
                         LcsScratch* scratch, std::vector<uint8_t>* in_lcs);
+
+// The same walk over an explicit O(|reference| * |candidate|) table (any length).
+void mark_lcs_positions_dp(std::span<const uint32_t> reference, std::span<const uint32_t> candidate,
+                           LcsScratch* scratch, std::vector<uint8_t>* in_lcs);
 
 }  // namespace evalkit

@@ -68,6 +68,85 @@ size_t bit_parallel_distance(std::span<const char32_t> pattern, std::span<const 
   return distance;
 }
 
+// Match masks of a long pattern, one row of `words` 64-bit words per distinct code point.
+class BlockPatternMasks {
+ public:
+  explicit BlockPatternMasks(std::span<const char32_t> pattern)
+      : words_((pattern.size() + 63) / 64), ascii_(128 * words_, 0) {
+    for (char32_t c : pattern) {
+      if (c >= 128) others_.push_back({c, 0});
+    }
+    std::sort(others_.begin(), others_.end());
+    others_.erase(std::unique(others_.begin(), others_.end(),
+                              [](const auto& x, const auto& y) { return x.first == y.first; }),
+                  others_.end());
+    other_masks_.assign(others_.size() * words_, 0);
+    for (size_t k = 0; k < others_.size(); ++k) others_[k].second = k * words_;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+      uint64_t* row = mutable_row(pattern[i]);
+      row[i / 64] |= uint64_t{1} << (i % 64);
+    }
+  }
+
+  size_t words() const { return words_; }
+
+  // The masks of c, or null when c does not occur in the pattern.
+  const uint64_t* row(char32_t c) const {
+    if (c < 128) return &ascii_[c * words_];
+    auto it = std::lower_bound(others_.begin(), others_.end(), std::pair<char32_t, size_t>{c, 0});
+    if (it == others_.end() || it->first != c) return nullptr;
+    return &other_masks_[it->second];
+  }
+
+ private:
+  uint64_t* mutable_row(char32_t c) { return const_cast<uint64_t*>(row(c)); }
+
+  size_t words_;
+  std::vector<uint64_t> ascii_;
+  std::vector<std::pair<char32_t, size_t>> others_;  // code point -> offset in other_masks_
+  std::vector<uint64_t> other_masks_;
+};
+
+// Myers' block-based algorithm: the pattern column is split into 64-row blocks that pass
+// their horizontal delta (-1, 0, +1) at the bottom row to the block below.
+size_t blocked_distance(std::span<const char32_t> pattern, std::span<const char32_t> text) {
+  const BlockPatternMasks masks(pattern);
+  const size_t words = masks.words();
+  const uint64_t last = uint64_t{1} << ((pattern.size() - 1) % 64);
+  constexpr uint64_t kHigh = uint64_t{1} << 63;
+  std::vector<uint64_t> positive(words, ~uint64_t{0});
+  std::vector<uint64_t> negative(words, 0);
+  size_t distance = pattern.size();
+  for (char32_t c : text) {
+    const uint64_t* equal_row = masks.row(c);
+    int carry = 1;  // row 0 is 0, 1, 2, ...: +1 enters the first block
+    for (size_t w = 0; w < words; ++w) {
+      uint64_t equal = equal_row == nullptr ? 0 : equal_row[w];
+      uint64_t pv = positive[w];
+      uint64_t mv = negative[w];
+      uint64_t xv = equal | mv;
+      if (carry < 0) equal |= 1;
+      uint64_t xh = (((equal & pv) + pv) ^ pv) | equal;
+      uint64_t ph = mv | ~(xh | pv);
+      uint64_t mh = pv & xh;
+      uint64_t out_bit = w + 1 == words ? last : kHigh;
+      int carry_out = (ph & out_bit) ? 1 : ((mh & out_bit) ? -1 : 0);
+      ph <<= 1;
+      mh <<= 1;
+      if (carry < 0) {
+        mh |= 1;
+      } else if (carry > 0) {
+        ph |= 1;
+      }
+      positive[w] = mh | ~(xv | ph);
+      negative[w] = ph & xv;
+      carry = carry_out;
+    }
+    distance = static_cast<size_t>(static_cast<long long>(distance) + carry);
+  }
+  return distance;
+}
+
 size_t row_distance(std::span<const char32_t> shorter, std::span<const char32_t> longer) {
   std::vector<size_t> row(shorter.size() + 1);
   std::iota(row.begin(), row.end(), size_t{0});
@@ -102,7 +181,7 @@ size_t levenshtein_distance(std::span<const char32_t> a, std::span<const char32_
   if (a.size() > b.size()) std::swap(a, b);
   if (a.empty()) return b.size();
   if (a.size() <= 64) return bit_parallel_distance(a, b);
-  return row_distance(a, b);
+  return blocked_distance(a, b);
 }
 
 size_t levenshtein_distance_dp(std::span<const char32_t> a, std::span<const char32_t> b) {

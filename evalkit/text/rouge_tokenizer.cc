@@ -36,10 +36,38 @@ const char* rouge_tokenizer_name(RougeTokenizerKind kind) {
 }
 
 bool RougeTokenCursor::next(std::string_view* token) {
+  if (next_ascii_run(token)) return true;
   scratch_->clear();
   bool found = kind_ == RougeTokenizerKind::kDefault ? next_default() : next_unicode();
   *token = *scratch_;
   return found;
+}
+
+// The common case: a run of ASCII letters and digits ended by an ASCII separator (or the
+// end). It is the token itself, viewed in place when already lowercase. Anything else is
+// left to the full tokenizer of the kind, from the start of the run.
+bool RougeTokenCursor::next_ascii_run(std::string_view* token) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text_.data());
+  const size_t size = text_.size();
+  size_t pos = pos_;
+  while (pos < size && bytes[pos] < 0x80 && !is_ascii_alnum(bytes[pos])) ++pos;
+  pos_ = pos;
+  if (pos == size || bytes[pos] >= 0x80) return false;
+  size_t start = pos;
+  bool has_upper = false;
+  for (; pos < size && is_ascii_alnum(bytes[pos]); ++pos) {
+    has_upper |= bytes[pos] <= 'Z' && bytes[pos] >= 'A';
+  }
+  if (pos < size && bytes[pos] >= 0x80) return false;
+  pos_ = pos;
+  if (!has_upper) {
+    *token = text_.substr(start, pos - start);
+    return true;
+  }
+  scratch_->assign(text_.substr(start, pos - start));
+  for (char& c : *scratch_) c = ascii_lower(static_cast<unsigned char>(c));
+  *token = *scratch_;
+  return true;
 }
 
 // Python's lower() turns exactly two non-ASCII characters into ASCII letters (U+0130 and

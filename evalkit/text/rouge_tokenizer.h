@@ -26,10 +26,11 @@ class RougeTokenCursor {
       : text_(text), kind_(kind), scratch_(scratch) {}
 
   // Moves to the next token and points *token at it; false when there are no more. The
-  // view is valid until the next call.
+  // view (into the text or *scratch) is valid until the next call.
   bool next(std::string_view* token);
 
  private:
+  bool next_ascii_run(std::string_view* token);
   bool next_default();
   bool next_unicode();
 

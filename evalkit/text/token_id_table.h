@@ -32,7 +32,8 @@ class TokenIdTable {
   std::string bytes_;             // every token, back to back
   std::vector<uint32_t> ends_;    // end offset in bytes_ of each id
   std::vector<uint64_t> hashes_;  // hash of each id
-  std::vector<uint32_t> slots_;   // open addressing: id + 1, or 0 when empty
+  // Open addressing: (high 32 bits of the hash) | (id + 1), or 0 when empty.
+  std::vector<uint64_t> slots_;
 };
 
 }  // namespace evalkit

@@ -1,5 +1,6 @@
 #include "evalkit/text/lcs.h"
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -42,6 +43,24 @@ TEST(LcsTest, BacktrackingFollowsRougeScoreTieRule) {
   // Calls accumulate: a second candidate adds its own positions to the union.
   mark_lcs_positions(Ids{1, 2}, Ids{2}, &scratch, &marked);
   EXPECT_EQ(marked, (std::vector<uint8_t>{1, 1}));
+}
+
+TEST(LcsTest, BitParallelBacktrackingMarksTheSamePositionsAsTheTable) {
+  std::mt19937 random(13);
+  LcsScratch scratch;
+  for (int trial = 0; trial < 1000; ++trial) {
+    std::uniform_int_distribution<size_t> length(0, trial % 4 == 0 ? 64 : 25);
+    std::uniform_int_distribution<uint32_t> id(0, 1 + trial % 6);
+    Ids reference(length(random)), candidate(length(random));
+    for (auto& x : reference) x = id(random);
+    for (auto& x : candidate) x = id(random);
+    std::vector<uint8_t> fast(reference.size(), 0), table(reference.size(), 0);
+    mark_lcs_positions(reference, candidate, &scratch, &fast);
+    mark_lcs_positions_dp(reference, candidate, &scratch, &table);
+    EXPECT_EQ(fast, table) << reference.size() << "x" << candidate.size();
+    size_t marked = std::count(fast.begin(), fast.end(), 1);
+    EXPECT_EQ(marked, lcs_length_dp(reference, candidate));
+  }
 }
 
 }  // namespace

@@ -41,6 +41,22 @@ TEST(RougeTokenizerTest, DefaultMatchesRougeScoreOnEveryGoldenRecord) {
   }
 }
 
+TEST(RougeTokenizerTest, UnicodeEqualsDefaultOnAsciiText) {
+  for (const auto& record : read_jsonl(testing::test_data_path("golden/rouge.jsonl"))) {
+    for (const char* field : {"target", "prediction"}) {
+      std::string text = record[field];
+      bool ascii = true;
+      for (char c : text) ascii &= static_cast<unsigned char>(c) < 0x80;
+      if (!ascii) continue;
+      for (bool stem : {false, true}) {
+        EXPECT_EQ(rouge_tokenize(text, RougeTokenizerKind::kUnicode, stem),
+                  rouge_tokenize(text, RougeTokenizerKind::kDefault, stem))
+            << record["id"];
+      }
+    }
+  }
+}
+
 TEST(RougeTokenizerTest, DefaultFollowsPythonLowerForTheTwoSpecialCapitals) {
   constexpr auto kDefault = RougeTokenizerKind::kDefault;
   // U+0130 lowercases to "i" + U+0307, and the combining dot splits the word.
@@ -66,6 +82,11 @@ TEST(RougeTokenizerTest, UnicodeKeepsLettersOfEveryScript) {
   EXPECT_EQ(rouge_tokenize("\u0130stanbul", kUnicode, false), (Tokens{"istanbul"}));
   // A combining accent stays with its letter (no normalization: it is not precomposed).
   EXPECT_EQ(rouge_tokenize("cafe\u0301!", kUnicode, false), (Tokens{"cafe\u0301"}));
+}
+
+TEST(RougeTokenizerTest, UnicodeSurvivesInvalidUtf8) {
+  std::string text = "ab\xff\xc3(cd\xe2\x82";
+  EXPECT_EQ(rouge_tokenize(text, RougeTokenizerKind::kUnicode, false), (Tokens{"ab", "cd"}));
 }
 
 TEST(RougeTokenizerTest, UnicodeSplitsUnspacedScriptsIntoCharacters) {
