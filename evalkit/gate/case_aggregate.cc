@@ -2,14 +2,22 @@
 
 #include <algorithm>
 #include <functional>
+#include <string_view>
 #include <unordered_map>
 
 namespace evalkit {
 namespace {
 
-struct CaseKeyHash {
-  size_t operator()(const CaseKey& key) const {
-    const std::hash<std::string> hash;
+// A case key that borrows the trial's strings: grouping copies each key once per case,
+// not once per trial.
+struct KeyView {
+  std::string_view case_id, prompt_id, provider_id;
+  bool operator==(const KeyView&) const = default;
+};
+
+struct KeyViewHash {
+  size_t operator()(const KeyView& key) const {
+    const std::hash<std::string_view> hash;
     size_t h = hash(key.case_id);
     h = h * 1000003u ^ hash(key.prompt_id);
     h = h * 1000003u ^ hash(key.provider_id);
@@ -17,34 +25,26 @@ struct CaseKeyHash {
   }
 };
 
-struct CaseKeyEqual {
-  bool operator()(const CaseKey& x, const CaseKey& y) const { return x == y; }
-};
-
 }  // namespace
 
 std::vector<CaseAggregate> aggregate_cases(const std::vector<TrialResult>& trials,
                                            const PassRule& rule) {
   std::vector<CaseAggregate> cases;
-  std::unordered_map<CaseKey, size_t, CaseKeyHash, CaseKeyEqual> position;
-  std::vector<double> score_sums;  // per case: sum of weighted scores
-
-  std::vector<std::map<std::string, double>> metric_sums;
+  std::unordered_map<KeyView, size_t, KeyViewHash> position;
+  position.reserve(trials.size());
 
   for (const TrialResult& trial : trials) {
-    CaseKey key{trial.key.case_id, trial.key.prompt_id, trial.key.provider_id};
-    auto [it, inserted] = position.try_emplace(key, cases.size());
+    const KeyView view{trial.key.case_id, trial.key.prompt_id, trial.key.provider_id};
+    auto [it, inserted] = position.try_emplace(view, cases.size());
     if (inserted) {
-      cases.push_back(CaseAggregate{.key = std::move(key)});
-      score_sums.push_back(0);
-      metric_sums.emplace_back();
+      cases.push_back(
+          CaseAggregate{.key = {trial.key.case_id, trial.key.prompt_id, trial.key.provider_id}});
     }
-    const size_t index = it->second;
-    CaseAggregate& aggregate = cases[index];
+    CaseAggregate& aggregate = cases[it->second];
     aggregate.repeats += 1;
     const bool passed = trial.pass && trial.error.empty();
     aggregate.passes += passed ? 1 : 0;
-    score_sums[index] += trial.weighted_score;
+    aggregate.mean_weighted_score += trial.weighted_score;  // a sum until the end
     if (aggregate.first_trial == nullptr || trial.key.repeat < aggregate.first_trial->key.repeat) {
       aggregate.first_trial = &trial;
     }
@@ -60,19 +60,19 @@ std::vector<CaseAggregate> aggregate_cases(const std::vector<TrialResult>& trial
         metric.mixed_signatures = true;
       }
       metric.count += 1;
-      metric_sums[index][score.name] += score.value;
+      metric.mean += score.value;  // a sum until the end
     }
   }
 
-  for (size_t i = 0; i < cases.size(); ++i) {
-    CaseAggregate& aggregate = cases[i];
+  for (CaseAggregate& aggregate : cases) {
     const int needed =
         rule.k_of_n <= 0 ? aggregate.repeats : std::min(rule.k_of_n, aggregate.repeats);
     aggregate.pass = aggregate.passes >= needed;
     aggregate.flaky = aggregate.passes > 0 && aggregate.passes < aggregate.repeats;
-    aggregate.mean_weighted_score = score_sums[i] / aggregate.repeats;
-    for (auto& [name, metric] : aggregate.metrics) {
-      if (metric.count > 0) metric.mean = metric_sums[i][name] / metric.count;
+    aggregate.mean_weighted_score /= aggregate.repeats;
+    for (auto& entry : aggregate.metrics) {
+      MetricMean& metric = entry.second;
+      if (metric.count > 0) metric.mean /= metric.count;
     }
   }
   return cases;

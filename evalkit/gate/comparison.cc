@@ -31,7 +31,7 @@ GateRule rule_for(const CompareOptions& options, const std::string& metric) {
   return it == options.gate.end() ? GateRule{} : it->second;
 }
 
-MetricComparison compare_pass_rate(const std::vector<CasePair>& pairs) {
+MetricComparison compare_pass_rate(const std::vector<CasePair>& pairs, double alpha) {
   MetricComparison result;
   result.metric = kPassRateMetric;
   result.kind = MetricKind::kBinary;
@@ -55,22 +55,10 @@ MetricComparison compare_pass_rate(const std::vector<CasePair>& pairs) {
   result.current = static_cast<double>(table.both_pass + table.gained) / n;
   result.delta = table.difference();
   result.p_value = mcnemar_exact_p(table.lost, table.gained);
+  const Interval interval = newcombe_paired_interval(table, alpha);
+  result.ci_low = interval.low;
+  result.ci_high = interval.high;
   return result;
-}
-
-// The first paired case whose signature for metric differs, as a note; "" when none does.
-std::string signature_mismatch(const std::string& metric, const std::vector<CasePair>& pairs) {
-  for (const CasePair& pair : pairs) {
-    auto base = pair.baseline->metrics.find(metric);
-    auto cur = pair.current->metrics.find(metric);
-    if (base == pair.baseline->metrics.end() || cur == pair.current->metrics.end()) continue;
-    if (base->second.count == 0 || cur->second.count == 0) continue;
-    if (base->second.signature != cur->second.signature) {
-      return "signature differs: baseline " + base->second.signature + " vs current " +
-             cur->second.signature + "; use --allow-signature-mismatch to compare anyway";
-    }
-  }
-  return "";
 }
 
 MetricComparison compare_scores(const std::string& metric, const std::vector<CasePair>& pairs,
@@ -81,11 +69,16 @@ MetricComparison compare_scores(const std::string& metric, const std::vector<Cas
   result.metric = metric;
   result.kind = MetricKind::kContinuous;
   result.test = "paired-bootstrap";
+  std::string mismatch;  // the first paired case whose signature differs
   for (const CasePair& pair : pairs) {
     auto base = pair.baseline->metrics.find(metric);
     auto cur = pair.current->metrics.find(metric);
     if (base == pair.baseline->metrics.end() || cur == pair.current->metrics.end()) continue;
     if (base->second.count == 0 || cur->second.count == 0) continue;
+    if (mismatch.empty() && base->second.signature != cur->second.signature) {
+      mismatch = "signature differs: baseline " + base->second.signature + " vs current " +
+                 cur->second.signature + "; use --allow-signature-mismatch to compare anyway";
+    }
     baseline_means->push_back(base->second.mean);
     current_means->push_back(cur->second.mean);
     scored_pairs->push_back(&pair);
@@ -95,12 +88,9 @@ MetricComparison compare_scores(const std::string& metric, const std::vector<Cas
     result.note = "no case was scored in both runs";
     return result;
   }
-  if (!options.allow_signature_mismatch) {
-    std::string mismatch = signature_mismatch(metric, pairs);
-    if (!mismatch.empty()) {
-      result.note = std::move(mismatch);
-      return result;
-    }
+  if (!mismatch.empty() && !options.allow_signature_mismatch) {
+    result.note = std::move(mismatch);
+    return result;
   }
   BootstrapOptions bootstrap;
   bootstrap.resamples = options.resamples;
@@ -205,23 +195,23 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
   const std::vector<CaseAggregate> baseline_cases = aggregate_cases(baseline, options.pass);
   const std::vector<CaseAggregate> current_cases = aggregate_cases(current, options.pass);
 
-  std::map<CaseKey, const CaseAggregate*> baseline_by_key;
-  for (const CaseAggregate& aggregate : baseline_cases) {
-    baseline_by_key.emplace(aggregate.key, &aggregate);
+  std::map<CaseKey, size_t> baseline_position;
+  for (size_t i = 0; i < baseline_cases.size(); ++i) {
+    baseline_position.emplace(baseline_cases[i].key, i);
   }
   std::vector<CasePair> pairs;
-  std::set<CaseKey> paired_keys;
+  std::vector<bool> baseline_paired(baseline_cases.size(), false);
   for (const CaseAggregate& aggregate : current_cases) {
-    auto it = baseline_by_key.find(aggregate.key);
-    if (it == baseline_by_key.end()) {
+    auto it = baseline_position.find(aggregate.key);
+    if (it == baseline_position.end()) {
       comparison.only_in_current.push_back(aggregate.key);
     } else {
-      pairs.push_back({it->second, &aggregate});
-      paired_keys.insert(aggregate.key);
+      pairs.push_back({&baseline_cases[it->second], &aggregate});
+      baseline_paired[it->second] = true;
     }
   }
-  for (const CaseAggregate& aggregate : baseline_cases) {
-    if (!paired_keys.count(aggregate.key)) comparison.only_in_baseline.push_back(aggregate.key);
+  for (size_t i = 0; i < baseline_cases.size(); ++i) {
+    if (!baseline_paired[i]) comparison.only_in_baseline.push_back(baseline_cases[i].key);
   }
 
   // Every metric either run scored; one scored by a single run is listed, not compared.
@@ -236,7 +226,7 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
   metric_names.insert(current_metrics.begin(), current_metrics.end());
   metric_names.erase(kPassRateMetric);  // a scorer may not shadow the case pass rate
 
-  comparison.metrics.push_back(compare_pass_rate(pairs));
+  comparison.metrics.push_back(compare_pass_rate(pairs, options.alpha));
   struct ScoredMetric {
     size_t index;
     std::vector<double> baseline_means, current_means;

@@ -108,13 +108,17 @@ Eigen::VectorXd centred_resample_means(const Eigen::VectorXf& centred,
   return shifts;
 }
 
-// Quantile q of sorted values, interpolating linearly between order statistics (type 7).
-double sorted_quantile(const std::vector<double>& sorted, double q) {
-  const double position = q * static_cast<double>(sorted.size() - 1);
+// Quantile q of values, interpolating linearly between order statistics (type 7). Reorders
+// values (two partial selections rather than a full sort).
+double quantile(std::vector<double>& values, double q) {
+  const double position = q * static_cast<double>(values.size() - 1);
   const size_t below = static_cast<size_t>(std::floor(position));
-  const size_t above = std::min(below + 1, sorted.size() - 1);
   const double fraction = position - static_cast<double>(below);
-  return sorted[below] + fraction * (sorted[above] - sorted[below]);
+  std::nth_element(values.begin(), values.begin() + below, values.end());
+  const double low = values[below];
+  if (fraction == 0 || below + 1 >= values.size()) return low;
+  const double high = *std::min_element(values.begin() + below + 1, values.end());
+  return low + fraction * (high - low);
 }
 
 }  // namespace
@@ -147,9 +151,8 @@ BootstrapResult paired_bootstrap(std::span<const double> baseline, std::span<con
 
   std::vector<double> resampled(shifts.size());
   for (Eigen::Index b = 0; b < shifts.size(); ++b) resampled[b] = mean + shifts[b];
-  std::sort(resampled.begin(), resampled.end());
-  result.ci_low = sorted_quantile(resampled, options.alpha / 2);
-  result.ci_high = sorted_quantile(resampled, 1 - options.alpha / 2);
+  result.ci_low = quantile(resampled, options.alpha / 2);
+  result.ci_high = quantile(resampled, 1 - options.alpha / 2);
   return result;
 }
 
