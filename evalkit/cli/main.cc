@@ -19,6 +19,7 @@ Commands:
   list SUITE              list the cases a run would select
   runs                    list stored runs
   baseline save|list|show|rm   manage named baselines
+  compare RUN_A RUN_B     compare two stored runs with the regression gate
   report RUN              write reports for a stored run
 
 Run 'evalkit COMMAND --help' for a command's options.
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     if (command == "list") return evalkit::cli::list_command(args);
     if (command == "runs") return evalkit::cli::runs_command(args);
     if (command == "baseline") return evalkit::cli::baseline_command(args);
+    if (command == "compare") return evalkit::cli::compare_command(args);
     if (command == "report") return evalkit::cli::report_command(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "evalkit %s: %s\n", command.c_str(), e.what());

@@ -10,6 +10,8 @@
 #include "evalkit/cli/commands.h"
 #include "evalkit/cli/exit_codes.h"
 #include "evalkit/cli/report_outputs.h"
+#include "evalkit/gate/comparison.h"
+#include "evalkit/report/comparison_console.h"
 #include "evalkit/report/console_reporter.h"
 #include "evalkit/report/run_document.h"
 #include "evalkit/run/runner.h"
@@ -61,8 +63,9 @@ int run_command(const Args& args, const std::string& command_line) {
   std::vector<std::string> suites;
   RunOptions run_options;
   ReportPaths reports;
-  std::string db_path = default_db_path(), shard, baseline;
-  bool quiet = false, verbose = false, no_progress = false;
+  std::string db_path = default_db_path(), shard, baseline, fail_on = "both";
+  bool quiet = false, verbose = false, no_progress = false, allow_mismatch = false;
+  bool output_on_failure = false;
   options.add_options()("help,h", "show this help")
       ("jobs,j", po::value<int>(&run_options.jobs), "trials in flight at most (default: the providers' concurrency)")
       ("tests-regex,R", po::value<std::vector<std::string>>(&run_options.filter.include), "run cases whose id matches REGEX (repeatable)")
@@ -71,7 +74,10 @@ int run_command(const Args& args, const std::string& command_line) {
       ("repeat", po::value<int>(&run_options.repeat), "run each case N times (overrides the suite)")
       ("shard", po::value<std::string>(&shard), "run shard I of N (I/N, 1-based), by a hash of the case id")
       ("db", po::value<std::string>(&db_path), "SQLite database (default .evalkit/evalkit.db or $EVALKIT_DB)")
-      ("baseline", po::value<std::string>(&baseline), "compare with the named baseline")
+      ("baseline", po::value<std::string>(&baseline), "compare with the named baseline (or a run id)")
+      ("fail-on", po::value<std::string>(&fail_on), "failures|regressions|both: what makes the exit code non-zero (default both)")
+      ("allow-signature-mismatch", po::bool_switch(&allow_mismatch), "compare metrics whose settings signature differs")
+      ("output-on-failure", po::bool_switch(&output_on_failure), "print the output of failing cases")
       ("report-json", po::value<std::string>(&reports.json), "write the JSON report to FILE")
       ("report-html", po::value<std::string>(&reports.html), "write the HTML report to FILE")
       ("junit", po::value<std::string>(&reports.junit), "write JUnit XML to FILE")
@@ -111,6 +117,10 @@ int run_command(const Args& args, const std::string& command_line) {
     std::fprintf(stderr, "evalkit run: --shard wants I/N with 1 <= I <= N, got '%s'\n", shard.c_str());
     return exit_code::kUsageError;
   }
+  if (fail_on != "failures" && fail_on != "regressions" && fail_on != "both") {
+    std::fprintf(stderr, "evalkit run: --fail-on wants failures, regressions or both\n");
+    return exit_code::kUsageError;
+  }
   run_options.command_line = command_line;
   run_options.stop_requested = &g_stop;
 
@@ -135,6 +145,20 @@ int run_command(const Args& args, const std::string& command_line) {
   const bool tty = isatty(fileno(stdout)) != 0;
   console.progress = tty && !no_progress;
   console.color = tty && std::getenv("NO_COLOR") == nullptr;
+  console.output_on_failure = output_on_failure;
+
+  // The baseline run is resolved before anything runs, so a typo costs nothing.
+  std::string baseline_run_id;
+  if (!baseline.empty()) {
+    BaselineRecord record;
+    if (store.find_baseline(baseline, &record).is_ok()) {
+      baseline_run_id = record.run_id;
+    } else if (Status s = store.resolve_run_id(baseline, "", &baseline_run_id); !s) {
+      std::fprintf(stderr, "evalkit run: no baseline or run named '%s' in %s\n", baseline.c_str(),
+                   store.path().c_str());
+      return exit_code::kUsageError;
+    }
+  }
 
   int worst = exit_code::kPassed;
   const auto raise = [&](int code) {
@@ -181,8 +205,26 @@ int run_command(const Args& args, const std::string& command_line) {
       }
     }
     nlohmann::json comparison = nullptr;
+    std::vector<TrialResult> baseline_trials;
+    bool regressed = false;
+    if (!baseline_run_id.empty()) {
+      if (Status s = store.load_trials(baseline_run_id, &baseline_trials); !s) {
+        std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+        raise(exit_code::kInfrastructure);
+        continue;
+      }
+      CompareOptions compare = CompareOptions::from_suite(suite);
+      compare.allow_signature_mismatch = allow_mismatch;
+      Comparison result = compare_runs(baseline_trials, trials, compare);
+      result.baseline_name = baseline;
+      result.baseline_run_id = baseline_run_id;
+      print_comparison(stdout, result);
+      regressed = result.regressed;
+      comparison = to_json(result);
+    }
     if (reports.any()) {
-      const nlohmann::json document = build_run_document(record, trials, comparison);
+      const nlohmann::json document = build_run_document(
+          record, trials, comparison, baseline_run_id.empty() ? nullptr : &baseline_trials);
       if (Status s = write_reports(document, reports.for_suite(suite.name, loaded.size() > 1)); !s) {
         std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
         raise(exit_code::kInfrastructure);
@@ -193,8 +235,12 @@ int run_command(const Args& args, const std::string& command_line) {
       std::fprintf(stderr, "evalkit run: no case of suite '%s' could reach its endpoint\n",
                    suite.name.c_str());
       raise(exit_code::kInfrastructure);
-    } else if (summary.failed + summary.errors > 0 || summary.status == "interrupted") {
-      raise(exit_code::kCaseFailures);
+    } else {
+      if (regressed && fail_on != "failures") raise(exit_code::kRegression);
+      if ((summary.failed + summary.errors > 0 && fail_on != "regressions") ||
+          summary.status == "interrupted") {
+        raise(exit_code::kCaseFailures);
+      }
     }
   }
   return worst;

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "evalkit/base/files.h"
+#include "evalkit/gate/case_aggregate.h"
 #include "evalkit/scorers/registry.h"
 
 namespace evalkit {
@@ -80,8 +83,20 @@ nlohmann::json trial_to_json(const TrialResult& t) {
           {"baseline", nullptr}};
 }
 
+PassRule stored_pass_rule(const RunRecord& run) {
+  PassRule rule;
+  if (!run.config.contains("pass") || !run.config["pass"].is_object()) return rule;
+  const auto& p = run.config["pass"];
+  rule.kind = p.value("kind", "all") == "weighted_score" ? PassRule::Kind::kWeightedScore
+                                                          : PassRule::Kind::kAll;
+  rule.min_weighted_score = p.value("min_weighted_score", 0.0);
+  rule.k_of_n = p.value("k_of_n", 0);
+  return rule;
+}
+
 nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialResult>& trials,
-                                  const nlohmann::json& comparison) {
+                                  const nlohmann::json& comparison,
+                                  const std::vector<TrialResult>* baseline_trials) {
   nlohmann::json doc;
   doc["format_version"] = 1;
   doc["evalkit_version"] = EVALKIT_VERSION;
@@ -206,9 +221,29 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
   }
   doc["providers"] = std::move(provider_list);
 
+  using TrialKeyTuple = std::tuple<std::string, std::string, std::string, int>;
+  std::map<TrialKeyTuple, const TrialResult*> baseline_by_key;
+  if (baseline_trials != nullptr) {
+    for (const auto& b : *baseline_trials) {
+      baseline_by_key[{b.key.case_id, b.key.prompt_id, b.key.provider_id, b.key.repeat}] = &b;
+    }
+  }
   nlohmann::json trial_list = nlohmann::json::array();
-  for (const auto& t : trials) trial_list.push_back(trial_to_json(t));
+  for (const auto& t : trials) {
+    nlohmann::json j = trial_to_json(t);
+    auto it = baseline_by_key.find({t.key.case_id, t.key.prompt_id, t.key.provider_id, t.key.repeat});
+    if (it != baseline_by_key.end()) {
+      nlohmann::json scores = nlohmann::json::object();
+      for (const auto& s : it->second->scores) scores[s.name] = s.value;
+      j["baseline"] = {{"output", it->second->output},
+                       {"pass", it->second->pass},
+                       {"weighted_score", it->second->weighted_score},
+                       {"scores", std::move(scores)}};
+    }
+    trial_list.push_back(std::move(j));
+  }
   doc["trials"] = std::move(trial_list);
+  doc["cases"] = cases_to_json(aggregate_cases(trials, stored_pass_rule(run)));
   doc["comparison"] = comparison;
   return doc;
 }

@@ -10,12 +10,18 @@
 #include "evalkit/base/status.h"
 #include "evalkit/run/trial.h"
 #include "evalkit/store/store.h"
+#include "evalkit/suite/suite.h"
 
 namespace evalkit {
 
-// Builds the document. comparison is the gate's comparison object or null.
+// Builds the document. comparison is the gate's comparison object or null; baseline_trials,
+// when given, fill each trial's "baseline" (the paired trial of the baseline run).
 nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialResult>& trials,
-                                  const nlohmann::json& comparison = nullptr);
+                                  const nlohmann::json& comparison = nullptr,
+                                  const std::vector<TrialResult>* baseline_trials = nullptr);
+
+// The pass rule a stored run was made with (from RunRecord::config).
+PassRule stored_pass_rule(const RunRecord& run);
 
 // A trial as it appears in the document's "trials" array.
 nlohmann::json trial_to_json(const TrialResult& trial);

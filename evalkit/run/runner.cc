@@ -165,7 +165,16 @@ class Run {
       r.providers.push_back({{"id", p.id}, {"type", p.type}, {"model", p.model},
                              {"base_url", p.base_url}});
     }
+    // Every distinct scorer configuration (suite-wide and per case), so reports can rebuild
+    // them for corpus-level scores.
     r.scorers = scorer_specs_json(suite_.scorers);
+    std::set<std::string> seen;
+    for (const auto& spec : r.scorers) seen.insert(spec.dump());
+    for (const auto& test_case : suite_.cases) {
+      for (auto& spec : scorer_specs_json(test_case.scorers)) {
+        if (seen.insert(spec.dump()).second) r.scorers.push_back(std::move(spec));
+      }
+    }
     nlohmann::json gate = nlohmann::json::object();
     for (const auto& [metric, rule] : suite_.gate) {
       nlohmann::json g = nlohmann::json::object();

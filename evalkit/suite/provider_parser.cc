@@ -86,7 +86,9 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
       status = reader.read_string(at, "model", &out->model);
     } else if (name == "base_url") {
       status = reader.read_string(at, "base_url", &out->base_url);
-      if (status && out->base_url.rfind("http://", 0) != 0 &&
+      // Empty (e.g. "${OPENAI_BASE_URL:-}" unset) means: OPENAI_BASE_URL, else the replay
+      // responses file when there is one, else OpenAI's URL.
+      if (status && !out->base_url.empty() && out->base_url.rfind("http://", 0) != 0 &&
           out->base_url.rfind("https://", 0) != 0) {
         status = reader.error_at(
             at, "'base_url' must start with http:// or https://, got '" + out->base_url + "'");
