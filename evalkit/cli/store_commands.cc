@@ -7,7 +7,9 @@
 #include "evalkit/cli/commands.h"
 #include "evalkit/cli/exit_codes.h"
 #include "evalkit/cli/report_outputs.h"
+#include "evalkit/base/files.h"
 #include "evalkit/report/run_document.h"
+#include "evalkit/run/trial_json.h"
 #include "evalkit/store/store.h"
 
 namespace po = boost::program_options;
@@ -66,11 +68,14 @@ int baseline_command(const Args& in) {
   Args args = in;
   const std::string db = take_db(&args);
   const char* usage =
-      "Usage: evalkit baseline save NAME [RUN] [--suite SUITE] | list | show NAME | rm NAME  [--db FILE]\n\n"
+      "Usage: evalkit baseline save NAME [RUN] [--suite SUITE] | list | show NAME | rm NAME\n"
+      "                        | export NAME FILE | import FILE NAME   [--db FILE]\n\n"
       "A baseline is a named pointer to a stored run. 'save' defaults to the latest run\n"
       "(of --suite SUITE when given). CI saves one on main and compares pull requests with it:\n"
       "  evalkit baseline save main\n"
-      "  evalkit run suite.yaml --baseline main";
+      "  evalkit run suite.yaml --baseline main\n"
+      "'export' writes the baseline's run as a JSON report document that 'import' reads back, so\n"
+      "a baseline can live in the repository or a CI cache.";
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     std::puts(usage);
     return args.empty() ? exit_code::kUsageError : exit_code::kPassed;
@@ -122,6 +127,78 @@ int baseline_command(const Args& in) {
                 b.name.c_str(), b.run_id.c_str(), b.suite.c_str(), b.created_at.c_str(),
                 run.started_at.c_str(), run.status.c_str(),
                 static_cast<long long>(run.finished_trials), run.git_commit.c_str());
+    return exit_code::kPassed;
+  }
+  if (verb == "export" && args.size() == 3) {
+    BaselineRecord b;
+    RunRecord run;
+    std::vector<TrialResult> trials;
+    if (Status s = store.find_baseline(args[1], &b); !s) {
+      std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
+      return exit_code::kUsageError;
+    }
+    store.load_run(b.run_id, &run);
+    store.load_trials(b.run_id, &trials);
+    if (Status s = write_json_report(build_run_document(run, trials), args[2]); !s) {
+      std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
+      return exit_code::kInfrastructure;
+    }
+    std::printf("baseline '%s' (run %s, %zu trials) -> %s\n", args[1].c_str(), b.run_id.c_str(),
+                trials.size(), args[2].c_str());
+    return exit_code::kPassed;
+  }
+  if (verb == "import" && args.size() == 3) {
+    std::string text;
+    if (Status s = read_file(args[1], &text); !s) {
+      std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
+      return exit_code::kUsageError;
+    }
+    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded() || !doc.contains("run") || !doc.contains("trials")) {
+      std::fprintf(stderr, "evalkit baseline: %s is not an evalkit JSON report\n", args[1].c_str());
+      return exit_code::kUsageError;
+    }
+    const auto& r = doc["run"];
+    RunRecord run;
+    run.id = r.value("id", "");
+    run.suite = r.value("suite", "");
+    run.suite_path = r.value("suite_path", "");
+    run.suite_hash = r.value("suite_hash", "");
+    run.description = r.value("description", "");
+    run.started_at = r.value("started_at", "");
+    run.status = r.value("status", "complete");
+    run.git_commit = r.value("git_commit", "");
+    run.command_line = r.value("command_line", "");
+    run.providers = r.value("providers", nlohmann::json::array());
+    run.scorers = r.value("scorer_specs", nlohmann::json::array());
+    run.config = r.value("config", nlohmann::json::object());
+    run.planned_trials = r.value("planned_trials", int64_t(doc["trials"].size()));
+    RunRecord existing;
+    if (!store.load_run(run.id, &existing).is_ok()) {
+      std::vector<TrialResult> trials(doc["trials"].size());
+      for (size_t i = 0; i < trials.size(); ++i) {
+        if (Status s = trial_from_json(doc["trials"][i], &trials[i]); !s) {
+          std::fprintf(stderr, "evalkit baseline: %s: %s\n", args[1].c_str(), s.message().c_str());
+          return exit_code::kUsageError;
+        }
+      }
+      Status s = store.create_run(run);
+      if (s) s = store.write_trials(run.id, trials);
+      if (s) {
+        s = store.finish_run(run.id, run.status, r.value("status_reason", ""),
+                             r.value("finished_at", ""), r.value("duration_s", 0.0));
+      }
+      if (!s) {
+        std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
+        return exit_code::kInfrastructure;
+      }
+    }
+    if (Status s = store.save_baseline(args[2], run.id); !s) {
+      std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
+      return exit_code::kInfrastructure;
+    }
+    std::printf("baseline '%s' -> run %s (imported from %s)\n", args[2].c_str(), run.id.c_str(),
+                args[1].c_str());
     return exit_code::kPassed;
   }
   if (verb == "rm" && args.size() == 2) {

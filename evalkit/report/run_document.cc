@@ -7,6 +7,7 @@
 
 #include "evalkit/base/files.h"
 #include "evalkit/gate/case_aggregate.h"
+#include "evalkit/run/trial_json.h"
 #include "evalkit/scorers/registry.h"
 
 namespace evalkit {
@@ -44,45 +45,6 @@ double percentile(std::vector<double> values, double q) {
   return values[lower] + (values[upper] - values[lower]) * fraction;
 }
 
-nlohmann::json trial_to_json(const TrialResult& t) {
-  nlohmann::json scores = nlohmann::json::array();
-  for (const auto& s : t.scores) {
-    scores.push_back({{"name", s.name},
-                      {"type", s.type},
-                      {"value", s.value},
-                      {"pass", s.pass},
-                      {"error", s.error},
-                      {"reason", s.reason},
-                      {"signature", s.signature},
-                      {"weight", s.weight},
-                      {"details", s.details.is_null() ? nlohmann::json::object() : s.details}});
-  }
-  return {{"index", t.index},
-          {"case_id", t.key.case_id},
-          {"prompt_id", t.key.prompt_id},
-          {"provider_id", t.key.provider_id},
-          {"repeat", t.key.repeat},
-          {"labels", t.labels},
-          {"vars", t.vars},
-          {"expected", t.expected},
-          {"request", t.request},
-          {"output", t.output},
-          {"finish_reason", t.finish_reason},
-          {"error", t.error},
-          {"error_kind", t.error_kind},
-          {"latency_s", t.latency_s},
-          {"duration_s", t.duration_s},
-          {"prompt_tokens", t.prompt_tokens},
-          {"completion_tokens", t.completion_tokens},
-          {"cost_usd", t.cost_usd},
-          {"attempts", t.attempts},
-          {"cached", t.cached},
-          {"pass", t.pass},
-          {"weighted_score", t.weighted_score},
-          {"scores", std::move(scores)},
-          {"baseline", nullptr}};
-}
-
 PassRule stored_pass_rule(const RunRecord& run) {
   PassRule rule;
   if (!run.config.contains("pass") || !run.config["pass"].is_object()) return rule;
@@ -113,7 +75,9 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
                 {"git_commit", run.git_commit},
                 {"command_line", run.command_line},
                 {"providers", run.providers},
-                {"planned_trials", run.planned_trials}};
+                {"planned_trials", run.planned_trials},
+                {"config", run.config},
+                {"scorer_specs", run.scorers}};
 
   // Summary, per scorer and per provider aggregates.
   int64_t passed = 0, failed = 0, errors = 0, prompt_tokens = 0, completion_tokens = 0;

@@ -23,9 +23,6 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
 // The pass rule a stored run was made with (from RunRecord::config).
 PassRule stored_pass_rule(const RunRecord& run);
 
-// A trial as it appears in the document's "trials" array.
-nlohmann::json trial_to_json(const TrialResult& trial);
-
 // Linear-interpolated percentile (q in [0,1]) of values; 0 for an empty list.
 double percentile(std::vector<double> values, double q);
 

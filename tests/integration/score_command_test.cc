@@ -1,0 +1,136 @@
+// `evalkit score` reproduces the reference implementations on the golden vectors.
+#include <fstream>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/process.h"
+
+namespace evalkit::testing {
+namespace {
+
+std::vector<nlohmann::json> read_jsonl(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<nlohmann::json> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+std::vector<nlohmann::json> parse_lines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+TEST(ScoreCommandTest, BleuMatchesSacrebleuOnEveryGoldenVector) {
+  const auto golden = read_jsonl(test_data_path("golden/bleu.jsonl"));
+  std::string input;
+  for (const auto& g : golden) {
+    input += nlohmann::json{{"id", g["id"]}, {"hypothesis", g["hypothesis"]},
+                            {"references", g["references"]}}.dump() + "\n";
+  }
+  ProcessOptions options;
+  options.stdin_data = input;
+  const ProcessResult r = run_evalkit({"score", "bleu"}, options);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = parse_lines(r.out);
+  ASSERT_EQ(lines.size(), golden.size());
+  for (size_t i = 0; i < golden.size(); ++i) {
+    const auto& want = golden[i]["sacrebleu_sentence_bleu_details"];
+    EXPECT_EQ(lines[i]["id"], golden[i]["id"]);
+    EXPECT_NEAR(lines[i]["score"].get<double>(), golden[i]["sacrebleu_sentence_bleu"].get<double>(), 1e-7)
+        << golden[i]["id"];
+    EXPECT_EQ(lines[i]["counts"], want["counts"]) << golden[i]["id"];
+    EXPECT_EQ(lines[i]["totals"], want["totals"]) << golden[i]["id"];
+    EXPECT_EQ(lines[i]["sys_len"], want["sys_len"]) << golden[i]["id"];
+    EXPECT_EQ(lines[i]["ref_len"], want["ref_len"]) << golden[i]["id"];
+  }
+}
+
+TEST(ScoreCommandTest, CorpusBleuMatchesSacrebleu) {
+  for (const auto& g : read_jsonl(test_data_path("golden/bleu_corpus.jsonl"))) {
+    std::string input;
+    for (size_t i = 0; i < g["hypotheses"].size(); ++i) {
+      input += nlohmann::json{{"hypothesis", g["hypotheses"][i]},
+                              {"references", g["references"][i]}}.dump() + "\n";
+    }
+    ProcessOptions options;
+    options.stdin_data = input;
+    const ProcessResult r = run_evalkit({"score", "bleu", "--corpus"}, options);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto out = nlohmann::json::parse(r.out);
+    EXPECT_NEAR(out["score"].get<double>(), g["sacrebleu_corpus_bleu"].get<double>(), 1e-7) << g["id"];
+    EXPECT_EQ(out["counts"], g["sacrebleu_corpus_bleu_details"]["counts"]) << g["id"];
+    EXPECT_THAT(out["signature"].get<std::string>(), ::testing::HasSubstr("tok:13a"));
+  }
+}
+
+TEST(ScoreCommandTest, RougeReportsAllVariantsWithAndWithoutStemming) {
+  const auto golden = read_jsonl(test_data_path("golden/rouge.jsonl"));
+  std::string input;
+  for (const auto& g : golden) {
+    input += nlohmann::json{{"hypothesis", g["prediction"]}, {"references", {g["target"]}}}.dump() + "\n";
+  }
+  for (const bool stem : {false, true}) {
+    ProcessOptions options;
+    options.stdin_data = input;
+    std::vector<std::string> args = {"score", "rouge"};
+    if (stem) args.insert(args.end(), {"--stemmer", "porter"});
+    const ProcessResult r = run_evalkit(args, options);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lines = parse_lines(r.out);
+    ASSERT_EQ(lines.size(), golden.size());
+    for (size_t i = 0; i < golden.size(); ++i) {
+      for (const char* variant : {"rouge1", "rouge2", "rougeL", "rougeLsum"}) {
+        const auto& want = golden[i][std::string(variant) + (stem ? "_stem" : "")];
+        for (const char* m : {"p", "r", "f"}) {
+          EXPECT_NEAR(lines[i][variant][m].get<double>(), want[m].get<double>(), 1e-9)
+              << golden[i]["id"] << " " << variant << " " << m << (stem ? " stem" : "");
+        }
+      }
+    }
+  }
+}
+
+TEST(ScoreCommandTest, ChrfAndChrfPlusPlusMatchSacrebleu) {
+  const auto golden = read_jsonl(test_data_path("golden/chrf.jsonl"));
+  std::string input;
+  for (const auto& g : golden) {
+    input += nlohmann::json{{"hypothesis", g["hypothesis"]}, {"references", g["references"]}}.dump() + "\n";
+  }
+  for (const bool plus : {false, true}) {
+    ProcessOptions options;
+    options.stdin_data = input;
+    std::vector<std::string> args = {"score", "chrf"};
+    if (plus) args.insert(args.end(), {"--word-order", "2"});
+    const ProcessResult r = run_evalkit(args, options);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lines = parse_lines(r.out);
+    ASSERT_EQ(lines.size(), golden.size());
+    for (size_t i = 0; i < golden.size(); ++i) {
+      EXPECT_NEAR(lines[i]["score"].get<double>(), golden[i][plus ? "chrf_pp" : "chrf"].get<double>(), 1e-7)
+          << golden[i]["id"];
+    }
+  }
+}
+
+TEST(ScoreCommandTest, BadInputIsAUsageErrorNamingTheLine) {
+  ProcessOptions options;
+  options.stdin_data = "{\"hypothesis\": \"a\", \"references\": [\"a\"]}\nnot json\n";
+  const ProcessResult r = run_evalkit({"score", "bleu"}, options);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("stdin:2:"));
+  const ProcessResult unknown = run_evalkit({"score", "blue"});
+  EXPECT_EQ(unknown.exit_code, 3);
+  EXPECT_THAT(unknown.err, ::testing::HasSubstr("did you mean 'bleu'"));
+}
+
+}  // namespace
+}  // namespace evalkit::testing
