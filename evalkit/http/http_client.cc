@@ -1,6 +1,9 @@
 #include "evalkit/http/http_client.h"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -63,6 +66,15 @@ struct HttpClient::Impl {
 
   HttpClientOptions options;
   CURLM* multi = nullptr;
+  // curl tells us which sockets to watch (socket callback) and when to call back (timer
+  // callback); epoll then costs O(ready sockets) per turn however many are open.
+  int epoll_fd = -1;
+  int wake_fd = -1;
+  // Set by the first submit after the loop last looked at `incoming`; later submits see it
+  // set and skip the eventfd write, so a burst of submits costs one wakeup.
+  std::atomic<bool> wake_pending{false};
+  // When curl wants CURL_SOCKET_TIMEOUT action; max() when it set no timer.
+  Clock::time_point curl_deadline = Clock::time_point::max();
   std::thread loop_thread;
 
   std::mutex mutex;  // guards incoming, pool_limits_incoming, stopping
@@ -110,6 +122,7 @@ struct HttpClient::Impl {
     std::vector<Pending> batch;
     for (;;) {
       {
+        wake_pending = false;
         std::lock_guard<std::mutex> lock(mutex);
         batch.swap(incoming);
         for (const auto& [name, limit] : pool_limits_incoming) pools[name].limit = limit;
@@ -137,23 +150,68 @@ struct HttpClient::Impl {
       }
       start_ready();
 
-      int running = 0;
-      curl_multi_perform(multi, &running);
-      collect_finished();
-      start_ready();
-
       int timeout_ms = 1000;
-      long curl_timeout = -1;
-      curl_multi_timeout(multi, &curl_timeout);
-      if (curl_timeout >= 0) timeout_ms = std::min<long>(timeout_ms, curl_timeout);
+      if (curl_deadline != Clock::time_point::max()) {
+        const auto wait =
+            std::chrono::duration_cast<std::chrono::milliseconds>(curl_deadline - Clock::now()).count();
+        timeout_ms = int(std::min<long long>(timeout_ms, std::max<long long>(0, wait)));
+      }
       if (!delayed.empty()) {
         const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
                               delayed.top().not_before - Clock::now())
                               .count();
-        timeout_ms = std::min<long long>(timeout_ms, std::max<long long>(0, wait));
+        timeout_ms = int(std::min<long long>(timeout_ms, std::max<long long>(0, wait)));
       }
-      if (timeout_ms > 0) curl_multi_poll(multi, nullptr, 0, timeout_ms, nullptr);
+      epoll_event events[256];
+      const int n = epoll_wait(epoll_fd, events, 256, timeout_ms);
+      int running = 0;
+      for (int i = 0; i < n; ++i) {
+        if (events[i].data.fd == wake_fd) {
+          uint64_t drained;
+          [[maybe_unused]] ssize_t r = read(wake_fd, &drained, sizeof drained);
+          continue;
+        }
+        int flags = 0;
+        if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
+        if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+        if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+        curl_multi_socket_action(multi, events[i].data.fd, flags, &running);
+      }
+      if (Clock::now() >= curl_deadline) {
+        curl_deadline = Clock::time_point::max();
+        curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+      }
+      collect_finished();
     }
+  }
+
+  static int on_socket(CURL*, curl_socket_t fd, int what, void* user, void*) {
+    auto* self = static_cast<Impl*>(user);
+    if (what == CURL_POLL_REMOVE) {
+      epoll_ctl(self->epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+      return 0;
+    }
+    epoll_event event{};
+    event.data.fd = fd;
+    if (what & CURL_POLL_IN) event.events |= EPOLLIN;
+    if (what & CURL_POLL_OUT) event.events |= EPOLLOUT;
+    if (epoll_ctl(self->epoll_fd, EPOLL_CTL_MOD, fd, &event) != 0) {
+      epoll_ctl(self->epoll_fd, EPOLL_CTL_ADD, fd, &event);
+    }
+    return 0;
+  }
+
+  static int on_timer(CURLM*, long timeout_ms, void* user) {
+    static_cast<Impl*>(user)->curl_deadline =
+        timeout_ms < 0 ? Clock::time_point::max()
+                       : Clock::now() + std::chrono::milliseconds(timeout_ms);
+    return 0;
+  }
+
+  void wake() {
+    if (wake_pending.exchange(true)) return;
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t r = write(wake_fd, &one, sizeof one);
   }
 
   void enqueue_ready(Pending p) {
@@ -221,7 +279,9 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(options.connect_timeout_s * 1000));
     // HTTP/2 over TLS when the server offers it; plain http stays HTTP/1.1 with keep-alive.
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    // Waiting to learn whether a connection multiplexes only pays off where HTTP/2 can be
+    // negotiated (TLS); on plain http it would hold the first wave behind one response.
+    if (t->request.url.rfind("https://", 0) == 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
@@ -292,6 +352,16 @@ HttpClient::HttpClient(const HttpClientOptions& options) : impl_(std::make_uniqu
   ensure_curl_global();
   impl_->options = options;
   impl_->multi = curl_multi_init();
+  impl_->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  impl_->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  epoll_event wake_event{};
+  wake_event.events = EPOLLIN;
+  wake_event.data.fd = impl_->wake_fd;
+  epoll_ctl(impl_->epoll_fd, EPOLL_CTL_ADD, impl_->wake_fd, &wake_event);
+  curl_multi_setopt(impl_->multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+  curl_multi_setopt(impl_->multi, CURLMOPT_SOCKETDATA, impl_.get());
+  curl_multi_setopt(impl_->multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+  curl_multi_setopt(impl_->multi, CURLMOPT_TIMERDATA, impl_.get());
   curl_multi_setopt(impl_->multi, CURLMOPT_PIPELINING, long(CURLPIPE_MULTIPLEX));
   curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, long(std::max(64, options.max_in_flight)));
   impl_->loop_thread = std::thread([this] { impl_->run_loop(); });
@@ -302,10 +372,12 @@ HttpClient::~HttpClient() {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->stopping = true;
   }
-  curl_multi_wakeup(impl_->multi);
+  impl_->wake();
   impl_->loop_thread.join();
   for (CURL* e : impl_->idle_easy) curl_easy_cleanup(e);
   curl_multi_cleanup(impl_->multi);
+  close(impl_->epoll_fd);
+  close(impl_->wake_fd);
 }
 
 void HttpClient::set_pool_limit(const std::string& pool, int limit) {
@@ -313,7 +385,7 @@ void HttpClient::set_pool_limit(const std::string& pool, int limit) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->pool_limits_incoming[pool] = limit;
   }
-  curl_multi_wakeup(impl_->multi);
+  impl_->wake();
 }
 
 void HttpClient::submit(HttpRequest request, Callback done, double delay_s) {
@@ -335,7 +407,7 @@ void HttpClient::submit(HttpRequest request, Callback done, double delay_s) {
     p.done(std::move(response));
     return;
   }
-  curl_multi_wakeup(impl_->multi);
+  impl_->wake();
 }
 
 HttpClientStats HttpClient::stats() const {

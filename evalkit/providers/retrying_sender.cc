@@ -17,15 +17,20 @@ struct RetryState {
   std::function<void(SendOutcome)> done;
   Clock::time_point start;
   int attempts = 0;
-  std::mt19937_64 rng;
 };
+
+// Jitter needs randomness, not security: one generator per thread, seeded once.
+std::mt19937_64& jitter_rng() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  return rng;
+}
 
 void attempt(std::shared_ptr<RetryState> state, double delay_s);
 
 void on_response(std::shared_ptr<RetryState> state, HttpResponse response) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - state->start).count();
   if (is_retryable(response) && state->attempts < state->policy.max_attempts) {
-    const double delay = retry_delay_s(state->policy, state->attempts, response, state->rng);
+    const double delay = retry_delay_s(state->policy, state->attempts, response, jitter_rng());
     if (elapsed + delay + 0.001 < state->policy.deadline_s) {
       if (state->counters) state->counters->count_retry();
       attempt(state, delay);
@@ -65,7 +70,6 @@ void send_with_retries(HttpClient& http, HttpRequest request, const RetryPolicy&
   state->counters = counters;
   state->done = std::move(done);
   state->start = Clock::now();
-  state->rng.seed(std::random_device{}());
   attempt(state, 0);
 }
 

@@ -82,7 +82,8 @@ class Run {
     const int repeat = options_.repeat > 0 ? options_.repeat : suite_.repeat;
     if (Status s = TrialPlan::make(suite_, options_.filter, repeat, &plan_); !s) return s;
     if (Status s = build_scorers(); !s) return s;
-    if (Status s = build_providers(); !s) return s;
+    const int jobs = options_.jobs > 0 ? options_.jobs : default_jobs();
+    if (Status s = build_providers(jobs); !s) return s;
 
     std::set<int64_t> done_before;
     if (!options_.resume_run_id.empty()) {
@@ -102,7 +103,9 @@ class Run {
     writer_ = std::make_unique<TrialWriter>(&store_, run_id_);
     observer_.on_start(plan_, run_id_, int64_t(done_before.size()));
     const auto start = Clock::now();
-    const int jobs = options_.jobs > 0 ? options_.jobs : default_jobs();
+    // The HTTP client caps requests in flight at `jobs`; a few more trials may be rendering,
+    // scoring or being written meanwhile, so the network never waits for the CPU stages.
+    const int window = jobs + std::max(8, jobs / 8);
     bool interrupted = false;
     for (int64_t i = 0; i < plan_.size(); ++i) {
       if (done_before.count(i)) continue;
@@ -112,7 +115,7 @@ class Run {
       }
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        slot_free_.wait(lock, [&] { return in_flight_ < jobs; });
+        slot_free_.wait(lock, [&] { return in_flight_ < window; });
         ++in_flight_;
       }
       start_trial(plan_.at(i));
@@ -201,9 +204,9 @@ class Run {
     return Status::ok();
   }
 
-  Status build_providers() {
+  Status build_providers(int jobs) {
     HttpClientOptions http_options;
-    http_options.max_in_flight = 4096;
+    http_options.max_in_flight = jobs;
     http_ = std::make_unique<HttpClient>(http_options);
     if (!options_.record_file.empty()) {
       recorder_ = std::make_unique<ResponseRecorder>();
@@ -385,7 +388,7 @@ class Run {
       std::lock_guard<std::mutex> lock(mutex_);
       --in_flight_;
     }
-    slot_free_.notify_all();
+    slot_free_.notify_one();  // only the scheduling thread waits on it
   }
 
   const Suite& suite_;

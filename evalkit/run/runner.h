@@ -16,7 +16,7 @@ namespace evalkit {
 
 struct RunOptions {
   CaseFilter filter;
-  int jobs = 0;     // trials in flight at most; 0 = the sum of the run providers' concurrency
+  int jobs = 0;  // model requests in flight at most; 0 = the sum of the run providers' concurrency
   int repeat = 0;   // overrides the suite's repeat when > 0
   std::string record_file;    // --record: append live responses to this replay file
   bool replay_strict = false; // --replay-strict: no network at all

@@ -20,18 +20,24 @@ TrialWriter::~TrialWriter() {
 }
 
 void TrialWriter::push(TrialResult trial) {
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     queue_.push_back(std::move(trial));
     ++pushed_;
+    // The writer sleeps until a first trial arrives, then waits (bounded) for a batch:
+    // only those two moments need a wakeup.
+    wake = queue_.size() == 1 || queue_.size() == 256;
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 Status TrialWriter::flush() {
   std::unique_lock<std::mutex> lock(mutex_);
+  ++flush_requests_;
   wake_.notify_one();
   flushed_.wait(lock, [this] { return written_ >= pushed_; });
+  --flush_requests_;
   return error_;
 }
 
@@ -44,8 +50,9 @@ void TrialWriter::work() {
       if (queue_.empty() && stopping_) return;
       // Wait briefly for more trials so that one transaction covers many of them.
       if (!stopping_ && queue_.size() < 256) {
-        wake_.wait_for(lock, std::chrono::duration<double>(max_delay_s_),
-                       [this] { return stopping_ || queue_.size() >= 256; });
+        wake_.wait_for(lock, std::chrono::duration<double>(max_delay_s_), [this] {
+          return stopping_ || flush_requests_ > 0 || queue_.size() >= 256;
+        });
       }
       batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
       queue_.clear();

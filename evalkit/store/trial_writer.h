@@ -36,6 +36,7 @@ class TrialWriter {
   size_t pushed_ = 0;
   size_t written_ = 0;
   bool stopping_ = false;
+  int flush_requests_ = 0;  // callers blocked in flush(): write without waiting for a batch
   Status error_;
   std::thread thread_;
 };
