@@ -1,5 +1,6 @@
 #include "evalkit/suite/suite_loader.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -10,6 +11,7 @@
 #include "evalkit/suite/suite_parser.h"
 #include "evalkit/suite/suite_validator.h"
 #include "evalkit/suite/yaml_reader.h"
+#include "evalkit/text/utf8.h"
 
 namespace evalkit {
 namespace {
@@ -31,6 +33,20 @@ Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions&
   std::string bytes;
   if (Status s = read_file(path, &bytes); !s) return Status::error_at(file, s.message());
 
+  if (!is_valid_utf8(bytes)) {
+    // Name the first bad byte: later stages (JSON, SQLite, reports) all assume UTF-8.
+    size_t pos = 0;
+    while (pos < bytes.size()) {
+      const size_t at = pos;
+      if (decode_utf8_at(bytes, &pos) == 0xFFFD && bytes.compare(at, 3, "\xEF\xBF\xBD") != 0) {
+        const size_t line_start = bytes.rfind('\n', at == 0 ? 0 : at - 1);
+        const int line = 1 + int(std::count(bytes.begin(), bytes.begin() + long(at), '\n'));
+        const int column = int(at - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
+        return Status::error_at(SourceLocation{path, line, column},
+                                "invalid UTF-8 (suite files must be UTF-8 text)");
+      }
+    }
+  }
   YAML::Node root;
   try {
     root = YAML::Load(bytes);
