@@ -52,16 +52,21 @@ FakeOpenAIServerOptions slow_server() {
   return options;
 }
 
-// Waits until the run has stored at least one trial, so a signal lands mid-run.
-void wait_for_first_trial(const std::string& db, ChildProcess& child) {
+// Waits (up to 5 s) until the run's database holds a table named `table` with a row, so a
+// signal lands after the run has started.
+void wait_for_row(const std::string& db, const std::string& table, ChildProcess& child) {
   for (int i = 0; i < 500 && !child.exited(); ++i) {
     if (std::filesystem::exists(db) &&
-        sql_count(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'trials'") == 1 &&
-        sql_count(db, "SELECT COUNT(*) FROM trials") > 0) {
+        sql_count(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = '" + table + "'") == 1 &&
+        sql_count(db, "SELECT COUNT(*) FROM " + table) > 0) {
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+}
+
+void wait_for_first_trial(const std::string& db, ChildProcess& child) {
+  wait_for_row(db, "trials", child);
 }
 
 TEST(ResumeTest, KilledRunsResumeToExactlyOneTrialPerIndex) {
@@ -79,6 +84,7 @@ TEST(ResumeTest, KilledRunsResumeToExactlyOneTrialPerIndex) {
       ChildProcess child({EVALKIT_BINARY, "run", suite, "--db", db, "-j", "8", "-q"}, env,
                          files.dir() + "/first");
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      wait_for_row(db, "runs", child);  // on a loaded machine the run may start late
       ASSERT_TRUE(child.signal(SIGKILL)) << "the run ended before the kill: " << child.out();
       EXPECT_EQ(child.wait(10).signal, SIGKILL);
     }
