@@ -128,7 +128,7 @@ TEST_F(BudgetTest, CostBudgetNeedsAPriceForEveryModel) {
 TEST_F(BudgetTest, PriceKeyIsValidated) {
   const std::string suite =
       files_.write("suite.yaml", suite_text("    price: {input: 1, outptu: 2}\n"));
-  const ProcessResult r = run_evalkit({"validate", suite});
+  const ProcessResult r = run_evalkit({"validate", suite}, env_);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("'price' takes 'input' and 'output', not 'outptu'"));
 }
