@@ -51,6 +51,20 @@ bool parse_shard(const std::string& text, CaseFilter* filter) {
   }
 }
 
+std::string budget_limits(const RunOptions& options) {
+  std::string limits;
+  if (options.max_cost_usd > 0) {
+    char text[64];
+    std::snprintf(text, sizeof text, "--max-cost $%.4f", options.max_cost_usd);
+    limits += text;
+  }
+  if (options.max_tokens > 0) {
+    limits += (limits.empty() ? "" : ", ") + std::string("--max-tokens ") +
+              std::to_string(options.max_tokens);
+  }
+  return limits;
+}
+
 }  // namespace
 
 std::string default_db_path() {
@@ -66,6 +80,8 @@ int run_command(const Args& args, const std::string& command_line) {
   std::string db_path = default_db_path(), shard, baseline, fail_on = "both";
   bool quiet = false, verbose = false, no_progress = false, allow_mismatch = false;
   bool output_on_failure = false;
+  std::string cache_mode;
+  // clang-format off
   options.add_options()("help,h", "show this help")
       ("jobs,j", po::value<int>(&run_options.jobs), "trials in flight at most (default: the providers' concurrency)")
       ("tests-regex,R", po::value<std::vector<std::string>>(&run_options.filter.include), "run cases whose id matches REGEX (repeatable)")
@@ -85,9 +101,13 @@ int run_command(const Args& args, const std::string& command_line) {
       ("record", po::value<std::string>(&run_options.record_file), "append live responses to a replay FILE")
       ("replay-strict", po::bool_switch(&run_options.replay_strict), "never call the network: answers only from replay files")
       ("resume", po::value<std::string>(&run_options.resume_run_id), "finish RUN_ID (or 'last') instead of starting a new run")
+      ("cache", po::value<std::string>(&cache_mode), "on|off|refresh: answer repeated requests from the response cache in the database (default off; on with --replay-strict)")
+      ("max-cost", po::value<double>(&run_options.max_cost_usd), "stop starting trials once live model calls have cost USD")
+      ("max-tokens", po::value<int64_t>(&run_options.max_tokens), "stop starting trials once live model calls have used N tokens")
       ("quiet,q", po::bool_switch(&quiet), "print only failures and the summary")
       ("verbose,V", po::bool_switch(&verbose), "also print each output")
       ("no-progress", po::bool_switch(&no_progress), "never draw the progress line");
+  // clang-format on
   po::options_description hidden;
   hidden.add_options()("suite", po::value<std::vector<std::string>>(&suites));
   po::options_description all;
@@ -114,11 +134,31 @@ int run_command(const Args& args, const std::string& command_line) {
     return exit_code::kUsageError;
   }
   if (!shard.empty() && !parse_shard(shard, &run_options.filter)) {
-    std::fprintf(stderr, "evalkit run: --shard wants I/N with 1 <= I <= N, got '%s'\n", shard.c_str());
+    std::fprintf(stderr, "evalkit run: --shard wants I/N with 1 <= I <= N, got '%s'\n",
+                 shard.c_str());
     return exit_code::kUsageError;
   }
   if (fail_on != "failures" && fail_on != "regressions" && fail_on != "both") {
     std::fprintf(stderr, "evalkit run: --fail-on wants failures, regressions or both\n");
+    return exit_code::kUsageError;
+  }
+  if (!cache_mode.empty() && !parse_cache_mode(cache_mode, &run_options.cache)) {
+    std::fprintf(stderr, "evalkit run: --cache wants on, off or refresh, got '%s'\n",
+                 cache_mode.c_str());
+    return exit_code::kUsageError;
+  }
+  if (run_options.replay_strict) {
+    // Offline, the cache is a source of answers like a replay file; refreshing needs the network.
+    if (run_options.cache == CacheMode::kRefresh) {
+      std::fprintf(
+          stderr,
+          "evalkit run: --cache refresh needs the network, which --replay-strict forbids\n");
+      return exit_code::kUsageError;
+    }
+    if (cache_mode.empty()) run_options.cache = CacheMode::kOn;
+  }
+  if (run_options.max_cost_usd < 0 || run_options.max_tokens < 0) {
+    std::fprintf(stderr, "evalkit run: --max-cost and --max-tokens must not be negative\n");
     return exit_code::kUsageError;
   }
   run_options.command_line = command_line;
@@ -189,6 +229,14 @@ int run_command(const Args& args, const std::string& command_line) {
       continue;
     }
     reporter.print_summary(summary);
+    if (summary.status_reason == "budget") {
+      std::fprintf(stderr,
+                   "evalkit run: budget reached (live calls spent $%.4f and %lld tokens; limits: "
+                   "%s): %lld trials not run. Raise the limit and finish with --resume %s\n",
+                   summary.spent_usd, static_cast<long long>(summary.spent_tokens),
+                   budget_limits(run_options).c_str(), static_cast<long long>(summary.not_run),
+                   summary.run_id.c_str());
+    }
 
     RunRecord record;
     std::vector<TrialResult> trials;
@@ -225,7 +273,8 @@ int run_command(const Args& args, const std::string& command_line) {
     if (reports.any()) {
       const nlohmann::json document = build_run_document(
           record, trials, comparison, baseline_run_id.empty() ? nullptr : &baseline_trials);
-      if (Status s = write_reports(document, reports.for_suite(suite.name, loaded.size() > 1)); !s) {
+      if (Status s = write_reports(document, reports.for_suite(suite.name, loaded.size() > 1));
+          !s) {
         std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
         raise(exit_code::kInfrastructure);
       }
@@ -238,7 +287,7 @@ int run_command(const Args& args, const std::string& command_line) {
     } else {
       if (regressed && fail_on != "failures") raise(exit_code::kRegression);
       if ((summary.failed + summary.errors > 0 && fail_on != "regressions") ||
-          summary.status == "interrupted") {
+          summary.status == "interrupted" || summary.status_reason == "budget") {
         raise(exit_code::kCaseFailures);
       }
     }

@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 
+#include "evalkit/providers/price_table.h"
 #include "evalkit/providers/provider.h"
 #include "evalkit/providers/response_recorder.h"
 #include "evalkit/run/trial_scoring.h"
@@ -71,6 +72,8 @@ struct TrialTask {
   std::vector<std::unique_ptr<Scorer>> owned_scorers;  // the case's own scorers
   std::string input;  // last user message
   Clock::time_point started;
+  double live_cost_usd = 0;  // of calls that reached a provider (not the cache)
+  int64_t live_tokens = 0;
 };
 
 class Run {
@@ -105,8 +108,12 @@ class Run {
     const auto start = Clock::now();
     // The HTTP client caps requests in flight at `jobs`; a few more trials may be rendering,
     // scoring or being written meanwhile, so the network never waits for the CPU stages.
-    const int window = jobs + std::max(8, jobs / 8);
-    bool interrupted = false;
+    // Under a budget no trial waits in the HTTP queue: each one started has its request sent at
+    // once, so stopping the scheduling stops the requests.
+    const bool budgeted = options_.max_cost_usd > 0 || options_.max_tokens > 0;
+    const int window = budgeted ? jobs : jobs + std::max(8, jobs / 8);
+    bool interrupted = false, over_budget = false;
+    int64_t started = 0;
     for (int64_t i = 0; i < plan_.size(); ++i) {
       if (done_before.count(i)) continue;
       if (options_.stop_requested && options_.stop_requested->load()) {
@@ -116,8 +123,14 @@ class Run {
       {
         std::unique_lock<std::mutex> lock(mutex_);
         slot_free_.wait(lock, [&] { return in_flight_ < window; });
+        // Checked once a slot is free: the trials that finished meanwhile have been counted.
+        if (budget_reached()) {
+          over_budget = true;
+          break;
+        }
         ++in_flight_;
       }
+      ++started;
       start_trial(plan_.at(i));
     }
     {
@@ -126,18 +139,32 @@ class Run {
     }
     const Status written = writer_->flush();
     writer_.reset();
+    if (cache_) {
+      if (Status s = cache_->flush(); !s)
+        std::fprintf(stderr, "evalkit: %s\n", s.message().c_str());
+      summary_.cache_hits = cache_->hits();
+    }
     summary_.run_id = run_id_;
     summary_.planned = plan_.size();
     summary_.duration_s = std::chrono::duration<double>(Clock::now() - start).count();
     summary_.attempts = counters_.attempts();
     summary_.retries = counters_.retries();
     summary_.errors_by_kind = counters_.errors();
-    summary_.status = interrupted ? "interrupted" : "complete";
+    summary_.not_run = plan_.size() - int64_t(done_before.size()) - started;
     const int64_t stored = int64_t(done_before.size()) + summary_.finished;
-    const std::string status = interrupted || stored < plan_.size() ? "incomplete" : "complete";
-    if (Status s = store_.finish_run(run_id_, interrupted ? "interrupted" : status,
-                                     interrupted ? "interrupted before all trials ran" : "",
-                                     utc_now_iso8601(), summary_.duration_s);
+    std::string reason;
+    if (interrupted) {
+      summary_.status = "interrupted";
+      reason = "interrupted before all trials ran";
+    } else if (over_budget) {
+      summary_.status = "incomplete";
+      reason = "budget";
+    } else {
+      summary_.status = stored < plan_.size() ? "incomplete" : "complete";
+    }
+    summary_.status_reason = reason;
+    if (Status s = store_.finish_run(run_id_, summary_.status, reason, utc_now_iso8601(),
+                                     summary_.duration_s);
         !s) {
       return s;
     }
@@ -151,6 +178,29 @@ class Run {
     int jobs = 0;
     for (const auto* p : plan_.providers()) jobs += std::max(1, p->concurrency);
     return std::max(1, jobs);
+  }
+
+  // Caller holds mutex_.
+  bool budget_reached() const {
+    return (options_.max_cost_usd > 0 && summary_.spent_usd >= options_.max_cost_usd) ||
+           (options_.max_tokens > 0 && summary_.spent_tokens >= options_.max_tokens);
+  }
+
+  // What response cost at the price of the provider that answered it.
+  double cost_of(const std::string& provider_id, const ModelResponse& response) const {
+    auto it = prices_.find(provider_id);
+    if (it == prices_.end()) return 0;
+    return token_cost_usd(it->second, response.prompt_tokens, response.completion_tokens);
+  }
+
+  // Adds response's tokens and cost to the trial; live ones also count against budgets.
+  void account(TrialTask& task, const std::string& provider_id, const ModelResponse& response) {
+    const double cost = cost_of(provider_id, response);
+    task.result.cost_usd += cost;
+    if (!response.cached) {
+      task.live_cost_usd += cost;
+      task.live_tokens += response.prompt_tokens + response.completion_tokens;
+    }
   }
 
   RunRecord make_run_record() const {
@@ -212,6 +262,10 @@ class Run {
       recorder_ = std::make_unique<ResponseRecorder>();
       if (Status s = recorder_->open(options_.record_file); !s) return s;
     }
+    if (options_.cache != CacheMode::kOff) {
+      cache_ = std::make_unique<ResponseCache>();
+      if (Status s = cache_->open(store_.path()); !s) return s;
+    }
     ProviderEnvironment environment;
     environment.http = http_.get();
     environment.counters = &counters_;
@@ -219,8 +273,26 @@ class Run {
     environment.replay_strict = options_.replay_strict;
     for (const auto& config : suite_.providers) {
       std::unique_ptr<Provider> provider;
-      if (Status s = make_provider(config, environment, &provider); !s) return s;
+      if (Status s = make_provider(config, environment, &provider); !s) {
+        // Under --replay-strict with the cache on, the cache alone answers a provider that
+        // would need the network; a miss is then a replay_miss, not a request.
+        const bool network = config.type.rfind("openai-", 0) == 0;
+        if (!(cache_ && options_.replay_strict && network)) return s;
+      }
+      if (cache_) {
+        provider = make_caching_provider(config, cache_endpoint(config, environment),
+                                         std::move(provider), cache_.get(), options_.cache);
+      }
       providers_[config.id] = std::move(provider);
+      if (std::optional<TokenPrice> price = provider_price(config)) {
+        prices_[config.id] = *price;
+      } else if (options_.max_cost_usd > 0) {
+        return Status::error_at(config.where,
+                                "--max-cost needs the price of every provider, and model '" +
+                                    config.model + "' of provider '" + config.id +
+                                    "' is not in the built-in price table: give the provider "
+                                    "'price: {input: USD, output: USD}' (per million tokens)");
+      }
     }
     return Status::ok();
   }
@@ -279,6 +351,7 @@ class Run {
     r.cached = response.cached;
     r.prompt_tokens = response.prompt_tokens;
     r.completion_tokens = response.completion_tokens;
+    account(*task, task->spec.provider->id, response);
     if (!response.ok) {
       finish_with_error(task, response.error_kind, response.error, /*model_error=*/true);
       return;
@@ -341,9 +414,10 @@ class Run {
     TrialResult& r = task->result;
     for (size_t i = 0; i < task->scorers.size(); ++i) {
       const auto& responses = calls->responses[i];
-      for (const auto& response : responses) {
-        r.prompt_tokens += response.prompt_tokens;
-        r.completion_tokens += response.completion_tokens;
+      for (size_t j = 0; j < responses.size(); ++j) {
+        r.prompt_tokens += responses[j].prompt_tokens;
+        r.completion_tokens += responses[j].completion_tokens;
+        account(*task, calls->requests[i][j].provider_id, responses[j]);
       }
     }
     score_trial(task->scorers, task->weights, calls->responses, suite_.pass,
@@ -381,6 +455,9 @@ class Run {
       }
       summary_.prompt_tokens += r.prompt_tokens;
       summary_.completion_tokens += r.completion_tokens;
+      summary_.cost_usd += r.cost_usd;
+      summary_.spent_usd += task->live_cost_usd;
+      summary_.spent_tokens += task->live_tokens;
       observer_.on_trial(task->spec, r, summary_.finished);
     }
     writer_->push(std::move(r));
@@ -401,7 +478,9 @@ class Run {
   CallCounters counters_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<ResponseRecorder> recorder_;
+  std::unique_ptr<ResponseCache> cache_;  // outlives the providers that write to it
   std::map<std::string, std::unique_ptr<Provider>> providers_;
+  std::map<std::string, TokenPrice> prices_;  // by provider id
   std::unique_ptr<TrialWriter> writer_;
   tbb::task_arena arena_;
   std::mutex mutex_;

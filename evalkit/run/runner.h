@@ -8,6 +8,7 @@
 #include <string>
 
 #include "evalkit/base/status.h"
+#include "evalkit/providers/response_cache.h"
 #include "evalkit/run/trial_plan.h"
 #include "evalkit/store/store.h"
 #include "evalkit/suite/suite.h"
@@ -22,6 +23,12 @@ struct RunOptions {
   bool replay_strict = false; // --replay-strict: no network at all
   std::string command_line;
   std::string resume_run_id;  // --resume: finish this run instead of starting one
+  // --cache: answers kept in the run database. Under replay_strict a miss is a replay_miss.
+  CacheMode cache = CacheMode::kOff;
+  // Budgets (0 = none): once live calls have spent this much, no new trial starts; trials in
+  // flight finish and the run ends incomplete with reason "budget".
+  double max_cost_usd = 0;
+  int64_t max_tokens = 0;
   // Set (e.g. by a SIGINT handler) to stop scheduling new trials; in-flight ones finish.
   const std::atomic<bool>* stop_requested = nullptr;
 };
@@ -50,7 +57,13 @@ struct RunSummary {
   long long attempts = 0;
   long long retries = 0;
   std::map<std::string, long long> errors_by_kind;
-  std::string status;  // complete | interrupted
+  std::string status;         // complete | interrupted | incomplete
+  std::string status_reason;  // "budget" when a budget stopped the run
+  double cost_usd = 0;        // of this invocation's trials (cached ones at their recorded price)
+  double spent_usd = 0;       // of live calls only: what the budget counts
+  int64_t spent_tokens = 0;   // tokens of live calls only
+  int64_t not_run = 0;        // trials left unrun (budget or interrupt)
+  long long cache_hits = 0;
 };
 
 // Runs suite into store. Returns an error Status only when the run could not start

@@ -62,6 +62,33 @@ Status read_command(const YamlReader& reader, const YAML::Node& node,
   return Status::ok();
 }
 
+// price: {input: USD per 1M prompt tokens, output: USD per 1M completion tokens}
+Status read_price(const YamlReader& reader, const YAML::Node& node, TokenPrice* out) {
+  if (!node.IsMap()) {
+    return reader.error_at(node,
+                           "expected a map {input: USD, output: USD} (per million tokens) "
+                           "for 'price', got " +
+                               describe_node(node));
+  }
+  bool has_input = false, has_output = false;
+  for (const auto& entry : node) {
+    const std::string name = entry.first.Scalar();
+    if (name != "input" && name != "output") {
+      return reader.error_at(entry.first, "'price' takes 'input' and 'output', not '" + name + "'");
+    }
+    double& value = name == "input" ? out->input_per_million : out->output_per_million;
+    if (Status s = reader.read_number(entry.second, "price." + name, &value); !s) return s;
+    if (value < 0)
+      return reader.error_at(entry.second, "'price." + name + "' must not be negative");
+    (name == "input" ? has_input : has_output) = true;
+  }
+  if (!has_input || !has_output) {
+    return reader.error_at(node,
+                           "'price' needs both 'input' and 'output' (USD per million tokens)");
+  }
+  return Status::ok();
+}
+
 Status parse_provider(const YAML::Node& node, const YamlReader& reader,
                       const std::string& directory, ProviderConfig* out) {
   if (node.IsMap() && node["api_key"]) {
@@ -131,6 +158,10 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
       out->responses_file = resolve_suite_path(directory, file);
     } else if (name == "command") {
       status = read_command(reader, at, &out->command);
+    } else if (name == "price") {
+      TokenPrice price;
+      status = read_price(reader, at, &price);
+      out->price = price;
     }
     if (!status) return status;
   }

@@ -14,6 +14,12 @@
 
 namespace evalkit {
 
+// USD per million tokens of a model's input (prompt) and output (completion).
+struct TokenPrice {
+  double input_per_million = 0;
+  double output_per_million = 0;
+};
+
 struct ProviderConfig {
   std::string id;
   std::string type;  // "openai-chat", "openai-embeddings", "replay", "exec"
@@ -31,6 +37,7 @@ struct ProviderConfig {
   std::optional<int> dimensions;     // openai-embeddings
   std::string responses_file;        // replay: recorded responses (relative to the suite)
   std::vector<std::string> command;  // exec: argv
+  std::optional<TokenPrice> price;   // overrides the built-in price table (budgets, cost)
   nlohmann::json extra = nlohmann::json::object();  // type-specific keys not listed above
   SourceLocation where;
 };

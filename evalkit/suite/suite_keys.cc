@@ -30,7 +30,8 @@ const std::vector<std::string>& provider() {
                                                 "batch_size",
                                                 "dimensions",
                                                 "responses",
-                                                "command"};
+                                                "command",
+                                                "price"};
   return keys;
 }
 

@@ -1,0 +1,51 @@
+#include "tests/support/store_query.h"
+
+#include <sqlite3.h>
+
+#include <gtest/gtest.h>
+
+namespace evalkit::testing {
+namespace {
+
+// Runs sql and hands each row's first column to on_row.
+template <typename OnRow>
+void for_each_row(const std::string& db_path, const std::string& sql, OnRow on_row) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << db_path;
+    sqlite3_close(db);
+    return;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << sqlite3_errmsg(db) << " in " << sql;
+  } else {
+    while (sqlite3_step(stmt) == SQLITE_ROW) on_row(stmt);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+}  // namespace
+
+int64_t sql_count(const std::string& db_path, const std::string& sql) {
+  int64_t value = -1;
+  bool first = true;
+  for_each_row(db_path, sql, [&](sqlite3_stmt* stmt) {
+    if (first) value = sqlite3_column_int64(stmt, 0);
+    first = false;
+  });
+  return value;
+}
+
+std::vector<std::string> sql_column(const std::string& db_path, const std::string& sql) {
+  std::vector<std::string> values;
+  for_each_row(db_path, sql, [&](sqlite3_stmt* stmt) {
+    const unsigned char* text = sqlite3_column_text(stmt, 0);
+    values.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+  });
+  return values;
+}
+
+}  // namespace evalkit::testing

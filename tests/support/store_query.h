@@ -1,0 +1,17 @@
+// Read-only queries on an evalkit SQLite database, for tests that check what a run stored.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace evalkit::testing {
+
+// The first column of the first row of sql as an integer; -1 when there is no row. Fails the
+// calling test (ADD_FAILURE) when the database cannot be opened or sql does not prepare.
+int64_t sql_count(const std::string& db_path, const std::string& sql);
+
+// The first column of every row of sql, as text ("" for NULL).
+std::vector<std::string> sql_column(const std::string& db_path, const std::string& sql);
+
+}  // namespace evalkit::testing
