@@ -21,6 +21,9 @@ Commands:
   baseline save|list|show|rm   manage named baselines
   compare RUN_A RUN_B     compare two stored runs with the regression gate
   report RUN              write reports for a stored run
+  init [DIR]              scaffold a suite, its dataset and CI workflows
+  import promptfoo FILE   convert a promptfoo config into a suite
+  merge INPUT...          join shard results (JSON reports or runs) into one run
 
 Run 'evalkit COMMAND --help' for a command's options.
 
@@ -53,6 +56,9 @@ int main(int argc, char** argv) {
     if (command == "baseline") return evalkit::cli::baseline_command(args);
     if (command == "compare") return evalkit::cli::compare_command(args);
     if (command == "report") return evalkit::cli::report_command(args);
+    if (command == "init") return evalkit::cli::init_command(args);
+    if (command == "import") return evalkit::cli::import_command(args);
+    if (command == "merge") return evalkit::cli::merge_command(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "evalkit %s: %s\n", command.c_str(), e.what());
     return evalkit::exit_code::kUsageError;
