@@ -20,6 +20,7 @@ int init_command(const Args& args);
 int import_command(const Args& args);
 int merge_command(const Args& args);
 int completion_command(const Args& args);
+int version_command(const Args& args);
 
 // The default database path: $EVALKIT_DB or .evalkit/evalkit.db.
 std::string default_db_path();
