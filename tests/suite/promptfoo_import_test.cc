@@ -95,8 +95,12 @@ TEST(PromptfooImport, MapsEveryAssertionType) {
     if (s["type"].as<std::string>() != "judge") continue;
     ++judges;
     const std::string tmpl = s["template"].as<std::string>();
-    if (tmpl == "rubric") EXPECT_EQ(s["rubric"].as<std::string>(), "Is a polite French thank-you");
-    if (tmpl == "closed_qa") EXPECT_EQ(s["criteria"].as<std::string>(), "Is in French");
+    if (tmpl == "rubric") {
+      EXPECT_EQ(s["rubric"].as<std::string>(), "Is a polite French thank-you");
+    }
+    if (tmpl == "closed_qa") {
+      EXPECT_EQ(s["criteria"].as<std::string>(), "Is in French");
+    }
     EXPECT_THAT((std::vector<std::string>{"rubric", "factuality", "closed_qa"}), Contains(tmpl));
   }
   EXPECT_EQ(judges, 3);
