@@ -16,6 +16,11 @@ int runs_command(const Args& args);
 int baseline_command(const Args& args);
 int report_command(const Args& args);
 int compare_command(const Args& args);
+int init_command(const Args& args);
+int import_command(const Args& args);
+int merge_command(const Args& args);
+int completion_command(const Args& args);
+int version_command(const Args& args);
 
 // The default database path: $EVALKIT_DB or .evalkit/evalkit.db.
 std::string default_db_path();

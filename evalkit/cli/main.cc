@@ -21,6 +21,11 @@ Commands:
   baseline save|list|show|rm   manage named baselines
   compare RUN_A RUN_B     compare two stored runs with the regression gate
   report RUN              write reports for a stored run
+  init [DIR]              scaffold a suite, its dataset and CI workflows
+  import promptfoo FILE   convert a promptfoo config into a suite
+  merge INPUT...          join shard results (JSON reports or runs) into one run
+  completion bash         print the bash completion script
+  --version [--short]     evalkit's version and its libraries'
 
 Run 'evalkit COMMAND --help' for a command's options.
 
@@ -37,8 +42,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? evalkit::exit_code::kUsageError : evalkit::exit_code::kPassed;
   }
   if (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version")) {
-    std::printf("evalkit %s\n", EVALKIT_VERSION);
-    return 0;
+    return evalkit::cli::version_command(evalkit::cli::Args(argv + 2, argv + argc));
   }
   const std::string command = argv[1];
   evalkit::cli::Args args(argv + 2, argv + argc);
@@ -53,6 +57,10 @@ int main(int argc, char** argv) {
     if (command == "baseline") return evalkit::cli::baseline_command(args);
     if (command == "compare") return evalkit::cli::compare_command(args);
     if (command == "report") return evalkit::cli::report_command(args);
+    if (command == "init") return evalkit::cli::init_command(args);
+    if (command == "import") return evalkit::cli::import_command(args);
+    if (command == "merge") return evalkit::cli::merge_command(args);
+    if (command == "completion") return evalkit::cli::completion_command(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "evalkit %s: %s\n", command.c_str(), e.what());
     return evalkit::exit_code::kUsageError;

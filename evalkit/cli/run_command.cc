@@ -9,6 +9,7 @@
 
 #include "evalkit/cli/commands.h"
 #include "evalkit/cli/exit_codes.h"
+#include "evalkit/cli/rerun_selection.h"
 #include "evalkit/cli/report_outputs.h"
 #include "evalkit/gate/comparison.h"
 #include "evalkit/report/comparison_console.h"
@@ -79,7 +80,8 @@ int run_command(const Args& args, const std::string& command_line) {
   ReportPaths reports;
   std::string db_path = default_db_path(), shard, baseline, fail_on = "both";
   bool quiet = false, verbose = false, no_progress = false, allow_mismatch = false;
-  bool output_on_failure = false;
+  bool output_on_failure = false, rerun_failed = false, stop_on_failure = false;
+  std::string repeat_text;
   std::string cache_mode;
   // clang-format off
   options.add_options()("help,h", "show this help")
@@ -87,7 +89,9 @@ int run_command(const Args& args, const std::string& command_line) {
       ("tests-regex,R", po::value<std::vector<std::string>>(&run_options.filter.include), "run cases whose id matches REGEX (repeatable)")
       ("exclude-regex,E", po::value<std::vector<std::string>>(&run_options.filter.exclude), "skip cases whose id matches REGEX (repeatable)")
       ("label-regex,L", po::value<std::vector<std::string>>(&run_options.filter.labels), "run cases with LABEL (repeatable)")
-      ("repeat", po::value<int>(&run_options.repeat), "run each case N times (overrides the suite)")
+      ("repeat", po::value<std::string>(&repeat_text), "N: run each case N times (overrides the suite); until-fail:N: repeat the run up to N times until one fails; until-pass:N: rerun the failing cases up to N times until they pass")
+      ("rerun-failed", po::bool_switch(&rerun_failed), "run only the cases that failed in the suite's last stored run")
+      ("stop-on-failure", po::bool_switch(&stop_on_failure), "stop scheduling trials after the first failing one")
       ("shard", po::value<std::string>(&shard), "run shard I of N (I/N, 1-based), by a hash of the case id")
       ("db", po::value<std::string>(&db_path), "SQLite database (default .evalkit/evalkit.db or $EVALKIT_DB)")
       ("baseline", po::value<std::string>(&baseline), "compare with the named baseline (or a run id)")
@@ -138,6 +142,15 @@ int run_command(const Args& args, const std::string& command_line) {
                  shard.c_str());
     return exit_code::kUsageError;
   }
+  RepeatMode repeat_mode;
+  if (!repeat_text.empty() && !parse_repeat_mode(repeat_text, &repeat_mode)) {
+    std::fprintf(
+        stderr,
+        "evalkit run: --repeat wants N, until-fail:N or until-pass:N with N >= 1, got '%s'\n",
+        repeat_text.c_str());
+    return exit_code::kUsageError;
+  }
+  if (repeat_mode.kind == RepeatMode::kTrials) run_options.repeat = repeat_mode.count;
   if (fail_on != "failures" && fail_on != "regressions" && fail_on != "both") {
     std::fprintf(stderr, "evalkit run: --fail-on wants failures, regressions or both\n");
     return exit_code::kUsageError;
@@ -200,97 +213,146 @@ int run_command(const Args& args, const std::string& command_line) {
     }
   }
 
-  int worst = exit_code::kPassed;
-  const auto raise = [&](int code) {
-    // Precedence: usage > infrastructure > regression > failures > nothing selected > passed.
+  int worst = exit_code::kPassed, attempt_code = exit_code::kPassed;
+  // Precedence: usage > infrastructure > regression > failures > nothing selected > passed.
+  const auto raise_to = [](int* current, int code) {
     static const int rank[] = {0, 2, 3, 5, 4, 1};
-    if (rank[code] > rank[worst]) worst = code;
+    if (rank[code] > rank[*current]) *current = code;
   };
-  for (size_t i = 0; i < loaded.size(); ++i) {
+  const auto raise = [&](int code) { raise_to(&attempt_code, code); };
+  const int attempts = repeat_mode.kind == RepeatMode::kTrials ? 1 : repeat_mode.count;
+  for (size_t i = 0; i < loaded.size() && !g_stop; ++i) {
     const Suite& suite = loaded[i];
-    RunOptions options_i = run_options;
-    if (options_i.resume_run_id == "last") {
-      if (Status s = store.resolve_run_id("last", suite.name, &options_i.resume_run_id); !s) {
-        std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
-        return exit_code::kUsageError;
+    std::string previous_run_id;
+    attempt_code = exit_code::kPassed;
+    // --repeat until-fail / until-pass: whole runs; the last one decides the exit code.
+    for (int attempt = 1; attempt <= attempts; ++attempt) {
+      if (attempt > 1) {
+        const bool passed = attempt_code == exit_code::kPassed;
+        if (g_stop || (repeat_mode.kind == RepeatMode::kUntilFail && !passed) ||
+            (repeat_mode.kind == RepeatMode::kUntilPass && passed) || previous_run_id.empty()) {
+          break;
+        }
+        std::printf("\nRepeat %d of %d (%s)\n", attempt, attempts, repeat_text.c_str());
       }
-    }
-    ConsoleReporter reporter(stdout, console);
-    RunSummary summary;
-    if (Status s = run_suite(suite, options_i, store, reporter, &summary); !s) {
-      std::fprintf(stderr, "%s\n", s.message().c_str());
-      raise(exit_code::kUsageError);
-      continue;
-    }
-    if (summary.planned == 0) {
-      std::fprintf(stderr, "evalkit run: no case of suite '%s' matches the filters\n",
-                   suite.name.c_str());
-      raise(exit_code::kNothingSelected);
-      continue;
-    }
-    reporter.print_summary(summary);
-    if (summary.status_reason == "budget") {
-      std::fprintf(stderr,
-                   "evalkit run: budget reached (live calls spent $%.4f and %lld tokens; limits: "
-                   "%s): %lld trials not run. Raise the limit and finish with --resume %s\n",
-                   summary.spent_usd, static_cast<long long>(summary.spent_tokens),
-                   budget_limits(run_options).c_str(), static_cast<long long>(summary.not_run),
-                   summary.run_id.c_str());
-    }
+      attempt_code = exit_code::kPassed;
+      RunOptions options_i = run_options;
+      std::string failed_from;
+      if (rerun_failed && attempt == 1) {
+        if (Status s = store.resolve_run_id("last", suite.name, &failed_from); !s) {
+          std::fprintf(stderr, "evalkit run: --rerun-failed: suite '%s' has no stored run in %s\n",
+                       suite.name.c_str(), store.path().c_str());
+          raise(exit_code::kUsageError);
+          continue;
+        }
+      } else if (attempt > 1 && repeat_mode.kind == RepeatMode::kUntilPass) {
+        failed_from = previous_run_id;
+      }
+      if (!failed_from.empty()) {
+        size_t failed_cases = 0;
+        if (Status s = select_failed_cases(store, failed_from, &options_i.filter, &failed_cases);
+            !s) {
+          std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+          raise(exit_code::kUsageError);
+          continue;
+        }
+        if (failed_cases == 0) {
+          std::printf("No case of suite '%s' failed in run %s: nothing to rerun\n",
+                      suite.name.c_str(), failed_from.c_str());
+          raise(exit_code::kNothingSelected);
+          continue;
+        }
+        std::printf("Rerunning %zu failed case%s of run %s\n", failed_cases,
+                    failed_cases == 1 ? "" : "s", failed_from.c_str());
+      }
+      if (options_i.resume_run_id == "last") {
+        if (Status s = store.resolve_run_id("last", suite.name, &options_i.resume_run_id); !s) {
+          std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+          return exit_code::kUsageError;
+        }
+      }
+      ConsoleReporter reporter(stdout, console);
+      StopOnFailureObserver stopper(reporter, &g_stop);
+      RunObserver& observer = stop_on_failure ? static_cast<RunObserver&>(stopper) : reporter;
+      RunSummary summary;
+      if (Status s = run_suite(suite, options_i, store, observer, &summary); !s) {
+        std::fprintf(stderr, "%s\n", s.message().c_str());
+        raise(exit_code::kUsageError);
+        continue;
+      }
+      if (summary.planned == 0) {
+        std::fprintf(stderr, "evalkit run: no case of suite '%s' matches the filters\n",
+                     suite.name.c_str());
+        raise(exit_code::kNothingSelected);
+        continue;
+      }
+      reporter.print_summary(summary);
+      if (summary.status_reason == "budget") {
+        std::fprintf(stderr,
+                     "evalkit run: budget reached (live calls spent $%.4f and %lld tokens; limits: "
+                     "%s): %lld trials not run. Raise the limit and finish with --resume %s\n",
+                     summary.spent_usd, static_cast<long long>(summary.spent_tokens),
+                     budget_limits(run_options).c_str(), static_cast<long long>(summary.not_run),
+                     summary.run_id.c_str());
+      }
+      previous_run_id = summary.run_id;
+      if (stopper.triggered()) std::printf("Stopped after the first failure (--stop-on-failure)\n");
 
-    RunRecord record;
-    std::vector<TrialResult> trials;
-    if (Status s = store.load_run(summary.run_id, &record); !s) {
-      std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
-      raise(exit_code::kInfrastructure);
-      continue;
-    }
-    if (reports.any() || !baseline.empty()) {
-      if (Status s = store.load_trials(summary.run_id, &trials); !s) {
+      RunRecord record;
+      std::vector<TrialResult> trials;
+      if (Status s = store.load_run(summary.run_id, &record); !s) {
         std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
         raise(exit_code::kInfrastructure);
         continue;
       }
-    }
-    nlohmann::json comparison = nullptr;
-    std::vector<TrialResult> baseline_trials;
-    bool regressed = false;
-    if (!baseline_run_id.empty()) {
-      if (Status s = store.load_trials(baseline_run_id, &baseline_trials); !s) {
-        std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+      if (reports.any() || !baseline.empty()) {
+        if (Status s = store.load_trials(summary.run_id, &trials); !s) {
+          std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+          raise(exit_code::kInfrastructure);
+          continue;
+        }
+      }
+      nlohmann::json comparison = nullptr;
+      std::vector<TrialResult> baseline_trials;
+      bool regressed = false;
+      if (!baseline_run_id.empty()) {
+        if (Status s = store.load_trials(baseline_run_id, &baseline_trials); !s) {
+          std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+          raise(exit_code::kInfrastructure);
+          continue;
+        }
+        CompareOptions compare = CompareOptions::from_suite(suite);
+        compare.allow_signature_mismatch = allow_mismatch;
+        Comparison result = compare_runs(baseline_trials, trials, compare);
+        result.baseline_name = baseline;
+        result.baseline_run_id = baseline_run_id;
+        print_comparison(stdout, result);
+        regressed = result.regressed;
+        comparison = to_json(result);
+      }
+      if (reports.any()) {
+        const nlohmann::json document = build_run_document(
+            record, trials, comparison, baseline_run_id.empty() ? nullptr : &baseline_trials);
+        if (Status s = write_reports(document, reports.for_suite(suite.name, loaded.size() > 1));
+            !s) {
+          std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+          raise(exit_code::kInfrastructure);
+        }
+      }
+      std::printf("Results: run %s in %s\n", summary.run_id.c_str(), store.path().c_str());
+      if (summary.finished > 0 && summary.model_errors == summary.finished) {
+        std::fprintf(stderr, "evalkit run: no case of suite '%s' could reach its endpoint\n",
+                     suite.name.c_str());
         raise(exit_code::kInfrastructure);
-        continue;
-      }
-      CompareOptions compare = CompareOptions::from_suite(suite);
-      compare.allow_signature_mismatch = allow_mismatch;
-      Comparison result = compare_runs(baseline_trials, trials, compare);
-      result.baseline_name = baseline;
-      result.baseline_run_id = baseline_run_id;
-      print_comparison(stdout, result);
-      regressed = result.regressed;
-      comparison = to_json(result);
-    }
-    if (reports.any()) {
-      const nlohmann::json document = build_run_document(
-          record, trials, comparison, baseline_run_id.empty() ? nullptr : &baseline_trials);
-      if (Status s = write_reports(document, reports.for_suite(suite.name, loaded.size() > 1));
-          !s) {
-        std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
-        raise(exit_code::kInfrastructure);
+      } else {
+        if (regressed && fail_on != "failures") raise(exit_code::kRegression);
+        if ((summary.failed + summary.errors > 0 && fail_on != "regressions") ||
+            summary.status == "interrupted" || summary.status_reason == "budget") {
+          raise(exit_code::kCaseFailures);
+        }
       }
     }
-    std::printf("Results: run %s in %s\n", summary.run_id.c_str(), store.path().c_str());
-    if (summary.finished > 0 && summary.model_errors == summary.finished) {
-      std::fprintf(stderr, "evalkit run: no case of suite '%s' could reach its endpoint\n",
-                   suite.name.c_str());
-      raise(exit_code::kInfrastructure);
-    } else {
-      if (regressed && fail_on != "failures") raise(exit_code::kRegression);
-      if ((summary.failed + summary.errors > 0 && fail_on != "regressions") ||
-          summary.status == "interrupted" || summary.status_reason == "budget") {
-        raise(exit_code::kCaseFailures);
-      }
-    }
+    raise_to(&worst, attempt_code);
   }
   return worst;
 }

@@ -7,6 +7,7 @@
 #include "evalkit/cli/commands.h"
 #include "evalkit/cli/exit_codes.h"
 #include "evalkit/cli/report_outputs.h"
+#include "evalkit/cli/run_document_import.h"
 #include "evalkit/base/files.h"
 #include "evalkit/report/run_document.h"
 #include "evalkit/run/trial_json.h"
@@ -148,50 +149,15 @@ int baseline_command(const Args& in) {
     return exit_code::kPassed;
   }
   if (verb == "import" && args.size() == 3) {
-    std::string text;
-    if (Status s = read_file(args[1], &text); !s) {
+    RunRecord run;
+    std::vector<TrialResult> trials;
+    if (Status s = read_run_document(args[1], &run, &trials); !s) {
       std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
       return exit_code::kUsageError;
     }
-    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
-    if (doc.is_discarded() || !doc.contains("run") || !doc.contains("trials")) {
-      std::fprintf(stderr, "evalkit baseline: %s is not an evalkit JSON report\n", args[1].c_str());
-      return exit_code::kUsageError;
-    }
-    const auto& r = doc["run"];
-    RunRecord run;
-    run.id = r.value("id", "");
-    run.suite = r.value("suite", "");
-    run.suite_path = r.value("suite_path", "");
-    run.suite_hash = r.value("suite_hash", "");
-    run.description = r.value("description", "");
-    run.started_at = r.value("started_at", "");
-    run.status = r.value("status", "complete");
-    run.git_commit = r.value("git_commit", "");
-    run.command_line = r.value("command_line", "");
-    run.providers = r.value("providers", nlohmann::json::array());
-    run.scorers = r.value("scorer_specs", nlohmann::json::array());
-    run.config = r.value("config", nlohmann::json::object());
-    run.planned_trials = r.value("planned_trials", int64_t(doc["trials"].size()));
-    RunRecord existing;
-    if (!store.load_run(run.id, &existing).is_ok()) {
-      std::vector<TrialResult> trials(doc["trials"].size());
-      for (size_t i = 0; i < trials.size(); ++i) {
-        if (Status s = trial_from_json(doc["trials"][i], &trials[i]); !s) {
-          std::fprintf(stderr, "evalkit baseline: %s: %s\n", args[1].c_str(), s.message().c_str());
-          return exit_code::kUsageError;
-        }
-      }
-      Status s = store.create_run(run);
-      if (s) s = store.write_trials(run.id, trials);
-      if (s) {
-        s = store.finish_run(run.id, run.status, r.value("status_reason", ""),
-                             r.value("finished_at", ""), r.value("duration_s", 0.0));
-      }
-      if (!s) {
-        std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
-        return exit_code::kInfrastructure;
-      }
+    if (Status s = store_imported_run(store, run, trials); !s) {
+      std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
+      return exit_code::kInfrastructure;
     }
     if (Status s = store.save_baseline(args[2], run.id); !s) {
       std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
