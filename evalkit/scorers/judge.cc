@@ -1,6 +1,7 @@
 #include "evalkit/scorers/judge.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
