@@ -5,6 +5,7 @@
 #include "evalkit/base/hash.h"
 #include "evalkit/providers/exec_provider.h"
 #include "evalkit/providers/openai_chat_provider.h"
+#include "evalkit/providers/openai_embeddings_provider.h"
 #include "evalkit/providers/replay_provider.h"
 
 namespace evalkit {
@@ -51,7 +52,7 @@ Status make_provider(const ProviderConfig& config, const ProviderEnvironment& en
     *out = make_exec_provider(config);
     return Status::ok();
   }
-  if (config.type == "openai-chat") {
+  if (config.type == "openai-chat" || config.type == "openai-embeddings") {
     std::string base_url = config.base_url;
     if (base_url.empty()) base_url = getenv("OPENAI_BASE_URL").value_or("");
     if ((base_url.empty() || environment.replay_strict) && !config.responses_file.empty()) {
@@ -65,7 +66,11 @@ Status make_provider(const ProviderConfig& config, const ProviderEnvironment& en
     if (base_url.empty()) base_url = "https://api.openai.com/v1";
     const std::string key_env = config.api_key_env.empty() ? "OPENAI_API_KEY" : config.api_key_env;
     std::string api_key = getenv(key_env).value_or("");
-    *out = make_openai_chat_provider(config, environment, std::move(base_url), std::move(api_key));
+    *out = config.type == "openai-chat"
+               ? make_openai_chat_provider(config, environment, std::move(base_url),
+                                           std::move(api_key))
+               : make_openai_embeddings_provider(config, environment, std::move(base_url),
+                                                 std::move(api_key));
     return Status::ok();
   }
   return Status::error_at(config.where, "provider type '" + config.type + "' is not supported");

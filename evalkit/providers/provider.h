@@ -34,6 +34,7 @@ struct ProviderEnvironment {
   CallCounters* counters = nullptr;
   ResponseRecorder* recorder = nullptr;  // --record: live answers are appended here
   bool replay_strict = false;            // never go to the network
+  std::string cache_db_path;  // SQLite file for the embedding cache; empty means no cache
   // Environment lookup for API keys and OPENAI_BASE_URL; defaults to getenv.
   std::function<std::optional<std::string>(const std::string&)> getenv;
 };

@@ -271,6 +271,7 @@ class Run {
     environment.counters = &counters_;
     environment.recorder = recorder_.get();
     environment.replay_strict = options_.replay_strict;
+    environment.cache_db_path = store_.path();
     for (const auto& config : suite_.providers) {
       std::unique_ptr<Provider> provider;
       if (Status s = make_provider(config, environment, &provider); !s) {

@@ -18,6 +18,8 @@ std::unique_ptr<Scorer> make_bleu_scorer(const ScorerSpec& spec, std::string* er
 std::unique_ptr<Scorer> make_chrf_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_levenshtein_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_rouge_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_similarity_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_judge_scorer(const ScorerSpec& spec, std::string* error);
 
 const std::vector<ScorerKind>& scorer_kinds() {
   static const std::vector<ScorerKind> kinds = {
@@ -38,6 +40,10 @@ const std::vector<ScorerKind>& scorer_kinds() {
       {"chrf", "chrF / chrF++ (word_order: 2) as sacrebleu computes it", make_chrf_scorer, false},
       {"rouge", "ROUGE-1/2/L/Lsum as rouge-score computes them", make_rouge_scorer, false},
       {"levenshtein", "character edit distance and similarity", make_levenshtein_scorer, false},
+      {"similarity", "embedding similarity (cosine, dot, euclidean) to the closest reference",
+       make_similarity_scorer, true},
+      {"judge", "a chat model grades the output with a judge template (judges/*.yaml)",
+       make_judge_scorer, true},
   };
   return kinds;
 }

@@ -5,6 +5,7 @@
 
 #include "evalkit/base/suggest.h"
 #include "evalkit/scorers/registry.h"
+#include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/template.h"
 
 namespace evalkit {
@@ -80,6 +81,34 @@ Status check_defaults(const SuiteLocations& locations, Suite* suite) {
     }
   }
   return Status::ok();
+}
+
+// Model-assisted scorers without a `provider` use the suite's embedder or judge; a judge
+// template given as a file is found next to the suite, like datasets.
+void complete_model_scorer(const Suite& suite, ScorerSpec* spec) {
+  if (!spec->options.is_object()) return;
+  const std::string& fallback = spec->type == "similarity" ? suite.defaults.embedder
+                                : spec->type == "judge"    ? suite.defaults.judge
+                                                           : std::string();
+  if (!fallback.empty() && !spec->options.contains("provider")) {
+    spec->options["provider"] = fallback;
+  }
+  if (spec->type != "judge") return;
+  const auto it = spec->options.find("template");
+  if (it == spec->options.end() || !it->is_string()) return;
+  const std::string name = it->get<std::string>();
+  const auto ends_with = [&](const std::string& tail) {
+    return name.size() > tail.size() &&
+           name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  if (ends_with(".yaml") || ends_with(".yml")) *it = resolve_suite_path(suite.directory, name);
+}
+
+void complete_model_scorers(Suite* suite) {
+  for (auto& spec : suite->scorers) complete_model_scorer(*suite, &spec);
+  for (auto& test_case : suite->cases) {
+    for (auto& spec : test_case.scorers) complete_model_scorer(*suite, &spec);
+  }
 }
 
 // Builds every distinct scorer spec once (dataset entries repeat theirs on every case) and
@@ -200,6 +229,7 @@ Status validate_suite(const SuiteLocations& locations, Suite* suite) {
   if (Status s = check_unique_ids(suite->providers, "provider"); !s) return s;
   if (Status s = check_unique_ids(suite->prompts, "prompt"); !s) return s;
   if (Status s = check_defaults(locations, suite); !s) return s;
+  complete_model_scorers(suite);
   if (suite->pass.k_of_n > suite->repeat) {
     return Status::error_at(locations.pass, "'k_of_n' is " + std::to_string(suite->pass.k_of_n) +
                                                 " but each case runs only " +

@@ -1,0 +1,199 @@
+#include "evalkit/providers/openai_embeddings_provider.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "evalkit/providers/embedding_cache.h"
+#include "evalkit/providers/openai_endpoint.h"
+
+namespace evalkit {
+namespace {
+
+// One ModelRequest on its way: its inputs are answered by the cache and by one or more
+// HTTP batches that finish in any order.
+struct EmbeddingJob {
+  std::mutex mutex;
+  ModelResponse response;
+  size_t pending_batches = 0;
+  bool failed = false;
+  Provider::Callback done;
+};
+
+class OpenAIEmbeddingsProvider : public Provider {
+ public:
+  OpenAIEmbeddingsProvider(const ProviderConfig& config, const ProviderEnvironment& environment,
+                           std::string base_url, std::string api_key)
+      : config_(config),
+        environment_(environment),
+        base_url_(std::move(base_url)),
+        url_(openai_endpoint_url(base_url_, "/embeddings")),
+        api_key_(std::move(api_key)),
+        policy_(retry_policy_for(config)) {
+    environment_.http->set_pool_limit(config.id, config.concurrency);
+    if (!environment.cache_db_path.empty()) {
+      cache_ = std::make_unique<EmbeddingCache>();
+      // Without a cache the run is slower, never wrong, so a cache that cannot open is dropped.
+      if (!cache_->open(environment.cache_db_path)) cache_.reset();
+    }
+  }
+
+  const ProviderConfig& config() const override { return config_; }
+
+  void send(const ModelRequest& request, Callback done) override {
+    auto job = std::make_shared<EmbeddingJob>();
+    job->done = std::move(done);
+    job->response.embeddings.resize(request.inputs.size());
+    std::vector<size_t> missing;
+    std::vector<std::string> keys(request.inputs.size());
+    for (size_t i = 0; i < request.inputs.size(); ++i) {
+      if (cache_ != nullptr) {
+        keys[i] = EmbeddingCache::key(config_.model, base_url_, config_.dimensions.value_or(0),
+                                      request.inputs[i]);
+        if (auto vector = cache_->find(keys[i])) {
+          job->response.embeddings[i] = std::move(*vector);
+          continue;
+        }
+      }
+      missing.push_back(i);
+    }
+    if (missing.empty()) {
+      job->response.ok = true;
+      job->response.cached = !request.inputs.empty();
+      auto finish = std::move(job->done);
+      finish(std::move(job->response));
+      return;
+    }
+    const size_t batch = static_cast<size_t>(std::max(1, config_.batch_size));
+    job->pending_batches = (missing.size() + batch - 1) / batch;
+    const nlohmann::json params = merge_params(config_.params, request.params);
+    for (size_t first = 0; first < missing.size(); first += batch) {
+      std::vector<size_t> indices(missing.begin() + first,
+                                  missing.begin() + std::min(missing.size(), first + batch));
+      nlohmann::json body = params;
+      body["model"] = config_.model;
+      nlohmann::json input = nlohmann::json::array();
+      for (size_t index : indices) input.push_back(request.inputs[index]);
+      body["input"] = std::move(input);
+      if (config_.dimensions) body["dimensions"] = *config_.dimensions;
+      std::vector<std::string> batch_keys;
+      if (cache_ != nullptr) {
+        for (size_t index : indices) batch_keys.push_back(keys[index]);
+      }
+      send_with_retries(
+          *environment_.http, openai_post(config_, url_, api_key_, body), policy_,
+          environment_.counters,
+          [this, job, indices = std::move(indices), batch_keys = std::move(batch_keys)](
+              SendOutcome outcome) { on_batch(job, indices, batch_keys, outcome); });
+    }
+  }
+
+ private:
+  void on_batch(const std::shared_ptr<EmbeddingJob>& job, const std::vector<size_t>& indices,
+                const std::vector<std::string>& keys, const SendOutcome& outcome) {
+    ModelResponse answer;
+    if (read_openai_outcome(outcome, &answer)) {
+      parse_embeddings_list(outcome.response.body, indices.size(), &answer);
+    }
+    settle_openai_response(&answer, environment_.counters, api_key_);
+    if (answer.ok && cache_ != nullptr) {
+      for (size_t i = 0; i < keys.size(); ++i) cache_->put(keys[i], answer.embeddings[i]);
+    }
+    Callback finish;
+    {
+      std::lock_guard<std::mutex> lock(job->mutex);
+      ModelResponse& response = job->response;
+      response.attempts += answer.attempts;
+      response.latency_s = std::max(response.latency_s, answer.latency_s);
+      response.prompt_tokens += answer.prompt_tokens;
+      if (!answer.ok && !job->failed) {
+        job->failed = true;
+        response.error = std::move(answer.error);
+        response.error_kind = std::move(answer.error_kind);
+        response.http_status = answer.http_status;
+      } else if (answer.ok) {
+        if (response.http_status == 0) response.http_status = answer.http_status;
+        for (size_t i = 0; i < indices.size(); ++i) {
+          response.embeddings[indices[i]] = std::move(answer.embeddings[i]);
+        }
+      }
+      if (--job->pending_batches > 0) return;
+      response.ok = !job->failed;
+      if (!response.ok) response.embeddings.clear();
+      finish = std::move(job->done);
+    }
+    finish(std::move(job->response));
+  }
+
+  ProviderConfig config_;
+  ProviderEnvironment environment_;
+  std::string base_url_;
+  std::string url_;
+  std::string api_key_;
+  RetryPolicy policy_;
+  std::unique_ptr<EmbeddingCache> cache_;
+};
+
+}  // namespace
+
+void parse_embeddings_list(const std::string& body, size_t expected_count,
+                           ModelResponse* response) {
+  const auto malformed = [&](const std::string& what) {
+    response->ok = false;
+    response->embeddings.clear();
+    response->error_kind = error_kind::kMalformed;
+    response->error = "malformed embeddings response: " + what;
+  };
+  nlohmann::json value = nlohmann::json::parse(body, nullptr, false);
+  if (value.is_discarded()) return malformed("not valid JSON: " + body_snippet(body));
+  if (!value.is_object() || !value.contains("data") || !value["data"].is_array()) {
+    return malformed("no 'data' array");
+  }
+  const auto& data = value["data"];
+  if (data.size() != expected_count) {
+    return malformed("expected " + std::to_string(expected_count) + " embeddings, got " +
+                     std::to_string(data.size()));
+  }
+  response->embeddings.assign(expected_count, {});
+  std::vector<bool> seen(expected_count, false);
+  for (size_t position = 0; position < data.size(); ++position) {
+    const auto& item = data[position];
+    if (!item.is_object() || !item.contains("embedding") || !item["embedding"].is_array()) {
+      return malformed("data[" + std::to_string(position) + "] has no 'embedding' array");
+    }
+    // Servers may answer out of order; `index` says which input a vector belongs to.
+    size_t index = position;
+    if (item.contains("index")) {
+      if (!item["index"].is_number_unsigned() || item["index"].get<size_t>() >= expected_count) {
+        return malformed("data[" + std::to_string(position) + "].index is out of range");
+      }
+      index = item["index"].get<size_t>();
+    }
+    if (seen[index]) return malformed("index " + std::to_string(index) + " appears twice");
+    seen[index] = true;
+    std::vector<float>& vector = response->embeddings[index];
+    vector.reserve(item["embedding"].size());
+    for (const auto& component : item["embedding"]) {
+      if (!component.is_number()) {
+        return malformed("data[" + std::to_string(position) + "].embedding holds a non-number");
+      }
+      vector.push_back(component.get<float>());
+    }
+  }
+  if (value.contains("usage") && value["usage"].is_object()) {
+    const auto& usage = value["usage"];
+    if (usage.contains("prompt_tokens") && usage["prompt_tokens"].is_number_integer()) {
+      response->prompt_tokens = usage["prompt_tokens"].get<int64_t>();
+    }
+  }
+  response->ok = true;
+}
+
+std::unique_ptr<Provider> make_openai_embeddings_provider(const ProviderConfig& config,
+                                                          const ProviderEnvironment& environment,
+                                                          std::string base_url,
+                                                          std::string api_key) {
+  return std::make_unique<OpenAIEmbeddingsProvider>(config, environment, std::move(base_url),
+                                                    std::move(api_key));
+}
+
+}  // namespace evalkit

@@ -1,0 +1,24 @@
+// POST {base_url}/embeddings on any OpenAI-compatible server.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "evalkit/providers/provider.h"
+
+namespace evalkit {
+
+// base_url and api_key are resolved by the caller, as for openai-chat. One ModelRequest's
+// inputs go out in HTTP requests of at most config.batch_size texts each (sent together and
+// joined in order); texts found in the run's embedding cache are not sent at all.
+std::unique_ptr<Provider> make_openai_embeddings_provider(const ProviderConfig& config,
+                                                          const ProviderEnvironment& environment,
+                                                          std::string base_url,
+                                                          std::string api_key);
+
+// Parses an embeddings list body: data[i].embedding placed by data[i].index into
+// response->embeddings (expected_count entries), usage.prompt_tokens. On any other shape,
+// or a missing or repeated index, sets ok = false with error_kind malformed.
+void parse_embeddings_list(const std::string& body, size_t expected_count, ModelResponse* response);
+
+}  // namespace evalkit

@@ -1,0 +1,85 @@
+#include "evalkit/providers/openai_endpoint.h"
+
+#include "evalkit/providers/provider.h"
+
+namespace evalkit {
+namespace {
+
+// The server's own error message when the body is an OpenAI-style error object.
+std::string server_message(const std::string& body) {
+  nlohmann::json value = nlohmann::json::parse(body, nullptr, false);
+  if (value.is_object() && value.contains("error")) {
+    const auto& e = value["error"];
+    if (e.is_object() && e.contains("message") && e["message"].is_string()) {
+      return e["message"].get<std::string>();
+    }
+    if (e.is_string()) return e.get<std::string>();
+  }
+  return body_snippet(body);
+}
+
+}  // namespace
+
+std::string body_snippet(const std::string& body) {
+  std::string s = body.substr(0, 200);
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return body.size() > 200 ? s + "…" : s;
+}
+
+std::string openai_endpoint_url(std::string base_url, std::string_view path) {
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  return base_url + std::string(path);
+}
+
+RetryPolicy retry_policy_for(const ProviderConfig& config) {
+  RetryPolicy policy;
+  policy.max_attempts = config.max_attempts;
+  policy.deadline_s = config.deadline_s;
+  return policy;
+}
+
+HttpRequest openai_post(const ProviderConfig& config, const std::string& url,
+                        const std::string& api_key, const nlohmann::json& body) {
+  HttpRequest http;
+  http.url = url;
+  http.pool = config.id;
+  http.timeout_s = config.timeout_s;
+  http.headers = {"Content-Type: application/json"};
+  if (!api_key.empty()) http.headers.push_back("Authorization: Bearer " + api_key);
+  http.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return http;
+}
+
+bool read_openai_outcome(const SendOutcome& outcome, ModelResponse* response) {
+  response->attempts = outcome.attempts;
+  response->latency_s = outcome.total_s;
+  const HttpResponse& http = outcome.response;
+  response->http_status = http.status;
+  const std::string tries =
+      outcome.attempts > 1 ? " (after " + std::to_string(outcome.attempts) + " attempts)" : "";
+  if (!http.transport_error.empty()) {
+    response->error_kind =
+        http.timed_out ? error_kind::kTimeout
+                       : (http.body_too_large ? error_kind::kMalformed : error_kind::kConnect);
+    response->error = http.transport_error + tries;
+    return false;
+  }
+  if (http.status < 200 || http.status >= 300) {
+    response->error_kind =
+        (http.status == 429 || http.status >= 500) ? error_kind::kServer : error_kind::kHttp;
+    response->error =
+        "HTTP " + std::to_string(http.status) + ": " + server_message(http.body) + tries;
+    return false;
+  }
+  return true;
+}
+
+void settle_openai_response(ModelResponse* response, CallCounters* counters,
+                            const std::string& api_key) {
+  if (!response->ok && counters != nullptr) counters->count_error(response->error_kind);
+  response->error = redact(std::move(response->error), api_key);
+}
+
+}  // namespace evalkit

@@ -1,0 +1,41 @@
+// What the OpenAI-compatible providers (chat, embeddings) share: the request they send and
+// how a transport or HTTP failure becomes a ModelResponse error.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "evalkit/http/http_client.h"
+#include "evalkit/providers/call_counters.h"
+#include "evalkit/providers/model_request.h"
+#include "evalkit/providers/retry_policy.h"
+#include "evalkit/providers/retrying_sender.h"
+#include "evalkit/suite/suite.h"
+
+namespace evalkit {
+
+// base_url without trailing slashes, followed by path ("/embeddings").
+std::string openai_endpoint_url(std::string base_url, std::string_view path);
+
+// The retry policy a provider's config asks for.
+RetryPolicy retry_policy_for(const ProviderConfig& config);
+
+// A JSON POST to url on the provider's connection pool, with the bearer key when non-empty.
+HttpRequest openai_post(const ProviderConfig& config, const std::string& url,
+                        const std::string& api_key, const nlohmann::json& body);
+
+// Copies attempts, latency and status from outcome into response. Returns true when the
+// answer is a 2xx whose body the caller should parse; otherwise sets error and error_kind.
+bool read_openai_outcome(const SendOutcome& outcome, ModelResponse* response);
+
+// The last step for every answer: counts a failure in counters (may be null) and removes
+// the API key from the error message.
+void settle_openai_response(ModelResponse* response, CallCounters* counters,
+                            const std::string& api_key);
+
+// The first 200 bytes of body with control characters blanked, for error messages.
+std::string body_snippet(const std::string& body);
+
+}  // namespace evalkit
