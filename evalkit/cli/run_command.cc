@@ -287,6 +287,11 @@ int run_command(const Args& args, const std::string& command_line) {
         continue;
       }
       reporter.print_summary(summary);
+      if (summary.cost_usd > 0) std::printf("Cost: $%.4f\n", summary.cost_usd);
+      if (options_i.cache == CacheMode::kOn) {
+        std::printf("Response cache: %lld calls answered from %s\n", summary.cache_hits,
+                    store.path().c_str());
+      }
       if (summary.status_reason == "budget") {
         std::fprintf(stderr,
                      "evalkit run: budget reached (live calls spent $%.4f and %lld tokens; limits: "

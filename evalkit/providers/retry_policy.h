@@ -16,7 +16,8 @@ struct RetryPolicy {
   double deadline_s = 300;     // total time for all attempts of one call
 };
 
-// Connect errors, timeouts, 429, 5xx (and 408) are retried; other 4xx never are.
+// Connect errors, timeouts, 429, 5xx (and 408) are retried; other 4xx never are. A 2xx whose
+// body is malformed is an answer, not a fault of the exchange, so it is not retried either.
 bool is_retryable(const HttpResponse& response);
 
 // Parses Retry-After: delta-seconds or an HTTP date. Returns seconds to wait (>= 0), or -1 when
