@@ -37,7 +37,12 @@ Status select_failed_cases(Store& store, const std::string& run_id, CaseFilter* 
     if (matches) failed.insert(trial.key.case_id);
   }
   filter->include.clear();
-  for (const auto& id : failed) filter->include.push_back("^" + escape_regex(id) + "$");
+  for (const auto& id : failed) {
+    std::string pattern = "^";
+    pattern += escape_regex(id);
+    pattern += '$';
+    filter->include.push_back(std::move(pattern));
+  }
   *failed_cases = failed.size();
   return Status::ok();
 }

@@ -52,10 +52,40 @@ struct HttpClient::Impl {
     Clock::time_point started;
     size_t max_body = 0;
   };
+  // A token bucket refilled continuously at rate_per_s up to one second's worth.
+  struct Bucket {
+    double rate_per_s = 0;  // 0 = no limit
+    double level = 0;
+    Clock::time_point refilled{};
+
+    double capacity() const { return std::max(1.0, rate_per_s); }
+    void refill(Clock::time_point now) {
+      if (rate_per_s <= 0) return;
+      if (refilled == Clock::time_point{}) {
+        level = capacity();
+      } else {
+        level = std::min(capacity(),
+                         level + rate_per_s * std::chrono::duration<double>(now - refilled).count());
+      }
+      refilled = now;
+    }
+    // Whether cost may be taken now; otherwise when it may be (level must reach the smaller
+    // of cost and capacity, so a request larger than the burst still goes, alone).
+    bool ready(double cost, Clock::time_point now, Clock::time_point* when) const {
+      if (rate_per_s <= 0) return true;
+      const double needed = std::min(cost, capacity());
+      if (level >= needed) return true;
+      *when = now + std::chrono::microseconds(
+                        static_cast<long long>((needed - level) / rate_per_s * 1e6) + 1);
+      return false;
+    }
+  };
   struct Pool {
     int limit = 0;  // 0 = unlimited
     int in_flight = 0;
     std::deque<Pending> waiting;
+    Bucket requests;
+    Bucket tokens;
   };
   struct LaterFirst {
     bool operator()(const Pending& a, const Pending& b) const {
@@ -80,6 +110,8 @@ struct HttpClient::Impl {
   std::mutex mutex;  // guards incoming, pool_limits_incoming, stopping
   std::vector<Pending> incoming;
   std::map<std::string, int> pool_limits_incoming;
+  std::map<std::string, std::pair<double, double>> pool_rates_incoming;  // rpm, tpm
+  std::map<std::string, double> token_corrections_incoming;
   bool stopping = false;
   uint64_t sequence = 0;
 
@@ -89,6 +121,9 @@ struct HttpClient::Impl {
   std::deque<std::string> ready_pools;  // round-robin over pools with waiting requests
   int in_flight = 0;
   std::vector<CURL*> idle_easy;
+  // Earliest moment a pool held back by a rate limit may start its next request.
+  Clock::time_point rate_wake = Clock::time_point::max();
+  std::atomic<long long> rate_waits{0};
 
   std::atomic<long long> started{0}, finished{0};
   std::atomic<int> max_seen{0};
@@ -127,6 +162,16 @@ struct HttpClient::Impl {
         batch.swap(incoming);
         for (const auto& [name, limit] : pool_limits_incoming) pools[name].limit = limit;
         pool_limits_incoming.clear();
+        for (const auto& [name, rates] : pool_rates_incoming) {
+          pools[name].requests.rate_per_s = rates.first / 60.0;
+          pools[name].tokens.rate_per_s = rates.second / 60.0;
+        }
+        pool_rates_incoming.clear();
+        for (const auto& [name, tokens] : token_corrections_incoming) {
+          Pool& pool = pools[name];
+          if (pool.tokens.rate_per_s > 0) pool.tokens.level -= tokens;
+        }
+        token_corrections_incoming.clear();
         if (stopping && in_flight == 0 && batch.empty()) break;
         if (stopping) {
           for (auto& p : batch) fail(std::move(p), "client stopped");
@@ -160,6 +205,11 @@ struct HttpClient::Impl {
         const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
                               delayed.top().not_before - Clock::now())
                               .count();
+        timeout_ms = int(std::min<long long>(timeout_ms, std::max<long long>(0, wait)));
+      }
+      if (rate_wake != Clock::time_point::max()) {
+        const auto wait =
+            std::chrono::duration_cast<std::chrono::milliseconds>(rate_wake - Clock::now()).count() + 1;
         timeout_ms = int(std::min<long long>(timeout_ms, std::max<long long>(0, wait)));
       }
       epoll_event events[256];
@@ -223,6 +273,8 @@ struct HttpClient::Impl {
   // Starts waiting requests while the global and per-pool limits allow, round-robin over
   // pools so one busy provider cannot starve another.
   void start_ready() {
+    const auto now = Clock::now();
+    rate_wake = Clock::time_point::max();
     size_t scanned = 0;
     while (in_flight < options.max_in_flight && !ready_pools.empty() &&
            scanned < ready_pools.size()) {
@@ -238,6 +290,22 @@ struct HttpClient::Impl {
         ++scanned;
         continue;
       }
+      pool.requests.refill(now);
+      pool.tokens.refill(now);
+      Clock::time_point when_requests = now, when_tokens = now;
+      const double cost = pool.waiting.front().request.estimated_tokens;
+      const bool requests_ok = pool.requests.ready(1, now, &when_requests);
+      const bool tokens_ok = pool.tokens.ready(cost, now, &when_tokens);
+      if (!requests_ok || !tokens_ok) {
+        // Held back by a rate limit: look again when the slower bucket has refilled.
+        rate_wake = std::min(rate_wake, std::max(when_requests, when_tokens));
+        ++rate_waits;
+        ready_pools.push_back(name);
+        ++scanned;
+        continue;
+      }
+      if (pool.requests.rate_per_s > 0) pool.requests.level -= 1;
+      if (pool.tokens.rate_per_s > 0) pool.tokens.level -= cost;
       scanned = 0;
       Pending p = std::move(pool.waiting.front());
       pool.waiting.pop_front();
@@ -410,11 +478,30 @@ void HttpClient::submit(HttpRequest request, Callback done, double delay_s) {
   impl_->wake();
 }
 
+void HttpClient::set_pool_rate(const std::string& pool, double requests_per_minute,
+                               double tokens_per_minute) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->pool_rates_incoming[pool] = {requests_per_minute, tokens_per_minute};
+  }
+  impl_->wake();
+}
+
+void HttpClient::correct_pool_tokens(const std::string& pool, double tokens) {
+  if (tokens == 0) return;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->token_corrections_incoming[pool] += tokens;
+  }
+  impl_->wake();
+}
+
 HttpClientStats HttpClient::stats() const {
   HttpClientStats s;
   s.requests_started = impl_->started;
   s.requests_finished = impl_->finished;
   s.max_in_flight_seen = impl_->max_seen;
+  s.rate_limited_waits = impl_->rate_waits;
   return s;
 }
 

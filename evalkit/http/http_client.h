@@ -16,8 +16,12 @@ struct HttpRequest {
   std::vector<std::string> headers;  // "Name: value"
   std::string body;
   double timeout_s = 60;  // whole attempt, connect included
-  // Requests sharing a pool share its concurrency limit (one pool per provider).
+  // Requests sharing a pool share its concurrency limit and rate limits (one pool per
+  // provider, so generation, judge and embedding calls to it all count).
   std::string pool;
+  // What this request is expected to cost against the pool's tokens-per-minute limit;
+  // corrected with correct_pool_tokens() once the real usage is known.
+  double estimated_tokens = 0;
 };
 
 struct HttpResponse {
@@ -41,6 +45,7 @@ struct HttpClientStats {
   long long requests_started = 0;
   long long requests_finished = 0;
   int max_in_flight_seen = 0;
+  long long rate_limited_waits = 0;  // times a request waited for a rate-limit bucket
 };
 
 class HttpClient {
@@ -55,6 +60,15 @@ class HttpClient {
 
   // At most limit requests of this pool are in flight at once (default: unlimited).
   void set_pool_limit(const std::string& pool, int limit);
+
+  // Token buckets for the pool: at most requests_per_minute requests and tokens_per_minute
+  // (estimated) tokens per minute, with a burst of one second's worth; 0 = no limit.
+  void set_pool_rate(const std::string& pool, double requests_per_minute,
+                     double tokens_per_minute);
+
+  // Charges (or refunds, when negative) tokens to the pool's token bucket: the difference
+  // between a request's real usage and its estimate.
+  void correct_pool_tokens(const std::string& pool, double tokens);
 
   // Queues request; done runs exactly once, on the I/O thread, so it must be quick (hand CPU
   // work to TBB). delay_s postpones the start (used for retry backoff).

@@ -16,7 +16,7 @@ class OpenAIChatProvider : public Provider {
         url_(openai_endpoint_url(std::move(base_url), "/chat/completions")),
         api_key_(std::move(api_key)),
         policy_(retry_policy_for(config)) {
-    environment_.http->set_pool_limit(config.id, config.concurrency);
+    apply_rate_limits(*environment_.http, config);
   }
 
   const ProviderConfig& config() const override { return config_; }
@@ -31,11 +31,14 @@ class OpenAIChatProvider : public Provider {
     }
     body["messages"] = std::move(messages);
     HttpRequest http = openai_post(config_, url_, api_key_, body);
+    const double estimate = http.estimated_tokens;
     std::string key;
     if (environment_.recorder != nullptr) key = replay_key(config_.model, request, params);
     send_with_retries(*environment_.http, std::move(http), policy_, environment_.counters,
-                      [this, request, params, key, done = std::move(done)](SendOutcome outcome) {
+                      [this, request, params, key, estimate,
+                       done = std::move(done)](SendOutcome outcome) {
                         ModelResponse response = to_response(outcome);
+                        correct_token_estimate(*environment_.http, config_, estimate, response);
                         if (response.ok && environment_.recorder != nullptr) {
                           environment_.recorder->record(key, config_.model, request, params,
                                                         response);

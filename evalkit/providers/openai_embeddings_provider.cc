@@ -29,7 +29,7 @@ class OpenAIEmbeddingsProvider : public Provider {
         url_(openai_endpoint_url(base_url_, "/embeddings")),
         api_key_(std::move(api_key)),
         policy_(retry_policy_for(config)) {
-    environment_.http->set_pool_limit(config.id, config.concurrency);
+    apply_rate_limits(*environment_.http, config);
     if (!environment.cache_db_path.empty()) {
       cache_ = std::make_unique<EmbeddingCache>();
       // Without a cache the run is slower, never wrong, so a cache that cannot open is dropped.
@@ -79,21 +79,24 @@ class OpenAIEmbeddingsProvider : public Provider {
       if (cache_ != nullptr) {
         for (size_t index : indices) batch_keys.push_back(keys[index]);
       }
+      HttpRequest http = openai_post(config_, url_, api_key_, body);
+      const double estimate = http.estimated_tokens;
       send_with_retries(
-          *environment_.http, openai_post(config_, url_, api_key_, body), policy_,
-          environment_.counters,
-          [this, job, indices = std::move(indices), batch_keys = std::move(batch_keys)](
-              SendOutcome outcome) { on_batch(job, indices, batch_keys, outcome); });
+          *environment_.http, std::move(http), policy_, environment_.counters,
+          [this, job, estimate, indices = std::move(indices), batch_keys = std::move(batch_keys)](
+              SendOutcome outcome) { on_batch(job, indices, batch_keys, estimate, outcome); });
     }
   }
 
  private:
   void on_batch(const std::shared_ptr<EmbeddingJob>& job, const std::vector<size_t>& indices,
-                const std::vector<std::string>& keys, const SendOutcome& outcome) {
+                const std::vector<std::string>& keys, double estimate,
+                const SendOutcome& outcome) {
     ModelResponse answer;
     if (read_openai_outcome(outcome, &answer)) {
       parse_embeddings_list(outcome.response.body, indices.size(), &answer);
     }
+    correct_token_estimate(*environment_.http, config_, estimate, answer);
     settle_openai_response(&answer, environment_.counters, api_key_);
     if (answer.ok && cache_ != nullptr) {
       for (size_t i = 0; i < keys.size(); ++i) cache_->put(keys[i], answer.embeddings[i]);

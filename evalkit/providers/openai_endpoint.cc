@@ -49,7 +49,27 @@ HttpRequest openai_post(const ProviderConfig& config, const std::string& url,
   http.headers = {"Content-Type: application/json"};
   if (!api_key.empty()) http.headers.push_back("Authorization: Bearer " + api_key);
   http.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // About four bytes a token for what is sent, plus the most the model may answer.
+  double answer_tokens = 0;
+  for (const char* key : {"max_tokens", "max_completion_tokens"}) {
+    if (body.contains(key) && body[key].is_number()) answer_tokens = body[key].get<double>();
+  }
+  http.estimated_tokens = double(http.body.size()) / 4.0 + answer_tokens;
   return http;
+}
+
+void apply_rate_limits(HttpClient& http, const ProviderConfig& config) {
+  http.set_pool_limit(config.id, config.concurrency);
+  if (config.requests_per_minute > 0 || config.tokens_per_minute > 0) {
+    http.set_pool_rate(config.id, config.requests_per_minute, config.tokens_per_minute);
+  }
+}
+
+void correct_token_estimate(HttpClient& http, const ProviderConfig& config, double estimated,
+                            const ModelResponse& response) {
+  if (config.tokens_per_minute <= 0 || !response.ok) return;
+  const double used = double(response.prompt_tokens + response.completion_tokens);
+  if (used > 0) http.correct_pool_tokens(config.id, used - estimated);
 }
 
 bool read_openai_outcome(const SendOutcome& outcome, ModelResponse* response) {

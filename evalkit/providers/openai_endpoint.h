@@ -26,6 +26,14 @@ RetryPolicy retry_policy_for(const ProviderConfig& config);
 HttpRequest openai_post(const ProviderConfig& config, const std::string& url,
                         const std::string& api_key, const nlohmann::json& body);
 
+// The provider's connection pool limits: concurrency, and requests/tokens per minute.
+void apply_rate_limits(HttpClient& http, const ProviderConfig& config);
+
+// Once usage is known, charges the pool's token bucket the difference between what a call
+// used and what openai_post estimated (HttpRequest::estimated_tokens).
+void correct_token_estimate(HttpClient& http, const ProviderConfig& config, double estimated,
+                            const ModelResponse& response);
+
 // Copies attempts, latency and status from outcome into response. Returns true when the
 // answer is a 2xx whose body the caller should parse; otherwise sets error and error_kind.
 bool read_openai_outcome(const SendOutcome& outcome, ModelResponse* response);
