@@ -6,7 +6,6 @@
 #include <cstdlib>
 
 #include "evalkit/scorers/option_reader.h"
-#include "evalkit/text/key_interner.h"
 #include "evalkit/text/ngram_matcher.h"
 #include "evalkit/text/segment_tokenizer.h"
 
@@ -21,7 +20,10 @@ constexpr double kLogZero = -9999999999.0;
 // Per-thread buffers: a segment reuses them, so counting allocates only while they grow.
 struct BleuWorkspace {
   SegmentTokenizer tokenizer;
-  KeyInterner local_ids;  // tokenizer ids -> dense ids of this segment
+  // Tokenizer id -> dense id of this segment (kUnseen outside the segment being counted):
+  // a direct index, cheaper than hashing each token again.
+  std::vector<uint32_t> local_id_of;
+  std::vector<uint32_t> segment_tokens;  // tokenizer ids seen in this segment, by dense id
   std::vector<uint32_t> hyp_ids;
   std::vector<uint32_t> ref_ids;
   std::vector<std::size_t> ref_ends;
@@ -29,6 +31,8 @@ struct BleuWorkspace {
   std::vector<int64_t> ref_lens;
   NgramMatcher matcher;
 };
+
+constexpr uint32_t kUnseen = UINT32_MAX;
 
 BleuWorkspace& workspace() {
   thread_local BleuWorkspace ws;
@@ -216,9 +220,22 @@ void bleu_statistics(std::string_view hypothesis, std::span<const std::string> r
     ws.ref_lens.push_back(static_cast<int64_t>(ws.ref_ids.size() - before));
   }
   // Dense ids keep the matcher's per-id arrays as small as the segment.
-  ws.local_ids.reset(ws.hyp_ids.size() + ws.ref_ids.size());
-  for (uint32_t& id : ws.hyp_ids) id = ws.local_ids.intern(id);
-  for (uint32_t& id : ws.ref_ids) id = ws.local_ids.intern(id);
+  if (ws.local_id_of.size() < ws.tokenizer.id_bound()) {
+    ws.local_id_of.resize(ws.tokenizer.id_bound(), kUnseen);
+  }
+  ws.segment_tokens.clear();
+  auto to_local = [&ws](uint32_t& id) {
+    uint32_t& local = ws.local_id_of[id];
+    if (local == kUnseen) {
+      local = static_cast<uint32_t>(ws.segment_tokens.size());
+      ws.segment_tokens.push_back(id);
+    }
+    id = local;
+  };
+  for (uint32_t& id : ws.hyp_ids) to_local(id);
+  for (uint32_t& id : ws.ref_ids) to_local(id);
+  const auto local_count = static_cast<uint32_t>(ws.segment_tokens.size());
+  for (uint32_t id : ws.segment_tokens) ws.local_id_of[id] = kUnseen;
   ws.ref_spans.clear();
   std::size_t start = 0;
   for (std::size_t end : ws.ref_ends) {
@@ -232,7 +249,7 @@ void bleu_statistics(std::string_view hypothesis, std::span<const std::string> r
   if (stats.ref_len < 0) stats.ref_len = 0;
   stats.counts.assign(options.max_order, 0);
   stats.totals.assign(options.max_order, 0);
-  ws.matcher.count_matches(ws.hyp_ids, ws.ref_spans, ws.local_ids.size(), options.max_order,
+  ws.matcher.count_matches(ws.hyp_ids, ws.ref_spans, local_count, options.max_order,
                            stats.counts.data());
   for (int n = 1; n <= options.max_order; ++n) {
     stats.totals[n - 1] = std::max<int64_t>(0, stats.sys_len - n + 1);

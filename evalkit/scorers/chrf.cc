@@ -35,6 +35,7 @@ struct ChrfWorkspace {
   std::string repaired;
   std::string lowered;
   KeyInterner char_ids;
+  uint32_t ascii_char_ids[128];  // per segment: char_ids of ASCII characters, or kAbsent
   TokenInterner word_ids;
   SegmentText hypothesis;
   std::vector<SegmentText> references;
@@ -64,8 +65,18 @@ void read_text(std::string_view text, const ChrfOptions& options, ChrfWorkspace&
     kept = *storage;
   }
   out->chars.clear();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(kept.data());
   std::size_t i = 0;
   while (i < kept.size()) {
+    const unsigned char byte = bytes[i];
+    if (byte < 0x80) {  // most text: no decoding, no hashing after a character's first use
+      ++i;
+      if ((byte >= 0x09 && byte <= 0x0D) || (byte >= 0x1C && byte <= 0x20)) continue;
+      uint32_t& id = ws.ascii_char_ids[byte];
+      if (id == KeyInterner::kAbsent) id = ws.char_ids.intern(byte);
+      out->chars.push_back(id);
+      continue;
+    }
     const char32_t cp = decode_utf8_at(kept, &i);
     if (!is_python_whitespace(cp)) out->chars.push_back(ws.char_ids.intern(cp));
   }
@@ -200,7 +211,8 @@ void chrf_statistics(std::string_view hypothesis, std::span<const std::string> r
   for (const auto& ref : references) char_budget += ref.size();
   if (options.lowercase) char_budget *= 2;  // lowercasing can lengthen text (U+0130)
   ws.char_ids.reset(char_budget);
-  ws.word_ids.reset(char_budget);
+  std::fill(std::begin(ws.ascii_char_ids), std::end(ws.ascii_char_ids), KeyInterner::kAbsent);
+  if (options.word_order > 0) ws.word_ids.reset(char_budget);
   if (texts.size() < references.size() + 1) texts.resize(references.size() + 1);
   if (ws.references.size() < references.size()) ws.references.resize(references.size());
   read_text(hypothesis, options, ws, &texts[0], &ws.hypothesis);

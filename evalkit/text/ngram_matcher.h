@@ -23,13 +23,24 @@ class NgramMatcher {
  private:
   static constexpr uint32_t kDead = UINT32_MAX;
 
-  // Builds the n-gram ids of order n from those of order n-1 (in place).
-  void extend_ids(std::span<const uint32_t> hypothesis,
-                  std::span<const std::span<const uint32_t>> references, int order);
+  // Builds the n-gram ids of order n from those of order n-1 (in place); returns how many
+  // ids order n has. previous_count bounds the ids of order n-1.
+  uint32_t extend_ids(std::span<const uint32_t> hypothesis,
+                      std::span<const std::span<const uint32_t>> references, int order,
+                      uint32_t previous_count, uint32_t vocabulary_size);
+  // The same with a table indexed by (previous id, next token), for the common case of
+  // small segments: no hashing and no probing.
+  uint32_t extend_ids_direct(std::span<const uint32_t> hypothesis,
+                             std::span<const std::span<const uint32_t>> references, int order,
+                             uint32_t vocabulary_size);
   int64_t count_order(std::span<const std::span<const uint32_t>> references, int order,
                       uint32_t id_count);
 
   KeyInterner ngram_ids_;
+  // (stamp << 32) | id per (previous id, next token) pair; current only when the stamp
+  // matches pair_stamp_, so a new order starts without clearing.
+  std::vector<uint64_t> pair_ids_;
+  uint32_t pair_stamp_ = 0;
   // N-gram id per start position, kDead once the n-gram cannot match any more: a hypothesis
   // n-gram absent from the references, or a reference n-gram absent from the hypothesis
   // (longer n-grams starting there cannot match either).

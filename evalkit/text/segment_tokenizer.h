@@ -30,6 +30,9 @@ class SegmentTokenizer {
   void tokenize(std::string_view text, WordTokenizer tokenizer, bool lowercase,
                 std::vector<uint32_t>* ids);
 
+  // One more than the largest id given out since the last begin_segment().
+  uint32_t id_bound() const { return vocabulary_.size(); }
+
  private:
   struct ChunkTable;
 
