@@ -1,3 +1,4 @@
+#include "evalkit/base/json_parse.h"
 #include "evalkit/cli/run_document_import.h"
 
 #include "evalkit/base/files.h"
@@ -41,7 +42,7 @@ Status read_run_document(const std::string& path, RunRecord* run,
                          std::vector<TrialResult>* trials) {
   std::string text;
   if (Status s = read_file(path, &text); !s) return s;
-  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  const nlohmann::json doc = parse_untrusted_json(text);
   if (doc.is_discarded()) return Status::error(path + " is not JSON");
   return run_from_document(doc, path, run, trials);
 }

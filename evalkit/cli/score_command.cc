@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "evalkit/base/json_parse.h"
 #include "evalkit/cli/commands.h"
 #include "evalkit/cli/exit_codes.h"
 #include "evalkit/scorers/registry.h"
@@ -34,7 +35,7 @@ Examples:
 
 // "--smooth-value" -> "smooth_value"; values that parse as JSON numbers/booleans become them.
 nlohmann::json option_value(const std::string& text) {
-  nlohmann::json v = nlohmann::json::parse(text, nullptr, false);
+  nlohmann::json v = parse_untrusted_json(text);
   if (!v.is_discarded() && (v.is_number() || v.is_boolean())) return v;
   return text;
 }
@@ -97,7 +98,7 @@ int score_command(const Args& args) {
   while (std::getline(std::cin, line)) {
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    nlohmann::json item = nlohmann::json::parse(line, nullptr, false);
+    nlohmann::json item = parse_untrusted_json(line);
     if (item.is_discarded() || !item.is_object() || !item.contains("hypothesis") ||
         !item["hypothesis"].is_string()) {
       std::fprintf(stderr, "stdin:%d: expected {\"hypothesis\": string, \"references\": [strings]}\n",

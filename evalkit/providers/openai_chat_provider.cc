@@ -1,3 +1,4 @@
+#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/openai_chat_provider.h"
 
 #include "evalkit/providers/openai_endpoint.h"
@@ -72,7 +73,7 @@ void parse_chat_completion(const std::string& body, ModelResponse* response) {
     response->error_kind = error_kind::kMalformed;
     response->error = "malformed response: " + what;
   };
-  nlohmann::json value = nlohmann::json::parse(body, nullptr, false);
+  nlohmann::json value = parse_untrusted_json(body);
   if (value.is_discarded()) return malformed("not valid JSON: " + body_snippet(body));
   if (!value.is_object()) return malformed("expected a JSON object");
   if (!value.contains("choices") || !value["choices"].is_array() || value["choices"].empty()) {

@@ -1,3 +1,4 @@
+#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/openai_embeddings_provider.h"
 
 #include <algorithm>
@@ -146,7 +147,7 @@ void parse_embeddings_list(const std::string& body, size_t expected_count,
     response->error_kind = error_kind::kMalformed;
     response->error = "malformed embeddings response: " + what;
   };
-  nlohmann::json value = nlohmann::json::parse(body, nullptr, false);
+  nlohmann::json value = parse_untrusted_json(body);
   if (value.is_discarded()) return malformed("not valid JSON: " + body_snippet(body));
   if (!value.is_object() || !value.contains("data") || !value["data"].is_array()) {
     return malformed("no 'data' array");

@@ -1,3 +1,4 @@
+#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/openai_endpoint.h"
 
 #include "evalkit/providers/provider.h"
@@ -7,7 +8,7 @@ namespace {
 
 // The server's own error message when the body is an OpenAI-style error object.
 std::string server_message(const std::string& body) {
-  nlohmann::json value = nlohmann::json::parse(body, nullptr, false);
+  nlohmann::json value = parse_untrusted_json(body);
   if (value.is_object() && value.contains("error")) {
     const auto& e = value["error"];
     if (e.is_object() && e.contains("message") && e["message"].is_string()) {

@@ -1,3 +1,4 @@
+#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/response_cache.h"
 
 #include <sqlite3.h>
@@ -182,7 +183,7 @@ std::optional<ModelResponse> ResponseCache::find(const std::string& key) {
       sqlite3_bind_text(stmt, 1, key.data(), int(key.size()), SQLITE_TRANSIENT);
       if (sqlite3_step(stmt) == SQLITE_ROW) {
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-        const nlohmann::json j = nlohmann::json::parse(text ? text : "", nullptr, false);
+        const nlohmann::json j = parse_untrusted_json(text ? text : "");
         ModelResponse response;
         if (response_from_json(j, &response)) found = std::move(response);
       }

@@ -1,3 +1,4 @@
+#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/response_recorder.h"
 
 #include <fstream>
@@ -43,7 +44,7 @@ Status ReplayBook::load(const std::string& path) {
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const auto where = SourceLocation{path, number, 0};
-    nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
+    nlohmann::json value = parse_untrusted_json(line);
     if (value.is_discarded() || !value.is_object()) {
       return Status::error_at(where, "not a JSON object");
     }

@@ -1,3 +1,4 @@
+#include "evalkit/base/json_parse.h"
 #include "evalkit/scorers/verdict_parser.h"
 
 #include <algorithm>
@@ -125,7 +126,7 @@ Verdict from_label(const VerdictSpec& spec, std::string_view label) {
 
 Verdict parse_json_verdict(const VerdictSpec& spec, std::string_view answer) {
   for (std::string_view candidate : json_candidates(answer)) {
-    const nlohmann::json value = nlohmann::json::parse(candidate, nullptr, false);
+    const nlohmann::json value = parse_untrusted_json(candidate);
     if (!value.is_object() || !value.contains(spec.score_field)) continue;
     const nlohmann::json& field = value[spec.score_field];
     Verdict verdict;

@@ -1,3 +1,4 @@
+#include "evalkit/base/json_parse.h"
 #include "evalkit/store/store.h"
 
 #include <sqlite3.h>
@@ -66,7 +67,7 @@ class Statement {
   nlohmann::json json(int col, nlohmann::json fallback) const {
     const std::string t = text(col);
     if (t.empty()) return fallback;
-    nlohmann::json v = nlohmann::json::parse(t, nullptr, false);
+    nlohmann::json v = parse_untrusted_json(t);
     return v.is_discarded() ? fallback : v;
   }
 

@@ -88,6 +88,9 @@ Status read_jsonl_case(const std::string& path, int line, std::string_view text,
   } catch (const nlohmann::json::parse_error& e) {
     return Status::error_at(line_location(path, line, static_cast<int>(e.byte)),
                             "invalid JSON: " + parse_error_reason(e));
+  } catch (const nlohmann::json::exception& e) {
+    // Valid grammar nlohmann still refuses, such as a number too large for a double.
+    return Status::error_at(where, std::string("unreadable JSON: ") + e.what());
   }
   if (!value.is_object()) return Status::error_at(where, "expected a JSON object for a case");
   out->where = where;

@@ -1,3 +1,4 @@
+#include "evalkit/base/json_parse.h"
 #include "evalkit/suite/promptfoo_import.h"
 
 #include <filesystem>
@@ -87,7 +88,7 @@ void Importer::add_prompt(const YAML::Node& where, const std::string& id, const 
   YAML::Node prompt(YAML::NodeType::Map);
   prompt["id"] = unique_id(&prompt_ids_, id);
   // A prompt that is a JSON list of chat messages becomes messages.
-  const nlohmann::json chat = nlohmann::json::parse(text, nullptr, false);
+  const nlohmann::json chat = parse_untrusted_json(text);
   if (chat.is_array() && !chat.empty() && chat[0].is_object() && chat[0].contains("role")) {
     YAML::Node messages(YAML::NodeType::Sequence);
     for (const auto& m : chat) {
