@@ -12,6 +12,20 @@
   const summary = data.summary || {};
   const comparison = data.comparison && typeof data.comparison === 'object' ? data.comparison : null;
   const trials = Array.isArray(data.trials) ? data.trials : [];
+  // Values repeated across trials (requests, variables, references, labels, score
+  // reasons, details and signatures) are stored once in data.shared; a trial holds the index.
+  const shared = Array.isArray(data.shared) ? data.shared : [];
+  function sharedValue(v) {
+    return Number.isInteger(v) && v >= 0 && v < shared.length ? shared[v] : v;
+  }
+  const labelLists = new Map();
+  function labelsOf(v) {
+    if (!labelLists.has(v)) {
+      const list = sharedValue(v);
+      labelLists.set(v, Array.isArray(list) ? list.map(str) : []);
+    }
+    return labelLists.get(v);
+  }
 
   // ---- the trial model used by the table ---------------------------------------------
 
@@ -40,7 +54,7 @@
       status: trialStatus(t),
       change: trialChange(t),
       failing: failing,
-      labels: Array.isArray(t.labels) ? t.labels.map(str) : [],
+      labels: labelsOf(t.labels),
       haystack: null,
     };
   });
@@ -269,17 +283,20 @@
   function renderDetail(row) {
     const t = row.t;
     const box = el('div', {class: 'trial-detail', 'data-index': row.index});
-    const request = t.request && typeof t.request === 'object' ? t.request : {};
+    const recorded = sharedValue(t.request);
+    const request = recorded && typeof recorded === 'object' ? recorded : {};
     const messages = Array.isArray(request.messages) ? request.messages : [];
     const left = el('div', null, el('h3', null, 'Prompt'),
       messages.length ? messages.map((m) => el('div', {class: 'message'}, el('div', {class: 'role'}, str(m.role)),
         el('pre', null, typeof m.content === 'string' ? m.content : JSON.stringify(m.content, null, 2)))) :
         el('p', {class: 'empty'}, 'No messages recorded.'));
-    if (t.vars && typeof t.vars === 'object' && Object.keys(t.vars).length) {
+    const vars = sharedValue(t.vars);
+    if (vars && typeof vars === 'object' && Object.keys(vars).length) {
       left.appendChild(el('h3', null, 'Variables'));
-      left.appendChild(el('pre', null, JSON.stringify(t.vars, null, 2)));
+      left.appendChild(el('pre', null, JSON.stringify(vars, null, 2)));
     }
-    const expected = Array.isArray(t.expected) ? t.expected : t.expected ? [t.expected] : [];
+    const reference = sharedValue(t.expected);
+    const expected = Array.isArray(reference) ? reference : reference ? [reference] : [];
     const right = el('div', null, el('h3', null, 'Output'), el('pre', {class: 'trial-output'}, str(t.output)),
       t.error ? el('p', {class: 'error-text'}, str(t.error_kind) + ': ' + str(t.error)) : null,
       el('h3', null, 'Expected'), expected.length ? expected.map((e) => el('pre', null, str(e))) : el('p', {class: 'empty'}, 'No reference.'),
@@ -294,7 +311,7 @@
       scores.map((s) => el('tr', null, el('td', null, el('b', null, str(s.name))),
         el('td', {class: 'num'}, fixed(s.value, 3)),
         el('td', null, el('span', {class: 'badge ' + (s.error ? 'error' : s.pass ? 'pass' : 'fail')}, s.error ? 'error' : s.pass ? 'pass' : 'fail')),
-        el('td', null, str(s.reason), judgeNotes(s.details)), el('td', {class: 'mono'}, str(s.signature))))) :
+        el('td', null, str(sharedValue(s.reason)), judgeNotes(sharedValue(s.details))), el('td', {class: 'mono'}, str(sharedValue(s.signature)))))) :
       el('p', {class: 'empty'}, 'No scores.'));
 
     const b = t.baseline;

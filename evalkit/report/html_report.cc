@@ -7,6 +7,7 @@
 #include "evalkit/base/files.h"
 #include "evalkit/base/hash.h"
 #include "evalkit/report/document_fields.h"
+#include "evalkit/report/html_page_data.h"
 #include "evalkit/report/report_text.h"
 
 namespace evalkit {
@@ -113,7 +114,7 @@ std::string render_html_report(const nlohmann::json& document) {
                           "; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
                           "form-action 'none'";
   const std::string suite = text_field(object_field(document, "run"), "suite", "run");
-  const std::string data = script_safe_json(document);
+  const std::string data = script_safe_json(html_page_data(document));
 
   // One pass over the template, so a placeholder-like string inside the data is never
   // substituted.

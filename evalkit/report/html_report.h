@@ -10,9 +10,9 @@
 
 namespace evalkit {
 
-// The page for `document`. The document is embedded as JSON in a
-// <script type="application/json"> element with <, >, &, U+2028 and U+2029 written as \u
-// escapes, so no text in it can close the element; the page's script draws everything
+// The page for `document`. The document, cut down by html_page_data, is embedded as
+// JSON in a <script type="application/json"> element with <, >, &, U+2028 and U+2029
+// written as \u escapes, so no text in it can close the element; the page's script draws everything
 // with DOM text nodes. A Content-Security-Policy allows only the page's own script (by
 // hash) and inline styles, and no network at all.
 std::string render_html_report(const nlohmann::json& document);

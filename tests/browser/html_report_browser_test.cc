@@ -245,6 +245,10 @@ TEST_F(HtmlReportBrowserTest, OpenTrialShowsPromptScoresJudgeAndWordDiff) {
   const std::string box = dom.substr(detail);
   EXPECT_NE(box.find("What is the capital of Spain?"), std::string::npos);
   EXPECT_NE(box.find("F1 of the longest common subsequence"), std::string::npos);
+  EXPECT_NE(box.find("rougeL|stem:no"), std::string::npos);
+  EXPECT_NE(box.find("judge|template:factuality|model:gpt-4o"), std::string::npos);
+  EXPECT_NE(box.find("\"country\": \"Spain\""), std::string::npos) << "the variables";
+  EXPECT_NE(box.find("<pre>Madrid</pre>"), std::string::npos) << "the reference";
   EXPECT_NE(box.find("<b>verdict: </b>A"), std::string::npos);
   EXPECT_NE(box.find("<b>reasoning: </b>\"&gt;&lt;img src=x"), std::string::npos);
   // Baseline "The capital is Madrid, a large old city by the river." against
