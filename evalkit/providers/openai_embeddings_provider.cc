@@ -1,11 +1,13 @@
-#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/openai_embeddings_provider.h"
+#include "evalkit/base/json_parse.h"
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include "evalkit/providers/embedding_cache.h"
 #include "evalkit/providers/openai_endpoint.h"
+#include "evalkit/providers/response_recorder.h"
 
 namespace evalkit {
 namespace {
@@ -18,6 +20,8 @@ struct EmbeddingJob {
   size_t pending_batches = 0;
   bool failed = false;
   Provider::Callback done;
+  // --record: what the replay file needs once every input has its vector.
+  std::optional<ModelRequest> request_to_record;
 };
 
 class OpenAIEmbeddingsProvider : public Provider {
@@ -44,6 +48,7 @@ class OpenAIEmbeddingsProvider : public Provider {
     auto job = std::make_shared<EmbeddingJob>();
     job->done = std::move(done);
     job->response.embeddings.resize(request.inputs.size());
+    if (environment_.recorder != nullptr) job->request_to_record = request;
     std::vector<size_t> missing;
     std::vector<std::string> keys(request.inputs.size());
     for (size_t i = 0; i < request.inputs.size(); ++i) {
@@ -60,8 +65,7 @@ class OpenAIEmbeddingsProvider : public Provider {
     if (missing.empty()) {
       job->response.ok = true;
       job->response.cached = !request.inputs.empty();
-      auto finish = std::move(job->done);
-      finish(std::move(job->response));
+      finish(*job);
       return;
     }
     const size_t batch = static_cast<size_t>(std::max(1, config_.batch_size));
@@ -91,8 +95,7 @@ class OpenAIEmbeddingsProvider : public Provider {
 
  private:
   void on_batch(const std::shared_ptr<EmbeddingJob>& job, const std::vector<size_t>& indices,
-                const std::vector<std::string>& keys, double estimate,
-                const SendOutcome& outcome) {
+                const std::vector<std::string>& keys, double estimate, const SendOutcome& outcome) {
     ModelResponse answer;
     if (read_openai_outcome(outcome, &answer)) {
       parse_embeddings_list(outcome.response.body, indices.size(), &answer);
@@ -102,7 +105,6 @@ class OpenAIEmbeddingsProvider : public Provider {
     if (answer.ok && cache_ != nullptr) {
       for (size_t i = 0; i < keys.size(); ++i) cache_->put(keys[i], answer.embeddings[i]);
     }
-    Callback finish;
     {
       std::lock_guard<std::mutex> lock(job->mutex);
       ModelResponse& response = job->response;
@@ -123,9 +125,21 @@ class OpenAIEmbeddingsProvider : public Provider {
       if (--job->pending_batches > 0) return;
       response.ok = !job->failed;
       if (!response.ok) response.embeddings.clear();
-      finish = std::move(job->done);
     }
-    finish(std::move(job->response));
+    finish(*job);
+  }
+
+  // Hands the job's answer over (recording it first under --record). The cache's vectors
+  // are recorded too, so a replay file covers the whole run whatever the cache held.
+  void finish(EmbeddingJob& job) {
+    if (job.response.ok && job.request_to_record) {
+      const ModelRequest& request = *job.request_to_record;
+      const nlohmann::json params = replay_params(config_, request);
+      environment_.recorder->record(replay_key(config_.model, request, params), config_.model,
+                                    request, params, job.response);
+    }
+    Callback done = std::move(job.done);
+    done(std::move(job.response));
   }
 
   ProviderConfig config_;

@@ -10,7 +10,8 @@
 
 namespace evalkit {
 
-nlohmann::json merge_params(const nlohmann::json& provider_params, const nlohmann::json& overrides) {
+nlohmann::json merge_params(const nlohmann::json& provider_params,
+                            const nlohmann::json& overrides) {
   nlohmann::json merged = provider_params.is_object() ? provider_params : nlohmann::json::object();
   if (overrides.is_object()) {
     for (const auto& [k, v] : overrides.items()) merged[k] = v;
@@ -18,10 +19,19 @@ nlohmann::json merge_params(const nlohmann::json& provider_params, const nlohman
   return merged;
 }
 
+nlohmann::json replay_params(const ProviderConfig& config, const ModelRequest& request) {
+  nlohmann::json params = merge_params(config.params, request.params);
+  if (request.kind == ModelRequest::Kind::kEmbedding && config.dimensions) {
+    params["dimensions"] = *config.dimensions;
+  }
+  return params;
+}
+
 std::string replay_key(const std::string& model, const ModelRequest& request,
                        const nlohmann::json& merged_params) {
   nlohmann::json messages = nlohmann::json::array();
-  for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
+  for (const auto& m : request.messages)
+    messages.push_back({{"role", m.role}, {"content", m.content}});
   nlohmann::json key = {{"model", model}, {"messages", messages}, {"params", merged_params}};
   if (request.kind == ModelRequest::Kind::kEmbedding) {
     key = {{"model", model}, {"input", request.inputs}, {"params", merged_params}};

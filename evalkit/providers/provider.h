@@ -53,6 +53,10 @@ std::string replay_key(const std::string& model, const ModelRequest& request,
 // Provider params merged with per-request overrides (request wins).
 nlohmann::json merge_params(const nlohmann::json& provider_params, const nlohmann::json& overrides);
 
+// The params a replay key is computed from: merge_params(config.params, request.params),
+// plus config.dimensions for an embedding request, since they change the vectors.
+nlohmann::json replay_params(const ProviderConfig& config, const ModelRequest& request);
+
 // Replaces every occurrence of secret in text with "[redacted]".
 std::string redact(std::string text, const std::string& secret);
 

@@ -13,16 +13,26 @@ class ReplayProvider : public Provider {
   const ProviderConfig& config() const override { return config_; }
 
   void send(const ModelRequest& request, Callback done) override {
-    const nlohmann::json params = merge_params(config_.params, request.params);
-    const std::string key = replay_key(config_.model, request, params);
-    if (const ModelResponse* recorded = book_.find(key)) {
+    const std::string key = replay_key(config_.model, request, replay_params(config_, request));
+    const ModelResponse* recorded = book_.find(key);
+    const bool embedding = request.kind == ModelRequest::Kind::kEmbedding;
+    if (recorded != nullptr &&
+        (!embedding || recorded->embeddings.size() == request.inputs.size())) {
       done(*recorded);
       return;
     }
     ModelResponse miss;
+    if (recorded != nullptr) {
+      miss.error_kind = error_kind::kMalformed;
+      miss.error = "the recorded answer in " + config_.responses_file + " (key " +
+                   key.substr(0, 12) + ") holds " + std::to_string(recorded->embeddings.size()) +
+                   " embeddings for " + std::to_string(request.inputs.size()) + " inputs";
+      done(std::move(miss));
+      return;
+    }
     miss.error_kind = error_kind::kReplayMiss;
-    miss.error = "no recorded response for this request in " + config_.responses_file +
-                 " (key " + key.substr(0, 12) + "); record one with --record";
+    miss.error = "no recorded response for this request in " + config_.responses_file + " (key " +
+                 key.substr(0, 12) + "); record one with --record";
     done(std::move(miss));
   }
 

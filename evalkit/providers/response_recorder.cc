@@ -1,9 +1,32 @@
-#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/response_recorder.h"
+#include "evalkit/base/json_parse.h"
 
 #include <fstream>
 
 namespace evalkit {
+namespace {
+
+// A recorded "embeddings" value: an array of arrays of numbers.
+Status read_embeddings(const nlohmann::json& value, std::vector<std::vector<float>>* out) {
+  if (!value.is_array()) return Status::error("\"embeddings\" must be an array of arrays");
+  for (size_t i = 0; i < value.size(); ++i) {
+    const auto& vector = value[i];
+    if (!vector.is_array()) {
+      return Status::error("\"embeddings\"[" + std::to_string(i) + "] must be an array of numbers");
+    }
+    std::vector<float>& target = out->emplace_back();
+    target.reserve(vector.size());
+    for (const auto& component : vector) {
+      if (!component.is_number()) {
+        return Status::error("\"embeddings\"[" + std::to_string(i) + "] holds a non-number");
+      }
+      target.push_back(component.get<float>());
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
 
 ResponseRecorder::~ResponseRecorder() {
   if (file_ != nullptr) std::fclose(file_);
@@ -19,14 +42,23 @@ void ResponseRecorder::record(const std::string& key, const std::string& model,
                               const ModelRequest& request, const nlohmann::json& params,
                               const ModelResponse& response) {
   nlohmann::json line = {{"key", key}, {"model", model}, {"params", params}};
-  nlohmann::json messages = nlohmann::json::array();
-  for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
-  line["messages"] = std::move(messages);
-  line["response"] = {{"text", response.text},
-                      {"finish_reason", response.finish_reason},
-                      {"prompt_tokens", response.prompt_tokens},
-                      {"completion_tokens", response.completion_tokens},
-                      {"latency_s", response.latency_s}};
+  if (request.kind == ModelRequest::Kind::kEmbedding) {
+    line["input"] = request.inputs;
+    line["response"] = {{"embeddings", response.embeddings},
+                        {"prompt_tokens", response.prompt_tokens},
+                        {"latency_s", response.latency_s}};
+  } else {
+    nlohmann::json messages = nlohmann::json::array();
+    for (const auto& m : request.messages) {
+      messages.push_back({{"role", m.role}, {"content", m.content}});
+    }
+    line["messages"] = std::move(messages);
+    line["response"] = {{"text", response.text},
+                        {"finish_reason", response.finish_reason},
+                        {"prompt_tokens", response.prompt_tokens},
+                        {"completion_tokens", response.completion_tokens},
+                        {"latency_s", response.latency_s}};
+  }
   const std::string text =
       line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::lock_guard<std::mutex> lock(mutex_);
@@ -61,6 +93,11 @@ Status ReplayBook::load(const std::string& path) {
     response.prompt_tokens = r.value("prompt_tokens", int64_t{0});
     response.completion_tokens = r.value("completion_tokens", int64_t{0});
     response.latency_s = r.value("latency_s", 0.0);
+    if (r.contains("embeddings")) {
+      if (Status s = read_embeddings(r["embeddings"], &response.embeddings); !s) {
+        return Status::error_at(where, s.message());
+      }
+    }
     responses_[value["key"].get<std::string>()] = std::move(response);
   }
   return Status::ok();

@@ -2,6 +2,9 @@
 //   {"key": "...", "model": "...", "messages": [...], "params": {...},
 //    "response": {"text": "...", "finish_reason": "stop", "prompt_tokens": 12,
 //                 "completion_tokens": 3, "latency_s": 0.41}}
+// An embedding request records its texts and vectors instead:
+//   {"key": "...", "model": "...", "input": ["..."], "params": {...},
+//    "response": {"embeddings": [[0.1, ...]], "prompt_tokens": 8, "latency_s": 0.05}}
 #pragma once
 
 #include <cstdio>

@@ -94,7 +94,8 @@ void ConsoleReporter::on_trial(const TrialSpec& spec, const TrialResult& result,
   }
   std::string dots = " ";
   if (name.size() + 1 < name_width_) dots += std::string(name_width_ - name.size() - 1, '.');
-  const std::string number = "#" + std::to_string(spec.index + 1);
+  std::string number = "#";
+  number += std::to_string(spec.index + 1);  // not "#" + ...: GCC 12 warns falsely (-Wrestrict)
   std::fprintf(out_, "%*lld/%lld Test %*s: %s%s%s%s%s %7.2f sec\n", index_width_,
                static_cast<long long>(finished + already_done_), static_cast<long long>(total_),
                index_width_ + 1, number.c_str(), name.c_str(), dots.c_str(),

@@ -21,7 +21,7 @@ const std::vector<TypeOnlyKey>& type_only_keys() {
   static const std::vector<TypeOnlyKey> keys = {
       {"batch_size", {"openai-embeddings"}},
       {"dimensions", {"openai-embeddings"}},
-      {"responses", {"replay", "openai-chat"}},
+      {"responses", {"replay", "openai-chat", "openai-embeddings"}},
       {"command", {"exec"}},
       {"base_url", {"openai-chat", "openai-embeddings"}},
       {"api_key_env", {"openai-chat", "openai-embeddings"}},

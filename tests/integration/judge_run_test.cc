@@ -160,6 +160,47 @@ TEST(JudgeRunTest, SimilarityAndFactualityScoresAndVerdictsReachTheReport) {
   EXPECT_EQ(server.stats().requests_by_path["/v1/embeddings"], 6u);
 }
 
+TEST(JudgeRunTest, ARecordingReplaysAnswersVerdictsAndEmbeddingsOffline) {
+  const std::string dir = make_temp_dir("judge-replay");
+  const std::string record = dir + "/rec.jsonl";
+  nlohmann::json live;
+  {
+    FakeOpenAIServer server(judged_answers());
+    ProcessOptions env;
+    env.env["FAKE_BASE_URL"] = server.base_url();
+    const ProcessResult r = run_evalkit({"run", write(dir, "live.yaml", kSuite), "--db",
+                                         dir + "/live.db", "--report-json", dir + "/live.json",
+                                         "--record", record},
+                                        env);
+    ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+    live = read_json(dir + "/live.json");
+    ASSERT_GT(server.stats().requests_by_path["/v1/embeddings"], 0u);
+  }  // the server is gone: the replay below cannot reach it
+
+  std::string text = kSuite;
+  for (size_t at = text.find("base_url: \"${FAKE_BASE_URL}\""); at != std::string::npos;
+       at = text.find("base_url: \"${FAKE_BASE_URL}\"")) {
+    text.replace(at, 28, "responses: rec.jsonl");
+  }
+  ProcessOptions env;
+  env.unset_env = {"OPENAI_BASE_URL"};
+  const ProcessResult r =
+      run_evalkit({"run", write(dir, "offline.yaml", text), "--db", dir + "/offline.db",
+                   "--report-json", dir + "/offline.json", "--replay-strict"},
+                  env);
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;  // japan fails, peru is an error, as live
+  const nlohmann::json offline = read_json(dir + "/offline.json");
+  ASSERT_EQ(offline["trials"].size(), 3u);
+  for (const auto& trial : offline["trials"]) {
+    const std::string case_id = trial["case_id"];
+    EXPECT_NE(trial["error_kind"], "replay_miss") << trial.dump(2);
+    EXPECT_EQ(trial["output"], trial_of(live, case_id)["output"]);
+    EXPECT_EQ(trial["scores"], trial_of(live, case_id)["scores"]) << case_id;
+  }
+  EXPECT_NEAR(score_of(trial_of(offline, "france"), "similarity")["value"].get<double>(), 1.0,
+              1e-6);
+}
+
 const char* kPairwiseSuite = R"(suite: pairwise
 defaults: {provider: assistant, judge: grader}
 providers:
