@@ -5,8 +5,13 @@ namespace evalkit {
 std::string SourceLocation::str() const {
   std::string out = file;
   if (line > 0) {
-    out += ":" + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
+    // Appended piece by piece: ":" + std::to_string(...) trips a GCC 12 -Wrestrict false alarm.
+    out += ':';
+    out += std::to_string(line);
+    if (column > 0) {
+      out += ':';
+      out += std::to_string(column);
+    }
   }
   return out;
 }

@@ -34,7 +34,11 @@ void print_comparison(std::FILE* out, const Comparison& c) {
   std::fprintf(out, "  %-16s %9s %9s %9s  %-21s %9s  %s\n", "metric", "baseline", "current",
                "delta", "interval", "p (adj)", "verdict");
   for (const auto& m : c.metrics) {
-    const std::string interval = m.ci_low ? "[" + fixed(m.ci_low) + ", " + fixed(m.ci_high) + "]" : "-";
+    std::string interval = "-";
+    if (m.ci_low) {  // built by appending: "[" + ... trips a GCC 12 -Wrestrict false alarm
+      interval = "[";
+      interval += fixed(m.ci_low) + ", " + fixed(m.ci_high) + "]";
+    }
     std::fprintf(out, "  %-16s %9s %9s %9s  %-21s %9s  %s%s%s\n", m.metric.c_str(),
                  fixed(m.baseline).c_str(), fixed(m.current).c_str(), fixed(m.delta).c_str(),
                  interval.c_str(), fixed(m.p_adjusted, 4).c_str(), metric_verdict_name(m.verdict),
