@@ -209,7 +209,9 @@ TEST(RunCommandTest, RecordsThenReplaysOffline) {
   EXPECT_EQ(doc["summary"]["passed"], 2);
   for (const auto& t : doc["trials"]) {
     EXPECT_TRUE(t["cached"].get<bool>());
-    if (t["case_id"] == "capital-australia") EXPECT_EQ(t["output"], "Sydney");
+    if (t["case_id"] == "capital-australia") {
+      EXPECT_EQ(t["output"], "Sydney");
+    }
   }
 }
 
