@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "evalkit/base/suggest.h"
+#include "evalkit/scorers/reference_scorer.h"
 #include "evalkit/text/levenshtein_distance.h"
 #include "evalkit/text/unicode_class.h"
 #include "evalkit/text/utf8_decode.h"
@@ -43,16 +44,10 @@ class LevenshteinScorer final : public Scorer {
   }
 
   Score score(const ScoreInput& input) const override {
-    Score result;
-    result.name = name_;
-    result.type = "levenshtein";
-    result.signature = signature();
-    result.weight = weight_;
-    if (input.expected == nullptr || input.expected->empty()) {
-      result.error = true;
-      result.reason = "levenshtein needs at least one expected reference";
-      return result;
-    }
+    const std::string signature_text = signature();
+    Score result = start_reference_score(input, {name_, "levenshtein", signature_text, weight_},
+                                         "levenshtein needs at least one expected reference");
+    if (result.error) return result;
     thread_local std::vector<char32_t> output;
     thread_local std::vector<char32_t> reference;
     decode(input.output, &output);
