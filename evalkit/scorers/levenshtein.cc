@@ -9,7 +9,7 @@
 #include "evalkit/scorers/reference_scorer.h"
 #include "evalkit/text/levenshtein_distance.h"
 #include "evalkit/text/unicode_class.h"
-#include "evalkit/text/utf8_decode.h"
+#include "evalkit/text/utf8.h"
 
 namespace evalkit {
 namespace {
@@ -91,7 +91,7 @@ class LevenshteinScorer final : public Scorer {
 
  private:
   void decode(std::string_view text, std::vector<char32_t>* out) const {
-    decode_utf8(text, out);
+    decode_utf8_bytewise(text, out);
     if (lowercase_) {
       for (char32_t& c : *out) c = unicode_lower(c);
     }

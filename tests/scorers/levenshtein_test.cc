@@ -9,15 +9,15 @@
 
 #include "evalkit/scorers/registry.h"
 #include "evalkit/text/levenshtein_distance.h"
-#include "evalkit/text/utf8_decode.h"
+#include "evalkit/text/utf8.h"
 
 namespace evalkit {
 namespace {
 
 size_t distance(std::string_view a, std::string_view b) {
   std::vector<char32_t> x, y;
-  decode_utf8(a, &x);
-  decode_utf8(b, &y);
+  decode_utf8_bytewise(a, &x);
+  decode_utf8_bytewise(b, &y);
   return levenshtein_distance(x, y);
 }
 
