@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "evalkit/scorers/option_reader.h"
+#include "evalkit/scorers/reference_scorer.h"
 #include "evalkit/text/ngram_matcher.h"
 #include "evalkit/text/segment_tokenizer.h"
 
@@ -89,16 +90,9 @@ class BleuScorer : public Scorer {
   std::string signature() const override { return signature_; }
 
   Score score(const ScoreInput& input) const override {
-    Score score;
-    score.name = name_;
-    score.type = "bleu";
-    score.signature = signature_;
-    score.weight = weight_;
-    if (input.expected == nullptr || input.expected->empty()) {
-      score.error = true;
-      score.reason = "bleu needs at least one reference (the case's expected)";
-      return score;
-    }
+    Score score = start_reference_score(input, {name_, "bleu", signature_, weight_},
+                                        "bleu needs at least one reference (the case's expected)");
+    if (score.error) return score;
     const BleuStatistics stats = bleu_statistics(input.output, *input.expected, options_);
     const BleuResult result = bleu_from_statistics(stats, options_, options_.effective_order);
     score.value = std::clamp(result.score / 100.0, 0.0, 1.0);

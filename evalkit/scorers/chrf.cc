@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "evalkit/scorers/option_reader.h"
+#include "evalkit/scorers/reference_scorer.h"
 #include "evalkit/text/key_interner.h"
 #include "evalkit/text/ngram_matcher.h"
 #include "evalkit/text/python_lower.h"
@@ -127,16 +128,9 @@ class ChrfScorer : public Scorer {
   std::string signature() const override { return signature_; }
 
   Score score(const ScoreInput& input) const override {
-    Score score;
-    score.name = name_;
-    score.type = "chrf";
-    score.signature = signature_;
-    score.weight = weight_;
-    if (input.expected == nullptr || input.expected->empty()) {
-      score.error = true;
-      score.reason = "chrf needs at least one reference (the case's expected)";
-      return score;
-    }
+    Score score = start_reference_score(input, {name_, "chrf", signature_, weight_},
+                                        "chrf needs at least one reference (the case's expected)");
+    if (score.error) return score;
     const std::vector<int64_t> stats = chrf_statistics(input.output, *input.expected, options_);
     const double value = chrf_from_statistics(stats, options_);
     score.value = std::clamp(value / 100.0, 0.0, 1.0);

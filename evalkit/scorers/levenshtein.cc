@@ -6,9 +6,10 @@
 #include <vector>
 
 #include "evalkit/base/suggest.h"
+#include "evalkit/scorers/reference_scorer.h"
 #include "evalkit/text/levenshtein_distance.h"
 #include "evalkit/text/unicode_class.h"
-#include "evalkit/text/utf8_decode.h"
+#include "evalkit/text/utf8.h"
 
 namespace evalkit {
 namespace {
@@ -43,16 +44,10 @@ class LevenshteinScorer final : public Scorer {
   }
 
   Score score(const ScoreInput& input) const override {
-    Score result;
-    result.name = name_;
-    result.type = "levenshtein";
-    result.signature = signature();
-    result.weight = weight_;
-    if (input.expected == nullptr || input.expected->empty()) {
-      result.error = true;
-      result.reason = "levenshtein needs at least one expected reference";
-      return result;
-    }
+    const std::string signature_text = signature();
+    Score result = start_reference_score(input, {name_, "levenshtein", signature_text, weight_},
+                                         "levenshtein needs at least one expected reference");
+    if (result.error) return result;
     thread_local std::vector<char32_t> output;
     thread_local std::vector<char32_t> reference;
     decode(input.output, &output);
@@ -96,7 +91,7 @@ class LevenshteinScorer final : public Scorer {
 
  private:
   void decode(std::string_view text, std::vector<char32_t>* out) const {
-    decode_utf8(text, out);
+    decode_utf8_bytewise(text, out);
     if (lowercase_) {
       for (char32_t& c : *out) c = unicode_lower(c);
     }

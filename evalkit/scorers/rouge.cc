@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "evalkit/base/suggest.h"
+#include "evalkit/scorers/reference_scorer.h"
 
 namespace evalkit {
 namespace {
@@ -63,16 +64,10 @@ class RougeScorer final : public Scorer {
   }
 
   Score score(const ScoreInput& input) const override {
-    Score result;
-    result.name = name_;
-    result.type = "rouge";
-    result.signature = signature();
-    result.weight = weight_;
-    if (input.expected == nullptr || input.expected->empty()) {
-      result.error = true;
-      result.reason = "rouge needs at least one expected reference";
-      return result;
-    }
+    const std::string signature_text = signature();
+    Score result = start_reference_score(input, {name_, "rouge", signature_text, weight_},
+                                         "rouge needs at least one expected reference");
+    if (result.error) return result;
     RougeScore best;
     rouge_score_multi(*input.expected, input.output, text_, std::span(&variant_, 1),
                       std::span(&best, 1));

@@ -2,7 +2,7 @@
 
 #include "evalkit/text/porter_stemmer.h"
 #include "evalkit/text/unicode_class.h"
-#include "evalkit/text/utf8_decode.h"
+#include "evalkit/text/utf8.h"
 
 namespace evalkit {
 namespace {
@@ -85,7 +85,7 @@ bool RougeTokenCursor::next_default() {
       }
       continue;
     }
-    char32_t code_point = next_code_point(text_, &pos_);
+    char32_t code_point = decode_utf8_at_bytewise(text_, &pos_);
     if (code_point == kKelvinSign) {
       token.push_back('k');
     } else if (code_point == kDottedCapitalI) {
@@ -112,19 +112,19 @@ bool RougeTokenCursor::next_unicode() {
       }
       continue;
     }
-    char32_t code_point = next_code_point(text_, &pos_);
+    char32_t code_point = decode_utf8_at_bytewise(text_, &pos_);
     if (is_unicode_alnum(code_point)) {
       if (is_unspaced_script(code_point)) {
         if (!token.empty()) {
           pos_ = start;  // this character is the next token
           return true;
         }
-        encode_utf8(code_point, &token);
+        append_utf8(code_point, &token);
         return true;
       }
-      encode_utf8(unicode_lower(code_point), &token);
+      append_utf8(unicode_lower(code_point), &token);
     } else if (is_combining_mark(code_point) && !token.empty()) {
-      encode_utf8(code_point, &token);
+      append_utf8(code_point, &token);
     } else if (!token.empty()) {
       return true;
     }

@@ -102,10 +102,36 @@ void decode_utf8(std::string_view bytes, std::u32string* out) {
   while (i < bytes.size()) out->push_back(decode_utf8_at(bytes, &i));
 }
 
+char32_t decode_utf8_at_bytewise(std::string_view bytes, std::size_t* pos) {
+  const std::size_t start = *pos;
+  bool valid = true;
+  const char32_t cp = decode_checked(bytes, pos, &valid);
+  if (valid) return cp;
+  *pos = start + 1;
+  return kReplacementCharacter;
+}
+
+void decode_utf8_bytewise(std::string_view bytes, std::vector<char32_t>* out) {
+  out->clear();
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto byte = static_cast<unsigned char>(bytes[i]);
+    if (byte < 0x80) {
+      out->push_back(byte);
+      ++i;
+    } else {
+      out->push_back(decode_utf8_at_bytewise(bytes, &i));
+    }
+  }
+}
+
 void append_utf8(char32_t cp, std::string* out) {
   if (cp < 0x80) {
     out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
+    return;
+  }
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = kReplacementCharacter;
+  if (cp < 0x800) {
     out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   } else if (cp < 0x10000) {

@@ -1,9 +1,11 @@
-// UTF-8 to code points and back. Invalid input never fails: each maximal invalid
-// subsequence becomes U+FFFD, as Python's decode(errors="replace") does.
+// UTF-8 to code points and back. Invalid input never fails (model output is untrusted): it
+// becomes U+FFFD, either one per maximal invalid subsequence, as Python's
+// decode(errors="replace") does, or one per invalid byte (the *_bytewise functions).
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace evalkit {
 
@@ -19,7 +21,17 @@ char32_t decode_utf8_at(std::string_view bytes, std::size_t* pos);
 // Replaces *out with the code points of bytes.
 void decode_utf8(std::string_view bytes, std::u32string* out);
 
-// Appends the UTF-8 form of code point cp.
+// Like decode_utf8_at, but an invalid subsequence yields U+FFFD for its first byte alone and
+// *pos advances by one, so each invalid byte counts as one character. ROUGE tokens and
+// Levenshtein distances are defined on these characters.
+char32_t decode_utf8_at_bytewise(std::string_view bytes, std::size_t* pos);
+
+// Replaces *out with the code points of bytes, one U+FFFD per invalid byte (see
+// decode_utf8_at_bytewise). Reuses *out's capacity.
+void decode_utf8_bytewise(std::string_view bytes, std::vector<char32_t>* out);
+
+// Appends the UTF-8 form of code point cp (U+FFFD for a surrogate or a value above
+// U+10FFFF).
 void append_utf8(char32_t cp, std::string* out);
 
 // Replaces *out with the code points as UTF-8.

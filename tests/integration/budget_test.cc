@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/echo_suite.h"
 #include "tests/support/fake_openai_server.h"
 #include "tests/support/process.h"
 #include "tests/support/store_query.h"
@@ -24,29 +25,9 @@ constexpr int kJobs = 2;
 constexpr double kTrialCost = 0.008;
 constexpr int kTrialTokens = 5;
 
-std::string suite_text(const std::string& price) {
-  std::string text = R"(suite: budgeted
-providers:
-  - id: assistant
-    type: openai-chat
-    model: fake-chat
-    base_url: ${FAKE_BASE_URL}
-)" + price + R"(prompts:
-  - id: echo
-    messages:
-      - {role: user, content: "question {{n}}"}
-scorers:
-  - {type: exact_match}
-cases:
-)";
-  for (int i = 0; i < kCases; ++i) {
-    const std::string n = std::to_string(i);
-    text += "  - {id: q" + n + ", vars: {n: " + n + "}, expected: \"echo: question " + n + "\"}\n";
-  }
-  return text;
-}
-
 const char* kPrice = "    price: {input: 1000, output: 2000}\n";
+
+std::string suite_text(const std::string& price) { return echo_suite("budgeted", kCases, price); }
 
 class BudgetTest : public ::testing::Test {
  protected:

@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/echo_suite.h"
 #include "tests/support/fake_openai_server.h"
 #include "tests/support/process.h"
 #include "tests/support/store_query.h"
@@ -19,33 +20,11 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr int kCases = 2000;
-
-// Each case asks the fake to echo a question unique to it; the echo is the expected answer.
-std::string echo_suite(int cases) {
-  std::string text = R"(suite: faults
-providers:
-  - id: assistant
-    type: openai-chat
-    model: fake-chat
-    base_url: ${FAKE_BASE_URL}
-    concurrency: 128
+constexpr const char* kProviderSettings = R"(    concurrency: 128
     timeout: 1
     max_attempts: 5
     deadline: 20
-prompts:
-  - id: echo
-    messages:
-      - {role: user, content: "question {{n}}"}
-scorers:
-  - {type: exact_match}
-cases:
 )";
-  for (int i = 0; i < cases; ++i) {
-    const std::string n = std::to_string(i);
-    text += "  - {id: q" + n + ", vars: {n: " + n + "}, expected: \"echo: question " + n + "\"}\n";
-  }
-  return text;
-}
 
 TEST(FaultInjectionTest, EveryTrialIsAnsweredOrCarriesItsErrorExactlyOnce) {
   FakeOpenAIServerOptions options;
@@ -64,7 +43,8 @@ TEST(FaultInjectionTest, EveryTrialIsAnsweredOrCarriesItsErrorExactlyOnce) {
   FakeOpenAIServer server(options);
 
   const SuiteFixture files("fault-injection");
-  const std::string suite = files.write("suite.yaml", echo_suite(kCases));
+  const std::string suite =
+      files.write("suite.yaml", echo_suite("faults", kCases, kProviderSettings));
   const std::string db = files.dir() + "/evalkit.db";
   ProcessOptions env;
   env.env["FAKE_BASE_URL"] = server.base_url();

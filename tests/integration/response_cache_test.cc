@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/echo_suite.h"
 #include "tests/support/fake_openai_server.h"
 #include "tests/support/process.h"
 #include "tests/support/store_query.h"
@@ -18,30 +19,10 @@ using ::testing::HasSubstr;
 
 constexpr int kCases = 6;
 
-// Six echo cases and one the endpoint always fails (503, one attempt).
+// Echo cases after one the endpoint always fails (503, one attempt).
 std::string suite_text(int cases) {
-  std::string text = R"(suite: cached
-providers:
-  - id: assistant
-    type: openai-chat
-    model: fake-chat
-    base_url: ${FAKE_BASE_URL}
-    params: {temperature: 0}
-    max_attempts: 1
-prompts:
-  - id: echo
-    messages:
-      - {role: user, content: "question {{n}}"}
-scorers:
-  - {type: exact_match}
-cases:
-  - {id: broken, vars: {n: boom}, expected: never}
-)";
-  for (int i = 0; i < cases; ++i) {
-    const std::string n = std::to_string(i);
-    text += "  - {id: q" + n + ", vars: {n: " + n + "}, expected: \"echo: question " + n + "\"}\n";
-  }
-  return text;
+  return echo_suite("cached", cases, "    params: {temperature: 0}\n    max_attempts: 1\n",
+                    "  - {id: broken, vars: {n: boom}, expected: never}\n");
 }
 
 FakeOpenAIServerOptions server_options() {

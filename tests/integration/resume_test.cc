@@ -4,7 +4,6 @@
 #include <signal.h>
 
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -15,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/child_process.h"
+#include "tests/support/echo_suite.h"
 #include "tests/support/fake_openai_server.h"
 #include "tests/support/process.h"
 #include "tests/support/store_query.h"
@@ -27,25 +27,6 @@ using ::testing::HasSubstr;
 
 constexpr int kCases = 400;
 
-std::string echo_suite() {
-  std::string text = R"(suite: resumable
-providers:
-  - {id: assistant, type: openai-chat, model: fake-chat, base_url: "${FAKE_BASE_URL}", concurrency: 8}
-prompts:
-  - id: echo
-    messages:
-      - {role: user, content: "question {{n}}"}
-scorers:
-  - {type: exact_match}
-cases:
-)";
-  for (int i = 0; i < kCases; ++i) {
-    const std::string n = std::to_string(i);
-    text += "  - {id: q" + n + ", vars: {n: " + n + "}, expected: \"echo: question " + n + "\"}\n";
-  }
-  return text;
-}
-
 FakeOpenAIServerOptions slow_server() {
   FakeOpenAIServerOptions options;
   options.latency_ms = 25;  // 400 cases at -j 8: about 1.3 s of requests
@@ -56,11 +37,7 @@ FakeOpenAIServerOptions slow_server() {
 // signal lands after the run has started.
 void wait_for_row(const std::string& db, const std::string& table, ChildProcess& child) {
   for (int i = 0; i < 500 && !child.exited(); ++i) {
-    if (std::filesystem::exists(db) &&
-        sql_count(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = '" + table + "'") == 1 &&
-        sql_count(db, "SELECT COUNT(*) FROM " + table) > 0) {
-      return;
-    }
+    if (table_has_rows(db, table)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
@@ -77,7 +54,8 @@ TEST(ResumeTest, KilledRunsResumeToExactlyOneTrialPerIndex) {
     const int delay_ms = kill_after_ms(rng);
     SCOPED_TRACE("killed after " + std::to_string(delay_ms) + " ms");
     const SuiteFixture files("resume-kill-" + std::to_string(round));
-    const std::string suite = files.write("suite.yaml", echo_suite());
+    const std::string suite =
+        files.write("suite.yaml", echo_suite("resumable", kCases, "    concurrency: 8\n"));
     const std::string db = files.dir() + "/evalkit.db";
     const std::map<std::string, std::string> env = {{"FAKE_BASE_URL", server.base_url()}};
     {
@@ -111,7 +89,8 @@ TEST(ResumeTest, KilledRunsResumeToExactlyOneTrialPerIndex) {
 TEST(ResumeTest, ResumeRefusesAChangedSuite) {
   FakeOpenAIServer server(slow_server());
   const SuiteFixture files("resume-changed");
-  const std::string suite = files.write("suite.yaml", echo_suite());
+  const std::string suite =
+      files.write("suite.yaml", echo_suite("resumable", kCases, "    concurrency: 8\n"));
   const std::string db = files.dir() + "/evalkit.db";
   const std::map<std::string, std::string> env = {{"FAKE_BASE_URL", server.base_url()}};
   {
@@ -121,8 +100,8 @@ TEST(ResumeTest, ResumeRefusesAChangedSuite) {
     ASSERT_TRUE(child.signal(SIGKILL));
     child.wait(10);
   }
-  files.write("suite.yaml",
-              echo_suite() + "  - {id: extra, vars: {n: x}, expected: \"echo: question x\"}\n");
+  files.write("suite.yaml", echo_suite("resumable", kCases, "    concurrency: 8\n") +
+                                "  - {id: extra, vars: {n: x}, expected: \"echo: question x\"}\n");
   ProcessOptions options;
   options.env = env;
   const ProcessResult r = run_evalkit({"run", suite, "--db", db, "--resume", "last"}, options);
@@ -134,7 +113,8 @@ TEST(ResumeTest, ResumeRefusesAChangedSuite) {
 TEST(ResumeTest, FirstInterruptFinishesInFlightWritesReportsAndMarksTheRun) {
   FakeOpenAIServer server(slow_server());
   const SuiteFixture files("resume-sigint");
-  const std::string suite = files.write("suite.yaml", echo_suite());
+  const std::string suite =
+      files.write("suite.yaml", echo_suite("resumable", kCases, "    concurrency: 8\n"));
   const std::string db = files.dir() + "/evalkit.db";
   const std::string report = files.dir() + "/report.json";
   const std::map<std::string, std::string> env = {{"FAKE_BASE_URL", server.base_url()}};

@@ -1,25 +1,15 @@
 // `evalkit score` reproduces the reference implementations on the golden vectors.
-#include <fstream>
 #include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/golden_jsonl.h"
 #include "tests/support/process.h"
 
 namespace evalkit::testing {
 namespace {
-
-std::vector<nlohmann::json> read_jsonl(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<nlohmann::json> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
-  }
-  return out;
-}
 
 std::vector<nlohmann::json> parse_lines(const std::string& text) {
   std::vector<nlohmann::json> out;
@@ -30,11 +20,14 @@ std::vector<nlohmann::json> parse_lines(const std::string& text) {
 }
 
 TEST(ScoreCommandTest, BleuMatchesSacrebleuOnEveryGoldenVector) {
-  const auto golden = read_jsonl(test_data_path("golden/bleu.jsonl"));
+  const auto golden = read_jsonl("golden/bleu.jsonl");
   std::string input;
   for (const auto& g : golden) {
-    input += nlohmann::json{{"id", g["id"]}, {"hypothesis", g["hypothesis"]},
-                            {"references", g["references"]}}.dump() + "\n";
+    input +=
+        nlohmann::json{
+            {"id", g["id"]}, {"hypothesis", g["hypothesis"]}, {"references", g["references"]}}
+            .dump() +
+        "\n";
   }
   ProcessOptions options;
   options.stdin_data = input;
@@ -45,7 +38,8 @@ TEST(ScoreCommandTest, BleuMatchesSacrebleuOnEveryGoldenVector) {
   for (size_t i = 0; i < golden.size(); ++i) {
     const auto& want = golden[i]["sacrebleu_sentence_bleu_details"];
     EXPECT_EQ(lines[i]["id"], golden[i]["id"]);
-    EXPECT_NEAR(lines[i]["score"].get<double>(), golden[i]["sacrebleu_sentence_bleu"].get<double>(), 1e-7)
+    EXPECT_NEAR(lines[i]["score"].get<double>(), golden[i]["sacrebleu_sentence_bleu"].get<double>(),
+                1e-7)
         << golden[i]["id"];
     EXPECT_EQ(lines[i]["counts"], want["counts"]) << golden[i]["id"];
     EXPECT_EQ(lines[i]["totals"], want["totals"]) << golden[i]["id"];
@@ -55,28 +49,32 @@ TEST(ScoreCommandTest, BleuMatchesSacrebleuOnEveryGoldenVector) {
 }
 
 TEST(ScoreCommandTest, CorpusBleuMatchesSacrebleu) {
-  for (const auto& g : read_jsonl(test_data_path("golden/bleu_corpus.jsonl"))) {
+  for (const auto& g : read_jsonl("golden/bleu_corpus.jsonl")) {
     std::string input;
     for (size_t i = 0; i < g["hypotheses"].size(); ++i) {
-      input += nlohmann::json{{"hypothesis", g["hypotheses"][i]},
-                              {"references", g["references"][i]}}.dump() + "\n";
+      input +=
+          nlohmann::json{{"hypothesis", g["hypotheses"][i]}, {"references", g["references"][i]}}
+              .dump() +
+          "\n";
     }
     ProcessOptions options;
     options.stdin_data = input;
     const ProcessResult r = run_evalkit({"score", "bleu", "--corpus"}, options);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto out = nlohmann::json::parse(r.out);
-    EXPECT_NEAR(out["score"].get<double>(), g["sacrebleu_corpus_bleu"].get<double>(), 1e-7) << g["id"];
+    EXPECT_NEAR(out["score"].get<double>(), g["sacrebleu_corpus_bleu"].get<double>(), 1e-7)
+        << g["id"];
     EXPECT_EQ(out["counts"], g["sacrebleu_corpus_bleu_details"]["counts"]) << g["id"];
     EXPECT_THAT(out["signature"].get<std::string>(), ::testing::HasSubstr("tok:13a"));
   }
 }
 
 TEST(ScoreCommandTest, RougeReportsAllVariantsWithAndWithoutStemming) {
-  const auto golden = read_jsonl(test_data_path("golden/rouge.jsonl"));
+  const auto golden = read_jsonl("golden/rouge.jsonl");
   std::string input;
   for (const auto& g : golden) {
-    input += nlohmann::json{{"hypothesis", g["prediction"]}, {"references", {g["target"]}}}.dump() + "\n";
+    input += nlohmann::json{{"hypothesis", g["prediction"]}, {"references", {g["target"]}}}.dump() +
+             "\n";
   }
   for (const bool stem : {false, true}) {
     ProcessOptions options;
@@ -100,10 +98,12 @@ TEST(ScoreCommandTest, RougeReportsAllVariantsWithAndWithoutStemming) {
 }
 
 TEST(ScoreCommandTest, ChrfAndChrfPlusPlusMatchSacrebleu) {
-  const auto golden = read_jsonl(test_data_path("golden/chrf.jsonl"));
+  const auto golden = read_jsonl("golden/chrf.jsonl");
   std::string input;
   for (const auto& g : golden) {
-    input += nlohmann::json{{"hypothesis", g["hypothesis"]}, {"references", g["references"]}}.dump() + "\n";
+    input +=
+        nlohmann::json{{"hypothesis", g["hypothesis"]}, {"references", g["references"]}}.dump() +
+        "\n";
   }
   for (const bool plus : {false, true}) {
     ProcessOptions options;
@@ -115,7 +115,8 @@ TEST(ScoreCommandTest, ChrfAndChrfPlusPlusMatchSacrebleu) {
     const auto lines = parse_lines(r.out);
     ASSERT_EQ(lines.size(), golden.size());
     for (size_t i = 0; i < golden.size(); ++i) {
-      EXPECT_NEAR(lines[i]["score"].get<double>(), golden[i][plus ? "chrf_pp" : "chrf"].get<double>(), 1e-7)
+      EXPECT_NEAR(lines[i]["score"].get<double>(),
+                  golden[i][plus ? "chrf_pp" : "chrf"].get<double>(), 1e-7)
           << golden[i]["id"];
     }
   }

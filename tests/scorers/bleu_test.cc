@@ -9,32 +9,18 @@
 
 #include "evalkit/scorers/registry.h"
 #include "tests/support/golden_jsonl.h"
+#include "tests/support/scorer_fixture.h"
 
 namespace evalkit {
 namespace {
 
 constexpr double kScoreTolerance = 1e-7;  // on sacrebleu's 0-100 scale
 
-std::unique_ptr<Scorer> make_bleu(nlohmann::json options = nlohmann::json::object(),
-                                  std::optional<double> threshold = std::nullopt) {
-  ScorerSpec spec;
-  spec.type = "bleu";
-  spec.options = std::move(options);
-  spec.threshold = threshold;
-  std::unique_ptr<Scorer> scorer;
-  const Status status = make_scorer(spec, &scorer);
-  EXPECT_TRUE(status.is_ok()) << status.message();
-  return scorer;
-}
+using testing::score_output;
 
-Score score_one(const Scorer& scorer, const std::string& hypothesis,
-                const std::vector<std::string>& references) {
-  const nlohmann::json vars = nlohmann::json::object();
-  ScoreInput input;
-  input.output = hypothesis;
-  input.expected = &references;
-  input.vars = &vars;
-  return scorer.score(input);
+std::unique_ptr<Scorer> make_bleu(const nlohmann::json& options = nlohmann::json::object(),
+                                  std::optional<double> threshold = std::nullopt) {
+  return testing::make_test_scorer("bleu", options, threshold);
 }
 
 // Compares evalkit's details with sacrebleu's: integers exactly, floats within tolerance.
@@ -61,7 +47,7 @@ TEST(Bleu, SentenceAndOneSegmentCorpusMatchSacrebleuOnEveryGoldenRecord) {
   for (const auto& record : records) {
     const std::string id = record.at("id");
     const auto refs = record.at("references").get<std::vector<std::string>>();
-    const Score score = score_one(*scorer, record.at("hypothesis"), refs);
+    const Score score = score_output(*scorer, record.at("hypothesis"), refs);
     ASSERT_FALSE(score.error) << id << ": " << score.reason;
     const double expected = record.at("sacrebleu_sentence_bleu");
     EXPECT_NEAR(score.details.at("score").get<double>(), expected, kScoreTolerance) << id;
@@ -91,7 +77,7 @@ TEST(Bleu, CorpusMatchesSacrebleuCorpusBleu) {
     std::vector<Score> scores;
     for (std::size_t i = 0; i < hypotheses.size(); ++i) {
       scores.push_back(
-          score_one(*scorer, hypotheses[i], references[i].get<std::vector<std::string>>()));
+          score_output(*scorer, hypotheses[i], references[i].get<std::vector<std::string>>()));
     }
     std::vector<const nlohmann::json*> details;
     for (const auto& s : scores) details.push_back(&s.details);
@@ -111,7 +97,7 @@ TEST(Bleu, CorpusMatchesSacrebleuCorpusBleu) {
 //   none:  p3 = 0, log(0) is -9999999999, so 0.
 double hand_worked(const std::string& smooth) {
   const auto scorer = make_bleu({{"tokenize", "none"}, {"smooth", smooth}});
-  return score_one(*scorer, "a b c d", {"a b x d"}).details.at("score").get<double>();
+  return score_output(*scorer, "a b c d", {"a b x d"}).details.at("score").get<double>();
 }
 
 TEST(Bleu, SmoothingVariantsOnAHandWorkedExample) {
@@ -124,7 +110,7 @@ TEST(Bleu, SmoothingVariantsOnAHandWorkedExample) {
 TEST(Bleu, SmoothValueOverridesTheDefault) {
   // floor 0.5: p3 = 100*0.5/2 = 25, p4 = 50; (2500*25*50)^(1/4) = 3125000^(1/4).
   const auto scorer = make_bleu({{"tokenize", "none"}, {"smooth", "floor"}, {"smooth_value", 0.5}});
-  EXPECT_NEAR(score_one(*scorer, "a b c d", {"a b x d"}).details.at("score").get<double>(),
+  EXPECT_NEAR(score_output(*scorer, "a b c d", {"a b x d"}).details.at("score").get<double>(),
               std::pow(3125000.0, 0.25), 1e-9);
   EXPECT_NE(scorer->signature().find("smooth:floor[0.50]"), std::string::npos);
 }
@@ -135,7 +121,7 @@ TEST(Bleu, SmoothValueOverridesTheDefault) {
 // effective order 3, score = (200/3 * 50 * 50)^(1/3).
 TEST(Bleu, MultipleReferencesClipByMaxCountAndTieToTheShorterLength) {
   const auto scorer = make_bleu({{"tokenize", "none"}});
-  const Score score = score_one(*scorer, "the the the", {"the cat", "the the dog sat"});
+  const Score score = score_output(*scorer, "the the the", {"the cat", "the the dog sat"});
   EXPECT_EQ(score.details.at("ref_len"), 2);
   EXPECT_EQ(score.details.at("counts"), nlohmann::json({2, 1, 0, 0}));
   EXPECT_EQ(score.details.at("totals"), nlohmann::json({3, 2, 1, 0}));
@@ -145,25 +131,25 @@ TEST(Bleu, MultipleReferencesClipByMaxCountAndTieToTheShorterLength) {
 
 TEST(Bleu, LowercaseOption) {
   // "The Cat" vs "the cat": two tokens, effective order 2; all match only when lowercased.
-  EXPECT_NEAR(score_one(*make_bleu({{"lowercase", true}}), "The Cat", {"the cat"}).value, 1.0,
+  EXPECT_NEAR(score_output(*make_bleu({{"lowercase", true}}), "The Cat", {"the cat"}).value, 1.0,
               1e-12);
-  EXPECT_EQ(score_one(*make_bleu(), "The Cat", {"the cat"}).value, 0.0);
+  EXPECT_EQ(score_output(*make_bleu(), "The Cat", {"the cat"}).value, 0.0);
   EXPECT_NE(make_bleu({{"lowercase", true}})->signature().find("|case:lc|"), std::string::npos);
 }
 
 TEST(Bleu, NoneTokenizerKeepsPunctuationAttached) {
   // 13a splits "mat." into "mat ." (2/2 unigrams match "mat ."); none keeps "mat." whole.
   const auto none = make_bleu({{"tokenize", "none"}});
-  const Score score = score_one(*none, "mat.", {"mat ."});
+  const Score score = score_output(*none, "mat.", {"mat ."});
   EXPECT_EQ(score.details.at("sys_len"), 1);
   EXPECT_EQ(score.details.at("counts")[0], 0);
-  EXPECT_EQ(score_one(*make_bleu(), "mat.", {"mat ."}).details.at("counts")[0], 2);
+  EXPECT_EQ(score_output(*make_bleu(), "mat.", {"mat ."}).details.at("counts")[0], 2);
 }
 
 TEST(Bleu, WithoutEffectiveOrderShortSentencesScoreZero) {
   const auto scorer = make_bleu({{"effective_order", false}});
-  EXPECT_EQ(score_one(*scorer, "the cat", {"the cat"}).value, 0.0);
-  EXPECT_GT(score_one(*make_bleu(), "the cat", {"the cat"}).value, 0.99);
+  EXPECT_EQ(score_output(*scorer, "the cat", {"the cat"}).value, 0.0);
+  EXPECT_GT(score_output(*make_bleu(), "the cat", {"the cat"}).value, 0.99);
 }
 
 TEST(Bleu, SignatureIsTheSameForEveryTrial) {
@@ -171,31 +157,31 @@ TEST(Bleu, SignatureIsTheSameForEveryTrial) {
   const std::string expected =
       std::string("bleu|case:mixed|eff:yes|tok:13a|smooth:exp|version:") + EVALKIT_VERSION;
   EXPECT_EQ(scorer->signature(), expected);
-  EXPECT_EQ(score_one(*scorer, "a", {"a", "b", "c"}).signature, expected);
+  EXPECT_EQ(score_output(*scorer, "a", {"a", "b", "c"}).signature, expected);
   EXPECT_EQ(make_bleu({{"tokenize", "intl"}, {"effective_order", false}})->signature(),
             std::string("bleu|case:mixed|eff:no|tok:intl|smooth:exp|version:") + EVALKIT_VERSION);
 }
 
 TEST(Bleu, ThresholdDefaultsTo30AndReasonExplains) {
   const auto scorer = make_bleu();
-  const Score low = score_one(*scorer, "a completely different sentence", {"the cat sat"});
+  const Score low = score_output(*scorer, "a completely different sentence", {"the cat sat"});
   EXPECT_FALSE(low.pass);
   EXPECT_EQ(low.reason, "BLEU 0.0 < threshold 30.0");
-  const Score high = score_one(*scorer, "the cat sat on the mat", {"the cat sat on the mat"});
+  const Score high = score_output(*scorer, "the cat sat on the mat", {"the cat sat on the mat"});
   EXPECT_TRUE(high.pass);
   EXPECT_EQ(high.reason, "BLEU 100.0 >= threshold 30.0");
   EXPECT_FALSE(
-      score_one(*make_bleu({}, 1.0), "the cat sat on a mat", {"the cat sat on the mat"}).pass);
+      score_output(*make_bleu({}, 1.0), "the cat sat on a mat", {"the cat sat on the mat"}).pass);
 }
 
 TEST(Bleu, NoReferenceIsAnErrorNotAZero) {
-  const Score score = score_one(*make_bleu(), "anything", {});
+  const Score score = score_output(*make_bleu(), "anything", {});
   EXPECT_TRUE(score.error);
   EXPECT_FALSE(score.pass);
 }
 
 TEST(Bleu, InvalidUtf8DoesNotCrash) {
-  const Score score = score_one(*make_bleu(), "caf\xc3 ok \xff", {"caf\xc3 ok \xff"});
+  const Score score = score_output(*make_bleu(), "caf\xc3 ok \xff", {"caf\xc3 ok \xff"});
   EXPECT_FALSE(score.error);
   EXPECT_NEAR(score.value, 1.0, 1e-12);
 }
@@ -218,7 +204,7 @@ TEST(Bleu, BadOptionsAreRefusedWithAUsefulMessage) {
 
 TEST(Bleu, MaxOrderChangesTheNumberOfOrders) {
   const auto scorer = make_bleu({{"max_order", 2}, {"tokenize", "none"}});
-  const Score score = score_one(*scorer, "a b c", {"a b d"});
+  const Score score = score_output(*scorer, "a b c", {"a b d"});
   EXPECT_EQ(score.details.at("counts"), nlohmann::json({2, 1}));
   // sqrt(2/3 * 1/2) * 100
   EXPECT_NEAR(score.details.at("score").get<double>(), 100 * std::sqrt(1.0 / 3), 1e-9);

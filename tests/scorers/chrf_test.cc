@@ -8,35 +8,22 @@
 
 #include "evalkit/scorers/registry.h"
 #include "tests/support/golden_jsonl.h"
+#include "tests/support/scorer_fixture.h"
 
 namespace evalkit {
 namespace {
 
 constexpr double kScoreTolerance = 1e-7;  // on sacrebleu's 0-100 scale
 
-std::unique_ptr<Scorer> make_chrf(nlohmann::json options = nlohmann::json::object()) {
-  ScorerSpec spec;
-  spec.type = "chrf";
-  spec.options = std::move(options);
-  std::unique_ptr<Scorer> scorer;
-  const Status status = make_scorer(spec, &scorer);
-  EXPECT_TRUE(status.is_ok()) << status.message();
-  return scorer;
-}
+using testing::score_output;
 
-Score score_one(const Scorer& scorer, const std::string& hypothesis,
-                const std::vector<std::string>& references) {
-  const nlohmann::json vars = nlohmann::json::object();
-  ScoreInput input;
-  input.output = hypothesis;
-  input.expected = &references;
-  input.vars = &vars;
-  return scorer.score(input);
+std::unique_ptr<Scorer> make_chrf(const nlohmann::json& options = nlohmann::json::object()) {
+  return testing::make_test_scorer("chrf", options);
 }
 
 double chrf_score(const Scorer& scorer, const std::string& hypothesis,
                   const std::vector<std::string>& references) {
-  return score_one(scorer, hypothesis, references).details.at("score").get<double>();
+  return score_output(scorer, hypothesis, references).details.at("score").get<double>();
 }
 
 TEST(Chrf, SentenceChrfAndChrfPlusPlusMatchSacrebleuOnEveryGoldenRecord) {
@@ -72,7 +59,7 @@ TEST(Chrf, CorpusChrfAndChrfPlusPlusMatchSacrebleu) {
       std::vector<Score> scores;
       for (std::size_t i = 0; i < hypotheses.size(); ++i) {
         scores.push_back(
-            score_one(*scorer, hypotheses[i], references[i].get<std::vector<std::string>>()));
+            score_output(*scorer, hypotheses[i], references[i].get<std::vector<std::string>>()));
       }
       std::vector<const nlohmann::json*> details;
       for (const auto& s : scores) details.push_back(&s.details);
@@ -116,7 +103,7 @@ TEST(Chrf, LowercaseOptionAndWhitespaceRemoval) {
 }
 
 TEST(Chrf, BestReferenceIsUsedAndItsStatisticsKept) {
-  const Score score = score_one(*make_chrf({{"char_order", 2}}), "ab", {"xyz", "abc"});
+  const Score score = score_output(*make_chrf({{"char_order", 2}}), "ab", {"xyz", "abc"});
   EXPECT_NEAR(score.details.at("score").get<double>(), 700.0 / 11, 1e-9);
   EXPECT_EQ(score.details.at("stats"), nlohmann::json({2, 3, 2, 1, 2, 1}));
 }
@@ -134,10 +121,10 @@ TEST(Chrf, NamesAndSignatures) {
 }
 
 TEST(Chrf, ThresholdReasonAndErrors) {
-  const Score score = score_one(*make_chrf(), "the cat", {"the cat"});
+  const Score score = score_output(*make_chrf(), "the cat", {"the cat"});
   EXPECT_TRUE(score.pass);
   EXPECT_EQ(score.reason, "chrF 100.0 >= threshold 50.0");
-  EXPECT_TRUE(score_one(*make_chrf(), "x", {}).error);
+  EXPECT_TRUE(score_output(*make_chrf(), "x", {}).error);
   ScorerSpec spec;
   spec.type = "chrf";
   spec.options = {{"char_order", 0}};

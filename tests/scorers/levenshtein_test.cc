@@ -9,36 +9,24 @@
 
 #include "evalkit/scorers/registry.h"
 #include "evalkit/text/levenshtein_distance.h"
-#include "evalkit/text/utf8_decode.h"
+#include "evalkit/text/utf8.h"
+#include "tests/support/scorer_fixture.h"
 
 namespace evalkit {
 namespace {
 
 size_t distance(std::string_view a, std::string_view b) {
   std::vector<char32_t> x, y;
-  decode_utf8(a, &x);
-  decode_utf8(b, &y);
+  decode_utf8_bytewise(a, &x);
+  decode_utf8_bytewise(b, &y);
   return levenshtein_distance(x, y);
 }
 
-std::unique_ptr<Scorer> make(nlohmann::json options, std::optional<double> threshold = {}) {
-  ScorerSpec spec;
-  spec.type = "levenshtein";
-  spec.options = std::move(options);
-  spec.threshold = threshold;
-  std::unique_ptr<Scorer> scorer;
-  Status status = make_scorer(spec, &scorer);
-  EXPECT_TRUE(status.is_ok()) << status.message();
-  return scorer;
-}
+using testing::score_output;
 
-Score score(const Scorer& scorer, std::string_view output, const std::vector<std::string>& refs) {
-  nlohmann::json vars = nlohmann::json::object();
-  ScoreInput input;
-  input.output = output;
-  input.expected = &refs;
-  input.vars = &vars;
-  return scorer.score(input);
+std::unique_ptr<Scorer> make(const nlohmann::json& options,
+                             std::optional<double> threshold = std::nullopt) {
+  return testing::make_test_scorer("levenshtein", options, threshold);
 }
 
 TEST(LevenshteinTest, HandCheckedDistances) {
@@ -83,49 +71,50 @@ TEST(LevenshteinTest, BitParallelAndLongInputsAgreeWithTheTable) {
 TEST(LevenshteinTest, SimilarityAndThreshold) {
   auto scorer = make(nlohmann::json::object());
   EXPECT_EQ(scorer->name(), "levenshtein");
-  Score result = score(*scorer, "kitten", {"sitting"});
+  Score result = score_output(*scorer, "kitten", {"sitting"});
   EXPECT_EQ(result.details["distance"].get<int>(), 3);
   EXPECT_NEAR(result.value, 1.0 - 3.0 / 7.0, 1e-12);
   EXPECT_FALSE(result.pass);  // 0.571 < 0.8
-  Score close = score(*scorer, "colour", {"color"});
+  Score close = score_output(*scorer, "colour", {"color"});
   EXPECT_NEAR(close.value, 1.0 - 1.0 / 6.0, 1e-12);
   EXPECT_TRUE(close.pass);
-  Score empty = score(*scorer, "", {""});
+  Score empty = score_output(*scorer, "", {""});
   EXPECT_DOUBLE_EQ(empty.value, 1.0);
   EXPECT_TRUE(empty.pass);
-  EXPECT_FALSE(score(*make(nlohmann::json::object(), 0.9), "colour", {"color"}).pass);
+  EXPECT_FALSE(score_output(*make(nlohmann::json::object(), 0.9), "colour", {"color"}).pass);
 }
 
 TEST(LevenshteinTest, MaxDistanceDecidesPass) {
   auto scorer = make({{"max_distance", 3}});
-  EXPECT_TRUE(score(*scorer, "kitten", {"sitting"}).pass);
-  EXPECT_FALSE(score(*make({{"max_distance", 2}}), "kitten", {"sitting"}).pass);
+  EXPECT_TRUE(score_output(*scorer, "kitten", {"sitting"}).pass);
+  EXPECT_FALSE(score_output(*make({{"max_distance", 2}}), "kitten", {"sitting"}).pass);
 }
 
 TEST(LevenshteinTest, LowercaseOption) {
-  EXPECT_EQ(score(*make(nlohmann::json::object()), "\u00c9T\u00c9", {"\u00e9t\u00e9"})
+  EXPECT_EQ(score_output(*make(nlohmann::json::object()), "\u00c9T\u00c9", {"\u00e9t\u00e9"})
                 .details["distance"]
                 .get<int>(),
             3);
   auto folded = make({{"lowercase", true}});
-  EXPECT_EQ(score(*folded, "\u00c9T\u00c9", {"\u00e9t\u00e9"}).details["distance"].get<int>(), 0);
+  EXPECT_EQ(
+      score_output(*folded, "\u00c9T\u00c9", {"\u00e9t\u00e9"}).details["distance"].get<int>(), 0);
   EXPECT_EQ(folded->signature(), "levenshtein|unit:codepoint|lowercase:yes");
 }
 
 TEST(LevenshteinTest, SeveralReferencesKeepTheBest) {
   auto scorer = make(nlohmann::json::object());
-  Score result = score(*scorer, "paris", {"london", "Paris", "pari"});
+  Score result = score_output(*scorer, "paris", {"london", "Paris", "pari"});
   EXPECT_EQ(result.details["distance"].get<int>(), 1);
   EXPECT_NEAR(result.value, 0.8, 1e-12);  // "pari" and "Paris" both give 0.8
   // With max_distance the smallest distance wins even if its similarity is lower:
   // "ab" vs "abcd" is distance 2 (similarity 0.5); vs "xyzxyzxyz" much worse.
-  Score by_distance = score(*make({{"max_distance", 2}}), "ab", {"xyzxyzxyz", "abcd"});
+  Score by_distance = score_output(*make({{"max_distance", 2}}), "ab", {"xyzxyzxyz", "abcd"});
   EXPECT_EQ(by_distance.details["distance"].get<int>(), 2);
   EXPECT_TRUE(by_distance.pass);
 }
 
 TEST(LevenshteinTest, ErrorsAndOptions) {
-  EXPECT_TRUE(score(*make(nlohmann::json::object()), "x", {}).error);
+  EXPECT_TRUE(score_output(*make(nlohmann::json::object()), "x", {}).error);
   ScorerSpec spec;
   spec.type = "levenshtein";
   spec.options = {{"max_distance", -1}};

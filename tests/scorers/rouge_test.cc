@@ -1,6 +1,5 @@
 #include "evalkit/scorers/rouge.h"
 
-#include <fstream>
 #include <map>
 #include <random>
 #include <string>
@@ -10,22 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "evalkit/scorers/registry.h"
-#include "tests/support/process.h"
+#include "tests/support/golden_jsonl.h"
+#include "tests/support/scorer_fixture.h"
 
 namespace evalkit {
 namespace {
 
 constexpr double kTolerance = 1e-9;
-
-std::vector<nlohmann::json> read_jsonl(const std::string& path) {
-  std::vector<nlohmann::json> records;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) records.push_back(nlohmann::json::parse(line));
-  }
-  return records;
-}
 
 std::vector<RougeVariant> four_variants() {
   std::vector<RougeVariant> variants;
@@ -44,7 +34,7 @@ void expect_scores(const nlohmann::json& expected, const RougeScore& actual) {
 }
 
 TEST(RougeTest, MatchesRougeScoreOnEveryGoldenRecord) {
-  auto records = read_jsonl(testing::test_data_path("golden/rouge.jsonl"));
+  auto records = testing::read_jsonl("golden/rouge.jsonl");
   ASSERT_EQ(records.size(), 209u);
   auto variants = four_variants();
   for (bool stem : {false, true}) {
@@ -63,34 +53,21 @@ TEST(RougeTest, MatchesRougeScoreOnEveryGoldenRecord) {
   }
 }
 
-std::unique_ptr<Scorer> make(nlohmann::json options, std::optional<double> threshold = {}) {
-  ScorerSpec spec;
-  spec.type = "rouge";
-  spec.options = std::move(options);
-  spec.threshold = threshold;
-  std::unique_ptr<Scorer> scorer;
-  Status status = make_scorer(spec, &scorer);
-  EXPECT_TRUE(status.is_ok()) << status.message();
-  return scorer;
-}
+using testing::score_output;
 
-Score score(const Scorer& scorer, std::string_view output, const std::vector<std::string>& refs) {
-  nlohmann::json vars = nlohmann::json::object();
-  ScoreInput input;
-  input.output = output;
-  input.expected = &refs;
-  input.vars = &vars;
-  return scorer.score(input);
+std::unique_ptr<Scorer> make(const nlohmann::json& options,
+                             std::optional<double> threshold = std::nullopt) {
+  return testing::make_test_scorer("rouge", options, threshold);
 }
 
 TEST(RougeTest, ScorerMatchesGoldenRecordsThroughTheRegistry) {
-  auto records = read_jsonl(testing::test_data_path("golden/rouge.jsonl"));
+  auto records = testing::read_jsonl("golden/rouge.jsonl");
   auto scorer = make({{"variant", "rougeLsum"}, {"stemmer", "porter"}});
   ASSERT_NE(scorer, nullptr);
   for (const auto& record : records) {
     SCOPED_TRACE(record["id"].get<std::string>());
-    Score result = score(*scorer, record["prediction"].get<std::string>(),
-                         {record["target"].get<std::string>()});
+    Score result = score_output(*scorer, record["prediction"].get<std::string>(),
+                                {record["target"].get<std::string>()});
     EXPECT_NEAR(result.value, record["rougeLsum_stem"]["f"].get<double>(), kTolerance);
     EXPECT_NEAR(result.details["p"].get<double>(), record["rougeLsum_stem"]["p"].get<double>(),
                 kTolerance);
@@ -106,37 +83,38 @@ TEST(RougeTest, NameSignatureAndDefaults) {
   EXPECT_EQ(stemmed->name(), "rouge2");
   EXPECT_EQ(stemmed->signature(), "rouge2|stem:porter|tok:unicode|measure:r");
   // "a b c d" vs "a b x y": LCS 2 of 4, F 0.5 meets the default threshold of 0.5 exactly.
-  Score half = score(*scorer, "a b x y", {"a b c d"});
+  Score half = score_output(*scorer, "a b x y", {"a b c d"});
   EXPECT_DOUBLE_EQ(half.value, 0.5);
   EXPECT_TRUE(half.pass);
   EXPECT_EQ(half.type, "rouge");
-  Score lower = score(*scorer, "a x y z", {"a b c d"});
+  Score lower = score_output(*scorer, "a x y z", {"a b c d"});
   EXPECT_FALSE(lower.pass);
 }
 
 TEST(RougeTest, MeasureSelectsPrecisionOrRecall) {
   // prediction "a b" against target "a b c d": P = 1, R = 0.5.
-  EXPECT_DOUBLE_EQ(score(*make({{"measure", "p"}}), "a b", {"a b c d"}).value, 1.0);
-  EXPECT_DOUBLE_EQ(score(*make({{"measure", "r"}}), "a b", {"a b c d"}).value, 0.5);
-  Score f = score(*make({{"measure", "f"}}, 0.7), "a b", {"a b c d"});
+  EXPECT_DOUBLE_EQ(score_output(*make({{"measure", "p"}}), "a b", {"a b c d"}).value, 1.0);
+  EXPECT_DOUBLE_EQ(score_output(*make({{"measure", "r"}}), "a b", {"a b c d"}).value, 0.5);
+  Score f = score_output(*make({{"measure", "f"}}, 0.7), "a b", {"a b c d"});
   EXPECT_NEAR(f.value, 2.0 / 3.0, 1e-12);
   EXPECT_FALSE(f.pass);
 }
 
 TEST(RougeTest, SeveralReferencesKeepTheBestF) {
   auto scorer = make({{"variant", "rouge1"}});
-  Score result = score(*scorer, "the cat sat", {"a dog ran", "the cat sat down", "the cat"});
+  Score result = score_output(*scorer, "the cat sat", {"a dog ran", "the cat sat down", "the cat"});
   // Against "the cat sat down": P = 1, R = 0.75; against "the cat": P = 2/3, R = 1.
   EXPECT_NEAR(result.details["f"].get<double>(), 2 * 0.75 / 1.75, 1e-12);
   EXPECT_NEAR(result.details["r"].get<double>(), 0.75, 1e-12);
   // On a tie the first reference wins, like numpy.argmax in score_multi.
-  Score tie = score(*make({{"variant", "rouge1"}, {"measure", "p"}}), "a b", {"a b c d", "a c"});
+  Score tie =
+      score_output(*make({{"variant", "rouge1"}, {"measure", "p"}}), "a b", {"a b c d", "a c"});
   // Both references give F = 2/3; the first has P = 1, the second P = 0.5.
   EXPECT_DOUBLE_EQ(tie.value, 1.0);
 }
 
 TEST(RougeTest, NoReferenceIsAnErrorNotAZero) {
-  Score result = score(*make(nlohmann::json::object()), "anything", {});
+  Score result = score_output(*make(nlohmann::json::object()), "anything", {});
   EXPECT_TRUE(result.error);
   EXPECT_FALSE(result.pass);
 }
@@ -144,13 +122,13 @@ TEST(RougeTest, NoReferenceIsAnErrorNotAZero) {
 TEST(RougeTest, UnicodeTokenizerScoresNonAsciiText) {
   const std::string reference = "\u041a\u043e\u0448\u043a\u0430 \u0441\u0438\u0434\u0438\u0442";
   const std::string output = "\u043a\u043e\u0448\u043a\u0430 \u0441\u043f\u0438\u0442";
-  Score by_default = score(*make({{"variant", "rouge1"}}), output, {reference});
+  Score by_default = score_output(*make({{"variant", "rouge1"}}), output, {reference});
   EXPECT_DOUBLE_EQ(by_default.value, 0.0);  // rouge-score drops every Cyrillic letter
   Score unicode =
-      score(*make({{"variant", "rouge1"}, {"tokenizer", "unicode"}}), output, {reference});
+      score_output(*make({{"variant", "rouge1"}, {"tokenizer", "unicode"}}), output, {reference});
   EXPECT_DOUBLE_EQ(unicode.value, 0.5);  // "кошка" matches after lowercasing
-  Score chinese = score(*make({{"variant", "rouge1"}, {"tokenizer", "unicode"}}),
-                        "\u6211\u7231\u732b", {"\u6211\u7231\u72d7"});
+  Score chinese = score_output(*make({{"variant", "rouge1"}, {"tokenizer", "unicode"}}),
+                               "\u6211\u7231\u732b", {"\u6211\u7231\u72d7"});
   EXPECT_NEAR(chinese.value, 2.0 / 3.0, 1e-12);  // one token per ideograph
 }
 

@@ -6,10 +6,12 @@
 
 namespace evalkit::testing {
 
-std::unique_ptr<Scorer> make_test_scorer(const std::string& type, const nlohmann::json& options) {
+std::unique_ptr<Scorer> make_test_scorer(const std::string& type, const nlohmann::json& options,
+                                         std::optional<double> threshold) {
   ScorerSpec spec;
   spec.type = type;
   spec.options = options;
+  spec.threshold = threshold;
   std::unique_ptr<Scorer> scorer;
   const Status status = make_scorer(spec, &scorer);
   EXPECT_TRUE(status.is_ok()) << status.message();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,11 @@
 
 namespace evalkit::testing {
 
-// The scorer of type with options (a JSON object); fails the current test when the factory
-// refuses it.
+// The scorer of type with options (a JSON object) and threshold (the scorer's default when
+// unset); fails the current test when the factory refuses it.
 std::unique_ptr<Scorer> make_test_scorer(const std::string& type,
-                                         const nlohmann::json& options = nlohmann::json::object());
+                                         const nlohmann::json& options = nlohmann::json::object(),
+                                         std::optional<double> threshold = std::nullopt);
 
 // The factory's error for a spec it should refuse, or "" when it accepted the spec.
 std::string scorer_error(const std::string& type, const nlohmann::json& options);

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 namespace evalkit::testing {
@@ -37,6 +39,13 @@ int64_t sql_count(const std::string& db_path, const std::string& sql) {
     first = false;
   });
   return value;
+}
+
+bool table_has_rows(const std::string& db_path, const std::string& table) {
+  return std::filesystem::exists(db_path) &&
+         sql_count(db_path, "SELECT COUNT(*) FROM sqlite_master WHERE name = '" + table + "'") ==
+             1 &&
+         sql_count(db_path, "SELECT COUNT(*) FROM " + table) > 0;
 }
 
 std::vector<std::string> sql_column(const std::string& db_path, const std::string& sql) {

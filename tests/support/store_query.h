@@ -11,6 +11,10 @@ namespace evalkit::testing {
 // calling test (ADD_FAILURE) when the database cannot be opened or sql does not prepare.
 int64_t sql_count(const std::string& db_path, const std::string& sql);
 
+// True when db_path exists and holds a table named table with at least one row; false while a
+// run has not yet created or filled it, without failing the calling test.
+bool table_has_rows(const std::string& db_path, const std::string& table);
+
 // The first column of every row of sql, as text ("" for NULL).
 std::vector<std::string> sql_column(const std::string& db_path, const std::string& sql);
 

@@ -1,25 +1,19 @@
 #include "evalkit/text/porter_stemmer.h"
 
-#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/process.h"
+#include "tests/support/golden_jsonl.h"
 
 namespace evalkit {
 namespace {
 
 TEST(PorterStemmerTest, MatchesNltkOnEveryGoldenWord) {
-  std::ifstream in(testing::test_data_path("golden/porter.jsonl"));
-  ASSERT_TRUE(in) << "missing golden/porter.jsonl";
-  std::string line;
   int words = 0;
   int mismatches = 0;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    nlohmann::json record = nlohmann::json::parse(line);
+  for (const nlohmann::json& record : testing::read_jsonl("golden/porter.jsonl")) {
     std::string word = record["word"];
     std::string expected = record["stem"];
     std::string actual = porter_stem(word);

@@ -1,31 +1,20 @@
 #include "evalkit/text/rouge_tokenizer.h"
 
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/support/process.h"
+#include "tests/support/golden_jsonl.h"
 
 namespace evalkit {
 namespace {
 
 using Tokens = std::vector<std::string>;
 
-std::vector<nlohmann::json> read_jsonl(const std::string& path) {
-  std::vector<nlohmann::json> records;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) records.push_back(nlohmann::json::parse(line));
-  }
-  return records;
-}
-
 TEST(RougeTokenizerTest, DefaultMatchesRougeScoreOnEveryGoldenRecord) {
-  auto records = read_jsonl(testing::test_data_path("golden/rouge.jsonl"));
+  auto records = testing::read_jsonl("golden/rouge.jsonl");
   ASSERT_EQ(records.size(), 209u);
   for (const auto& record : records) {
     SCOPED_TRACE(record["id"].get<std::string>());
@@ -42,7 +31,7 @@ TEST(RougeTokenizerTest, DefaultMatchesRougeScoreOnEveryGoldenRecord) {
 }
 
 TEST(RougeTokenizerTest, UnicodeEqualsDefaultOnAsciiText) {
-  for (const auto& record : read_jsonl(testing::test_data_path("golden/rouge.jsonl"))) {
+  for (const auto& record : testing::read_jsonl("golden/rouge.jsonl")) {
     for (const char* field : {"target", "prediction"}) {
       std::string text = record[field];
       bool ascii = true;
