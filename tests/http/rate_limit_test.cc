@@ -28,7 +28,7 @@ double send_all(HttpClient& client, const std::string& url, int n, double estima
   for (int i = 0; i < n; ++i) {
     HttpRequest request;
     request.url = url;
-    request.pool = "p";
+    request.pool = "pool";
     request.headers = {"Content-Type: application/json"};
     request.body = R"({"model":"m","messages":[{"role":"user","content":"hi"}]})";
     request.estimated_tokens = estimated_tokens;
@@ -48,7 +48,7 @@ double send_all(HttpClient& client, const std::string& url, int n, double estima
 TEST(RateLimitTest, RequestsPerMinuteSpreadsRequestsOut) {
   testing::FakeOpenAIServer server;
   HttpClient client;
-  client.set_pool_rate("p", 600, 0);  // 10 a second, a burst of 10
+  client.set_pool_rate("pool", 600, 0);  // 10 a second, a burst of 10
   const double elapsed = send_all(client, server.base_url() + "/chat/completions", 25, 0);
   // 10 go at once, the other 15 at 10 a second.
   EXPECT_GE(elapsed, 1.4);
@@ -58,7 +58,7 @@ TEST(RateLimitTest, RequestsPerMinuteSpreadsRequestsOut) {
 TEST(RateLimitTest, TokensPerMinuteChargesTheEstimate) {
   testing::FakeOpenAIServer server;
   HttpClient client;
-  client.set_pool_rate("p", 0, 6000);  // 100 tokens a second, a burst of 100
+  client.set_pool_rate("pool", 0, 6000);  // 100 tokens a second, a burst of 100
   const double elapsed = send_all(client, server.base_url() + "/chat/completions", 6, 50);
   // Two fit the burst; the other four need 200 tokens at 100 a second.
   EXPECT_GE(elapsed, 1.9);
