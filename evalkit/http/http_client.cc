@@ -12,9 +12,12 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <queue>
 #include <thread>
 #include <unordered_map>
+
+#include "evalkit/http/adaptive_limit.h"
 
 namespace evalkit {
 namespace {
@@ -51,6 +54,7 @@ struct HttpClient::Impl {
     HttpResponse response;
     Clock::time_point started;
     size_t max_body = 0;
+    uint64_t adaptive_epoch = 0;  // the pool's AdaptiveLimit epoch when it started
   };
   // A token bucket refilled continuously at rate_per_s up to one second's worth.
   struct Bucket {
@@ -82,6 +86,7 @@ struct HttpClient::Impl {
   };
   struct Pool {
     int limit = 0;  // 0 = unlimited
+    std::optional<AdaptiveLimit> adaptive;  // lowers limit while the endpoint says slow down
     int in_flight = 0;
     std::deque<Pending> waiting;
     Bucket requests;
@@ -110,6 +115,7 @@ struct HttpClient::Impl {
   std::mutex mutex;  // guards incoming, pool_limits_incoming, stopping
   std::vector<Pending> incoming;
   std::map<std::string, int> pool_limits_incoming;
+  std::map<std::string, bool> pool_adaptive_incoming;
   std::map<std::string, std::pair<double, double>> pool_rates_incoming;  // rpm, tpm
   std::map<std::string, double> token_corrections_incoming;
   bool stopping = false;
@@ -127,6 +133,7 @@ struct HttpClient::Impl {
 
   std::atomic<long long> started{0}, finished{0};
   std::atomic<int> max_seen{0};
+  std::atomic<long long> concurrency_cuts{0};
 
   static size_t on_body(char* data, size_t size, size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
@@ -162,6 +169,12 @@ struct HttpClient::Impl {
         batch.swap(incoming);
         for (const auto& [name, limit] : pool_limits_incoming) pools[name].limit = limit;
         pool_limits_incoming.clear();
+        for (const auto& [name, on] : pool_adaptive_incoming) {
+          Pool& pool = pools[name];
+          pool.adaptive.reset();
+          if (on) pool.adaptive.emplace(pool.limit > 0 ? pool.limit : options.max_in_flight);
+        }
+        pool_adaptive_incoming.clear();
         for (const auto& [name, rates] : pool_rates_incoming) {
           pools[name].requests.rate_per_s = rates.first / 60.0;
           pools[name].tokens.rate_per_s = rates.second / 60.0;
@@ -285,7 +298,8 @@ struct HttpClient::Impl {
         scanned = 0;
         continue;
       }
-      if (pool.limit > 0 && pool.in_flight >= pool.limit) {
+      const int allowed = pool.adaptive ? pool.adaptive->current() : pool.limit;
+      if (allowed > 0 && pool.in_flight >= allowed) {
         ready_pools.push_back(name);
         ++scanned;
         continue;
@@ -355,7 +369,9 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_USERAGENT, "evalkit/" EVALKIT_VERSION);
     t->started = Clock::now();
-    ++pools[t->request.pool].in_flight;
+    Pool& pool = pools[t->request.pool];
+    if (pool.adaptive) t->adaptive_epoch = pool.adaptive->epoch();
+    ++pool.in_flight;
     ++in_flight;
     ++started;
     if (in_flight > max_seen.load()) max_seen = in_flight;
@@ -385,8 +401,20 @@ struct HttpClient::Impl {
       curl_multi_remove_handle(multi, e);
       curl_slist_free_all(t->headers);
       idle_easy.push_back(e);
-      --pools[t->request.pool].in_flight;
+      Pool& pool = pools[t->request.pool];
+      --pool.in_flight;
       --in_flight;
+      if (pool.adaptive) {
+        // 429 (rate limited) and 503 (overloaded) mean "fewer at once"; other failures say
+        // nothing about concurrency.
+        if (status == 429 || status == 503) {
+          const int before = pool.adaptive->cuts();
+          pool.adaptive->on_throttled(t->adaptive_epoch);
+          concurrency_cuts += pool.adaptive->cuts() - before;
+        } else if (code == CURLE_OK && status >= 200 && status < 300) {
+          pool.adaptive->on_success();
+        }
+      }
       ++finished;
       Callback done = std::move(t->done);
       HttpResponse response = std::move(t->response);
@@ -456,6 +484,14 @@ void HttpClient::set_pool_limit(const std::string& pool, int limit) {
   impl_->wake();
 }
 
+void HttpClient::set_pool_adaptive(const std::string& pool, bool adaptive) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->pool_adaptive_incoming[pool] = adaptive;
+  }
+  impl_->wake();
+}
+
 void HttpClient::submit(HttpRequest request, Callback done, double delay_s) {
   Impl::Pending p;
   p.request = std::move(request);
@@ -502,6 +538,7 @@ HttpClientStats HttpClient::stats() const {
   s.requests_finished = impl_->finished;
   s.max_in_flight_seen = impl_->max_seen;
   s.rate_limited_waits = impl_->rate_waits;
+  s.concurrency_cuts = impl_->concurrency_cuts;
   return s;
 }
 

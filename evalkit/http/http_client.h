@@ -46,6 +46,7 @@ struct HttpClientStats {
   long long requests_finished = 0;
   int max_in_flight_seen = 0;
   long long rate_limited_waits = 0;  // times a request waited for a rate-limit bucket
+  long long concurrency_cuts = 0;    // times an adaptive pool halved its concurrency
 };
 
 class HttpClient {
@@ -60,6 +61,11 @@ class HttpClient {
 
   // At most limit requests of this pool are in flight at once (default: unlimited).
   void set_pool_limit(const std::string& pool, int limit);
+
+  // Adaptive concurrency for the pool (AdaptiveLimit): a 429 or 503 halves the requests it
+  // may have in flight, successes grow them back, never above its limit (set_pool_limit,
+  // or max_in_flight when it has none). Call after set_pool_limit.
+  void set_pool_adaptive(const std::string& pool, bool adaptive);
 
   // Token buckets for the pool: at most requests_per_minute requests and tokens_per_minute
   // (estimated) tokens per minute, with a burst of one second's worth; 0 = no limit.

@@ -61,6 +61,7 @@ HttpRequest openai_post(const ProviderConfig& config, const std::string& url,
 
 void apply_rate_limits(HttpClient& http, const ProviderConfig& config) {
   http.set_pool_limit(config.id, config.concurrency);
+  if (config.adaptive_concurrency) http.set_pool_adaptive(config.id, true);
   if (config.requests_per_minute > 0 || config.tokens_per_minute > 0) {
     http.set_pool_rate(config.id, config.requests_per_minute, config.tokens_per_minute);
   }

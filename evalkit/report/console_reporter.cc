@@ -128,6 +128,9 @@ void ConsoleReporter::print_summary(const RunSummary& summary) {
     for (const auto& [kind, count] : summary.errors_by_kind) {
       std::fprintf(out_, ", %lld %s", count, kind.c_str());
     }
+    if (summary.concurrency_cuts > 0) {
+      std::fprintf(out_, ", concurrency halved %lld times", summary.concurrency_cuts);
+    }
     std::fputs("\n", out_);
   }
   if (!failures_.empty()) {

@@ -149,6 +149,7 @@ class Run {
     summary_.duration_s = std::chrono::duration<double>(Clock::now() - start).count();
     summary_.attempts = counters_.attempts();
     summary_.retries = counters_.retries();
+    if (http_) summary_.concurrency_cuts = http_->stats().concurrency_cuts;
     summary_.errors_by_kind = counters_.errors();
     summary_.not_run = plan_.size() - int64_t(done_before.size()) - started;
     const int64_t stored = int64_t(done_before.size()) + summary_.finished;

@@ -56,6 +56,7 @@ struct RunSummary {
   double duration_s = 0;
   long long attempts = 0;
   long long retries = 0;
+  long long concurrency_cuts = 0;  // adaptive_concurrency providers halving their limit
   std::map<std::string, long long> errors_by_kind;
   std::string status;         // complete | interrupted | incomplete
   std::string status_reason;  // "budget" when a budget stopped the run

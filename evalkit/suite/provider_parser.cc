@@ -24,6 +24,7 @@ const std::vector<TypeOnlyKey>& type_only_keys() {
       {"responses", {"replay", "openai-chat", "openai-embeddings"}},
       {"command", {"exec"}},
       {"base_url", {"openai-chat", "openai-embeddings"}},
+      {"adaptive_concurrency", {"openai-chat", "openai-embeddings"}},
       {"api_key_env", {"openai-chat", "openai-embeddings"}},
   };
   return keys;
@@ -135,6 +136,14 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
       status = reader.read_json(value, &out->params);
     } else if (name == "concurrency") {
       status = read_at_least(reader, at, name, 1, &out->concurrency);
+    } else if (name == "adaptive_concurrency") {
+      nlohmann::json flag;
+      status = reader.read_json(at, &flag);
+      if (status && !flag.is_boolean()) {
+        status = reader.error_at(at, "expected true or false for 'adaptive_concurrency', got " +
+                                         describe_node(at));
+      }
+      if (status) out->adaptive_concurrency = flag.get<bool>();
     } else if (name == "timeout") {
       status = read_positive(reader, at, name, &out->timeout_s);
     } else if (name == "max_attempts") {

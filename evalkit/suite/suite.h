@@ -28,6 +28,7 @@ struct ProviderConfig {
   std::string api_key_env;  // name of the environment variable holding the key (never the key)
   nlohmann::json params = nlohmann::json::object();  // temperature, max_tokens, seed, ...
   int concurrency = 32;                              // requests in flight to this provider at most
+  bool adaptive_concurrency = false;  // halve concurrency on 429/503 bursts, regrow on success
   double timeout_s = 60;                             // per HTTP attempt
   int max_attempts = 4;                              // including the first
   double deadline_s = 300;           // total time a trial may spend on this provider

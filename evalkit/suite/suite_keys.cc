@@ -22,6 +22,7 @@ const std::vector<std::string>& provider() {
                                                 "api_key_env",
                                                 "params",
                                                 "concurrency",
+                                                "adaptive_concurrency",
                                                 "timeout",
                                                 "max_attempts",
                                                 "deadline",

@@ -76,7 +76,9 @@ TEST(HtmlPageDataTest, EverythingOutsideTheTrialsIsKept) {
   const json document = make_report_document({.trials = 40});
   const json page = html_page_data(document);
   for (const auto& [key, value] : document.items()) {
-    if (key != "trials") EXPECT_EQ(page[key], value) << key;
+    if (key != "trials") {
+      EXPECT_EQ(page[key], value) << key;
+    }
   }
 }
 

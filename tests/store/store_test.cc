@@ -45,7 +45,8 @@ TEST(StoreTest, RoundTripsRunsTrialsAndScores) {
   Store store;
   ASSERT_TRUE(store.open(dir + "/nested/evalkit.db").is_ok());
   ASSERT_TRUE(store.create_run(make_run("r1", "capitals")).is_ok());
-  ASSERT_TRUE(store.write_trials("r1", {make_trial(0, "a", true), make_trial(1, "b", false)}).is_ok());
+  ASSERT_TRUE(
+      store.write_trials("r1", {make_trial(0, "a", true), make_trial(1, "b", false)}).is_ok());
   ASSERT_TRUE(store.finish_run("r1", "complete", "", utc_now_iso8601(), 1.5).is_ok());
 
   RunRecord run;
@@ -73,7 +74,8 @@ TEST(StoreTest, RefusesToWriteATrialTwice) {
   ASSERT_TRUE(store.open(dir + "/evalkit.db").is_ok());
   ASSERT_TRUE(store.create_run(make_run("r1", "s")).is_ok());
   ASSERT_TRUE(store.write_trials("r1", {make_trial(0, "a", true)}).is_ok());
-  const Status again = store.write_trials("r1", {make_trial(1, "b", true), make_trial(0, "a", true)});
+  const Status again =
+      store.write_trials("r1", {make_trial(1, "b", true), make_trial(0, "a", true)});
   EXPECT_FALSE(again.is_ok());
   std::set<int64_t> done;
   ASSERT_TRUE(store.finished_trial_indices("r1", &done).is_ok());
@@ -115,7 +117,11 @@ TEST(TrialWriterTest, CommitsEverythingPushed) {
   ASSERT_TRUE(store.create_run(make_run("r", "s")).is_ok());
   {
     TrialWriter writer(&store, "r", 0.01);
-    for (int i = 0; i < 1000; ++i) writer.push(make_trial(i, "c" + std::to_string(i), i % 2 == 0));
+    for (int i = 0; i < 1000; ++i) {
+      std::string case_id = "c";
+      case_id += std::to_string(i);  // not "c" + ...: GCC 12 warns falsely (-Wrestrict)
+      writer.push(make_trial(i, case_id, i % 2 == 0));
+    }
     EXPECT_TRUE(writer.flush().is_ok());
   }
   std::set<int64_t> done;

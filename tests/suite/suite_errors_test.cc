@@ -117,6 +117,14 @@ TEST(SuiteErrorsTest, Providers) {
   EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, command: x}]\n" +
                         kPrompt + kCases + kScorers),
             "qa.yaml:1:50: 'command' does not apply to openai-chat provider 'a'");
+  EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, adaptive_concurrency: "
+                        "3}]\n" +
+                        kPrompt + kCases + kScorers),
+            "qa.yaml:1:72: expected true or false for 'adaptive_concurrency', got '3'");
+  EXPECT_EQ(
+      suite_error("providers: [{id: a, type: exec, command: x, adaptive_concurrency: true}]\n" +
+                  kPrompt + kCases + kScorers),
+      "qa.yaml:1:45: 'adaptive_concurrency' does not apply to exec provider 'a'");
   EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, base_url: localhost}]\n" +
                         kPrompt + kCases + kScorers),
             "qa.yaml:1:60: 'base_url' must start with http:// or https://, got 'localhost'");

@@ -27,7 +27,7 @@ providers:
     deadline: 90
     requests_per_minute: 600
     tokens_per_minute: 90000
-  - {id: embedder, type: openai-embeddings, model: text-embedding-3-small, batch_size: 16, dimensions: 256}
+  - {id: embedder, type: openai-embeddings, model: text-embedding-3-small, batch_size: 16, dimensions: 256, adaptive_concurrency: true}
   - {id: grader, type: openai-chat, model: gpt-4o}
 prompts:
   - id: qa
@@ -67,7 +67,7 @@ const char* kQuickstartJson = R"({
 		 "concurrency": 8, "timeout": 12.5, "max_attempts": 2, "deadline": 90,
 		 "requests_per_minute": 600, "tokens_per_minute": 90000},
 		{"id": "embedder", "type": "openai-embeddings", "model": "text-embedding-3-small",
-		 "batch_size": 16, "dimensions": 256},
+		 "batch_size": 16, "dimensions": 256, "adaptive_concurrency": true},
 		{"id": "grader", "type": "openai-chat", "model": "gpt-4o"}
 	],
 	"prompts": [{"id": "qa", "messages": [
@@ -107,6 +107,8 @@ void expect_quickstart(const Suite& suite) {
       assistant.params,
       nlohmann::json({{"temperature", 0}, {"max_tokens", 256}, {"stop", {"\n"}}, {"seed", "7"}}));
   EXPECT_EQ(assistant.concurrency, 8);
+  EXPECT_FALSE(assistant.adaptive_concurrency);
+  EXPECT_TRUE(suite.providers[1].adaptive_concurrency);
   EXPECT_EQ(assistant.timeout_s, 12.5);
   EXPECT_EQ(assistant.max_attempts, 2);
   EXPECT_EQ(assistant.deadline_s, 90);

@@ -14,7 +14,7 @@ constexpr std::string_view kModelsPath = "/v1/models";
 }  // namespace
 
 uint64_t FakeOpenAIServerStats::total_requests() const {
-  return ok + fail_500 + fail_429 + stalled + malformed + unauthorized + bad_request + not_found +
+  return ok + fail_500 + fail_429 + overloaded + stalled + malformed + unauthorized + bad_request + not_found +
          scripted_error;
 }
 
@@ -25,6 +25,7 @@ nlohmann::json FakeOpenAIServerStats::to_json() const {
            {{"ok", ok},
             {"500", fail_500},
             {"429", fail_429},
+            {"overloaded", overloaded},
             {"stalled", stalled},
             {"malformed", malformed},
             {"401", unauthorized},
@@ -58,6 +59,12 @@ class FakeOpenAIServer::Handler : public HttpHandler {
         log_.push_back({request.method, request.path, request.headers, request.body});
       }
     }
+    if (overloaded(request)) {
+      count(&FakeOpenAIServerStats::overloaded);
+      HttpReply refused{rate_limited()};
+      refused.delay = std::chrono::milliseconds(1);  // refused at once, not after the latency
+      return refused;
+    }
     HttpReply reply = answer(request);
     if (reply.delay.count() == 0) reply.delay = std::chrono::milliseconds(options_.latency_ms);
     return reply;
@@ -82,6 +89,20 @@ class FakeOpenAIServer::Handler : public HttpHandler {
   void count(uint64_t FakeOpenAIServerStats::*outcome) {
     std::lock_guard lock(mutex_);
     ++(stats_.*outcome);
+  }
+
+  // With a capacity, takes a slot for a model request until its latency has passed, or
+  // says every slot is busy.
+  bool overloaded(const HttpRequest& request) {
+    if (options_.capacity <= 0 || request.method != "POST" ||
+        (request.path != kChatPath && request.path != kEmbeddingsPath)) {
+      return false;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    while (!busy_until_.empty() && busy_until_.front() <= now) busy_until_.pop_front();
+    if (busy_until_.size() >= size_t(options_.capacity)) return true;
+    busy_until_.push_back(now + std::chrono::milliseconds(options_.latency_ms));
+    return false;
   }
 
   bool authorized(const HttpRequest& request) const {
@@ -191,6 +212,7 @@ class FakeOpenAIServer::Handler : public HttpHandler {
   uint64_t fault_draws_ = 0;
   uint64_t completions_ = 0;
   uint64_t malformed_served_ = 0;
+  std::deque<std::chrono::steady_clock::time_point> busy_until_;  // in arrival order
 
   mutable std::mutex mutex_;
   FakeOpenAIServerStats stats_;

@@ -34,6 +34,11 @@ struct FakeOpenAIServerOptions {
   double malformed = 0;
   uint64_t seed = 0;
 
+  // When > 0, the server has this many slots: a model request arriving while `capacity`
+  // earlier ones are still within their latency is refused at once with a 429, as an
+  // overloaded endpoint does. Counted as `overloaded`, not as an injected fault.
+  int capacity = 0;
+
   int retry_after_s = 1;               // the 429's Retry-After
   bool retry_after_http_date = false;  // send Retry-After as an HTTP-date (now + retry_after_s)
   int stall_ms = 30000;                // how long a stalled request is held
@@ -52,6 +57,7 @@ struct FakeOpenAIServerStats {
   uint64_t ok = 0;              // a 2xx answer as asked (echo, rule, embeddings, models)
   uint64_t fail_500 = 0;        // injected
   uint64_t fail_429 = 0;        // injected
+  uint64_t overloaded = 0;      // 429: every slot busy (FakeOpenAIServerOptions::capacity)
   uint64_t stalled = 0;         // injected, whether the stall ends in a close or an answer
   uint64_t malformed = 0;       // injected
   uint64_t unauthorized = 0;    // 401: missing or wrong API key
