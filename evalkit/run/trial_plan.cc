@@ -87,7 +87,10 @@ std::string TrialPlan::display_name(const TrialSpec& spec) const {
   std::string name;
   if (providers_.size() > 1) name += spec.provider->id + ":";
   name += spec.prompt->id + "/" + spec.test_case->id;
-  if (repeat_ > 1) name += "#" + std::to_string(spec.repeat + 1);
+  if (repeat_ > 1) {
+    name += '#';  // appended apart: "#" + std::to_string(...) trips GCC 12's -Wrestrict
+    name += std::to_string(spec.repeat + 1);
+  }
   return name;
 }
 
