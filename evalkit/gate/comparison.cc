@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "evalkit/base/number_text.h"
 #include "evalkit/gate/holm.h"
 #include "evalkit/gate/mcnemar.h"
 
@@ -15,12 +16,6 @@ struct CasePair {
   const CaseAggregate* baseline;
   const CaseAggregate* current;
 };
-
-std::string format_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", value);
-  return buffer;
-}
 
 std::string output_of(const CaseAggregate& aggregate) {
   return aggregate.first_trial ? aggregate.first_trial->output : std::string();

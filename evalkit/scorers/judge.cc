@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "evalkit/base/number_text.h"
 #include "evalkit/scorers/judge_template.h"
 #include "evalkit/scorers/scorer_options.h"
 #include "evalkit/suite/template.h"
@@ -21,12 +22,6 @@ struct JudgeSettings {
   int64_t seed = 0;
   double threshold = 0.5;
 };
-
-std::string format_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", value);
-  return buffer;
-}
 
 class JudgeScorer final : public Scorer {
  public:

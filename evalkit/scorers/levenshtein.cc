@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "evalkit/base/number_text.h"
 #include "evalkit/base/suggest.h"
 #include "evalkit/scorers/reference_scorer.h"
 #include "evalkit/text/levenshtein_distance.h"
@@ -20,12 +21,6 @@ struct Match {
   size_t distance = 0;
   double similarity = 0.0;
 };
-
-std::string format_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", value);
-  return buffer;
-}
 
 class LevenshteinScorer final : public Scorer {
  public:

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "evalkit/base/number_text.h"
 #include "evalkit/scorers/scorer_options.h"
 
 namespace evalkit {
@@ -22,12 +23,6 @@ const char* metric_name(SimilarityMetric metric) {
       return "euclidean";
   }
   return "cosine";
-}
-
-std::string format_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", value);
-  return buffer;
 }
 
 class SimilarityScorer final : public Scorer {
