@@ -1,7 +1,6 @@
 // End-to-end: similarity and judge scorers in a run of the evalkit binary against the fake
 // OpenAI-compatible server, whose rules play both the assistant and the judge.
 #include <filesystem>
-#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,22 +9,12 @@
 #include "evalkit/scorers/similarity.h"
 #include "tests/support/fake_openai_server.h"
 #include "tests/support/process.h"
+#include "tests/support/test_files.h"
 
 namespace evalkit::testing {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string write(const std::string& dir, const std::string& name, const std::string& text) {
-  const std::string path = dir + "/" + name;
-  std::ofstream(path) << text;
-  return path;
-}
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
 
 const nlohmann::json& trial_of(const nlohmann::json& doc, const std::string& case_id) {
   for (const auto& trial : doc["trials"]) {
@@ -86,14 +75,14 @@ FakeOpenAIServerOptions judged_answers() {
 TEST(JudgeRunTest, SimilarityAndFactualityScoresAndVerdictsReachTheReport) {
   FakeOpenAIServer server(judged_answers());
   const std::string dir = make_temp_dir("judge-run");
-  const std::string suite = write(dir, "suite.yaml", kSuite);
+  const std::string suite = write_test_file(dir, "suite.yaml", kSuite);
   const std::string report = dir + "/run.json";
   ProcessOptions env;
   env.env["FAKE_BASE_URL"] = server.base_url();
   const ProcessResult r =
       run_evalkit({"run", suite, "--db", dir + "/evalkit.db", "--report-json", report}, env);
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;  // japan fails, peru is an error
-  const nlohmann::json doc = read_json(report);
+  const nlohmann::json doc = read_json_file(report);
 
   const auto& france = trial_of(doc, "france");
   EXPECT_EQ(france["pass"], true) << france.dump(2);
@@ -168,12 +157,12 @@ TEST(JudgeRunTest, ARecordingReplaysAnswersVerdictsAndEmbeddingsOffline) {
     FakeOpenAIServer server(judged_answers());
     ProcessOptions env;
     env.env["FAKE_BASE_URL"] = server.base_url();
-    const ProcessResult r = run_evalkit({"run", write(dir, "live.yaml", kSuite), "--db",
-                                         dir + "/live.db", "--report-json", dir + "/live.json",
-                                         "--record", record},
-                                        env);
+    const ProcessResult r =
+        run_evalkit({"run", write_test_file(dir, "live.yaml", kSuite), "--db", dir + "/live.db",
+                     "--report-json", dir + "/live.json", "--record", record},
+                    env);
     ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
-    live = read_json(dir + "/live.json");
+    live = read_json_file(dir + "/live.json");
     ASSERT_GT(server.stats().requests_by_path["/v1/embeddings"], 0u);
   }  // the server is gone: the replay below cannot reach it
 
@@ -185,11 +174,11 @@ TEST(JudgeRunTest, ARecordingReplaysAnswersVerdictsAndEmbeddingsOffline) {
   ProcessOptions env;
   env.unset_env = {"OPENAI_BASE_URL"};
   const ProcessResult r =
-      run_evalkit({"run", write(dir, "offline.yaml", text), "--db", dir + "/offline.db",
+      run_evalkit({"run", write_test_file(dir, "offline.yaml", text), "--db", dir + "/offline.db",
                    "--report-json", dir + "/offline.json", "--replay-strict"},
                   env);
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;  // japan fails, peru is an error, as live
-  const nlohmann::json offline = read_json(dir + "/offline.json");
+  const nlohmann::json offline = read_json_file(dir + "/offline.json");
   ASSERT_EQ(offline["trials"].size(), 3u);
   for (const auto& trial : offline["trials"]) {
     const std::string case_id = trial["case_id"];
@@ -230,14 +219,14 @@ TEST(JudgeRunTest, PairwiseAsksInBothOrdersAndCancelsPositionBias) {
   };
   FakeOpenAIServer server(options);
   const std::string dir = make_temp_dir("judge-pairwise");
-  const std::string suite = write(dir, "suite.yaml", kPairwiseSuite);
+  const std::string suite = write_test_file(dir, "suite.yaml", kPairwiseSuite);
   const std::string report = dir + "/run.json";
   ProcessOptions env;
   env.env["FAKE_BASE_URL"] = server.base_url();
   const ProcessResult r =
       run_evalkit({"run", suite, "--db", dir + "/evalkit.db", "--report-json", report}, env);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  const nlohmann::json doc = read_json(report);
+  const nlohmann::json doc = read_json_file(report);
 
   const auto& fair = score_of(trial_of(doc, "fair"), "judge_pairwise");
   EXPECT_DOUBLE_EQ(fair["value"].get<double>(), 1.0);

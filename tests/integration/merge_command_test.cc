@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/process.h"
+#include "tests/support/test_files.h"
 
 namespace evalkit::testing {
 namespace {
@@ -31,11 +32,6 @@ cases:
   return path;
 }
 
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
-
 TEST(MergeCommand, JoinsShardReportsIntoOneRun) {
   const std::string dir = make_temp_dir("merge_reports");
   const std::string suite = echo_suite(dir);
@@ -46,7 +42,7 @@ TEST(MergeCommand, JoinsShardReportsIntoOneRun) {
         run_evalkit({"run", suite, "--shard", n + "/3", "--db", dir + "/shard" + n + ".db",
                      "--report-json", dir + "/shard" + n + ".json"});
     ASSERT_NE(shard.exit_code, 3) << shard.err;
-    shard_trials += read_json(dir + "/shard" + n + ".json")["trials"].size();
+    shard_trials += read_json_file(dir + "/shard" + n + ".json")["trials"].size();
   }
   EXPECT_EQ(shard_trials, 13u);
 
@@ -56,7 +52,7 @@ TEST(MergeCommand, JoinsShardReportsIntoOneRun) {
        "--into", "nightly", "-o", dir + "/merged.json", "--junit", dir + "/merged.xml"});
   EXPECT_EQ(merged.exit_code, 1) << merged.out << merged.err;  // case 'wrong' fails
   EXPECT_THAT(merged.out, HasSubstr("13 trials, 12 passed, 1 failed"));
-  const nlohmann::json doc = read_json(dir + "/merged.json");
+  const nlohmann::json doc = read_json_file(dir + "/merged.json");
   ASSERT_EQ(doc["trials"].size(), 13u);
   EXPECT_EQ(doc["trials"][0]["case_id"], "case-0");
   EXPECT_EQ(doc["run"]["planned_trials"], 13);
@@ -67,7 +63,7 @@ TEST(MergeCommand, JoinsShardReportsIntoOneRun) {
   const ProcessResult exported =
       run_evalkit({"baseline", "export", "nightly", dir + "/exported.json", "--db", db});
   EXPECT_EQ(exported.exit_code, 0) << exported.err;
-  EXPECT_EQ(read_json(dir + "/exported.json")["trials"].size(), 13u);
+  EXPECT_EQ(read_json_file(dir + "/exported.json")["trials"].size(), 13u);
 }
 
 TEST(MergeCommand, JoinsStoredRuns) {

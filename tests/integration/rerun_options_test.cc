@@ -1,24 +1,18 @@
 // evalkit run --rerun-failed, --stop-on-failure and --repeat until-fail/until-pass, with an
 // `exec` provider (a shell command) so nothing touches the network.
-#include <fstream>
 #include <regex>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "tests/support/process.h"
+#include "tests/support/test_files.h"
 
 namespace evalkit::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-std::string write(const std::string& dir, const std::string& name, const std::string& text) {
-  const std::string path = dir + "/" + name;
-  std::ofstream(path) << text;
-  return path;
-}
 
 int count_matches(const std::string& text, const std::string& pattern) {
   const std::regex re(pattern);
@@ -42,7 +36,7 @@ scorers: [exact_match]
 
 TEST(RerunFailed, RunsOnlyTheCasesThatFailedLastTime) {
   const std::string dir = make_temp_dir("rerun_failed");
-  const std::string suite = write(dir, "suite.yaml", kEchoSuite);
+  const std::string suite = write_test_file(dir, "suite.yaml", kEchoSuite);
   const std::string db = dir + "/evalkit.db";
   ASSERT_EQ(run_evalkit({"run", suite, "--db", db}).exit_code, 1);
 
@@ -63,7 +57,7 @@ TEST(RerunFailed, RunsOnlyTheCasesThatFailedLastTime) {
 
 TEST(RerunFailed, NothingFailedSelectsNothing) {
   const std::string dir = make_temp_dir("rerun_failed_none");
-  const std::string suite = write(dir, "suite.yaml", kEchoSuite);
+  const std::string suite = write_test_file(dir, "suite.yaml", kEchoSuite);
   const std::string db = dir + "/evalkit.db";
   ASSERT_EQ(run_evalkit({"run", suite, "--db", db, "-R", "right"}).exit_code, 0);
   const ProcessResult rerun = run_evalkit({"run", suite, "--db", db, "--rerun-failed"});
@@ -73,7 +67,7 @@ TEST(RerunFailed, NothingFailedSelectsNothing) {
 
 TEST(RerunFailed, WithoutAStoredRunIsAUsageError) {
   const std::string dir = make_temp_dir("rerun_failed_empty");
-  const std::string suite = write(dir, "suite.yaml", kEchoSuite);
+  const std::string suite = write_test_file(dir, "suite.yaml", kEchoSuite);
   const ProcessResult rerun =
       run_evalkit({"run", suite, "--db", dir + "/evalkit.db", "--rerun-failed"});
   EXPECT_EQ(rerun.exit_code, 3);
@@ -94,7 +88,7 @@ cases:
     suite += "  - {id: case-" + std::to_string(i) + ", vars: {text: \"yes\"}, expected: \"yes\"}\n";
   }
   suite += "scorers: [exact_match]\n";
-  const std::string path = write(dir, "suite.yaml", suite);
+  const std::string path = write_test_file(dir, "suite.yaml", suite);
   const ProcessResult full = run_evalkit({"run", path, "--db", dir + "/full.db", "-j", "1"});
   EXPECT_EQ(count_matches(full.out, "Test +#"), 40);
 
@@ -109,14 +103,14 @@ TEST(RepeatUntil, UntilPassRerunsTheFailingCasesUntilTheyPass) {
   const std::string dir = make_temp_dir("repeat_until_pass");
   // Answers "no" the first time and "yes" afterwards: a flaky system under test.
   const std::string counter = dir + "/calls";
-  const std::string suite =
-      write(dir, "suite.yaml",
-            R"(suite: flaky
+  const std::string suite = write_test_file(dir, "suite.yaml",
+                                            R"(suite: flaky
 providers:
   - id: flaky
     type: exec
     command: [sh, -c, "cat >/dev/null; if [ -e ')" +
-                counter + R"(' ]; then echo yes; else touch ')" + counter + R"('; echo no; fi"]
+                                                counter + R"(' ]; then echo yes; else touch ')" +
+                                                counter + R"('; echo no; fi"]
     concurrency: 1
 prompts:
   - {id: ask, prompt: "{{text}}"}
@@ -134,7 +128,7 @@ scorers: [exact_match]
 
 TEST(RepeatUntil, UntilFailRepeatsPassingRunsAndStopsAtAFailure) {
   const std::string dir = make_temp_dir("repeat_until_fail");
-  const std::string suite = write(dir, "suite.yaml", kEchoSuite);
+  const std::string suite = write_test_file(dir, "suite.yaml", kEchoSuite);
   const ProcessResult passing =
       run_evalkit({"run", suite, "--db", dir + "/a.db", "-R", "right", "--repeat", "until-fail:3"});
   EXPECT_EQ(passing.exit_code, 0) << passing.out << passing.err;
@@ -148,7 +142,7 @@ TEST(RepeatUntil, UntilFailRepeatsPassingRunsAndStopsAtAFailure) {
 
 TEST(RepeatUntil, RejectsMalformedModes) {
   const std::string dir = make_temp_dir("repeat_malformed");
-  const std::string suite = write(dir, "suite.yaml", kEchoSuite);
+  const std::string suite = write_test_file(dir, "suite.yaml", kEchoSuite);
   for (const char* bad : {"until-fail:0", "until-pass:", "sometimes:3", "3x"}) {
     const ProcessResult r = run_evalkit({"run", suite, "--db", dir + "/x.db", "--repeat", bad});
     EXPECT_EQ(r.exit_code, 3) << bad;

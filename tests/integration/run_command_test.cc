@@ -1,6 +1,4 @@
 // End-to-end: the evalkit binary against the fake OpenAI-compatible server on 127.0.0.1.
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -11,6 +9,8 @@
 
 #include "tests/support/fake_openai_server.h"
 #include "tests/support/process.h"
+#include "tests/support/store_query.h"
+#include "tests/support/test_files.h"
 
 namespace evalkit::testing {
 namespace {
@@ -48,33 +48,10 @@ FakeOpenAIServerOptions capital_answers() {
   return options;
 }
 
-std::string write(const std::string& dir, const std::string& name, const std::string& text) {
-  const std::string path = dir + "/" + name;
-  std::ofstream(path) << text;
-  return path;
-}
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
-
-int64_t sql_count(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
-  int64_t value = -1;
-  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return value;
-}
-
 TEST(RunCommandTest, RunsSuiteScoresStoresAndReports) {
   FakeOpenAIServer server(capital_answers());
   const std::string dir = make_temp_dir("run-basic");
-  const std::string suite = write(dir, "suite.yaml", kCapitalsSuite);
+  const std::string suite = write_test_file(dir, "suite.yaml", kCapitalsSuite);
   const std::string db = dir + "/evalkit.db";
   const std::string report = dir + "/out/run.json";
   ProcessOptions env;
@@ -89,7 +66,7 @@ TEST(RunCommandTest, RunsSuiteScoresStoresAndReports) {
   EXPECT_THAT(r.out, HasSubstr("66% tests passed, 1 tests failed out of 3"));
   EXPECT_THAT(r.out, HasSubstr("The following tests FAILED:"));
 
-  const nlohmann::json doc = read_json(report);
+  const nlohmann::json doc = read_json_file(report);
   EXPECT_EQ(doc["run"]["suite"], "capitals");
   EXPECT_EQ(doc["run"]["status"], "complete");
   EXPECT_EQ(doc["summary"]["trials"], 3);
@@ -126,7 +103,7 @@ TEST(RunCommandTest, RunsSuiteScoresStoresAndReports) {
 TEST(RunCommandTest, FiltersAndExitCodes) {
   FakeOpenAIServer server(capital_answers());
   const std::string dir = make_temp_dir("run-filters");
-  const std::string suite = write(dir, "suite.yaml", kCapitalsSuite);
+  const std::string suite = write_test_file(dir, "suite.yaml", kCapitalsSuite);
   ProcessOptions env;
   env.env["FAKE_BASE_URL"] = server.base_url();
   const std::string db = dir + "/evalkit.db";
@@ -135,7 +112,8 @@ TEST(RunCommandTest, FiltersAndExitCodes) {
   EXPECT_EQ(passing.exit_code, 0) << passing.out << passing.err;
   EXPECT_THAT(passing.out, HasSubstr("100% tests passed, 0 tests failed out of 1"));
 
-  ProcessResult regex = run_evalkit({"run", suite, "--db", db, "-R", "japan|france", "-E", "fr"}, env);
+  ProcessResult regex =
+      run_evalkit({"run", suite, "--db", db, "-R", "japan|france", "-E", "fr"}, env);
   EXPECT_EQ(regex.exit_code, 0) << regex.out;
   EXPECT_THAT(regex.out, HasSubstr("out of 1"));
   EXPECT_THAT(regex.out, HasSubstr("capital-japan"));
@@ -146,7 +124,8 @@ TEST(RunCommandTest, FiltersAndExitCodes) {
   ProcessResult usage = run_evalkit({"run", suite, "--db", db, "--no-such-flag"}, env);
   EXPECT_EQ(usage.exit_code, 3);
 
-  ProcessResult repeat = run_evalkit({"run", suite, "--db", db, "-L", "smoke", "--repeat", "3", "-q"}, env);
+  ProcessResult repeat =
+      run_evalkit({"run", suite, "--db", db, "-L", "smoke", "--repeat", "3", "-q"}, env);
   EXPECT_EQ(repeat.exit_code, 0);
   EXPECT_THAT(repeat.out, HasSubstr("out of 3"));
   EXPECT_THAT(repeat.out, Not(HasSubstr("Passed")));  // -q prints failures only
@@ -156,7 +135,7 @@ TEST(RunCommandTest, InvalidSuiteNamesFileAndLine) {
   const std::string dir = make_temp_dir("run-invalid");
   std::string text = kCapitalsSuite;
   text.replace(text.find("type: exact_match"), 17, "type: exact_mach");
-  const std::string suite = write(dir, "suite.yaml", text);
+  const std::string suite = write_test_file(dir, "suite.yaml", text);
   ProcessOptions env;
   env.env["FAKE_BASE_URL"] = "http://127.0.0.1:9/v1";
   const ProcessResult r = run_evalkit({"run", suite, "--db", dir + "/evalkit.db"}, env);
@@ -170,16 +149,16 @@ TEST(RunCommandTest, UnreachableEndpointIsAnInfrastructureError) {
   const std::string dir = make_temp_dir("run-down");
   std::string text = kCapitalsSuite;
   text.replace(text.find("concurrency: 8"), 14, "concurrency: 8\n    max_attempts: 2");
-  const std::string suite = write(dir, "suite.yaml", text);
+  const std::string suite = write_test_file(dir, "suite.yaml", text);
   ProcessOptions env;
   // Port 9 (discard) has no listener on these machines: every connect is refused.
   env.env["FAKE_BASE_URL"] = "http://127.0.0.1:9/v1";
-  const ProcessResult r =
-      run_evalkit({"run", suite, "--db", dir + "/evalkit.db", "--report-json", dir + "/r.json"}, env);
+  const ProcessResult r = run_evalkit(
+      {"run", suite, "--db", dir + "/evalkit.db", "--report-json", dir + "/r.json"}, env);
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("***Error"));
   EXPECT_THAT(r.out, HasSubstr("connect"));
-  const nlohmann::json doc = read_json(dir + "/r.json");
+  const nlohmann::json doc = read_json_file(dir + "/r.json");
   EXPECT_EQ(doc["summary"]["errors"], 3);
   EXPECT_EQ(doc["trials"][0]["attempts"], 2);
 }
@@ -189,7 +168,7 @@ TEST(RunCommandTest, RecordsThenReplaysOffline) {
   const std::string record = dir + "/responses.jsonl";
   {
     FakeOpenAIServer server(capital_answers());
-    const std::string suite = write(dir, "live.yaml", kCapitalsSuite);
+    const std::string suite = write_test_file(dir, "live.yaml", kCapitalsSuite);
     ProcessOptions env;
     env.env["FAKE_BASE_URL"] = server.base_url();
     const ProcessResult r =
@@ -199,13 +178,13 @@ TEST(RunCommandTest, RecordsThenReplaysOffline) {
   // Same suite, no base URL, a responses file: answers come from the recording.
   std::string text = kCapitalsSuite;
   text.replace(text.find("base_url: ${FAKE_BASE_URL}"), 26, "responses: responses.jsonl");
-  const std::string suite = write(dir, "offline.yaml", text);
+  const std::string suite = write_test_file(dir, "offline.yaml", text);
   ProcessOptions env;
   env.unset_env = {"OPENAI_BASE_URL"};
   const ProcessResult r =
       run_evalkit({"run", suite, "--db", dir + "/b.db", "--report-json", dir + "/b.json"}, env);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  const nlohmann::json doc = read_json(dir + "/b.json");
+  const nlohmann::json doc = read_json_file(dir + "/b.json");
   EXPECT_EQ(doc["summary"]["passed"], 2);
   for (const auto& t : doc["trials"]) {
     EXPECT_TRUE(t["cached"].get<bool>());
@@ -217,7 +196,7 @@ TEST(RunCommandTest, RecordsThenReplaysOffline) {
 
 TEST(RunCommandTest, ExecProviderPipesPromptThroughCommand) {
   const std::string dir = make_temp_dir("run-exec");
-  const std::string suite = write(dir, "suite.yaml", R"(suite: shout
+  const std::string suite = write_test_file(dir, "suite.yaml", R"(suite: shout
 providers:
   - {id: upper, type: exec, command: [tr, a-z, A-Z]}
 prompts:
@@ -244,17 +223,17 @@ TEST(RunCommandTest, RetriesServerErrorsAndKeepsGoing) {
     cases += "  - {id: c" + std::to_string(i) + ", vars: {country: France}, expected: Paris}\n";
   }
   std::string text = kCapitalsSuite;
-  text = text.substr(0, text.find("cases:")) + "cases:\n" + cases +
-         text.substr(text.find("scorers:"));
+  text =
+      text.substr(0, text.find("cases:")) + "cases:\n" + cases + text.substr(text.find("scorers:"));
   text.replace(text.find("concurrency: 8"), 14, "concurrency: 8\n    max_attempts: 6");
-  const std::string suite = write(dir, "suite.yaml", text);
+  const std::string suite = write_test_file(dir, "suite.yaml", text);
   ProcessOptions env;
   env.env["FAKE_BASE_URL"] = server.base_url();
-  const ProcessResult r = run_evalkit({"run", suite, "--db", dir + "/r.db", "--report-json",
-                                       dir + "/r.json", "-q"}, env);
+  const ProcessResult r = run_evalkit(
+      {"run", suite, "--db", dir + "/r.db", "--report-json", dir + "/r.json", "-q"}, env);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("retries"));
-  const nlohmann::json doc = read_json(dir + "/r.json");
+  const nlohmann::json doc = read_json_file(dir + "/r.json");
   EXPECT_EQ(doc["summary"]["passed"], 40);
   int retried = 0;
   for (const auto& t : doc["trials"]) retried += t["attempts"].get<int>() > 1 ? 1 : 0;
@@ -268,7 +247,7 @@ TEST(RunCommandTest, ApiKeyIsSentButNeverWritten) {
   options.require_api_key = key;
   FakeOpenAIServer server(options);
   const std::string dir = make_temp_dir("run-secret");
-  const std::string suite = write(dir, "suite.yaml", kCapitalsSuite);
+  const std::string suite = write_test_file(dir, "suite.yaml", kCapitalsSuite);
   ProcessOptions env;
   env.env["FAKE_BASE_URL"] = server.base_url();
   env.env["OPENAI_API_KEY"] = key;

@@ -1,0 +1,19 @@
+#include "tests/support/test_files.h"
+
+#include <fstream>
+
+namespace evalkit::testing {
+
+std::string write_test_file(const std::string& dir, const std::string& name,
+                            const std::string& text) {
+  const std::string path = dir + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace evalkit::testing
