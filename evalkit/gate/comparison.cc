@@ -18,7 +18,7 @@ struct CasePair {
 };
 
 std::string output_of(const CaseAggregate& aggregate) {
-  return aggregate.first_trial ? aggregate.first_trial->output : std::string();
+  return aggregate.first_trial ? aggregate.first_trial->answer.text : std::string();
 }
 
 GateRule rule_for(const CompareOptions& options, const std::string& metric) {

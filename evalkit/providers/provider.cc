@@ -29,10 +29,9 @@ nlohmann::json replay_params(const ProviderConfig& config, const ModelRequest& r
 
 std::string replay_key(const std::string& model, const ModelRequest& request,
                        const nlohmann::json& merged_params) {
-  nlohmann::json messages = nlohmann::json::array();
-  for (const auto& m : request.messages)
-    messages.push_back({{"role", m.role}, {"content", m.content}});
-  nlohmann::json key = {{"model", model}, {"messages", messages}, {"params", merged_params}};
+  nlohmann::json key = chat_request_identity(request);
+  key["model"] = model;
+  key["params"] = merged_params;
   if (request.kind == ModelRequest::Kind::kEmbedding) {
     key = {{"model", model}, {"input", request.inputs}, {"params", merged_params}};
   }

@@ -9,7 +9,7 @@
 #include "evalkit/base/status.h"
 #include "evalkit/http/http_client.h"
 #include "evalkit/providers/call_counters.h"
-#include "evalkit/providers/model_request.h"
+#include "evalkit/model/model_response.h"
 #include "evalkit/suite/suite.h"
 
 namespace evalkit {

@@ -15,12 +15,8 @@ constexpr const char* kSchema =
     "created_at INTEGER NOT NULL)";
 
 nlohmann::json response_to_json(const ModelResponse& r) {
-  nlohmann::json j = {{"text", r.text},
-                      {"finish_reason", r.finish_reason},
-                      {"prompt_tokens", r.prompt_tokens},
-                      {"completion_tokens", r.completion_tokens},
-                      {"latency_s", r.latency_s},
-                      {"http_status", r.http_status}};
+  nlohmann::json j = answer_to_json(r);
+  j["http_status"] = r.http_status;
   if (!r.embeddings.empty()) j["embeddings"] = r.embeddings;
   return j;
 }
@@ -28,11 +24,7 @@ nlohmann::json response_to_json(const ModelResponse& r) {
 bool response_from_json(const nlohmann::json& j, ModelResponse* r) {
   if (!j.is_object()) return false;
   try {
-    r->text = j.value("text", "");
-    r->finish_reason = j.value("finish_reason", "");
-    r->prompt_tokens = j.value("prompt_tokens", int64_t(0));
-    r->completion_tokens = j.value("completion_tokens", int64_t(0));
-    r->latency_s = j.value("latency_s", 0.0);
+    answer_from_json(j, r);
     r->http_status = j.value("http_status", 0);
     if (j.contains("embeddings"))
       r->embeddings = j["embeddings"].get<std::vector<std::vector<float>>>();
@@ -115,10 +107,7 @@ std::string response_cache_key(const std::string& provider_type, const std::stri
   if (request.kind == ModelRequest::Kind::kEmbedding) {
     key["input"] = request.inputs;
   } else {
-    nlohmann::json messages = nlohmann::json::array();
-    for (const auto& m : request.messages)
-      messages.push_back({{"role", m.role}, {"content", m.content}});
-    key["messages"] = std::move(messages);
+    key.update(chat_request_identity(request));
   }
   return canonical_json_hash(key);
 }

@@ -48,16 +48,8 @@ void ResponseRecorder::record(const std::string& key, const std::string& model,
                         {"prompt_tokens", response.prompt_tokens},
                         {"latency_s", response.latency_s}};
   } else {
-    nlohmann::json messages = nlohmann::json::array();
-    for (const auto& m : request.messages) {
-      messages.push_back({{"role", m.role}, {"content", m.content}});
-    }
-    line["messages"] = std::move(messages);
-    line["response"] = {{"text", response.text},
-                        {"finish_reason", response.finish_reason},
-                        {"prompt_tokens", response.prompt_tokens},
-                        {"completion_tokens", response.completion_tokens},
-                        {"latency_s", response.latency_s}};
+    line.update(chat_request_identity(request));
+    line["response"] = answer_to_json(response);
   }
   const std::string text =
       line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -88,11 +80,8 @@ Status ReplayBook::load(const std::string& path) {
     ModelResponse response;
     response.ok = true;
     response.cached = true;
-    response.text = r.value("text", "");
-    response.finish_reason = r.value("finish_reason", "stop");
-    response.prompt_tokens = r.value("prompt_tokens", int64_t{0});
-    response.completion_tokens = r.value("completion_tokens", int64_t{0});
-    response.latency_s = r.value("latency_s", 0.0);
+    response.finish_reason = "stop";
+    answer_from_json(r, &response);
     if (r.contains("embeddings")) {
       if (Status s = read_embeddings(r["embeddings"], &response.embeddings); !s) {
         return Status::error_at(where, s.message());

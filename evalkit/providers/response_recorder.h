@@ -13,7 +13,7 @@
 #include <unordered_map>
 
 #include "evalkit/base/status.h"
-#include "evalkit/providers/model_request.h"
+#include "evalkit/model/model_response.h"
 
 namespace evalkit {
 

@@ -102,7 +102,7 @@ void ConsoleReporter::on_trial(const TrialSpec& spec, const TrialResult& result,
                color_on, status.c_str(), color_off, result.duration_s);
   for (const auto& d : details) std::fprintf(out_, "      %s\n", d.c_str());
   if (options_.verbosity > 1 || (failed && options_.output_on_failure)) {
-    std::fprintf(out_, "      output: %s\n", one_line(result.output, 500).c_str());
+    std::fprintf(out_, "      output: %s\n", one_line(result.answer.text, 500).c_str());
   }
   draw_progress(finished);
 }

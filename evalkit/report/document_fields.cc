@@ -1,6 +1,6 @@
 #include "evalkit/report/document_fields.h"
 
-#include "evalkit/providers/model_request.h"
+#include "evalkit/model/error_kind.h"
 
 namespace evalkit {
 namespace {

@@ -112,7 +112,7 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
     prompt_tokens += t.prompt_tokens;
     completion_tokens += t.completion_tokens;
     cost += t.cost_usd;
-    if (t.error.empty() || t.latency_s > 0) latencies.push_back(t.latency_s);
+    if (t.error.empty() || t.answer.latency_s > 0) latencies.push_back(t.answer.latency_s);
     auto& p = by_provider[t.key.provider_id];
     ++p.count;
     p.passes += t.pass ? 1 : 0;
@@ -120,7 +120,7 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
     p.prompt_tokens += t.prompt_tokens;
     p.completion_tokens += t.completion_tokens;
     p.score_sum += t.weighted_score;
-    p.latencies.push_back(t.latency_s);
+    p.latencies.push_back(t.answer.latency_s);
     for (const auto& s : t.scores) {
       auto [it, inserted] = by_scorer.try_emplace(s.name);
       if (inserted) scorer_order.push_back(s.name);
@@ -199,7 +199,7 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
     if (it != baseline_by_key.end()) {
       nlohmann::json scores = nlohmann::json::object();
       for (const auto& s : it->second->scores) scores[s.name] = s.value;
-      j["baseline"] = {{"output", it->second->output},
+      j["baseline"] = {{"output", it->second->answer.text},
                        {"pass", it->second->pass},
                        {"weighted_score", it->second->weighted_score},
                        {"scores", std::move(scores)}};

@@ -335,9 +335,8 @@ class Run {
       if (message.role == "user") task->input = content;
       request.messages.push_back({message.role, std::move(content)});
     }
-    nlohmann::json messages = nlohmann::json::array();
-    for (const auto& m : request.messages) messages.push_back({{"role", m.role}, {"content", m.content}});
-    r.request = {{"messages", std::move(messages)}, {"params", spec.provider->params}};
+    r.request = {{"messages", chat_messages_to_json(request.messages)},
+                 {"params", spec.provider->params}};
     if (spec.test_case->timeout_s) r.request["timeout_s"] = *spec.test_case->timeout_s;
 
     providers_.at(spec.provider->id)->send(request, [this, task](ModelResponse response) {
@@ -348,18 +347,19 @@ class Run {
 
   void after_generation(const std::shared_ptr<TrialTask>& task, ModelResponse response) {
     TrialResult& r = task->result;
-    r.latency_s = response.latency_s;
     r.attempts = response.attempts;
     r.cached = response.cached;
     r.prompt_tokens = response.prompt_tokens;
     r.completion_tokens = response.completion_tokens;
     account(*task, task->spec.provider->id, response);
     if (!response.ok) {
+      r.answer.latency_s = response.latency_s;
+      r.answer.prompt_tokens = response.prompt_tokens;
+      r.answer.completion_tokens = response.completion_tokens;
       finish_with_error(task, response.error_kind, response.error, /*model_error=*/true);
       return;
     }
-    r.output = std::move(response.text);
-    r.finish_reason = std::move(response.finish_reason);
+    r.answer = std::move(static_cast<ModelAnswer&>(response));
     request_scorer_calls(task);
   }
 
@@ -404,7 +404,8 @@ class Run {
 
   ScoreInput score_input(const TrialTask& task, const std::vector<ModelResponse>* responses) const {
     ScoreInput input;
-    input.output = task.result.output;
+    input.output = task.result.answer.text;
+    input.answer = &task.result.answer;
     input.expected = &task.result.expected;
     input.vars = &task.result.vars;
     input.input = task.input;

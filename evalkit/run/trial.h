@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evalkit/model/model_answer.h"
 #include "evalkit/scorers/scorer.h"
 
 namespace evalkit {
@@ -26,12 +27,13 @@ struct TrialResult {
   std::vector<std::string> expected;
   nlohmann::json vars;
   nlohmann::json request;  // rendered messages and params (never headers or keys)
-  std::string output;
-  std::string finish_reason;
+  // The system under test's answer: text (the output scorers read), finish reason, tool
+  // calls, its own token usage and timings (latency_s: the model call, across retries).
+  ModelAnswer answer;
   std::string error;       // empty when the model call and every scorer succeeded
   std::string error_kind;  // error_kind::* when error is set
-  double latency_s = 0;
   double duration_s = 0;   // wall time of the whole trial (request + scoring)
+  // Tokens of every call the trial made: the answer's plus model-assisted scorers'.
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
   double cost_usd = 0;

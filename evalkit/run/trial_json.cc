@@ -1,6 +1,23 @@
 #include "evalkit/run/trial_json.h"
 
 namespace evalkit {
+namespace {
+
+// What the answer holds beyond text, finish reason and latency, only where present, so a
+// plain text run's document keeps its shape.
+void add_answer_extras(const TrialResult& t, nlohmann::json* j) {
+  const ModelAnswer& a = t.answer;
+  if (!a.tool_calls.empty()) (*j)["tool_calls"] = tool_calls_to_json(a.tool_calls);
+  if (a.streamed) (*j)["streamed"] = true;
+  if (a.time_to_first_token_s) (*j)["time_to_first_token_s"] = *a.time_to_first_token_s;
+  if (a.time_per_output_token_s) (*j)["time_per_output_token_s"] = *a.time_per_output_token_s;
+  if (a.tokens_per_s) (*j)["tokens_per_s"] = *a.tokens_per_s;
+  if (a.prompt_tokens != t.prompt_tokens || a.completion_tokens != t.completion_tokens) {
+    (*j)["answer_tokens"] = {{"prompt", a.prompt_tokens}, {"completion", a.completion_tokens}};
+  }
+}
+
+}  // namespace
 
 nlohmann::json trial_to_json(const TrialResult& t) {
   nlohmann::json scores = nlohmann::json::array();
@@ -15,7 +32,7 @@ nlohmann::json trial_to_json(const TrialResult& t) {
                       {"weight", s.weight},
                       {"details", s.details.is_null() ? nlohmann::json::object() : s.details}});
   }
-  return {{"index", t.index},
+  nlohmann::json j = {{"index", t.index},
           {"case_id", t.key.case_id},
           {"prompt_id", t.key.prompt_id},
           {"provider_id", t.key.provider_id},
@@ -24,11 +41,11 @@ nlohmann::json trial_to_json(const TrialResult& t) {
           {"vars", t.vars},
           {"expected", t.expected},
           {"request", t.request},
-          {"output", t.output},
-          {"finish_reason", t.finish_reason},
+          {"output", t.answer.text},
+          {"finish_reason", t.answer.finish_reason},
           {"error", t.error},
           {"error_kind", t.error_kind},
-          {"latency_s", t.latency_s},
+          {"latency_s", t.answer.latency_s},
           {"duration_s", t.duration_s},
           {"prompt_tokens", t.prompt_tokens},
           {"completion_tokens", t.completion_tokens},
@@ -39,6 +56,8 @@ nlohmann::json trial_to_json(const TrialResult& t) {
           {"weighted_score", t.weighted_score},
           {"scores", std::move(scores)},
           {"baseline", nullptr}};
+  add_answer_extras(t, &j);
+  return j;
 }
 
 Status trial_from_json(const nlohmann::json& j, TrialResult* t) {
@@ -50,14 +69,20 @@ Status trial_from_json(const nlohmann::json& j, TrialResult* t) {
     t->vars = j.value("vars", nlohmann::json::object());
     t->expected = j.value("expected", std::vector<std::string>{});
     t->request = j.value("request", nlohmann::json::object());
-    t->output = j.value("output", "");
-    t->finish_reason = j.value("finish_reason", "");
+    t->answer = ModelAnswer{};
+    answer_from_json(j, &t->answer);
+    t->answer.text = j.value("output", "");
     t->error = j.value("error", "");
     t->error_kind = j.value("error_kind", "");
-    t->latency_s = j.value("latency_s", 0.0);
     t->duration_s = j.value("duration_s", 0.0);
     t->prompt_tokens = j.value("prompt_tokens", int64_t{0});
     t->completion_tokens = j.value("completion_tokens", int64_t{0});
+    t->answer.prompt_tokens = t->prompt_tokens;
+    t->answer.completion_tokens = t->completion_tokens;
+    if (j.contains("answer_tokens") && j["answer_tokens"].is_object()) {
+      t->answer.prompt_tokens = j["answer_tokens"].value("prompt", int64_t{0});
+      t->answer.completion_tokens = j["answer_tokens"].value("completion", int64_t{0});
+    }
     t->cost_usd = j.value("cost_usd", 0.0);
     t->attempts = j.value("attempts", 0);
     t->cached = j.value("cached", false);

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evalkit/base/status.h"
-#include "evalkit/providers/model_request.h"
+#include "evalkit/model/model_response.h"
 
 namespace evalkit {
 
@@ -27,6 +27,9 @@ struct ScorerSpec {
 
 struct ScoreInput {
   std::string_view output;                             // the model's output text
+  // The whole answer (tool calls, finish reason, usage, timings); null only where a caller
+  // scores bare text (evalkit score, benchmarks).
+  const ModelAnswer* answer = nullptr;
   const std::vector<std::string>* expected = nullptr;  // references; may be empty, never null
   const nlohmann::json* vars = nullptr;                // the case's vars; never null
   std::string_view input;  // the rendered prompt (last user message), for judges

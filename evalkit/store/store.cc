@@ -9,7 +9,7 @@
 namespace evalkit {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS trials(
   labels_json TEXT, vars_json TEXT, expected_json TEXT, request_json TEXT, output TEXT,
   finish_reason TEXT, error TEXT, error_kind TEXT, latency_s REAL, duration_s REAL,
   prompt_tokens INTEGER, completion_tokens INTEGER, cost_usd REAL, attempts INTEGER,
-  cached INTEGER, pass INTEGER, weighted_score REAL,
+  cached INTEGER, pass INTEGER, weighted_score REAL, answer_json TEXT,
   PRIMARY KEY(run_id, trial_index));
 CREATE TABLE IF NOT EXISTS scores(
   run_id TEXT NOT NULL, trial_index INTEGER NOT NULL, position INTEGER NOT NULL,
@@ -78,6 +78,35 @@ class Statement {
 
 std::string dump(const nlohmann::json& v) {
   return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// What a trial's answer holds beyond the text, finish reason and latency columns: tool calls,
+// stream timings, and the answer's own tokens when scorer calls added to the trial's. Empty
+// for a plain text answer, so most rows store NULL.
+nlohmann::json answer_extras(const TrialResult& trial) {
+  const ModelAnswer& a = trial.answer;
+  nlohmann::json extras = nlohmann::json::object();
+  if (!a.tool_calls.empty() || a.streamed || a.prompt_tokens != trial.prompt_tokens ||
+      a.completion_tokens != trial.completion_tokens) {
+    extras = answer_to_json(a);
+    extras.erase("text");
+    extras.erase("finish_reason");
+    extras.erase("latency_s");
+  }
+  return extras;
+}
+
+void read_answer_extras(const nlohmann::json& extras, TrialResult* trial) {
+  trial->answer.prompt_tokens = trial->prompt_tokens;
+  trial->answer.completion_tokens = trial->completion_tokens;
+  if (!extras.is_object() || extras.empty()) return;
+  ModelAnswer& a = trial->answer;
+  const std::string text = std::move(a.text), finish_reason = std::move(a.finish_reason);
+  const double latency_s = a.latency_s;
+  answer_from_json(extras, &a);
+  a.text = text;
+  a.finish_reason = finish_reason;
+  a.latency_s = latency_s;
 }
 
 const char* kRunColumns =
@@ -151,7 +180,20 @@ Status Store::open(const std::string& path) {
     return s;
   }
   if (Status s = exec(kSchema); !s) return s;
-  return exec("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" +
+  return migrate();
+}
+
+Status Store::migrate() {
+  // Version 1 stores lack trials.answer_json (tool calls, stream timings).
+  bool has_answer = false;
+  Statement columns(db_, "PRAGMA table_info(trials)");
+  while (columns.ok() && columns.step() == SQLITE_ROW) {
+    if (columns.text(1) == "answer_json") has_answer = true;
+  }
+  if (!has_answer) {
+    if (Status s = exec("ALTER TABLE trials ADD COLUMN answer_json TEXT"); !s) return s;
+  }
+  return exec("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" +
               std::to_string(kSchemaVersion) + "')");
 }
 
@@ -202,8 +244,8 @@ Status Store::write_trials(const std::string& run_id, const std::vector<TrialRes
               "INSERT INTO trials(run_id, trial_index, case_id, prompt_id, provider_id, repeat, "
               "labels_json, vars_json, expected_json, request_json, output, finish_reason, "
               "error, error_kind, latency_s, duration_s, prompt_tokens, completion_tokens, "
-              "cost_usd, attempts, cached, pass, weighted_score) "
-              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+              "cost_usd, attempts, cached, pass, weighted_score, answer_json) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   Statement sc(db_,
                "INSERT INTO scores(run_id, trial_index, position, name, type, value, pass, error, "
                "reason, signature, weight, details_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -222,11 +264,11 @@ Status Store::write_trials(const std::string& run_id, const std::vector<TrialRes
     t.bind(8, dump(trial.vars));
     t.bind(9, dump(trial.expected));
     t.bind(10, dump(trial.request));
-    t.bind(11, trial.output);
-    t.bind(12, trial.finish_reason);
+    t.bind(11, trial.answer.text);
+    t.bind(12, trial.answer.finish_reason);
     t.bind(13, trial.error);
     t.bind(14, trial.error_kind);
-    t.bind(15, trial.latency_s);
+    t.bind(15, trial.answer.latency_s);
     t.bind(16, trial.duration_s);
     t.bind(17, trial.prompt_tokens);
     t.bind(18, trial.completion_tokens);
@@ -235,6 +277,9 @@ Status Store::write_trials(const std::string& run_id, const std::vector<TrialRes
     t.bind(21, trial.cached);
     t.bind(22, trial.pass);
     t.bind(23, trial.weighted_score);
+    if (const nlohmann::json extras = answer_extras(trial); !extras.empty()) {
+      t.bind(24, dump(extras));
+    }
     if (t.step() != SQLITE_DONE) {
       const std::string why = t.error();
       exec("ROLLBACK");
@@ -320,7 +365,8 @@ Status Store::load_trials(const std::string& run_id, std::vector<TrialResult>* t
               "SELECT trial_index, case_id, prompt_id, provider_id, repeat, labels_json, "
               "vars_json, expected_json, request_json, output, finish_reason, error, error_kind, "
               "latency_s, duration_s, prompt_tokens, completion_tokens, cost_usd, attempts, "
-              "cached, pass, weighted_score FROM trials WHERE run_id=? ORDER BY trial_index");
+              "cached, pass, weighted_score, answer_json FROM trials WHERE run_id=? "
+              "ORDER BY trial_index");
   t.bind(1, run_id);
   std::unordered_map<int64_t, size_t> position;
   while (t.step() == SQLITE_ROW) {
@@ -331,11 +377,11 @@ Status Store::load_trials(const std::string& run_id, std::vector<TrialResult>* t
     r.vars = t.json(6, nlohmann::json::object());
     r.expected = t.json(7, nlohmann::json::array()).get<std::vector<std::string>>();
     r.request = t.json(8, nlohmann::json::object());
-    r.output = t.text(9);
-    r.finish_reason = t.text(10);
+    r.answer.text = t.text(9);
+    r.answer.finish_reason = t.text(10);
     r.error = t.text(11);
     r.error_kind = t.text(12);
-    r.latency_s = t.real(13);
+    r.answer.latency_s = t.real(13);
     r.duration_s = t.real(14);
     r.prompt_tokens = t.integer(15);
     r.completion_tokens = t.integer(16);
@@ -344,6 +390,7 @@ Status Store::load_trials(const std::string& run_id, std::vector<TrialResult>* t
     r.cached = t.integer(19) != 0;
     r.pass = t.integer(20) != 0;
     r.weighted_score = t.real(21);
+    read_answer_extras(t.json(22, nlohmann::json::object()), &r);
     position[r.index] = trials->size();
     trials->push_back(std::move(r));
   }

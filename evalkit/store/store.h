@@ -79,6 +79,7 @@ class Store {
 
  private:
   Status exec(const std::string& sql);
+  Status migrate();  // brings a store written by an older evalkit up to this schema
   sqlite3* db_ = nullptr;
   std::string path_;
 };

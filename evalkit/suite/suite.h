@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evalkit/base/status.h"
-#include "evalkit/providers/model_request.h"
+#include "evalkit/model/chat_message.h"
 #include "evalkit/scorers/scorer.h"
 
 namespace evalkit {

@@ -31,7 +31,7 @@ TrialResult make_trial(const std::string& case_id, int repeat, bool pass,
   TrialResult trial;
   trial.key = {case_id, "qa", "model", repeat};
   trial.pass = pass;
-  trial.output = output.empty() ? numbered(case_id + "#", repeat) : output;
+  trial.answer.text = output.empty() ? numbered(case_id + "#", repeat) : output;
   double total = 0;
   for (const ScoreValue& value : scores) {
     Score score;

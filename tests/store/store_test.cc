@@ -1,6 +1,7 @@
 #include "evalkit/store/store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "evalkit/store/trial_writer.h"
 #include "tests/support/process.h"
@@ -26,7 +27,7 @@ TrialResult make_trial(int64_t index, const std::string& case_id, bool pass) {
   t.labels = {"smoke"};
   t.expected = {"Paris"};
   t.vars = {{"country", "France"}};
-  t.output = pass ? "Paris" : "Lyon";
+  t.answer.text = pass ? "Paris" : "Lyon";
   t.pass = pass;
   t.prompt_tokens = 12;
   Score s;
@@ -60,12 +61,72 @@ TEST(StoreTest, RoundTripsRunsTrialsAndScores) {
   ASSERT_TRUE(store.load_trials("r1", &trials).is_ok());
   ASSERT_EQ(trials.size(), 2u);
   EXPECT_EQ(trials[1].key.case_id, "b");
-  EXPECT_EQ(trials[1].output, "Lyon");
+  EXPECT_EQ(trials[1].answer.text, "Lyon");
   EXPECT_FALSE(trials[1].pass);
   EXPECT_EQ(trials[0].vars["country"], "France");
   ASSERT_EQ(trials[1].scores.size(), 1u);
   EXPECT_EQ(trials[1].scores[0].reason, "expected 'Paris', got 'Lyon'");
   EXPECT_EQ(trials[1].scores[0].details["k"], 1);
+}
+
+TEST(StoreTest, KeepsTheWholeAnswer) {
+  const std::string dir = testing::make_temp_dir("store-answer");
+  Store store;
+  ASSERT_TRUE(store.open(dir + "/evalkit.db").is_ok());
+  ASSERT_TRUE(store.create_run(make_run("r1", "tools")).is_ok());
+  TrialResult t = make_trial(0, "a", true);
+  t.answer.finish_reason = "tool_calls";
+  t.answer.tool_calls = {{"call_1", "get_weather", {{"city", "Paris"}}}};
+  t.answer.latency_s = 0.8;
+  t.answer.streamed = true;
+  t.answer.time_to_first_token_s = 0.2;
+  t.answer.prompt_tokens = 12;
+  t.answer.completion_tokens = 7;
+  t.prompt_tokens = 40;  // the trial's own total also counts a judge's call
+  t.completion_tokens = 9;
+  ASSERT_TRUE(store.write_trials("r1", {t, make_trial(1, "b", true)}).is_ok());
+
+  std::vector<TrialResult> trials;
+  ASSERT_TRUE(store.load_trials("r1", &trials).is_ok());
+  ASSERT_EQ(trials.size(), 2u);
+  const ModelAnswer& a = trials[0].answer;
+  EXPECT_EQ(a.text, "Paris");
+  EXPECT_EQ(a.finish_reason, "tool_calls");
+  ASSERT_EQ(a.tool_calls.size(), 1u);
+  EXPECT_EQ(a.tool_calls[0].arguments["city"], "Paris");
+  EXPECT_DOUBLE_EQ(a.latency_s, 0.8);
+  EXPECT_TRUE(a.streamed);
+  EXPECT_EQ(a.time_to_first_token_s, 0.2);
+  EXPECT_EQ(a.prompt_tokens, 12);
+  EXPECT_EQ(a.completion_tokens, 7);
+  EXPECT_EQ(trials[0].prompt_tokens, 40);
+  // A plain answer stores no extras; its tokens are the trial's.
+  EXPECT_TRUE(trials[1].answer.tool_calls.empty());
+  EXPECT_EQ(trials[1].answer.prompt_tokens, trials[1].prompt_tokens);
+}
+
+TEST(StoreTest, OpensAStoreOfTheFirstSchema) {
+  const std::string dir = testing::make_temp_dir("store-v1");
+  const std::string path = dir + "/evalkit.db";
+  {
+    Store store;
+    ASSERT_TRUE(store.open(path).is_ok());
+    ASSERT_TRUE(store.create_run(make_run("r1", "old")).is_ok());
+    ASSERT_TRUE(store.write_trials("r1", {make_trial(0, "a", true)}).is_ok());
+    // What a version 1 store looked like: no answer_json column.
+    ASSERT_EQ(sqlite3_exec(store.handle(), "ALTER TABLE trials DROP COLUMN answer_json", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+  }
+  Store store;
+  ASSERT_TRUE(store.open(path).is_ok());
+  std::vector<TrialResult> trials;
+  ASSERT_TRUE(store.load_trials("r1", &trials).is_ok());
+  ASSERT_EQ(trials.size(), 1u);
+  EXPECT_EQ(trials[0].answer.text, "Paris");
+  TrialResult t = make_trial(1, "b", true);
+  t.answer.tool_calls = {{"", "f", {}}};
+  ASSERT_TRUE(store.write_trials("r1", {t}).is_ok());
 }
 
 TEST(StoreTest, RefusesToWriteATrialTwice) {

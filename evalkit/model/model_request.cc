@@ -1,0 +1,12 @@
+#include "evalkit/model/model_request.h"
+
+namespace evalkit {
+
+nlohmann::json chat_request_identity(const ModelRequest& request) {
+  nlohmann::json identity = {{"messages", chat_messages_to_json(request.messages)}};
+  if (!request.tools.is_null()) identity["tools"] = request.tools;
+  if (!request.tool_choice.is_null()) identity["tool_choice"] = request.tool_choice;
+  return identity;
+}
+
+}  // namespace evalkit
