@@ -18,6 +18,7 @@
 #include <string>
 
 #include "tests/support/fake_openai_server.h"
+#include "tests/support/process.h"
 
 namespace {
 
@@ -63,12 +64,13 @@ int main(int argc, char** argv) {
   const std::string suite = (dir / "suite.yaml").string();
   const std::string db = (dir / "evalkit.db").string();
   const std::string jobs = std::to_string(concurrency);
+  const std::string binary = evalkit::testing::evalkit_binary();
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
     const int null = open("/dev/null", O_WRONLY);
     dup2(null, 1);
-    execl(EVALKIT_BINARY, "evalkit", "run", suite.c_str(), "--db", db.c_str(), "-j", jobs.c_str(),
+    execl(binary.c_str(), "evalkit", "run", suite.c_str(), "--db", db.c_str(), "-j", jobs.c_str(),
           "-q", "--no-progress", static_cast<char*>(nullptr));
     _exit(127);
   }

@@ -261,7 +261,7 @@ TEST_F(HtmlReportBrowserTest, OpenTrialShowsPromptScoresJudgeAndWordDiff) {
 }
 
 TEST_F(HtmlReportBrowserTest, Screenshot) {
-  const std::string png = std::string(EVALKIT_TEST_OUTPUT_DIR) + "/html_report.png";
+  const std::string png = testing::test_output_dir() + "/html_report.png";
   std::filesystem::remove(png);
   std::vector<std::string> argv = chromium_command("file://" + large_path_);
   argv.insert(argv.end() - 1, "--screenshot=" + png);

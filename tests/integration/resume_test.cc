@@ -59,7 +59,7 @@ TEST(ResumeTest, KilledRunsResumeToExactlyOneTrialPerIndex) {
     const std::string db = files.dir() + "/evalkit.db";
     const std::map<std::string, std::string> env = {{"FAKE_BASE_URL", server.base_url()}};
     {
-      ChildProcess child({EVALKIT_BINARY, "run", suite, "--db", db, "-j", "8", "-q"}, env,
+      ChildProcess child({evalkit_binary(), "run", suite, "--db", db, "-j", "8", "-q"}, env,
                          files.dir() + "/first");
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       wait_for_row(db, "runs", child);  // on a loaded machine the run may start late
@@ -94,7 +94,7 @@ TEST(ResumeTest, ResumeRefusesAChangedSuite) {
   const std::string db = files.dir() + "/evalkit.db";
   const std::map<std::string, std::string> env = {{"FAKE_BASE_URL", server.base_url()}};
   {
-    ChildProcess child({EVALKIT_BINARY, "run", suite, "--db", db, "-j", "8", "-q"}, env,
+    ChildProcess child({evalkit_binary(), "run", suite, "--db", db, "-j", "8", "-q"}, env,
                        files.dir() + "/first");
     wait_for_first_trial(db, child);
     ASSERT_TRUE(child.signal(SIGKILL));
@@ -119,7 +119,7 @@ TEST(ResumeTest, FirstInterruptFinishesInFlightWritesReportsAndMarksTheRun) {
   const std::string report = files.dir() + "/report.json";
   const std::map<std::string, std::string> env = {{"FAKE_BASE_URL", server.base_url()}};
   ChildProcess child(
-      {EVALKIT_BINARY, "run", suite, "--db", db, "-j", "8", "-q", "--report-json", report}, env,
+      {evalkit_binary(), "run", suite, "--db", db, "-j", "8", "-q", "--report-json", report}, env,
       files.dir() + "/interrupted");
   wait_for_first_trial(db, child);
   ASSERT_TRUE(child.signal(SIGINT)) << "the run ended before the interrupt";

@@ -140,4 +140,8 @@ std::string test_data_path(const std::string& relative) {
   return std::string(EVALKIT_TEST_DATA_DIR) + "/" + relative;
 }
 
+std::string evalkit_binary() { return EVALKIT_BINARY; }
+
+std::string test_output_dir() { return EVALKIT_TEST_OUTPUT_DIR; }
+
 }  // namespace evalkit::testing

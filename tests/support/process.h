@@ -34,5 +34,9 @@ std::string make_temp_dir(const std::string& name);
 // Source paths.
 std::string source_path(const std::string& relative);     // <repo>/relative
 std::string test_data_path(const std::string& relative);  // <repo>/tests/data/relative
+// The evalkit binary under test, and the folder tests write their files under. (Paths live in
+// process.cc alone, so test objects do not depend on where the checkout is.)
+std::string evalkit_binary();
+std::string test_output_dir();
 
 }  // namespace evalkit::testing
