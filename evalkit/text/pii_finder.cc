@@ -383,7 +383,7 @@ class Finder {
       for (size_t last = groups.size(); last-- > first;) {
         const Window w = window(groups, first, last);
         if (w.digits.size() > 19) continue;
-        if (check_window(w)) {
+        if (check_window(w, first == 0 && last + 1 == groups.size())) {
           first = last;
           break;
         }
@@ -391,13 +391,15 @@ class Finder {
     }
   }
 
-  // Tries every numeric kind on one window; true when one matched.
-  bool check_window(const Window& w) {
+  // Tries every numeric kind on one window (whole_run: the window is the whole run of digit
+  // groups, not a part of a longer one); true when one matched.
+  bool check_window(const Window& w, bool whole_run) {
     const std::string& d = w.digits;
     const size_t n = d.size();
     const size_t groups = w.sizes.size();
     // IPv4: four dotted octets.
-    if (groups == 4 && separators_only(w, ".") && w.separators.size() == 3 && !w.plus) {
+    if (whole_run && groups == 4 && separators_only(w, ".") && w.separators.size() == 3 &&
+        !w.plus) {
       bool ok = true;
       for (size_t g = 0, pos = 0; g < 4; pos += w.sizes[g], ++g) {
         const std::string octet = d.substr(pos, w.sizes[g]);
@@ -418,14 +420,21 @@ class Finder {
       }
     }
     if (national_id(w)) return true;
-    // Phone numbers: an international number (+ and 8-15 digits), or 10-15 digits written in
-    // groups of at most four with an area code in parentheses or three or more groups.
+    // Phone numbers: an international number (+ and 8-15 digits), or a whole run of 10-15
+    // digits in groups of at most four, with an area code in parentheses or three or more
+    // groups, and one kind of separator (besides the parentheses).
     const bool short_groups = std::all_of(w.sizes.begin() + (w.plus ? 1 : 0), w.sizes.end(),
                                           [](size_t s) { return s <= 4; });
-    const bool dotted = separators_only(w, ".");
-    if ((w.plus && n >= 8 && n <= 15 && separators_only(w, " -.()")) ||
-        (n >= 10 && n <= 15 && short_groups && (w.parenthesis || groups >= 3) &&
-         separators_only(w, " -.()") && !(dotted && groups != 3))) {
+    std::string kinds;
+    for (char c : w.separators) {
+      if (c != '(' && c != ')' && kinds.find(c) == std::string::npos) kinds += c;
+    }
+    const bool uniform = kinds.size() <= 1 || (w.parenthesis && (kinds == " -" || kinds == "- "));
+    const bool dotted = kinds == ".";
+    if (uniform && separators_only(w, " -.()") &&
+        ((w.plus && n >= 8 && n <= 15) ||
+         (whole_run && n >= 10 && n <= 15 && short_groups && (w.parenthesis || groups >= 3) &&
+          !(dotted && groups != 3)))) {
       add("phone", "", w.offset, w.raw.size(), mask_keep_last(w.raw, 2));
       return true;
     }

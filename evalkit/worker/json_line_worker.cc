@@ -103,6 +103,7 @@ JsonLineWorker::~JsonLineWorker() { stop(0.2); }
 
 bool JsonLineWorker::start(std::string* error) {
   pending_.clear();
+  scanned_ = 0;
   stderr_tail_.clear();
   answered_ = false;
   if (command_.argv.empty() || command_.argv[0].empty()) {
@@ -225,6 +226,7 @@ std::string JsonLineWorker::reap(double wait_s) {
   close_fds();
   pid_ = -1;
   pending_.clear();
+  scanned_ = 0;
   return waited > 0 ? describe_status(status) : "ended";
 }
 
@@ -279,14 +281,16 @@ WorkerReply JsonLineWorker::call(const nlohmann::json& request, double timeout_s
   const std::string line =
       request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   size_t written = 0;
-  const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+  const double allowed = timeout_s + (answered_ ? 0.0 : limits_.start_grace_s);
+  const auto deadline = Clock::now() + std::chrono::duration<double>(allowed);
   char buffer[65536];
   for (;;) {
-    // An answer already read?
-    for (size_t newline = pending_.find('\n'); newline != std::string::npos;
+    // An answer already read? (Only the bytes not searched before are searched.)
+    for (size_t newline = pending_.find('\n', scanned_); newline != std::string::npos;
          newline = pending_.find('\n')) {
       std::string answer_line = pending_.substr(0, newline);
       pending_.erase(0, newline + 1);
+      scanned_ = 0;
       if (answer_line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank
       if (json_nesting_depth(answer_line, kMaxAnswerDepth) > kMaxAnswerDepth) {
         kill_and_reap();
@@ -307,6 +311,7 @@ WorkerReply JsonLineWorker::call(const nlohmann::json& request, double timeout_s
       reply.ever_answered = true;
       return reply;
     }
+    scanned_ = pending_.size();
     if (pending_.size() > limits_.max_line_bytes) {
       kill_and_reap();
       return fail(WorkerFailure::kMalformed,
@@ -317,7 +322,7 @@ WorkerReply JsonLineWorker::call(const nlohmann::json& request, double timeout_s
       const bool never_answered = !answered_;
       kill_and_reap();
       return fail(WorkerFailure::kTimeout,
-                  "gave no answer within " + seconds_text(timeout_s) + " s (process group killed)" +
+                  "gave no answer within " + seconds_text(allowed) + " s (process group killed)" +
                       (never_answered ? "; it has not answered anything yet: does it flush "
                                         "stdout after each line?"
                                       : ""));

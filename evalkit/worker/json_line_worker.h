@@ -22,6 +22,9 @@ struct WorkerCommand {
 struct WorkerLimits {
   size_t max_line_bytes = size_t(32) << 20;  // an answer line longer than this is an error
   size_t stderr_kept_bytes = 8192;           // the end of stderr kept for error messages
+  // Extra time the first request to a new process may take, for the program to start (imports,
+  // loading a model); later requests get their timeout alone.
+  double start_grace_s = 30;
 };
 
 // How a call ended.
@@ -49,7 +52,8 @@ class JsonLineWorker {
   JsonLineWorker(const JsonLineWorker&) = delete;
   JsonLineWorker& operator=(const JsonLineWorker&) = delete;
 
-  // Writes request as one line and waits at most timeout_s for one answer line. Starts the
+  // Writes request as one line and waits at most timeout_s for one answer line (plus
+  // limits.start_grace_s while the process has answered nothing yet). Starts the
   // process first when it is not running (the first call, or after a failure: every failure
   // but kStart leaves the process killed, so the next call gets a fresh one).
   WorkerReply call(const nlohmann::json& request, double timeout_s);
@@ -84,6 +88,7 @@ class JsonLineWorker {
   pid_t pid_ = -1;
   int in_fd_ = -1, out_fd_ = -1, err_fd_ = -1;
   std::string pending_;      // bytes read from stdout after the last answer line
+  size_t scanned_ = 0;       // bytes of pending_ already searched for a newline
   std::string stderr_tail_;  // the end of stderr since the process started
   bool answered_ = false;    // the current process answered at least once
 };

@@ -186,11 +186,13 @@ TEST_F(ScriptScorerTest, TimeoutIsAnErrorAndTheNextTrialGoesOn) {
       "    print(json.dumps({'pass': True}), flush=True)\n");
   options["timeout"] = 0.5;
   const auto scorer = make(options);
+  EXPECT_TRUE(run(*scorer, {"quick", {}}).pass);
   const Score slow = run(*scorer, {"slow", {}});
   EXPECT_TRUE(slow.error);
   EXPECT_NE(slow.reason.find("gave no answer within 0.5 s (process group killed)"),
             std::string::npos)
       << slow.reason;
+  // A fresh worker, given time to start, answers the next trial.
   EXPECT_TRUE(run(*scorer, {"quick", {}}).pass);
 }
 
@@ -295,14 +297,18 @@ TEST_F(ScriptScorerTest, PromptfooJavascriptInline) {
   EXPECT_TRUE(run(*number, {"0123456789", {}}).pass);
   EXPECT_FALSE(run(*number, {"0123", {}}).pass);
 
-  const auto thrower = make({{"javascript", "throw new Error('This is an error')"}});
+  const auto thrower = make({{"javascript",
+                              "if (output === 'x') {\n"
+                              "  throw new Error('This is an error');\n"
+                              "}\n"
+                              "return true;\n"}});
   const Score thrown = run(*thrower, {"x", {}});
   EXPECT_FALSE(thrown.pass);
   EXPECT_FALSE(thrown.error);
   EXPECT_EQ(thrown.reason, "Custom function threw error: This is an error");
 
   // console.log in an assertion goes to stderr, never into the protocol.
-  const auto logs = make({{"javascript", "console.log('looking at', output); output.length > 0"}});
+  const auto logs = make({{"javascript", "console.log('looking at', output);\nreturn output.length > 0;"}});
   EXPECT_TRUE(run(*logs, {"x", {}}).pass);
 }
 

@@ -47,7 +47,8 @@ TEST(LinearRegexTest, ClassesQuantifiersAlternation) {
   EXPECT_TRUE(matches("\\bword\\b", "a word here"));
   EXPECT_FALSE(matches("\\bword\\b", "swordfish"));
   EXPECT_TRUE(matches("x{", "x{"));  // a brace that is no quantifier is a literal
-  EXPECT_TRUE(matches("[]a]", "]"));
+  EXPECT_FALSE(matches("[]a]", "]"));  // [] is the empty class, as in JavaScript
+  EXPECT_TRUE(matches("^[^]$", "\n"));    // [^] is any character
 }
 
 TEST(LinearRegexTest, UnicodeAndEscapes) {

@@ -83,12 +83,15 @@ TEST(JsonLineWorkerTest, ACrashBySignalIsNamed) {
 TEST(JsonLineWorkerTest, TimeoutKillsTheWholeProcessGroup) {
   const std::string dir = testing::make_temp_dir("worker_timeout");
   const std::string pid_file = dir + "/child.pid";
-  JsonLineWorker worker(
-      python_worker("    child = subprocess.Popen(['sleep', '300'])\n"
-                    "    open('" +
-                    pid_file +
-                    "', 'w').write(str(child.pid))\n"
-                    "    time.sleep(300)\n"));
+  JsonLineWorker worker(python_worker("    if request.get('n') == 0:\n"
+                                      "        print('{}', flush=True)\n"
+                                      "        continue\n"
+                                      "    child = subprocess.Popen(['sleep', '300'])\n"
+                                      "    open('" +
+                                      pid_file +
+                                      "', 'w').write(str(child.pid))\n"
+                                      "    time.sleep(300)\n"));
+  ASSERT_EQ(worker.call({{"n", 0}}, 10).failure, WorkerFailure::kNone);
   const auto start = std::chrono::steady_clock::now();
   const WorkerReply reply = worker.call({{"n", 1}}, 1.0);
   const double took =
@@ -107,6 +110,30 @@ TEST(JsonLineWorkerTest, TimeoutKillsTheWholeProcessGroup) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_TRUE(process_gone(child)) << "sleep " << child << " survived the timeout";
+}
+
+TEST(JsonLineWorkerTest, AFreshWorkerGetsTimeToStartAndANeverAnsweringOneIsNamed) {
+  WorkerLimits limits;
+  limits.start_grace_s = 5.0;
+  // Starting takes longer than the request timeout: the first request still succeeds.
+  JsonLineWorker slow_start({{"python3", "-c",
+                              "import json, sys, time\ntime.sleep(0.6)\nfor line in sys.stdin:\n"
+                              "    print(json.dumps({'ok': True}), flush=True)\n"},
+                             "",
+                             "slow-start"},
+                            limits);
+  EXPECT_EQ(slow_start.call({{"n", 1}}, 0.2).failure, WorkerFailure::kNone);
+  // A worker that never answers (here: it never flushes) is named with a hint.
+  JsonLineWorker silent({{"python3", "-c",
+                          "import json, sys\nfor line in sys.stdin:\n"
+                          "    sys.stdout.write(json.dumps({'ok': True}) + '\\n')\n"},
+                         "",
+                         "silent"},
+                        limits);
+  const WorkerReply reply = silent.call({{"n", 1}}, 0.2);
+  EXPECT_EQ(reply.failure, WorkerFailure::kTimeout);
+  EXPECT_NE(reply.error.find("does it flush stdout after each line?"), std::string::npos)
+      << reply.error;
 }
 
 TEST(JsonLineWorkerTest, GarbageOnStdoutIsAnErrorAndTheWorkerRestarts) {
