@@ -3,13 +3,15 @@
 //   bound:  a bare pipe round trip — write the prepared line, block until one line comes back;
 //   evalkit: ScriptScorer::score — build the request from the trial, send it through the
 //            worker pool, read and check the answer, build the Score.
-// The difference is evalkit's overhead per trial; the ratio is evalkit / bound.
+// The difference is evalkit's overhead per trial; the ratio is evalkit / bound. Batches of the
+// two alternate, so a busy machine slows both alike.
 //   build/bench/script_scorer_throughput [trials]
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -37,78 +39,101 @@ const char* kNodeWorker =
     "  process.stdout.write(JSON.stringify({pass: t.output.includes('Paris'), score: 1}) + '\\n'); "
     "});\n";
 
-// Round trips of line through argv's stdin/stdout with nothing else in the way.
-double bare_round_trips(const std::vector<std::string>& argv, const std::string& line, int trials) {
-  int in[2], out[2];
-  if (pipe(in) != 0 || pipe(out) != 0) return -1;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_addclose(&actions, in[1]);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) return -1;
-  posix_spawn_file_actions_destroy(&actions);
-  close(in[0]);
-  close(out[1]);
-  char buffer[4096];
-  std::string pending;
-  auto round_trip = [&] {
+// A worker process fed through a bare pipe: write the prepared line, block until one line
+// comes back. Nothing else in the way.
+class BarePipe {
+ public:
+  explicit BarePipe(const std::vector<std::string>& argv) {
+    int in[2], out[2];
+    if (pipe(in) != 0 || pipe(out) != 0) return;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_addclose(&actions, in[1]);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    const int rc = posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(in[0]);
+    close(out[1]);
+    in_ = in[1];
+    out_ = out[0];
+    if (rc != 0) pid_ = -1;
+  }
+  ~BarePipe() {
+    close(in_);
+    close(out_);
+    if (pid_ > 0) waitpid(pid_, nullptr, 0);
+  }
+  bool ok() const { return pid_ > 0; }
+
+  bool round_trip(const std::string& line) {
     size_t written = 0;
     while (written < line.size()) {
-      const ssize_t w = write(in[1], line.data() + written, line.size() - written);
+      const ssize_t w = write(in_, line.data() + written, line.size() - written);
       if (w <= 0) return false;
       written += size_t(w);
     }
     for (;;) {
-      const size_t newline = pending.find('\n');
+      const size_t newline = pending_.find('\n');
       if (newline != std::string::npos) {
-        pending.erase(0, newline + 1);
+        pending_.erase(0, newline + 1);
         return true;
       }
-      const ssize_t r = read(out[0], buffer, sizeof buffer);
+      char buffer[4096];
+      const ssize_t r = read(out_, buffer, sizeof buffer);
       if (r <= 0) return false;
-      pending.append(buffer, size_t(r));
+      pending_.append(buffer, size_t(r));
     }
-  };
-  for (int i = 0; i < 200; ++i) round_trip();  // warm up (interpreter start, JIT)
-  const auto start = Clock::now();
-  for (int i = 0; i < trials; ++i) {
-    if (!round_trip()) return -1;
   }
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  close(in[1]);
-  close(out[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return seconds / trials;
+
+ private:
+  pid_t pid_ = -1;
+  int in_ = -1, out_ = -1;
+  std::string pending_;
+};
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values.empty() ? 0 : values[values.size() / 2];
 }
 
-double scorer_trials(const std::vector<std::string>& argv, int trials, const std::string& output,
-                     const std::vector<std::string>& expected, const nlohmann::json& vars,
-                     const evalkit::ModelAnswer& answer) {
+struct Figures {
+  double bare_us, scorer_us, ratio;
+};
+
+// Alternates batches of bare round trips and scored trials on the same machine state, so load
+// from elsewhere touches both alike; medians over the batches.
+bool measure(const std::vector<std::string>& argv, int trials, const std::string& line,
+             const evalkit::ScoreInput& input, Figures* figures) {
+  BarePipe bare(argv);
   evalkit::ScorerSpec spec;
   spec.type = "script";
   spec.options = {{"command", argv}, {"workers", 1}};
   std::unique_ptr<evalkit::Scorer> scorer;
-  if (!evalkit::make_scorer(spec, &scorer).is_ok()) return -1;
-  evalkit::ScoreInput input;
-  input.output = output;
-  input.answer = &answer;
-  input.expected = &expected;
-  input.vars = &vars;
-  input.input = "What is the capital of France?";
-  for (int i = 0; i < 200; ++i) scorer->score(input);
-  const auto start = Clock::now();
-  int passed = 0;
-  for (int i = 0; i < trials; ++i) passed += scorer->score(input).pass;
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!bare.ok() || !evalkit::make_scorer(spec, &scorer).is_ok()) return false;
+  for (int i = 0; i < 200; ++i) {  // warm up: interpreter start, JIT
+    if (!bare.round_trip(line) || !scorer->score(input).pass) return false;
+  }
+  constexpr int kBatch = 250;
+  std::vector<double> bare_times, scorer_times, ratios;
+  for (int done = 0; done < trials; done += kBatch) {
+    auto start = Clock::now();
+    for (int i = 0; i < kBatch; ++i) bare.round_trip(line);
+    const double b = std::chrono::duration<double>(Clock::now() - start).count() / kBatch;
+    start = Clock::now();
+    for (int i = 0; i < kBatch; ++i) scorer->score(input);
+    const double s = std::chrono::duration<double>(Clock::now() - start).count() / kBatch;
+    bare_times.push_back(b);
+    scorer_times.push_back(s);
+    ratios.push_back(s / b);
+  }
   evalkit::shutdown_shared_worker_pools();
-  return passed == trials ? seconds / trials : -1;
+  *figures = {median(bare_times) * 1e6, median(scorer_times) * 1e6, median(ratios)};
+  return true;
 }
 
 }  // namespace
@@ -138,19 +163,25 @@ int main(int argc, char** argv) {
   const std::string line = request.dump() + "\n";
   std::printf("script scorer overhead, %d trials through one worker, request %zu bytes\n", trials,
               line.size());
+  std::printf("medians over batches of 250, bare and evalkit alternating\n");
   std::printf("%-8s %14s %14s %14s %8s\n", "worker", "bare us/trial", "evalkit us/trial",
               "overhead us", "ratio");
+  evalkit::ScoreInput input;
+  input.output = output;
+  input.answer = &answer;
+  input.expected = &expected;
+  input.vars = &vars;
+  input.input = "What is the capital of France?";
   for (const auto& [name, program] : {std::pair<const char*, std::vector<std::string>>{
                                           "python3", {"python3", "-c", kPythonWorker}},
                                       {"node", {"node", "-e", kNodeWorker}}}) {
-    const double bare = bare_round_trips(program, line, trials);
-    const double scored = scorer_trials(program, trials, output, expected, vars, answer);
-    if (bare < 0 || scored < 0) {
+    Figures f{};
+    if (!measure(program, trials, line, input, &f)) {
       std::printf("%-8s (could not run)\n", name);
       continue;
     }
-    std::printf("%-8s %14.1f %14.1f %14.1f %8.2f\n", name, bare * 1e6, scored * 1e6,
-                (scored - bare) * 1e6, scored / bare);
+    std::printf("%-8s %14.1f %14.1f %14.1f %8.2f\n", name, f.bare_us, f.scorer_us,
+                f.scorer_us - f.bare_us, f.ratio);
   }
   return 0;
 }

@@ -59,7 +59,7 @@ Status parse_scorer_spec(const YAML::Node& node, const YamlReader& reader, Score
     }
   }
   if (!has_type || spec->type.empty()) {
-    return reader.error_at(node, "scorer has no 'type' (e.g. {type: exact_match}, or not: {...})");
+    return reader.error_at(node, "scorer has no 'type' (e.g. {type: exact_match})");
   }
   return Status::ok();
 }

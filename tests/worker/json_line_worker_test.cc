@@ -123,13 +123,10 @@ TEST(JsonLineWorkerTest, AFreshWorkerGetsTimeToStartAndANeverAnsweringOneIsNamed
                              "slow-start"},
                             limits);
   EXPECT_EQ(slow_start.call({{"n", 1}}, 0.2).failure, WorkerFailure::kNone);
-  // A worker that never answers (here: it never flushes) is named with a hint.
-  JsonLineWorker silent({{"python3", "-c",
-                          "import json, sys\nfor line in sys.stdin:\n"
-                          "    sys.stdout.write(json.dumps({'ok': True}) + '\\n')\n"},
-                         "",
-                         "silent"},
-                        limits);
+  // A worker that never answers (say, one whose answers sit in its stdout buffer) is named
+  // with a hint.
+  JsonLineWorker silent(
+      {{"python3", "-c", "import sys\nfor line in sys.stdin:\n    pass\n"}, "", "silent"}, limits);
   const WorkerReply reply = silent.call({{"n", 1}}, 0.2);
   EXPECT_EQ(reply.failure, WorkerFailure::kTimeout);
   EXPECT_NE(reply.error.find("does it flush stdout after each line?"), std::string::npos)
