@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "evalkit/base/embedded.h"
@@ -189,7 +191,52 @@ ScriptOptions script_options(const nlohmann::json& extra, const std::vector<std:
   return options;
 }
 
+namespace {
+
+// Sources already made, by their options: scorers of a case are built for every trial, and
+// looking programs up on PATH and hashing script files each time would cost more than the
+// trial itself. Only successes are kept, so an error is reported every time.
+struct SourceCache {
+  std::mutex mutex;
+  std::map<std::string, ScriptSource> sources;
+};
+
+SourceCache& source_cache() {
+  static SourceCache cache;
+  return cache;
+}
+
+std::string cache_key(const ScriptOptions& options) {
+  std::string key = options.directory + '\0' + options.javascript + '\0' + options.python + '\0' +
+                    (options.allow_inline ? "inline" : "files");
+  for (const auto& a : options.command) key += "\0c" + a;
+  for (const auto& a : options.interpreter) key += "\0i" + a;
+  return key;
+}
+
+bool make_fresh_script_source(const ScriptOptions& options, ScriptSource* out, std::string* error);
+
+}  // namespace
+
 bool make_script_source(const ScriptOptions& options, ScriptSource* out, std::string* error) {
+  SourceCache& cache = source_cache();
+  const std::string key = cache_key(options);
+  {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    if (const auto it = cache.sources.find(key); it != cache.sources.end()) {
+      *out = it->second;
+      return true;
+    }
+  }
+  if (!make_fresh_script_source(options, out, error)) return false;
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  if (cache.sources.size() < 10000) cache.sources.emplace(key, *out);
+  return true;
+}
+
+namespace {
+
+bool make_fresh_script_source(const ScriptOptions& options, ScriptSource* out, std::string* error) {
   const int given = int(!options.command.empty()) + int(!options.javascript.empty()) +
                     int(!options.python.empty());
   if (given != 1) {
@@ -235,5 +282,7 @@ bool make_script_source(const ScriptOptions& options, ScriptSource* out, std::st
                           options.javascript.empty() ? options.python : options.javascript, options,
                           out, error);
 }
+
+}  // namespace
 
 }  // namespace evalkit
