@@ -272,8 +272,8 @@ TEST_F(HtmlReportBrowserTest, EveryHostilePayloadIsDrawnAsTextWithNoFilter) {
     ASSERT_GT(rows, 0) << "payload " << payload << " is in no trial";
     EXPECT_GE(count_of(drawn, shown[payload]), rows) << "payload " << payload;
   }
-  // The raw-markup payload in its trial's detail panel, too.
-  const std::string open = drawn_part(dump_dom(hostile_path_, "#open=22").dom);
+  // The raw-markup payload in its trial's detail panel, too (trial 22 is the console's #23).
+  const std::string open = drawn_part(dump_dom(hostile_path_, "#open=23").dom);
   const size_t detail = open.find("class=\"trial-detail\" data-index=\"22\"");
   ASSERT_NE(detail, std::string::npos);
   EXPECT_NE(open.find(shown[3], detail), std::string::npos);
