@@ -405,8 +405,8 @@
         regressions.appendChild(more);
       }
       if (flipped.length > shownFlips.length || regressed.length) {
-        regressions.appendChild(el('span', {class: 'section-note'}, ' ', el('a', {href: '#change=regressed'},
-          'List every regressed trial'), ' in the table below.'));
+        regressions.appendChild(el('span', {class: 'section-note'}, shownFlips.length > FIRST ? ' · ' : '',
+          el('a', {href: '#change=regressed'}, 'List every regressed trial'), ' in the table below.'));
       }
     } else {
       regressions.appendChild(el('p', {class: 'empty compact'}, 'No case changed between pass and fail.'));
