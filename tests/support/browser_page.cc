@@ -122,6 +122,7 @@ BrowserPage::BrowserPage(const Options& options) {
                  .value("sessionId", "");
   command("Page.enable");
   command("Runtime.enable");
+  command("Performance.enable");
   command("Emulation.setDeviceMetricsOverride", {{"width", options.width},
                                                  {"height", options.height},
                                                  {"deviceScaleFactor", 1},
@@ -287,6 +288,13 @@ void BrowserPage::screenshot(const std::string& path, bool full_page) {
   std::ofstream out(path, std::ios::binary);
   out << base64_decode(shot.value("data", ""));
   if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+double BrowserPage::main_thread_cpu_ms() {
+  for (const json& metric : command("Performance.getMetrics").value("metrics", json::array())) {
+    if (metric.value("name", "") == "ThreadTime") return metric.value("value", 0.0) * 1000;
+  }
+  throw std::runtime_error("chromium reported no ThreadTime metric");
 }
 
 std::string BrowserPage::wait_for_download(double timeout_s) {

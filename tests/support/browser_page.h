@@ -56,6 +56,11 @@ class BrowserPage {
   // Saves a PNG of the viewport (or the whole page) to path.
   void screenshot(const std::string& path, bool full_page = false);
 
+  // CPU time the page's main thread has used since its document started (DevTools'
+  // ThreadTime), in milliseconds: unlike wall-clock time, it does not grow when other
+  // processes compete for the machine.
+  double main_thread_cpu_ms();
+
   // Waits for the next download to finish; returns the file's path ("" on timeout).
   std::string wait_for_download(double timeout_s = 10);
   const std::string& download_dir() const { return download_dir_; }
