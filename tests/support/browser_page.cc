@@ -281,6 +281,34 @@ void BrowserPage::type(const std::string& selector, const std::string& text) {
   command("Input.insertText", {{"text", text}});
 }
 
+void BrowserPage::press(const std::string& key) {
+  struct Key {
+    const char* key;
+    const char* code;
+    int virtual_code;
+    const char* text;
+  };
+  static const Key kKeys[] = {{"Enter", "Enter", 13, "\r"},
+                              {"Escape", "Escape", 27, ""},
+                              {"Tab", "Tab", 9, ""},
+                              {" ", "Space", 32, " "}};
+  for (const Key& k : kKeys) {
+    if (key != k.key) continue;
+    json down = {{"type", "keyDown"},
+                 {"key", k.key},
+                 {"code", k.code},
+                 {"windowsVirtualKeyCode", k.virtual_code}};
+    if (*k.text) down["text"] = k.text;
+    command("Input.dispatchKeyEvent", down);
+    command("Input.dispatchKeyEvent", {{"type", "keyUp"},
+                                       {"key", k.key},
+                                       {"code", k.code},
+                                       {"windowsVirtualKeyCode", k.virtual_code}});
+    return;
+  }
+  throw std::runtime_error("no such key: " + key);
+}
+
 void BrowserPage::screenshot(const std::string& path, bool full_page) {
   json params = {{"format", "png"}};
   if (full_page) params["captureBeyondViewport"] = true;

@@ -53,6 +53,9 @@ class BrowserPage {
   // Focuses the element and types text as keyboard input.
   void type(const std::string& selector, const std::string& text);
 
+  // Presses and releases one key on the focused element: "Enter", "Escape", "Tab" or " ".
+  void press(const std::string& key);
+
   // Saves a PNG of the viewport (or the whole page) to path.
   void screenshot(const std::string& path, bool full_page = false);
 
