@@ -7,12 +7,17 @@
 
 #include <deque>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace evalkit::testing {
 
 inline constexpr const char* kChromiumPath = "/usr/bin/chromium";
+
+// The flags every headless Chromium of the tests starts with: no sandbox (tests run as
+// root), no GPU, and nothing that reaches for the network (this machine has none).
+std::vector<std::string> headless_chromium_flags();
 
 class BrowserPage {
  public:
