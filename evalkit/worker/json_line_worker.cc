@@ -72,10 +72,37 @@ ssize_t write_without_sigpipe(int fd, const char* data, size_t size) {
   return written;
 }
 
+// text with the values of credential-like environment variables (..._API_KEY, ..._TOKEN,
+// ..._SECRET, ..._PASSWORD) replaced: a script's traceback may print the key it was given,
+// whatever its format.
+std::string redact_environment_secrets(std::string text) {
+  static const char* const kSuffixes[] = {"_API_KEY", "_TOKEN", "_SECRET", "_PASSWORD", "_KEY"};
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view variable(*entry);
+    const size_t equals = variable.find('=');
+    if (equals == std::string_view::npos) continue;
+    const std::string_view name = variable.substr(0, equals), value = variable.substr(equals + 1);
+    if (value.size() < 8) continue;
+    bool secret = false;
+    for (const char* suffix : kSuffixes) {
+      const std::string_view s(suffix);
+      secret |= name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+    }
+    if (!secret) continue;
+    for (size_t at = text.find(value); at != std::string::npos; at = text.find(value, at)) {
+      const std::string replacement = "[" + std::string(name) + "]";
+      text.replace(at, value.size(), replacement);
+      at += replacement.size();
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string stderr_excerpt(const std::string& tail, size_t max_bytes) {
-  std::string text = tail;
+  // Credentials go before anything is cut, so no fragment of one is left at the edge.
+  std::string text = mask_secrets(redact_environment_secrets(tail));
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) {
     text.pop_back();
   }
@@ -91,7 +118,7 @@ std::string stderr_excerpt(const std::string& tail, size_t max_bytes) {
     const unsigned char u = static_cast<unsigned char>(c);
     if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7F) c = '?';
   }
-  return mask_secrets(text);
+  return text;
 }
 
 JsonLineWorker::JsonLineWorker(WorkerCommand command, WorkerLimits limits)

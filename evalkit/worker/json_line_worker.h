@@ -94,7 +94,8 @@ class JsonLineWorker {
 };
 
 // The end of a stderr text fit for an error message: the last max_bytes at a line boundary
-// where possible, control characters replaced, credentials masked.
+// where possible, control characters replaced, credentials masked (known key formats, and the
+// values of environment variables named like ..._API_KEY, ..._TOKEN, ..._SECRET).
 std::string stderr_excerpt(const std::string& tail, size_t max_bytes = 1000);
 
 }  // namespace evalkit

@@ -83,14 +83,15 @@ TEST(JsonLineWorkerTest, ACrashBySignalIsNamed) {
 TEST(JsonLineWorkerTest, TimeoutKillsTheWholeProcessGroup) {
   const std::string dir = testing::make_temp_dir("worker_timeout");
   const std::string pid_file = dir + "/child.pid";
-  JsonLineWorker worker(python_worker("    if request.get('n') == 0:\n"
-                                      "        print('{}', flush=True)\n"
-                                      "        continue\n"
-                                      "    child = subprocess.Popen(['sleep', '300'])\n"
-                                      "    open('" +
-                                      pid_file +
-                                      "', 'w').write(str(child.pid))\n"
-                                      "    time.sleep(300)\n"));
+  JsonLineWorker worker(
+      python_worker("    if request.get('n') == 0:\n"
+                    "        print('{}', flush=True)\n"
+                    "        continue\n"
+                    "    child = subprocess.Popen(['sleep', '300'])\n"
+                    "    open('" +
+                    pid_file +
+                    "', 'w').write(str(child.pid))\n"
+                    "    time.sleep(300)\n"));
   ASSERT_EQ(worker.call({{"n", 0}}, 10).failure, WorkerFailure::kNone);
   const auto start = std::chrono::steady_clock::now();
   const WorkerReply reply = worker.call({{"n", 1}}, 1.0);
@@ -222,6 +223,20 @@ TEST(JsonLineWorkerTest, StderrIsBoundedAndCredentialsInItAreMasked) {
   EXPECT_LT(reply.error.size(), 1400u) << reply.error.size();
   EXPECT_EQ(reply.error.find("Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXyZ4"), std::string::npos) << reply.error;
   EXPECT_NE(reply.error.find("using key sk-proj-…"), std::string::npos) << reply.error;
+}
+
+TEST(JsonLineWorkerTest, KeysFromTheEnvironmentAreRedactedInStderr) {
+  // A key of no known format, printed by a failing script, stays out of the message.
+  setenv("EVALKIT_WORKER_TEST_API_KEY", "plain-secret-value-91b7", 1);
+  JsonLineWorker worker(python_worker(
+      "    print('auth failed for', os.environ['EVALKIT_WORKER_TEST_API_KEY'], file=sys.stderr)\n"
+      "    os._exit(2)\n"));
+  const WorkerReply reply = worker.call({{"n", 1}}, 10);
+  unsetenv("EVALKIT_WORKER_TEST_API_KEY");
+  EXPECT_EQ(reply.failure, WorkerFailure::kExited);
+  EXPECT_EQ(reply.error.find("plain-secret-value-91b7"), std::string::npos) << reply.error;
+  EXPECT_NE(reply.error.find("auth failed for [EVALKIT_WORKER_TEST_API_KEY]"), std::string::npos)
+      << reply.error;
 }
 
 TEST(JsonLineWorkerTest, AMissingProgramIsAStartFailure) {
