@@ -22,6 +22,9 @@ struct ScorerSpec {
   double weight = 1.0;
   std::optional<double> threshold;  // pass when score >= threshold (scorer-specific default)
   std::string name;                 // optional display name; defaults to the scorer's metric name
+  bool negate = false;              // `negate: true` / `not:`: pass when the scorer would fail
+  // The suite's folder: relative paths in options (script files, schemas) resolve against it.
+  std::string directory;
   SourceLocation where;             // for error messages
 };
 

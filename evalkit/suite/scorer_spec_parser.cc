@@ -8,6 +8,13 @@ namespace {
 Status parse_scorer_spec(const YAML::Node& node, const YamlReader& reader, ScorerSpec* spec) {
   spec->where = reader.where(node);
   if (node.IsScalar()) return reader.read_string(node, "type", &spec->type);
+  // `not: <scorer>` negates the scorer it wraps (`not: {not: x}` is x again).
+  if (node.IsMap() && node.size() == 1 && node.begin()->first.IsScalar() &&
+      node.begin()->first.Scalar() == "not") {
+    if (Status s = parse_scorer_spec(node.begin()->second, reader, spec); !s) return s;
+    spec->negate = !spec->negate;
+    return Status::ok();
+  }
   if (!node.IsMap()) {
     return reader.error_at(
         node, "expected a scorer (a map with 'type', or a type name), got " + describe_node(node));
@@ -34,6 +41,17 @@ Status parse_scorer_spec(const YAML::Node& node, const YamlReader& reader, Score
       spec->threshold = threshold;
     } else if (name == "name") {
       if (Status s = reader.read_string(value, "name", &spec->name); !s) return s;
+    } else if (name == "negate") {
+      nlohmann::json flag;
+      if (Status s = reader.read_json(value, &flag); !s) return s;
+      if (!flag.is_boolean()) {
+        return reader.error_at(value, "expected true or false for 'negate', got " +
+                                          describe_node(value));
+      }
+      spec->negate = flag.get<bool>();
+    } else if (name == "not") {
+      return reader.error_at(key, "'not' wraps a whole scorer (`not: {type: contains, value: x}`); "
+                                  "inside a scorer write 'negate: true'");
     } else {
       nlohmann::json option;
       if (Status s = reader.read_json(value, &option); !s) return s;

@@ -41,6 +41,7 @@ struct ProviderConfig {
   std::vector<std::string> command;  // exec: argv
   std::optional<TokenPrice> price;   // overrides the built-in price table (budgets, cost)
   nlohmann::json extra = nlohmann::json::object();  // type-specific keys not listed above
+  std::string directory;  // the suite's folder: script providers run there
   SourceLocation where;
 };
 

@@ -33,6 +33,11 @@ const std::vector<std::string>& provider() {
                                                 "dimensions",
                                                 "responses",
                                                 "command",
+                                                "python",
+                                                "javascript",
+                                                "interpreter",
+                                                "config",
+                                                "workers",
                                                 "price"};
   return keys;
 }
@@ -65,7 +70,7 @@ const std::vector<std::string>& dataset_line() {
 }
 
 const std::vector<std::string>& scorer() {
-  static const std::vector<std::string> keys = {"type", "weight", "threshold", "name"};
+  static const std::vector<std::string> keys = {"type", "weight", "threshold", "name", "negate"};
   return keys;
 }
 
@@ -81,7 +86,7 @@ const std::vector<std::string>& gate_rule() {
 
 const std::vector<std::string>& provider_types() {
   static const std::vector<std::string> types = {"openai-chat", "openai-embeddings", "replay",
-                                                 "exec"};
+                                                 "exec", "script"};
   return types;
 }
 
