@@ -1,6 +1,7 @@
 #include "evalkit/scorers/registry.h"
 
 #include "evalkit/base/suggest.h"
+#include "evalkit/scorers/own_references.h"
 
 // One line per scorer kind. Each scorer lives in its own file and exposes its factory.
 
@@ -64,8 +65,24 @@ Status make_scorer(const ScorerSpec& spec, std::unique_ptr<Scorer>* out) {
         spec.where, "scorer '" + spec.type + "' is unknown" + did_you_mean(spec.type, names));
   }
   std::string error;
-  *out = kind->make(spec, &error);
+  // `expected` belongs to every kind: the scorer's own references instead of the case's.
+  const auto own = spec.options.is_object() ? spec.options.find("expected") : spec.options.end();
+  if (own == spec.options.end()) {
+    *out = kind->make(spec, &error);
+    if (*out == nullptr) {
+      return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
+    }
+    return Status::ok();
+  }
+  std::vector<std::string> references;
+  if (!read_own_references(*own, &references, &error)) {
+    return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
+  }
+  ScorerSpec inner_spec = spec;
+  inner_spec.options.erase("expected");
+  *out = kind->make(inner_spec, &error);
   if (*out == nullptr) return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
+  *out = with_own_references(std::move(*out), std::move(references));
   return Status::ok();
 }
 
