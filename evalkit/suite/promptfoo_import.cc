@@ -196,6 +196,10 @@ Json Importer::assemble(const YAML::Node& root) {
   Json suite = Json::object();
   suite["suite"] = promptfoo::to_id(description, promptfoo::to_id(folder, "promptfoo"));
   if (!description.empty()) suite["description"] = description;
+  // The systems under test by name: a grader can never be taken for one.
+  Json under_test = Json::array();
+  for (const auto& provider : systems_) under_test.push_back(provider["id"]);
+  suite["under_test"] = under_test;
   const Json graders = graders_.providers(context_);
   Json defaults = Json::object();
   if (graders_.judge_used()) defaults["judge"] = graders_.default_judge();
