@@ -134,6 +134,7 @@ bool finish_scorer(const YAML::Node& where, PromptfooCheck check, const YAML::No
 }  // namespace
 
 void convert_assertion(const YAML::Node& input, const AssertionScope& scope, Json* out) {
+  scope.context.tick();
   YAML::Node node = input;
   if (node.IsMap() && node["$ref"]) {
     node.reset(resolve_ref(scope.root, node["$ref"].as<std::string>("")));

@@ -86,7 +86,16 @@ std::string ImportContext::suite_relative(const std::string& path) const {
   return relative.empty() ? absolute.string() : relative.string();
 }
 
-Json ImportContext::value(const YAML::Node& node) const {
+Json ImportContext::value(const YAML::Node& node) const { return value_at(node, 0); }
+
+Json ImportContext::value_at(const YAML::Node& node, size_t depth) const {
+  constexpr size_t kMaxDepth = 200;
+  constexpr size_t kMaxNodes = 1000000;
+  if (depth > kMaxDepth) throw ConfigTooLarge("a value nests more than 200 levels deep");
+  if (nodes_converted_ + 1 > kMaxNodes) {
+    throw ConfigTooLarge("the config expands to more than a million nodes (aliases included)");
+  }
+  tick();
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -95,13 +104,14 @@ Json ImportContext::value(const YAML::Node& node) const {
       return node.Tag() == "!" ? Json(node.Scalar()) : plain_scalar(node.Scalar());
     case YAML::NodeType::Sequence: {
       Json out = Json::array();
-      for (const auto& item : node) out.push_back(value(item));
+      for (const auto& item : node) out.push_back(value_at(item, depth + 1));
       return out;
     }
     case YAML::NodeType::Map: {
       Json out = Json::object();
       for (const auto& item : node) {
-        out[item.first.IsScalar() ? item.first.Scalar() : std::string("?")] = value(item.second);
+        out[item.first.IsScalar() ? item.first.Scalar() : std::string("?")] =
+            value_at(item.second, depth + 1);
       }
       return out;
     }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,11 @@
 namespace evalkit::promptfoo {
 
 using Json = nlohmann::ordered_json;
+
+// A config whose values are too deep or too large to convert.
+struct ConfigTooLarge : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 class ImportContext {
  public:
@@ -56,8 +62,19 @@ class ImportContext {
   std::string suite_relative(const std::string& path) const;
 
   // A YAML value as JSON, with scalars typed the way promptfoo's YAML reader types them
-  // (plain true/false/null/numbers; quoted scalars stay strings).
+  // (plain true/false/null/numbers; quoted scalars stay strings). Throws ConfigTooLarge when
+  // the value nests deeper than 200 levels or, with aliases expanded, holds more than a
+  // million nodes (a YAML alias bomb).
   Json value(const YAML::Node& node) const;
+
+  // Counts one unit of work (a test, a prompt, an assertion) against the same budget as
+  // value(): a config whose aliases repeat one list a billion times fails instead of
+  // running for hours.
+  void tick() const {
+    if (++nodes_converted_ > 1000000) {
+      throw ConfigTooLarge("the config expands to more than a million nodes (aliases included)");
+    }
+  }
 
   // Reads a YAML or JSON file; errors name it.
   Status load_yaml(const std::string& path, YAML::Node* out) const;
@@ -66,8 +83,11 @@ class ImportContext {
   std::string config_path_;
   std::filesystem::path output_dir_;
   std::string current_file_;
+  Json value_at(const YAML::Node& node, size_t depth) const;
+
   std::vector<std::string> dropped_;
   std::vector<std::string> changed_;
+  mutable size_t nodes_converted_ = 0;  // over the whole import, against alias bombs
 };
 
 // A promptfoo (Nunjucks) template as an evalkit template: `{{ var }}`, `{{ a.b }}`, `{{ a[0] }}`

@@ -124,6 +124,7 @@ void Importer::convert_systems_under_test(const YAML::Node& root) {
     list.reset(single);
   }
   for (const auto& node : list) {
+    context_.tick();
     ConvertedProvider converted;
     if (!promptfoo::convert_provider(node, context_, &converted)) continue;
     if (converted.embeddings) {
@@ -288,7 +289,9 @@ Status Importer::run(PromptfooImport* out) {
       safe_header += "#   ";
     }
   }
-  out->suite_yaml = safe_header + to_yaml(suite);
+  YamlWriterOptions yaml_options;
+  yaml_options.expand_keys = {"base_url", "url", "headers", "query"};  // ${VAR} we wrote
+  out->suite_yaml = safe_header + to_yaml(suite, yaml_options);
   out->not_converted = context_.dropped_notes();
   out->changed = context_.changed_notes();
   out->systems_under_test = int(systems_.size());
@@ -299,8 +302,11 @@ Status Importer::run(PromptfooImport* out) {
   const std::string where = options_.output_path.empty()
                                 ? (std::filesystem::current_path() / "suite.yaml").string()
                                 : options_.output_path;
+  // Variables the suite reads (keys, endpoints) are the user's to set: any value will do here.
   SuiteLoadOptions load_options;
-  load_options.getenv = [](const std::string&) { return std::optional<std::string>(); };
+  load_options.getenv = [](const std::string&) {
+    return std::optional<std::string>("http://127.0.0.1");
+  };
   Suite loaded;
   if (Status s = load_suite_text(where, out->suite_yaml, &loaded, load_options); !s) {
     return Status::error(
@@ -317,7 +323,16 @@ Status import_promptfoo(const std::string& path, const PromptfooImportOptions& o
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return Status::error(path + ": not found");
   Importer importer(path, options);
-  return importer.run(out);
+  try {
+    return importer.run(out);
+  } catch (const promptfoo::ConfigTooLarge& e) {
+    *out = PromptfooImport();
+    return Status::error(path + ": " + e.what());
+  } catch (const YAML::Exception& e) {
+    *out = PromptfooImport();
+    return Status::error(path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                         std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
 }
 
 }  // namespace evalkit

@@ -399,7 +399,10 @@ void convert_prompts(const YAML::Node& node, ImportContext& context, ConvertedPr
     return;
   }
   size_t number = 0;
-  for (const auto& item : node) converter.entry(item, ++number);
+  for (const auto& item : node) {
+    context.tick();
+    converter.entry(item, ++number);
+  }
 }
 
 }  // namespace evalkit::promptfoo

@@ -186,6 +186,195 @@ std::string split_kind(const std::string& rest, std::string* kind) {
   return rest;
 }
 
+// `{{ env.NAME }}` (promptfoo's way of reading the environment) as `${NAME}`.
+std::string env_references(const std::string& text) {
+  static const std::regex kEnv(R"(\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\})");
+  return std::regex_replace(text, kEnv, "$${$1}");
+}
+
+Json env_references(const Json& value) {
+  if (value.is_string()) return env_references(value.get<std::string>());
+  Json out = value;
+  if (out.is_object() || out.is_array()) {
+    for (auto& item : out) item = env_references(item);
+  }
+  return out;
+}
+
+// Anthropic's tools ({name, description, input_schema}) in OpenAI's function form.
+Json openai_tools(const Json& tools) {
+  if (!tools.is_array()) return tools;
+  Json out = Json::array();
+  for (const auto& tool : tools) {
+    if (tool.is_object() && tool.contains("input_schema")) {
+      Json function = {{"name", tool.value("name", "")}};
+      if (tool.contains("description")) function["description"] = tool["description"];
+      function["parameters"] = tool["input_schema"];
+      out.push_back({{"type", "function"}, {"function", function}});
+    } else {
+      out.push_back(tool);
+    }
+  }
+  return out;
+}
+
+// promptfoo's transformResponse as an http provider's `output` path, when it is a plain path
+// (`json.data.answer`, `json.choices[0].message.content`); "" for JavaScript.
+std::string response_path(const std::string& transform) {
+  static const std::regex kPath(R"(^\s*json((\.[A-Za-z_$][A-Za-z0-9_$]*)|(\[[0-9]+\]))*\s*$)");
+  static const std::regex kWhole(R"(^\s*(json|JSON\.stringify\(\s*json\s*\))\s*$)");
+  if (std::regex_match(transform, kWhole)) return "json";
+  if (!std::regex_match(transform, kPath)) return "";
+  std::string out;
+  for (char c : transform) {
+    if (c == '[') {
+      out += '.';
+    } else if (c != ']' && c != ' ' && c != '\t') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Anthropic, Azure OpenAI, Bedrock and HTTP providers, when this evalkit has them. True when
+// converted; false with out->provider left empty when prefix is none of them, or with
+// out->provider set (and a note) when it is one of them but cannot be converted.
+bool convert_protocol(const std::string& prefix, const std::string& rest, const std::string& ref,
+                      const YAML::Node& where, const YAML::Node& config, ImportContext& context,
+                      ConvertedProvider* out) {
+  Json& provider = out->provider;
+  const bool url_id = ref.rfind("http://", 0) == 0 || ref.rfind("https://", 0) == 0;
+  std::string type;
+  if (prefix == "anthropic") type = "anthropic-messages";
+  if (prefix == "azure" || prefix == "azureopenai") type = "azure-openai";
+  if (prefix == "bedrock") type = "bedrock";
+  if (ref == "http" || ref == "https" || url_id) type = "http";
+  if (type.empty()) return false;
+  const auto fail = [&](const std::string& why) {
+    provider = {{"type", type}};
+    context.dropped(where, "provider '" + ref + "' is not converted: " + why);
+    return false;
+  };
+  if (!has_provider_type(type)) return fail("this evalkit has no " + type + " provider");
+  Json params = Json::object();
+  provider = {{"type", type}};
+  const auto map = [&](const std::map<std::string, std::string>& keys) {
+    for (const auto& item : config) {
+      const std::string key = item.first.as<std::string>("");
+      const Json value = env_references(context.value(item.second));
+      const auto it = keys.find(key);
+      if (it == keys.end()) {
+        context.dropped(item.first, "provider '" + ref + "': config '" + key + "' is not converted");
+      } else if (it->second.rfind("params.", 0) == 0) {
+        params[it->second.substr(7)] = value;
+      } else if (!it->second.empty()) {
+        provider[it->second] = value;
+      }
+    }
+  };
+  const bool has_config = config && config.IsMap();
+  if (type == "anthropic-messages") {
+    std::string kind;
+    const std::string model = split_kind(rest, &kind);
+    if (kind != "chat" && kind != "messages") return fail("only the Messages API is converted");
+    const std::string name = rest.rfind("messages:", 0) == 0 ? rest.substr(9) : model;
+    if (name.empty() || name.find("agent-sdk") != std::string::npos ||
+        name.find("claude-code") != std::string::npos) {
+      return fail("agents and Claude Code are not a model evalkit can call");
+    }
+    provider["model"] = name;
+    out->name = name;
+    if (has_config) {
+      map({{"temperature", "params.temperature"}, {"max_tokens", "params.max_tokens"},
+           {"top_p", "params.top_p"}, {"top_k", "params.top_k"}, {"stop", "params.stop"},
+           {"thinking", "params.thinking"}, {"tools", "tools"}, {"tool_choice", "tool_choice"},
+           {"headers", "headers"}, {"apiKeyEnvar", "api_key_env"}, {"apiBaseUrl", "base_url"}});
+    }
+    if (provider.contains("tools")) provider["tools"] = openai_tools(provider["tools"]);
+    if (provider.contains("tool_choice") && provider["tool_choice"].is_object()) {
+      const Json choice = provider["tool_choice"];
+      const std::string kind_of = choice.value("type", "auto");
+      provider["tool_choice"] = kind_of == "any"    ? Json("required")
+                                : kind_of == "tool" ? Json(choice.value("name", ""))
+                                : kind_of == "none" ? Json("none")
+                                                    : Json("auto");
+    }
+  } else if (type == "azure-openai") {
+    std::string kind;
+    const std::string deployment = split_kind(rest, &kind);
+    if (kind != "chat" || deployment.empty()) return fail("only Azure chat deployments are converted");
+    provider["deployment"] = env_references(deployment);
+    out->name = deployment;
+    if (has_config) {
+      for (const auto& item : config) {
+        if (item.first.as<std::string>("") == "apiHost") {
+          provider["base_url"] = "https://" + env_references(item.second.as<std::string>(""));
+        }
+      }
+      std::map<std::string, std::string> keys = {
+          {"apiHost", ""},           {"apiBaseUrl", "base_url"}, {"apiVersion", "api_version"},
+          {"apiKeyEnvar", "api_key_env"}, {"headers", "headers"},   {"tools", "tools"},
+          {"tool_choice", "tool_choice"}};
+      for (const auto& param : chat_params()) {
+        if (param != "tools" && param != "tool_choice") keys[param] = "params." + param;
+      }
+      map(keys);
+    }
+  } else if (type == "bedrock") {
+    std::string model = rest.rfind("converse:", 0) == 0 ? rest.substr(9) : rest;
+    if (model.empty() || rest.rfind("agents:", 0) == 0 || rest.rfind("kb:", 0) == 0 ||
+        rest.rfind("completion:", 0) == 0 || rest.rfind("embedding", 0) == 0) {
+      return fail("only Bedrock models through Converse are converted");
+    }
+    provider["model"] = model;
+    out->name = model;
+    if (has_config) {
+      map({{"region", "region"}, {"endpoint", "base_url"}, {"temperature", "params.temperature"},
+           {"max_tokens", "params.max_tokens"}, {"maxTokens", "params.max_tokens"},
+           {"top_p", "params.top_p"}, {"topP", "params.top_p"}, {"top_k", "params.top_k"},
+           {"topK", "params.top_k"}, {"stop", "params.stop"}, {"tools", "tools"},
+           {"tool_choice", "tool_choice"}});
+    }
+  } else {
+    std::string url = url_id ? ref : "";
+    std::string output;
+    if (has_config) {
+      for (const auto& item : config) {
+        const std::string key = item.first.as<std::string>("");
+        if (key == "url") url = item.second.as<std::string>("");
+        if (key == "transformResponse" || key == "transform") {
+          if (!item.second.IsScalar() || (output = response_path(item.second.Scalar())).empty()) {
+            return fail("its " + key + " is JavaScript; give the http provider an 'output' path");
+          }
+        }
+        if (key == "body") {
+          Json body = context.value(item.second);
+          if (body.is_string()) {
+            const Json parsed = Json::parse(body.get<std::string>(), nullptr, false);
+            if (parsed.is_discarded() || !(parsed.is_object() || parsed.is_array())) {
+              return fail("its body is not JSON");
+            }
+            body = parsed;
+          }
+          std::string problem;
+          std::string text = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+          std::string converted;
+          if (!evalkit_template(text, &converted, &problem)) return fail("its body " + problem);
+          provider["body"] = Json::parse(converted, nullptr, false);
+        }
+      }
+      map({{"url", ""}, {"method", "method"}, {"headers", "headers"}, {"queryParams", "query"},
+           {"body", ""}, {"transformResponse", ""}, {"transform", ""}});
+    }
+    if (url.empty()) return fail("it has no url");
+    provider["url"] = env_references(url);
+    if (!output.empty()) provider["output"] = output;
+    out->name = config && config["label"] ? config["label"].as<std::string>("") : "http";
+  }
+  if (!params.empty()) provider["params"] = params;
+  return true;
+}
+
 bool convert_id(const std::string& ref, const YAML::Node& where, const YAML::Node& config,
                 ImportContext& context, ConvertedProvider* out) {
   Json& provider = out->provider;
@@ -291,6 +480,8 @@ bool convert_id(const std::string& ref, const YAML::Node& where, const YAML::Nod
     out->name = std::filesystem::path(file).stem().string();
     return true;
   }
+  if (convert_protocol(prefix, rest, ref, where, config, context, out)) return true;
+  if (!out->provider.empty()) return false;  // noted by convert_protocol
   std::string why = "evalkit has no equivalent provider";
   if (prefix == "python" || prefix == "file" || prefix == "exec" || prefix == "golang") {
     why = "custom provider code needs evalkit's script provider";

@@ -174,6 +174,7 @@ void TestConverter::tests(const YAML::Node& node) {
   if (node.IsMap()) return test(node, "test-" + std::to_string(++tests_seen_));
   if (!node.IsSequence()) return context_.dropped(node, "'tests' is neither a list nor a file");
   for (const auto& item : node) {
+    context_.tick();
     if (item.IsScalar()) {
       test_source(item, item.Scalar());
     } else {

@@ -264,11 +264,15 @@ scorers: [is_json]
 
 TEST(DatasetChecksTest, ScalarsWhereTextIsExpectedKeepTheirText) {
   SuiteFixture fixture("checks-scalars");
-  fixture.write("s.yaml", kHead + R"(cases: [{vars: {country: X}}]
+  fixture.write("s.yaml", R"(providers:
+  - {id: a, type: exec, command: "cat"}
+  - {id: j, type: openai-chat, model: m, base_url: "http://127.0.0.1:9"}
+prompts: ["Capital of {{country}}?"]
+cases: [{vars: {country: X}}]
 scorers:
   - {type: contains, value: 3.10}
   - {type: contains, value: [1788, true, 0x1F]}
-  - {type: judge, template: rubric, rubric: 42, provider: a}
+  - {type: judge, template: rubric, rubric: 42, provider: j}
 )");
   Suite suite;
   const Status status = fixture.load("s.yaml", &suite);

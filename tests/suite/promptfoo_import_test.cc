@@ -1,6 +1,7 @@
 #include "evalkit/suite/promptfoo_import.h"
 
 #include <fstream>
+#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -335,6 +336,39 @@ tests:
   ASSERT_TRUE(imported.status) << imported.status.message();
   EXPECT_EQ(imported.loaded.cases[1].vars["name"], "");
   EXPECT_TRUE(any_note_has(imported.result.changed, "variable 'name' is missing from 1 test"));
+}
+
+TEST(PromptfooImport, HostileConfigsFailFastWithAClearError) {
+  // An alias bomb: each level doubles, so expanding every alias would take 2^30 nodes.
+  std::ostringstream levels;
+  levels << "a0: &a0 [x, x]\n";
+  for (int i = 1; i <= 30; ++i) {
+    levels << "a" << i << ": &a" << i << " [*a" << i - 1 << ", *a" << i - 1 << "]\n";
+  }
+  std::string bomb = levels.str();
+  bomb += "prompts: [\"{{x}}\"]\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: {x: *a30}\n";
+  const Imported expanded = import_text("promptfoo-alias-bomb", bomb);
+  EXPECT_FALSE(expanded.status);
+  EXPECT_THAT(expanded.status.message(), HasSubstr("more than a million nodes"));
+  // Nested assert-sets, each holding the level below twice.
+  std::ostringstream nested;
+  nested << "s0: &s0 [{type: contains, value: x}, {type: contains, value: y}]\n";
+  for (int i = 1; i <= 30; ++i) {
+    nested << "s" << i << ": &s" << i << " [{type: assert-set, assert: *s" << i - 1
+           << "}, {type: assert-set, assert: *s" << i - 1 << "}]\n";
+  }
+  nested << "prompts: [hi]\nproviders: [openai:gpt-4o-mini]\ntests: [{assert: *s30}]\n";
+  const std::string sets = nested.str();
+  const Imported many = import_text("promptfoo-sets-bomb", sets);
+  EXPECT_FALSE(many.status);
+  EXPECT_THAT(many.status.message(), HasSubstr("more than a million nodes"));
+  // A value nested far deeper than any real config.
+  const std::string deep = "prompts: [\"{{x}}\"]\nproviders: [openai:gpt-4o-mini]\ntests:\n"
+                           "  - vars: {x: " +
+                           std::string(300, '[') + std::string(300, ']') + "}\n";
+  const Imported too_deep = import_text("promptfoo-deep", deep);
+  EXPECT_FALSE(too_deep.status);
+  EXPECT_THAT(too_deep.status.message(), HasSubstr("nests more than 200 levels"));
 }
 
 TEST(PromptfooImport, UnreadableInputsAreErrors) {
