@@ -8,6 +8,7 @@
 
 #include "evalkit/base/number_text.h"
 #include "evalkit/report/document_fields.h"
+#include "evalkit/report/group_fields.h"
 #include "evalkit/report/report_text.h"
 
 namespace evalkit {
@@ -75,32 +76,6 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-std::string fixed(double value, int decimals) { return format_fixed(value, decimals); }
-
-std::string percent(double fraction) { return format_fixed(100 * fraction, 1) + "%"; }
-
-std::string signed_fixed(double value, int decimals) {
-  return std::string(value > 0 ? "+" : "") + format_fixed(value, decimals);
-}
-
-std::string p_text(double p) { return p < 0.0001 ? "<0.0001" : format_fixed(p, 4); }
-
-std::string count_text(double value) {
-  return std::to_string(static_cast<long long>(std::llround(value)));
-}
-
-// Metric names in the order of their first appearance across the groups.
-std::vector<std::string> metric_names(const json& groups) {
-  std::vector<std::string> names;
-  std::set<std::string> seen;
-  for (const auto& group : groups) {
-    for (const auto& [name, value] : object_field(group, "metrics").items()) {
-      if (seen.insert(name).second) names.push_back(name);
-    }
-  }
-  return names;
-}
-
 // Whether some group's corpus score of metric says more than its mean (for Levenshtein
 // the two are the same number; for BLEU they differ).
 bool corpus_differs(const json& groups, const std::string& metric) {
@@ -122,7 +97,7 @@ void print_group_table(std::FILE* out, const json& groups) {
   std::vector<TextTable::Column> columns = {{"prompt"},         {"provider"},     {"trials", true},
                                             {"passed", true},   {"failed", true}, {"errors", true},
                                             {"pass rate", true}};
-  const std::vector<std::string> metrics = metric_names(cells);
+  const std::vector<std::string> metrics = group_metric_names(cells);
   std::vector<std::pair<std::string, bool>> metric_columns;  // (metric, corpus)
   for (const std::string& metric : metrics) {
     metric_columns.emplace_back(metric, false);
@@ -136,25 +111,27 @@ void print_group_table(std::FILE* out, const json& groups) {
   const auto add = [&](const json& group) {
     std::vector<std::string> row = {console_text(text_field(group, "prompt_id", "(all)")),
                                     console_text(text_field(group, "provider_id", "(all)")),
-                                    count_text(number_field(group, "trials")),
-                                    count_text(number_field(group, "passed")),
-                                    count_text(number_field(group, "failed")),
-                                    count_text(number_field(group, "errors")),
-                                    percent(number_field(group, "pass_rate"))};
+                                    format_thousands(number_field(group, "trials")),
+                                    format_thousands(number_field(group, "passed")),
+                                    format_thousands(number_field(group, "failed")),
+                                    format_thousands(number_field(group, "errors")),
+                                    format_percent(number_field(group, "pass_rate"))};
     const json& group_metrics = object_field(group, "metrics");
     for (const auto& [metric, corpus] : metric_columns) {
       const json& entry = object_field(group_metrics, metric);
       if (corpus) {
-        row.push_back(entry.contains("corpus") ? fixed(number_field(entry, "corpus"), 2) : "-");
+        row.push_back(entry.contains("corpus") ? format_fixed(number_field(entry, "corpus"), 2)
+                                               : "-");
       } else {
-        row.push_back(number_field(entry, "n") > 0 ? fixed(number_field(entry, "mean"), 3) : "-");
+        row.push_back(number_field(entry, "n") > 0 ? format_fixed(number_field(entry, "mean"), 3)
+                                                   : "-");
       }
     }
-    row.push_back(fixed(number_field(group, "latency_p50_s"), 2));
-    row.push_back(fixed(number_field(group, "latency_p95_s"), 2));
-    row.push_back(count_text(number_field(group, "prompt_tokens") +
-                             number_field(group, "completion_tokens")));
-    row.push_back(std::string("$") + fixed(number_field(group, "cost_usd"), 4));
+    row.push_back(format_fixed(number_field(group, "latency_p50_s"), 2));
+    row.push_back(format_fixed(number_field(group, "latency_p95_s"), 2));
+    row.push_back(format_thousands(number_field(group, "prompt_tokens") +
+                                   number_field(group, "completion_tokens")));
+    row.push_back(std::string("$") + format_fixed(number_field(group, "cost_usd"), 4));
     table.add_row(std::move(row));
   };
   for (const auto& group : cells) add(group);
@@ -168,15 +145,12 @@ void print_group_table(std::FILE* out, const json& groups) {
 }
 
 std::string interval_text(const json& metric) {
-  return std::string("[") + signed_fixed(number_field(metric, "ci_low"), 3) + ", " +
-         signed_fixed(number_field(metric, "ci_high"), 3) + "]";
+  return std::string("[") + format_signed(number_field(metric, "ci_low"), 3) + ", " +
+         format_signed(number_field(metric, "ci_high"), 3) + "]";
 }
 
 void print_family(std::FILE* out, const json& fields, const std::string& by) {
-  std::vector<const json*> comparisons;
-  for (const auto& comparison : array_field(fields, "group_comparisons")) {
-    if (text_field(comparison, "by") == by) comparisons.push_back(&comparison);
-  }
+  const std::vector<const json*> comparisons = group_comparisons_by(fields, by);
   if (comparisons.empty()) return;
   const bool by_provider = by == "provider";
   const json& first = *comparisons.front();
@@ -184,7 +158,7 @@ void print_family(std::FILE* out, const json& fields, const std::string& by) {
                "\nPaired comparisons of %ss within each %s (b against a; Holm over %s tests, "
                "alpha %s):\n",
                by_provider ? "provider" : "prompt", by_provider ? "prompt" : "provider",
-               count_text(number_field(first, "family_tests")).c_str(),
+               format_thousands(number_field(first, "family_tests")).c_str(),
                format_number(number_field(first, "alpha", 0.05)).c_str());
   TextTable table({{by_provider ? "prompt" : "provider"},
                    {"a"},
@@ -205,17 +179,18 @@ void print_family(std::FILE* out, const json& fields, const std::string& by) {
     const std::string a = console_text(text_field(*comparison, "a"));
     const std::string b = console_text(text_field(*comparison, "b"));
     for (const auto& metric : array_field(*comparison, "metrics")) {
-      std::vector<std::string> row = {
-          first_row ? within : "", first_row ? a : "", first_row ? b : "",
-          console_text(text_field(metric, "metric"), 24), count_text(number_field(metric, "n"))};
+      std::vector<std::string> row = {first_row ? within : "", first_row ? a : "",
+                                      first_row ? b : "",
+                                      console_text(text_field(metric, "metric"), 24),
+                                      format_thousands(number_field(metric, "n"))};
       first_row = false;
       if (metric.contains("p_adjusted")) {
-        row.push_back(fixed(number_field(metric, "a_mean"), 3));
-        row.push_back(fixed(number_field(metric, "b_mean"), 3));
-        row.push_back(signed_fixed(number_field(metric, "delta"), 3));
+        row.push_back(format_fixed(number_field(metric, "a_mean"), 3));
+        row.push_back(format_fixed(number_field(metric, "b_mean"), 3));
+        row.push_back(format_signed(number_field(metric, "delta"), 3));
         row.push_back(interval_text(metric));
         row.push_back(format_fixed(100 * number_field(metric, "ci_level"), 1) + "%");
-        row.push_back(p_text(number_field(metric, "p_adjusted")));
+        row.push_back(format_p_value(number_field(metric, "p_adjusted")));
       } else {
         row.insert(row.end(), {"-", "-", "-", "-", "-", "-"});
       }
@@ -228,15 +203,15 @@ void print_family(std::FILE* out, const json& fields, const std::string& by) {
         number_field(errored, "a") + number_field(errored, "b") + number_field(errored, "both");
     if (left_out > 0) {
       notes.push_back(
-          within + ": " + a + " vs " + b + ": " + count_text(left_out) +
-          " case(s) left out for errors (only a: " + count_text(number_field(errored, "a")) +
-          ", only b: " + count_text(number_field(errored, "b")) +
-          ", both: " + count_text(number_field(errored, "both")) + ")");
+          within + ": " + a + " vs " + b + ": " + format_thousands(left_out) +
+          " case(s) left out for errors (only a: " + format_thousands(number_field(errored, "a")) +
+          ", only b: " + format_thousands(number_field(errored, "b")) +
+          ", both: " + format_thousands(number_field(errored, "both")) + ")");
     }
     if (number_field(unpaired, "a") + number_field(unpaired, "b") > 0) {
       notes.push_back(within + ": " + a + " vs " + b + ": cases run on one side only (a: " +
-                      count_text(number_field(unpaired, "a")) +
-                      ", b: " + count_text(number_field(unpaired, "b")) + ")");
+                      format_thousands(number_field(unpaired, "a")) +
+                      ", b: " + format_thousands(number_field(unpaired, "b")) + ")");
     }
   }
   table.print(out);
@@ -267,11 +242,11 @@ void print_rankings(std::FILE* out, const json& fields, const std::string& by) {
         if (!beats.empty()) beats += ", ";
         beats += console_text(pair[1].is_string() ? pair[1].get<std::string>() : "");
       }
-      table.add_row({count_text(number_field(entry, "rank")), console_text(id),
-                     percent(number_field(entry, "pass_rate")),
-                     std::string("[") + percent(number_field(entry, "ci_low")) + ", " +
-                         percent(number_field(entry, "ci_high")) + "]",
-                     count_text(number_field(entry, "cases")), beats.empty() ? "-" : beats});
+      table.add_row({format_thousands(number_field(entry, "rank")), console_text(id),
+                     format_percent(number_field(entry, "pass_rate")),
+                     std::string("[") + format_percent(number_field(entry, "ci_low")) + ", " +
+                         format_percent(number_field(entry, "ci_high")) + "]",
+                     format_thousands(number_field(entry, "cases")), beats.empty() ? "-" : beats});
     }
     table.print(out);
   }

@@ -1,5 +1,7 @@
 #include "evalkit/report/group_fields.h"
 
+#include <set>
+
 #include "evalkit/gate/group_ranking.h"
 #include "evalkit/report/run_document.h"
 
@@ -34,6 +36,31 @@ nlohmann::json build_group_fields(const RunRecord& run, const std::vector<TrialR
   fields["group_comparisons"] = std::move(comparisons);
   fields["rankings"] = std::move(rankings);
   return fields;
+}
+
+std::vector<std::string> group_metric_names(const nlohmann::json& groups) {
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  if (!groups.is_array()) return names;
+  for (const auto& group : groups) {
+    if (!group.is_object() || !group.contains("metrics") || !group["metrics"].is_object()) continue;
+    for (const auto& item : group["metrics"].items()) {
+      if (seen.insert(item.key()).second) names.push_back(item.key());
+    }
+  }
+  return names;
+}
+
+std::vector<const nlohmann::json*> group_comparisons_by(const nlohmann::json& document,
+                                                        const std::string& by) {
+  std::vector<const nlohmann::json*> comparisons;
+  if (!document.is_object() || !document.contains("group_comparisons")) return comparisons;
+  for (const auto& comparison : document["group_comparisons"]) {
+    if (comparison.is_object() && comparison.value("by", "") == by) {
+      comparisons.push_back(&comparison);
+    }
+  }
+  return comparisons;
 }
 
 }  // namespace evalkit

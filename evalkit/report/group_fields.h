@@ -3,6 +3,7 @@
 // trials, so `evalkit run`, `evalkit report` and `evalkit compare --by` agree.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,5 +24,14 @@ GroupCompareOptions stored_group_options(const RunRecord& run);
 // rankings are there for families with more than two members.
 nlohmann::json build_group_fields(const RunRecord& run, const std::vector<TrialResult>& trials,
                                   const CorpusScorers& scorers);
+
+// The metric names of a JSON list of group summaries ("groups"."by_cell" and the like), in
+// the order they first appear, for the reports' metric columns.
+std::vector<std::string> group_metric_names(const nlohmann::json& groups);
+
+// The entries of document's "group_comparisons" of one family ("provider" or "prompt"), in
+// order.
+std::vector<const nlohmann::json*> group_comparisons_by(const nlohmann::json& document,
+                                                        const std::string& by);
 
 }  // namespace evalkit

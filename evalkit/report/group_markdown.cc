@@ -5,6 +5,7 @@
 
 #include "evalkit/base/number_text.h"
 #include "evalkit/report/document_fields.h"
+#include "evalkit/report/group_fields.h"
 #include "evalkit/report/markdown_text.h"
 #include "evalkit/report/report_text.h"
 
@@ -13,25 +14,10 @@ namespace {
 
 using nlohmann::json;
 
-std::string count_text(double value) { return md_thousands(value); }
-
-std::string p_text(double p) { return p < 0.0001 ? "<0.0001" : format_fixed(p, 4); }
-
 std::string verdict_text(const std::string& verdict) {
   if (verdict == "worse") return "❌ worse";
   if (verdict == "better") return "✅ better";
   return md_text(verdict, 40);
-}
-
-std::vector<std::string> metric_names(const json& groups) {
-  std::vector<std::string> names;
-  std::set<std::string> seen;
-  for (const auto& group : groups) {
-    for (const auto& [name, value] : object_field(group, "metrics").items()) {
-      if (seen.insert(name).second) names.push_back(name);
-    }
-  }
-  return names;
 }
 
 void add_group_table(const json& groups, std::vector<std::string>* pieces) {
@@ -39,7 +25,7 @@ void add_group_table(const json& groups, std::vector<std::string>* pieces) {
   const json& by_prompt = array_field(groups, "by_prompt");
   const json& by_provider = array_field(groups, "by_provider");
   if (cells.size() < 2) return;
-  const std::vector<std::string> metrics = metric_names(cells);
+  const std::vector<std::string> metrics = group_metric_names(cells);
   std::string header =
       "### Results by prompt and provider\n\n| Prompt | Provider | Trials | Pass rate | Failed | "
       "Errors |";
@@ -54,10 +40,10 @@ void add_group_table(const json& groups, std::vector<std::string>* pieces) {
   const auto row = [&](const json& group) {
     std::string line = std::string("| ") + md_text(text_field(group, "prompt_id", "(all)"), 40) +
                        " | " + md_text(text_field(group, "provider_id", "(all)"), 40) + " | " +
-                       count_text(number_field(group, "trials")) + " | " +
-                       md_percent(number_field(group, "pass_rate")) + " | " +
-                       count_text(number_field(group, "failed")) + " | " +
-                       count_text(number_field(group, "errors")) + " |";
+                       format_thousands(number_field(group, "trials")) + " | " +
+                       format_percent(number_field(group, "pass_rate")) + " | " +
+                       format_thousands(number_field(group, "failed")) + " | " +
+                       format_thousands(number_field(group, "errors")) + " |";
     const json& group_metrics = object_field(group, "metrics");
     for (const std::string& metric : metrics) {
       const json& entry = object_field(group_metrics, metric);
@@ -72,8 +58,8 @@ void add_group_table(const json& groups, std::vector<std::string>* pieces) {
     }
     line += std::string(" ") + format_fixed(number_field(group, "latency_p50_s"), 2) + " / " +
             format_fixed(number_field(group, "latency_p95_s"), 2) + " s | " +
-            count_text(number_field(group, "prompt_tokens") +
-                       number_field(group, "completion_tokens")) +
+            format_thousands(number_field(group, "prompt_tokens") +
+                             number_field(group, "completion_tokens")) +
             " | $" + format_fixed(number_field(group, "cost_usd"), 4) + " |\n";
     pieces->push_back(line);
   };
@@ -87,17 +73,14 @@ void add_group_table(const json& groups, std::vector<std::string>* pieces) {
 
 void add_comparisons(const json& document, const std::string& by,
                      std::vector<std::string>* pieces) {
-  std::vector<const json*> comparisons;
-  for (const auto& comparison : array_field(document, "group_comparisons")) {
-    if (text_field(comparison, "by") == by) comparisons.push_back(&comparison);
-  }
+  const std::vector<const json*> comparisons = group_comparisons_by(document, by);
   if (comparisons.empty()) return;
   const bool by_provider = by == "provider";
   const json& first = *comparisons.front();
   pieces->push_back(
       std::string("### Paired comparisons of ") + (by_provider ? "providers" : "prompts") +
       " within each " + (by_provider ? "prompt" : "provider") + "\n\n_b against a, case by case; " +
-      "Holm over " + count_text(number_field(first, "family_tests")) + " tests at alpha " +
+      "Holm over " + format_thousands(number_field(first, "family_tests")) + " tests at alpha " +
       format_number(number_field(first, "alpha", 0.05)) +
       "; each interval at the level that matches its adjusted test._\n\n| " +
       (by_provider ? "Prompt" : "Provider") +
@@ -107,12 +90,14 @@ void add_comparisons(const json& document, const std::string& by,
   for (const json* comparison : comparisons) {
     const json& errored = object_field(*comparison, "errored");
     const json& unpaired = object_field(*comparison, "unpaired");
-    std::string left_out = std::string("errors: a ") + count_text(number_field(errored, "a")) +
-                           ", b " + count_text(number_field(errored, "b")) + ", both " +
-                           count_text(number_field(errored, "both"));
+    std::string left_out = std::string("errors: a ") +
+                           format_thousands(number_field(errored, "a")) + ", b " +
+                           format_thousands(number_field(errored, "b")) + ", both " +
+                           format_thousands(number_field(errored, "both"));
     if (number_field(unpaired, "a") + number_field(unpaired, "b") > 0) {
-      left_out += std::string("; one side only: a ") + count_text(number_field(unpaired, "a")) +
-                  ", b " + count_text(number_field(unpaired, "b"));
+      left_out += std::string("; one side only: a ") +
+                  format_thousands(number_field(unpaired, "a")) + ", b " +
+                  format_thousands(number_field(unpaired, "b"));
     }
     bool first_row = true;
     for (const auto& metric : array_field(*comparison, "metrics")) {
@@ -122,15 +107,15 @@ void add_comparisons(const json& document, const std::string& by,
                                    md_text(text_field(*comparison, "b"), 40) + " | "
                              : std::string("| | | | ");
       line += md_text(text_field(metric, "metric"), 40) + " | " +
-              count_text(number_field(metric, "n")) + " | ";
+              format_thousands(number_field(metric, "n")) + " | ";
       if (metric.contains("p_adjusted")) {
         line += format_fixed(number_field(metric, "a_mean"), 3) + " | " +
                 format_fixed(number_field(metric, "b_mean"), 3) + " | " +
-                md_signed_fixed(number_field(metric, "delta"), 3) + " | [" +
-                md_signed_fixed(number_field(metric, "ci_low"), 3) + ", " +
-                md_signed_fixed(number_field(metric, "ci_high"), 3) + "] (" +
+                format_signed(number_field(metric, "delta"), 3) + " | [" +
+                format_signed(number_field(metric, "ci_low"), 3) + ", " +
+                format_signed(number_field(metric, "ci_high"), 3) + "] (" +
                 format_fixed(100 * number_field(metric, "ci_level"), 1) + "%) | " +
-                p_text(number_field(metric, "p_adjusted")) + " | ";
+                format_p_value(number_field(metric, "p_adjusted")) + " | ";
       } else {
         line += "– | – | – | – | – | ";
       }
@@ -163,11 +148,11 @@ void add_rankings(const json& document, const std::string& by, std::vector<std::
         if (!beats.empty()) beats += ", ";
         beats += md_text(pair[1].is_string() ? pair[1].get<std::string>() : "", 40);
       }
-      pieces->push_back(std::string("| ") + count_text(number_field(entry, "rank")) + " | " +
-                        md_text(id, 40) + " | " + md_percent(number_field(entry, "pass_rate")) +
-                        " | [" + md_percent(number_field(entry, "ci_low")) + ", " +
-                        md_percent(number_field(entry, "ci_high")) + "] | " +
-                        count_text(number_field(entry, "cases")) + " | " +
+      pieces->push_back(std::string("| ") + format_thousands(number_field(entry, "rank")) + " | " +
+                        md_text(id, 40) + " | " + format_percent(number_field(entry, "pass_rate")) +
+                        " | [" + format_percent(number_field(entry, "ci_low")) + ", " +
+                        format_percent(number_field(entry, "ci_high")) + "] | " +
+                        format_thousands(number_field(entry, "cases")) + " | " +
                         (beats.empty() ? "–" : beats) + " |\n");
     }
     pieces->push_back("\n");

@@ -83,12 +83,12 @@ std::string totals(const json& document) {
   const json& summary = object_field(document, "summary");
   const double tokens =
       number_field(summary, "prompt_tokens") + number_field(summary, "completion_tokens");
-  std::string out = "**" + md_thousands(number_field(summary, "passed")) + " / " +
-                    md_thousands(number_field(summary, "trials")) + " passed (" +
-                    md_percent(number_field(summary, "pass_rate")) + ")** · " +
-                    md_thousands(number_field(summary, "failed")) + " failed · " +
-                    md_thousands(number_field(summary, "errors")) + " errors · " +
-                    md_thousands(tokens) + " tokens · $" +
+  std::string out = "**" + format_thousands(number_field(summary, "passed")) + " / " +
+                    format_thousands(number_field(summary, "trials")) + " passed (" +
+                    format_percent(number_field(summary, "pass_rate")) + ")** · " +
+                    format_thousands(number_field(summary, "failed")) + " failed · " +
+                    format_thousands(number_field(summary, "errors")) + " errors · " +
+                    format_thousands(tokens) + " tokens · $" +
                     format_fixed(number_field(summary, "cost_usd"), 4) + " · latency p50 " +
                     format_fixed(number_field(summary, "latency_p50_s"), 2) + " s, p95 " +
                     format_fixed(number_field(summary, "latency_p95_s"), 2) + " s\n\n";
@@ -108,8 +108,8 @@ std::string scorer_table(const json& document) {
     const json& corpus = object_field(scorer, "corpus");
     out += "| " + md_text(text_field(scorer, "name"), 60) + " | " +
            format_fixed(number_field(scorer, "mean"), 3) + " | " +
-           md_percent(number_field(scorer, "pass_rate")) + " | " + optional_fixed(corpus, "score", 2) +
-           " | " + md_thousands(number_field(scorer, "errors")) + " |\n";
+           format_percent(number_field(scorer, "pass_rate")) + " | " + optional_fixed(corpus, "score", 2) +
+           " | " + format_thousands(number_field(scorer, "errors")) + " |\n";
   }
   return out + "\n";
 }
@@ -134,9 +134,9 @@ std::string gate_table(const json& comparison) {
     out += "| " + md_text(text_field(metric, "metric"), 60) + " | " +
            format_fixed(number_field(metric, "baseline"), 3) + " | " +
            format_fixed(number_field(metric, "current"), 3) + " | " +
-           md_signed_fixed(number_field(metric, "delta"), 3) + " | [" +
-           md_signed_fixed(number_field(metric, "ci_low"), 3) + ", " +
-           md_signed_fixed(number_field(metric, "ci_high"), 3) + "] | " +
+           format_signed(number_field(metric, "delta"), 3) + " | [" +
+           format_signed(number_field(metric, "ci_low"), 3) + ", " +
+           format_signed(number_field(metric, "ci_high"), 3) + "] | " +
            optional_fixed(metric, "p_adjusted", 3) + " | " + verdict + " |\n";
   }
   return out + "\n";
@@ -170,7 +170,7 @@ void add_failing_cases(BoundedMarkdown* out, const json& document,
   if (failing.empty()) return;
   const size_t shown = std::min(failing.size(), size_t(std::max(0, options.max_cases)));
   out->add("### Failing cases (" + std::to_string(shown) + " of " +
-           md_thousands(double(failing.size())) +
+           format_thousands(double(failing.size())) +
            ")\n\n| Case | Prompt | Provider | Failing | Output |\n|---|---|---|---|---|\n");
   const bool repeats = document_has_repeats(document);
   for (size_t i = 0; i < shown; ++i) {
@@ -194,7 +194,7 @@ void add_regressed_cases(BoundedMarkdown* out, const json& comparison,
   for (const auto& flip : flipped) regressed += bool_field(flip, "baseline_pass") ? 1 : 0;
   const size_t shown = std::min(flipped.size(), size_t(std::max(0, options.max_cases)));
   out->add("### Flipped cases (" + std::to_string(shown) + " of " +
-           md_thousands(double(flipped.size())) + "; " + std::to_string(regressed) +
+           format_thousands(double(flipped.size())) + "; " + std::to_string(regressed) +
            " pass → fail)\n\n| Case | Prompt | Provider | Change | Baseline output | Output |\n"
            "|---|---|---|---|---|---|\n");
   for (size_t i = 0; i < shown; ++i) {

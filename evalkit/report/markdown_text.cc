@@ -1,7 +1,5 @@
 #include "evalkit/report/markdown_text.h"
 
-#include <cmath>
-
 #include "evalkit/report/report_text.h"
 
 namespace evalkit {
@@ -55,24 +53,6 @@ std::string md_text(const std::string& raw, size_t max_chars) {
     }
   }
   return out.empty() ? "–" : out;
-}
-
-std::string md_percent(double fraction) { return format_fixed(100 * fraction, 1) + "%"; }
-
-std::string md_signed_fixed(double value, int decimals) {
-  std::string out(value > 0 ? "+" : "");
-  out += format_fixed(value, decimals);
-  return out;
-}
-
-std::string md_thousands(double value) {
-  const std::string digits = std::to_string(static_cast<long long>(std::llround(std::fabs(value))));
-  std::string out(value <= -0.5 ? "-" : "");
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 }  // namespace evalkit

@@ -1,4 +1,4 @@
-// Untrusted text and numbers as Markdown for the Markdown report and its sections.
+// Untrusted text as Markdown for the Markdown report and its sections.
 #pragma once
 
 #include <cstddef>
@@ -10,14 +10,5 @@ namespace evalkit {
 // cut): specials are backslash-escaped, angle brackets and ampersands become entities, and
 // '@' is kept from mentioning anyone. "–" for empty text.
 std::string md_text(const std::string& raw, size_t max_chars = 200);
-
-// 0.853 -> "85.3%".
-std::string md_percent(double fraction);
-
-// value with decimals digits and a '+' when positive.
-std::string md_signed_fixed(double value, int decimals);
-
-// 1234567 -> "1,234,567".
-std::string md_thousands(double value);
 
 }  // namespace evalkit
