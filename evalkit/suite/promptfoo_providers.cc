@@ -153,8 +153,13 @@ void convert_openai_config(const YAML::Node& config, const std::string& ref, boo
       for (const auto& extra : value) {
         params[extra.first.as<std::string>("")] = context.value(extra.second);
       }
-    } else if (key == "max_output_tokens") {
+    } else if (key == "max_output_tokens" || key == "maxTokens") {
       params["max_tokens"] = context.value(value);
+    } else if (key == "topP" || key == "presencePenalty" || key == "frequencyPenalty") {
+      const std::string snake = key == "topP"              ? "top_p"
+                                : key == "presencePenalty" ? "presence_penalty"
+                                                           : "frequency_penalty";
+      params[snake] = context.value(value);
     } else if (ollama && key == "num_predict") {
       params["max_tokens"] = context.value(value);
       context.changed(item.first, "provider '" + ref +
@@ -170,6 +175,8 @@ void convert_openai_config(const YAML::Node& config, const std::string& ref, boo
   }
   if (!params.empty()) (*provider)["params"] = params;
 }
+
+std::string prefix_of(const std::string& ref) { return ref.substr(0, ref.find(':')); }
 
 // "chat:model", "embedding:model", "model" after a service prefix.
 std::string split_kind(const std::string& rest, std::string* kind) {
@@ -379,6 +386,13 @@ bool convert_id(const std::string& ref, const YAML::Node& where, const YAML::Nod
                 ImportContext& context, ConvertedProvider* out) {
   Json& provider = out->provider;
   provider = Json::object();
+  if (prefix_of(ref) == "adaline") {
+    // promptfoo's Adaline gateway wraps another provider: "adaline:openai:chat:gpt-4o-mini".
+    const std::string inner = ref.substr(8);
+    context.changed(where, "provider '" + ref + "' calls '" + inner +
+                               "' directly, without the Adaline gateway");
+    return convert_id(inner, where, config, context, out);
+  }
   if (ref == "echo") {
     provider["type"] = "exec";
     provider["command"] = "cat";
