@@ -23,6 +23,9 @@ struct ModelRequest {
   nlohmann::json tools;
   nlohmann::json tool_choice;  // "auto", "none", "required", or {"type":"function",...}; null
   std::vector<std::string> inputs;  // kEmbedding: texts to embed
+  // The case's variables, for systems under test that are the team's own code (`script`
+  // providers see them as promptfoo's context.vars). Not part of the request's identity.
+  nlohmann::json vars = nlohmann::json::object();
 };
 
 // What identifies a chat request's content for replay and cache keys: {"messages": [...]}

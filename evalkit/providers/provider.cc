@@ -7,6 +7,7 @@
 #include "evalkit/providers/openai_chat_provider.h"
 #include "evalkit/providers/openai_embeddings_provider.h"
 #include "evalkit/providers/replay_provider.h"
+#include "evalkit/providers/script_provider.h"
 
 namespace evalkit {
 
@@ -61,6 +62,7 @@ Status make_provider(const ProviderConfig& config, const ProviderEnvironment& en
     *out = make_exec_provider(config);
     return Status::ok();
   }
+  if (config.type == "script") return make_script_provider(config, out);
   if (config.type == "openai-chat" || config.type == "openai-embeddings") {
     std::string base_url = config.base_url;
     if (base_url.empty()) base_url = getenv("OPENAI_BASE_URL").value_or("");

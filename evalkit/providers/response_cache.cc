@@ -1,5 +1,5 @@
-#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/response_cache.h"
+#include "evalkit/base/json_parse.h"
 
 #include <sqlite3.h>
 
@@ -108,14 +108,22 @@ std::string response_cache_key(const std::string& provider_type, const std::stri
     key["input"] = request.inputs;
   } else {
     key.update(chat_request_identity(request));
+    // A script provider is the team's own code: it sees the case's vars, so they decide the
+    // answer as much as the messages do.
+    if (provider_type == "script") key["vars"] = request.vars;
   }
   return canonical_json_hash(key);
 }
 
 std::string cache_endpoint(const ProviderConfig& config, const ProviderEnvironment& environment) {
-  if (config.type == "exec") {
+  if (config.type == "exec" || config.type == "script") {
     std::string line;
     for (const auto& word : config.command) line += (line.empty() ? "" : " ") + word;
+    // A script provider given as a promptfoo-style file is named by that file.
+    for (const char* key : {"python", "javascript"}) {
+      if (config.extra.contains(key)) line += std::string(key) + ":" + config.extra.value(key, "");
+    }
+    if (config.type == "script") line = config.directory + "|" + line;
     return line;
   }
   if (!config.base_url.empty()) return config.base_url;

@@ -18,6 +18,7 @@
 #include "evalkit/store/trial_writer.h"
 #include "evalkit/suite/scorer_template.h"
 #include "evalkit/suite/template.h"
+#include "evalkit/worker/worker_pool.h"
 
 namespace evalkit {
 namespace {
@@ -59,6 +60,7 @@ nlohmann::json scorer_specs_json(const std::vector<ScorerSpec>& specs) {
     j["weight"] = s.weight;
     if (s.threshold) j["threshold"] = *s.threshold;
     if (!s.name.empty()) j["name"] = s.name;
+    if (s.negate) j["negate"] = true;
     out.push_back(std::move(j));
   }
   return out;
@@ -138,6 +140,8 @@ class Run {
       std::unique_lock<std::mutex> lock(mutex_);
       slot_free_.wait(lock, [&] { return in_flight_ == 0; });
     }
+    // Script workers end with the run (closing their stdin lets them exit on their own).
+    shutdown_shared_worker_pools();
     const Status written = writer_->flush();
     writer_.reset();
     if (cache_) {
@@ -350,6 +354,7 @@ class Run {
     ModelRequest request;
     request.provider_id = spec.provider->id;
     request.params = spec.prompt->params;
+    request.vars = spec.test_case->vars;
     for (const auto& message : spec.prompt->messages) {
       std::string content;
       if (Status s = render_template(message.content, spec.test_case->vars, &content); !s) {

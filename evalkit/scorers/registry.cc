@@ -1,6 +1,7 @@
 #include "evalkit/scorers/registry.h"
 
 #include "evalkit/base/suggest.h"
+#include "evalkit/scorers/negated.h"
 #include "evalkit/scorers/own_references.h"
 
 // One line per scorer kind. Each scorer lives in its own file and exposes its factory.
@@ -21,6 +22,10 @@ std::unique_ptr<Scorer> make_levenshtein_scorer(const ScorerSpec& spec, std::str
 std::unique_ptr<Scorer> make_rouge_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_similarity_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_judge_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_script_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_pii_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_secrets_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_refusal_scorer(const ScorerSpec& spec, std::string* error);
 
 const std::vector<ScorerKind>& scorer_kinds() {
   static const std::vector<ScorerKind> kinds = {
@@ -34,7 +39,8 @@ const std::vector<ScorerKind>& scorer_kinds() {
       {"starts_with", "output starts with an expected answer or a given value",
        make_starts_with_scorer, false},
       {"regex", "output matches an ECMAScript regular expression", make_regex_scorer, false},
-      {"is_json", "output parses as JSON", make_is_json_scorer, false},
+      {"is_json", "output parses as JSON (and matches a JSON Schema with `schema:`)",
+       make_is_json_scorer, false},
       {"json_field", "a field of the JSON output equals a value", make_json_field_scorer, false},
       {"bleu", "sentence BLEU as sacrebleu computes it (13a, exp smoothing)", make_bleu_scorer,
        false},
@@ -45,6 +51,14 @@ const std::vector<ScorerKind>& scorer_kinds() {
        make_similarity_scorer, true},
       {"judge", "a chat model grades the output with a judge template (judges/*.yaml)",
        make_judge_scorer, true},
+      {"script", "the team's own check: a long-lived process speaking JSON lines (docs/scripts.md)",
+       make_script_scorer, false},
+      {"pii", "no personal data: e-mails, phones, cards (Luhn), IBANs, national ids, IPs",
+       make_pii_scorer, false},
+      {"secrets", "no credentials: provider API keys, private keys, JWTs, passwords in URLs",
+       make_secrets_scorer, false},
+      {"refusal", "the output refuses (phrase list; `not: refusal` for must-answer)",
+       make_refusal_scorer, false},
   };
   return kinds;
 }
@@ -66,23 +80,18 @@ Status make_scorer(const ScorerSpec& spec, std::unique_ptr<Scorer>* out) {
   }
   std::string error;
   // `expected` belongs to every kind: the scorer's own references instead of the case's.
-  const auto own = spec.options.is_object() ? spec.options.find("expected") : spec.options.end();
-  if (own == spec.options.end()) {
-    *out = kind->make(spec, &error);
-    if (*out == nullptr) {
-      return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
-    }
-    return Status::ok();
-  }
+  const auto own = spec.options.find("expected");
+  const bool has_own = own != spec.options.end();
   std::vector<std::string> references;
-  if (!read_own_references(*own, &references, &error)) {
+  if (has_own && !read_own_references(*own, &references, &error)) {
     return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
   }
   ScorerSpec inner_spec = spec;
-  inner_spec.options.erase("expected");
+  if (has_own) inner_spec.options.erase("expected");
   *out = kind->make(inner_spec, &error);
   if (*out == nullptr) return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
-  *out = with_own_references(std::move(*out), std::move(references));
+  if (has_own) *out = with_own_references(std::move(*out), std::move(references));
+  if (spec.negate) *out = make_negated_scorer(spec, std::move(*out));
   return Status::ok();
 }
 

@@ -23,6 +23,9 @@ struct ScorerSpec {
   double weight = 1.0;
   std::optional<double> threshold;  // pass when score >= threshold (scorer-specific default)
   std::string name;                 // optional display name; defaults to the scorer's metric name
+  bool negate = false;              // `negate: true` / `not:`: pass when the scorer would fail
+  // The suite's folder: relative paths in options (script files, schemas) resolve against it.
+  std::string directory;
   SourceLocation where;             // for error messages
   // Option values written as plain numbers or booleans, as written ("3.10", "1788", "yes"),
   // by JSON pointer ("/value", "/value/0"): a string option given `value: 3.10` reads "3.10".

@@ -319,18 +319,11 @@ Status promptfoo_check_scorer(const PromptfooCheck& check, nlohmann::json* score
   }
   if (Status s = convert(type, check, scorer); !s) return s;
   if (!negate) return Status::ok();
-  if (type == "contains" && !scorer_accepts("contains", {{"value", "x"}, {"negate", true}})) {
+  if (type == "contains") {
     *scorer = {{"type", "not_contains"}, {"value", (*scorer)["value"]}};
     return Status::ok();
   }
-  nlohmann::json options = *scorer;
-  options.erase("type");
-  options.erase("threshold");
-  options["negate"] = true;
-  if (!scorer_accepts((*scorer)["type"].get<std::string>(), options)) {
-    return no_equivalent(check.type, "this evalkit cannot negate a '" + type + "' check");
-  }
-  (*scorer)["negate"] = true;
+  (*scorer)["negate"] = true;  // every evalkit scorer can be negated
   return Status::ok();
 }
 

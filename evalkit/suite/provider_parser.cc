@@ -7,6 +7,7 @@
 #include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/env_expansion.h"
 #include "evalkit/suite/suite_keys.h"
+#include "evalkit/worker/script_source.h"
 
 namespace evalkit {
 namespace {
@@ -22,7 +23,12 @@ const std::vector<TypeOnlyKey>& type_only_keys() {
       {"batch_size", {"openai-embeddings"}},
       {"dimensions", {"openai-embeddings"}},
       {"responses", {"replay", "openai-chat", "openai-embeddings"}},
-      {"command", {"exec"}},
+      {"command", {"exec", "script"}},
+      {"python", {"script"}},
+      {"javascript", {"script"}},
+      {"interpreter", {"script"}},
+      {"config", {"script"}},
+      {"workers", {"script"}},
       {"base_url", {"openai-chat", "openai-embeddings"}},
       {"adaptive_concurrency", {"openai-chat", "openai-embeddings"}},
       {"api_key_env", {"openai-chat", "openai-embeddings"}},
@@ -100,6 +106,7 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
   std::vector<std::pair<YAML::Node, YAML::Node>> entries;
   if (Status s = reader.entries(node, suite_keys::provider(), "provider", &entries); !s) return s;
   out->where = reader.where(node);
+  out->directory = directory;
   YAML::Node type_node;
   for (const auto& [key, value] : entries) {
     const std::string& name = key.Scalar();
@@ -167,6 +174,22 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
       out->responses_file = resolve_suite_path(directory, file);
     } else if (name == "command") {
       status = read_command(reader, at, &out->command);
+    } else if (name == "python" || name == "javascript") {
+      std::string code;
+      status = reader.read_string(at, name, &code);
+      out->extra[name] = code;
+    } else if (name == "interpreter") {
+      std::vector<std::string> argv;
+      status = read_command(reader, at, &argv);
+      out->extra[name] = argv;
+    } else if (name == "config") {
+      nlohmann::json config;
+      status = reader.read_json(value, &config);
+      out->extra[name] = config;
+    } else if (name == "workers") {
+      int workers = 0;
+      status = read_at_least(reader, at, name, 1, &workers);
+      out->extra[name] = workers;
     } else if (name == "price") {
       TokenPrice price;
       status = read_price(reader, at, &price);
@@ -207,6 +230,16 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
   }
   if (out->type == "exec" && out->command.empty()) {
     return reader.error_at(node, "exec provider '" + out->id + "' needs a 'command'");
+  }
+  if (out->type == "script") {
+    // Checked now (no process is started) so that `validate` catches a missing interpreter
+    // or file.
+    ScriptSource source;
+    std::string error;
+    if (!make_script_source(script_options(out->extra, out->command, directory), &source,
+                            &error)) {
+      return reader.error_at(node, "script provider '" + out->id + "': " + error);
+    }
   }
   return Status::ok();
 }

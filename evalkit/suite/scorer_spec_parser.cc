@@ -24,6 +24,13 @@ void record_scalar_texts(const YAML::Node& node, const nlohmann::json& value,
 Status parse_scorer_spec(const YAML::Node& node, const YamlReader& reader, ScorerSpec* spec) {
   spec->where = reader.where(node);
   if (node.IsScalar()) return reader.read_string(node, "type", &spec->type);
+  // `not: <scorer>` negates the scorer it wraps (`not: {not: x}` is x again).
+  if (node.IsMap() && node.size() == 1 && node.begin()->first.IsScalar() &&
+      node.begin()->first.Scalar() == "not") {
+    if (Status s = parse_scorer_spec(node.begin()->second, reader, spec); !s) return s;
+    spec->negate = !spec->negate;
+    return Status::ok();
+  }
   if (!node.IsMap()) {
     return reader.error_at(
         node, "expected a scorer (a map with 'type', or a type name), got " + describe_node(node));
@@ -50,6 +57,17 @@ Status parse_scorer_spec(const YAML::Node& node, const YamlReader& reader, Score
       spec->threshold = threshold;
     } else if (name == "name") {
       if (Status s = reader.read_string(value, "name", &spec->name); !s) return s;
+    } else if (name == "negate") {
+      nlohmann::json flag;
+      if (Status s = reader.read_json(value, &flag); !s) return s;
+      if (!flag.is_boolean()) {
+        return reader.error_at(value, "expected true or false for 'negate', got " +
+                                          describe_node(value));
+      }
+      spec->negate = flag.get<bool>();
+    } else if (name == "not") {
+      return reader.error_at(key, "'not' wraps a whole scorer (`not: {type: contains, value: x}`); "
+                                  "inside a scorer write 'negate: true'");
     } else {
       nlohmann::json option;
       if (Status s = reader.read_json(value, &option); !s) return s;
@@ -86,9 +104,16 @@ namespace evalkit {
 Status parse_scorer_specs_json(const nlohmann::json& value, const SourceLocation& where,
                                std::vector<ScorerSpec>* out) {
   if (!value.is_array()) return Status::error_at(where, "expected a list of scorers for 'scorers'");
-  for (const auto& item : value) {
+  for (const auto& entry : value) {
     ScorerSpec spec;
     spec.where = where;
+    // `{"not": <scorer>}` negates the scorer it wraps, as in suite files.
+    const nlohmann::json* wrapped = &entry;
+    while (wrapped->is_object() && wrapped->size() == 1 && wrapped->contains("not")) {
+      spec.negate = !spec.negate;
+      wrapped = &(*wrapped)["not"];
+    }
+    const nlohmann::json& item = *wrapped;
     if (item.is_string()) {
       spec.type = item.get<std::string>();
       out->push_back(std::move(spec));
@@ -113,6 +138,9 @@ Status parse_scorer_specs_json(const nlohmann::json& value, const SourceLocation
       } else if (name == "name") {
         if (!option.is_string()) return Status::error_at(where, "expected a string for 'name'");
         spec.name = option.get<std::string>();
+      } else if (name == "negate") {
+        if (!option.is_boolean()) return Status::error_at(where, "expected true or false for 'negate'");
+        if (option.get<bool>()) spec.negate = !spec.negate;
       } else {
         spec.options[name] = option;
       }

@@ -34,11 +34,23 @@ std::string sole_placeholder(const std::string& text) {
   return variables[0];
 }
 
+// The options that templates may fill: all but a script scorer's code, which receives the
+// case's variables with each trial instead (and stays one worker pool for every case).
+nlohmann::json templated_options(const ScorerSpec& spec) {
+  nlohmann::json options = spec.options;
+  if (spec.type == "script" && options.is_object()) {
+    for (const char* code : {"javascript", "python", "command", "interpreter"}) {
+      options.erase(code);
+    }
+  }
+  return options;
+}
+
 }  // namespace
 
 Status scorer_variables(const ScorerSpec& spec, std::vector<std::string>* variables) {
   variables->clear();
-  nlohmann::json options = spec.options;
+  nlohmann::json options = templated_options(spec);
   return visit_strings(options, 0, [&](nlohmann::json& text) {
     const std::string& value = text.get_ref<const std::string&>();
     if (value.find("{{") == std::string::npos) return Status::ok();
@@ -55,7 +67,8 @@ Status scorer_variables(const ScorerSpec& spec, std::vector<std::string>* variab
 
 Status render_scorer_spec(const ScorerSpec& spec, const nlohmann::json& vars, ScorerSpec* out) {
   *out = spec;
-  return visit_strings(out->options, 0, [&](nlohmann::json& text) {
+  nlohmann::json options = templated_options(spec);
+  const Status status = visit_strings(options, 0, [&](nlohmann::json& text) {
     const std::string& value = text.get_ref<const std::string&>();
     if (value.find("{{") == std::string::npos) return Status::ok();
     const std::string sole = sole_placeholder(value);
@@ -70,6 +83,9 @@ Status render_scorer_spec(const ScorerSpec& spec, const nlohmann::json& vars, Sc
     text = std::move(rendered);
     return Status::ok();
   });
+  if (!status) return status;
+  for (auto& [key, value] : options.items()) out->options[key] = std::move(value);
+  return Status::ok();
 }
 
 }  // namespace evalkit

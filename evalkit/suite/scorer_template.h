@@ -17,7 +17,8 @@ namespace evalkit {
 // malformed placeholder ("{{" without "}}").
 Status scorer_variables(const ScorerSpec& spec, std::vector<std::string>* variables);
 
-// spec with every option string rendered with vars. An option string that is exactly one
+// spec with every option string rendered with vars (a script scorer's code is left as it
+// is: it gets the vars with each trial). An option string that is exactly one
 // placeholder ("{{keywords}}") takes the variable's value as it is, so a list stays a list
 // and a number a number; other strings get text. A missing variable is an error naming it.
 Status render_scorer_spec(const ScorerSpec& spec, const nlohmann::json& vars, ScorerSpec* out);

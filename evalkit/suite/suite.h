@@ -42,6 +42,7 @@ struct ProviderConfig {
   std::optional<TokenPrice> price;   // overrides the built-in price table (budgets, cost)
   nlohmann::json extra = nlohmann::json::object();  // type-specific keys not listed above
   std::vector<std::string> prompts;  // prompt ids this provider runs; empty means every prompt
+  std::string directory;  // the suite's folder: script providers run there
   SourceLocation where;
 };
 

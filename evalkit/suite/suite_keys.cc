@@ -33,6 +33,11 @@ const std::vector<std::string>& provider() {
                                                 "dimensions",
                                                 "responses",
                                                 "command",
+                                                "python",
+                                                "javascript",
+                                                "interpreter",
+                                                "config",
+                                                "workers",
                                                 "price",
                                                 "prompts"};
   return keys;
@@ -68,7 +73,8 @@ const std::vector<std::string>& dataset_line() {
 }
 
 const std::vector<std::string>& scorer() {
-  static const std::vector<std::string> keys = {"type", "weight", "threshold", "name", "expected"};
+  static const std::vector<std::string> keys = {"type",     "weight", "threshold",
+                                                "name",     "negate", "expected"};
   return keys;
 }
 
@@ -84,7 +90,7 @@ const std::vector<std::string>& gate_rule() {
 
 const std::vector<std::string>& provider_types() {
   static const std::vector<std::string> types = {"openai-chat", "openai-embeddings", "replay",
-                                                 "exec"};
+                                                 "exec", "script"};
   return types;
 }
 

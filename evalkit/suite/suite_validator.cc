@@ -152,6 +152,7 @@ Status check_systems_under_test(const SuiteLocations& locations, Suite* suite) {
 // Model-assisted scorers without a `provider` use the suite's embedder or judge; a judge
 // template given as a file is found next to the suite, like datasets.
 void complete_model_scorer(const Suite& suite, ScorerSpec* spec) {
+  spec->directory = suite.directory;  // script files and schemas are found next to the suite
   if (!spec->options.is_object()) return;
   const std::string& fallback = spec->type == "similarity" ? suite.defaults.embedder
                                 : spec->type == "judge"    ? suite.defaults.judge
@@ -184,7 +185,7 @@ class ScorerCheck {
   explicit ScorerCheck(const Suite& suite) : suite_(suite) {}
 
   Status check(const ScorerSpec& spec) {
-    std::string key = spec.type + "\n" + spec.name + "\n" + spec.options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string key = spec.type + "\n" + spec.name + (spec.negate ? "\nnot\n" : "\n") + spec.options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (!checked_.insert(std::move(key)).second) return Status::ok();
     if (const auto it = spec.options.find("provider");
         it != spec.options.end() && it->is_string()) {
