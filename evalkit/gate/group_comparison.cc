@@ -210,11 +210,13 @@ GroupComparison compare_pair(GroupBy by, const Family& family, const Member& a, 
   for (const std::string& name : metric_names) {
     PairedValues scores;
     for (const auto& [on_a, on_b] : pairs) {
-      const MetricMean& x = on_a->metrics.at(name);
-      const MetricMean& y = on_b->metrics.at(name);
-      if (x.count == 0 || y.count == 0) continue;
-      scores.a.push_back(x.mean);
-      scores.b.push_back(y.mean);
+      // Cases carry checks of their own, so a metric may exist for some cases only.
+      const auto x = on_a->metrics.find(name);
+      const auto y = on_b->metrics.find(name);
+      if (x == on_a->metrics.end() || y == on_b->metrics.end()) continue;
+      if (x->second.count == 0 || y->second.count == 0) continue;
+      scores.a.push_back(x->second.mean);
+      scores.b.push_back(y->second.mean);
     }
     GroupMetricComparison metric;
     metric.metric = name;

@@ -16,6 +16,7 @@
 #include "evalkit/run/trial_scoring.h"
 #include "evalkit/scorers/registry.h"
 #include "evalkit/store/trial_writer.h"
+#include "evalkit/suite/scorer_template.h"
 #include "evalkit/suite/template.h"
 #include "evalkit/worker/worker_pool.h"
 
@@ -250,12 +251,31 @@ class Run {
     return r;
   }
 
+  // Suite scorers whose options use {{var}} are built for each trial; the others once.
   Status build_scorers() {
     for (const auto& spec : suite_.scorers) {
+      std::vector<std::string> variables;
+      if (Status s = scorer_variables(spec, &variables); !s) return s;
       std::unique_ptr<Scorer> scorer;
-      if (Status s = make_scorer(spec, &scorer); !s) return s;
+      if (variables.empty()) {
+        if (Status s = make_scorer(spec, &scorer); !s) return s;
+      }
       suite_scorers_.push_back(std::move(scorer));
     }
+    return Status::ok();
+  }
+
+  // A scorer for this trial from spec, its {{var}} options rendered with the case's vars.
+  Status add_trial_scorer(const ScorerSpec& spec, TrialTask* task) {
+    ScorerSpec rendered;
+    if (Status s = render_scorer_spec(spec, task->spec.test_case->vars, &rendered); !s) {
+      return Status::error("scorer '" + spec.type + "': " + s.message());
+    }
+    std::unique_ptr<Scorer> scorer;
+    if (Status s = make_scorer(rendered, &scorer); !s) return s;
+    task->scorers.push_back(scorer.get());
+    task->weights.push_back(spec.weight);
+    task->owned_scorers.push_back(std::move(scorer));
     return Status::ok();
   }
 
@@ -314,22 +334,26 @@ class Run {
     r.expected = spec.test_case->expected;
     r.vars = spec.test_case->vars;
     for (size_t i = 0; i < suite_scorers_.size(); ++i) {
+      if (suite_scorers_[i] == nullptr) {
+        if (Status s = add_trial_scorer(suite_.scorers[i], task.get()); !s) {
+          finish_with_error(task, error_kind::kScorer, s.message());
+          return;
+        }
+        continue;
+      }
       task->scorers.push_back(suite_scorers_[i].get());
       task->weights.push_back(suite_.scorers[i].weight);
     }
     for (const auto& extra : spec.test_case->scorers) {
-      std::unique_ptr<Scorer> scorer;
-      if (Status s = make_scorer(extra, &scorer); !s) {
+      if (Status s = add_trial_scorer(extra, task.get()); !s) {
         finish_with_error(task, error_kind::kScorer, s.message());
         return;
       }
-      task->scorers.push_back(scorer.get());
-      task->weights.push_back(extra.weight);
-      task->owned_scorers.push_back(std::move(scorer));
     }
 
     ModelRequest request;
     request.provider_id = spec.provider->id;
+    request.params = spec.prompt->params;
     request.vars = spec.test_case->vars;
     for (const auto& message : spec.prompt->messages) {
       std::string content;
@@ -341,7 +365,7 @@ class Run {
       request.messages.push_back({message.role, std::move(content)});
     }
     r.request = {{"messages", chat_messages_to_json(request.messages)},
-                 {"params", spec.provider->params}};
+                 {"params", merge_params(spec.provider->params, request.params)}};
     if (spec.test_case->timeout_s) r.request["timeout_s"] = *spec.test_case->timeout_s;
 
     providers_.at(spec.provider->id)->send(request, [this, task](ModelResponse response) {
@@ -428,11 +452,11 @@ class Run {
         account(*task, calls->requests[i][j].provider_id, responses[j]);
       }
     }
-    score_trial(task->scorers, task->weights, calls->responses, suite_.pass,
-                [&](const std::vector<ModelResponse>* responses) {
-                  return score_input(*task, responses);
-                },
-                &r);
+    const PassRule& rule = task->spec.test_case->pass ? *task->spec.test_case->pass : suite_.pass;
+    score_trial(
+        task->scorers, task->weights, calls->responses, rule,
+        [&](const std::vector<ModelResponse>* responses) { return score_input(*task, responses); },
+        &r);
     finish(task);
   }
 

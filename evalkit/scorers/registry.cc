@@ -2,6 +2,7 @@
 
 #include "evalkit/base/suggest.h"
 #include "evalkit/scorers/negated.h"
+#include "evalkit/scorers/own_references.h"
 
 // One line per scorer kind. Each scorer lives in its own file and exposes its factory.
 
@@ -78,8 +79,18 @@ Status make_scorer(const ScorerSpec& spec, std::unique_ptr<Scorer>* out) {
         spec.where, "scorer '" + spec.type + "' is unknown" + did_you_mean(spec.type, names));
   }
   std::string error;
-  *out = kind->make(spec, &error);
+  // `expected` belongs to every kind: the scorer's own references instead of the case's.
+  const auto own = spec.options.find("expected");
+  const bool has_own = own != spec.options.end();
+  std::vector<std::string> references;
+  if (has_own && !read_own_references(*own, &references, &error)) {
+    return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
+  }
+  ScorerSpec inner_spec = spec;
+  if (has_own) inner_spec.options.erase("expected");
+  *out = kind->make(inner_spec, &error);
   if (*out == nullptr) return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
+  if (has_own) *out = with_own_references(std::move(*out), std::move(references));
   if (spec.negate) *out = make_negated_scorer(spec, std::move(*out));
   return Status::ok();
 }

@@ -2,6 +2,7 @@
 // Scoring is per trial; aggregation (means, corpus statistics, gates) happens later.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,9 @@ struct ScorerSpec {
   // The suite's folder: relative paths in options (script files, schemas) resolve against it.
   std::string directory;
   SourceLocation where;             // for error messages
+  // Option values written as plain numbers or booleans, as written ("3.10", "1788", "yes"),
+  // by JSON pointer ("/value", "/value/0"): a string option given `value: 3.10` reads "3.10".
+  std::map<std::string, std::string> scalar_texts;
 };
 
 struct ScoreInput {

@@ -5,6 +5,7 @@
 #include "evalkit/suite/dataset_reader.h"
 #include "evalkit/suite/scorer_spec_parser.h"
 #include "evalkit/suite/suite_keys.h"
+#include "evalkit/suite/suite_parser.h"
 
 namespace evalkit {
 namespace {
@@ -29,6 +30,15 @@ Status parse_inline_case(const YAML::Node& node, const YamlReader& reader, size_
     if (name == "id") {
       status = reader.read_string(at, "id", &out->id);
       if (status && out->id.empty()) status = reader.error_at(at, "case 'id' is empty");
+    } else if (name == "description") {
+      status = reader.read_string(at, "description", &out->description);
+    } else if (name == "pass") {
+      PassRule rule;
+      status = parse_pass_rule(at, reader, &rule);
+      if (status && rule.k_of_n != 0) {
+        status = reader.error_at(at, "'k_of_n' belongs to the suite's 'pass', not a case's");
+      }
+      out->pass = rule;
     } else if (name == "vars") {
       if (!value.IsMap()) {
         return reader.error_at(at, "expected a map for 'vars', got " + describe_node(value));
@@ -55,6 +65,7 @@ Status parse_inline_case(const YAML::Node& node, const YamlReader& reader, size_
 
 // What a `{file: ...}` entry adds to each of its cases.
 struct DatasetDefaults {
+  nlohmann::json vars = nlohmann::json::object();  // a case's own vars win
   std::vector<std::string> labels;
   std::vector<ScorerSpec> scorers;
   std::optional<std::string> prompt;
@@ -80,6 +91,11 @@ Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
       status = reader.read_string(at, "file", &file);
     } else if (name == "labels") {
       status = reader.read_strings(at, "labels", &defaults.labels);
+    } else if (name == "vars") {
+      if (!value.IsMap()) {
+        return reader.error_at(at, "expected a map for 'vars', got " + describe_node(value));
+      }
+      status = reader.read_json(value, &defaults.vars);
     } else if (name == "scorers") {
       status = parse_scorer_specs(at, reader, &defaults.scorers);
     } else if (name == "prompt") {
@@ -103,6 +119,9 @@ Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
   dataset_hashes->push_back(sha256);
   for (size_t i = first; i < cases->size(); ++i) {
     CaseConfig& config = (*cases)[i];
+    for (const auto& [name, value] : defaults.vars.items()) {
+      if (!config.vars.contains(name)) config.vars[name] = value;
+    }
     config.labels.insert(config.labels.end(), defaults.labels.begin(), defaults.labels.end());
     config.scorers.insert(config.scorers.end(), defaults.scorers.begin(), defaults.scorers.end());
     if (!config.prompt) config.prompt = defaults.prompt;

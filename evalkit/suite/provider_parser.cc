@@ -194,6 +194,8 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
       TokenPrice price;
       status = read_price(reader, at, &price);
       out->price = price;
+    } else if (name == "prompts") {
+      status = reader.read_strings(at, "prompts", &out->prompts);
     }
     if (!status) return status;
   }

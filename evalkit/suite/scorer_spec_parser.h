@@ -16,4 +16,8 @@ namespace evalkit {
 Status parse_scorer_specs(const YAML::Node& node, const YamlReader& reader,
                           std::vector<ScorerSpec>* out);
 
+// The same from a JSON value (a JSONL dataset line's `scorers`); errors are placed at where.
+Status parse_scorer_specs_json(const nlohmann::json& value, const SourceLocation& where,
+                               std::vector<ScorerSpec>* out);
+
 }  // namespace evalkit

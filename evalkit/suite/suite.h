@@ -41,6 +41,7 @@ struct ProviderConfig {
   std::vector<std::string> command;  // exec: argv
   std::optional<TokenPrice> price;   // overrides the built-in price table (budgets, cost)
   nlohmann::json extra = nlohmann::json::object();  // type-specific keys not listed above
+  std::vector<std::string> prompts;  // prompt ids this provider runs; empty means every prompt
   std::string directory;  // the suite's folder: script providers run there
   SourceLocation where;
 };
@@ -48,17 +49,9 @@ struct ProviderConfig {
 struct PromptConfig {
   std::string id;
   std::vector<ChatMessage> messages;  // contents are templates with {{var}} placeholders
-  SourceLocation where;
-};
-
-struct CaseConfig {
-  std::string id;
-  nlohmann::json vars = nlohmann::json::object();
-  std::vector<std::string> expected;  // zero or more references
-  std::vector<std::string> labels;
-  std::vector<ScorerSpec> scorers;    // added to the suite's scorers for this case
-  std::optional<std::string> prompt;  // restrict to one prompt id
-  std::optional<double> timeout_s;
+  // Request parameters for this prompt, merged over the provider's (a response_format
+  // schema, a max_tokens of its own).
+  nlohmann::json params = nlohmann::json::object();
   SourceLocation where;
 };
 
@@ -69,6 +62,19 @@ struct PassRule {
   double min_weighted_score = 0.0;  // kWeightedScore: pass when weighted mean >= this
   // Over repeats: a case passes when at least k of its n repeats pass (0 = all of them).
   int k_of_n = 0;
+};
+
+struct CaseConfig {
+  std::string id;
+  std::string description;  // free text shown beside the id (promptfoo's test description)
+  nlohmann::json vars = nlohmann::json::object();
+  std::vector<std::string> expected;  // zero or more references
+  std::vector<std::string> labels;
+  std::vector<ScorerSpec> scorers;    // added to the suite's scorers for this case
+  std::optional<PassRule> pass;       // this case's own rule instead of the suite's
+  std::optional<std::string> prompt;  // restrict to one prompt id
+  std::optional<double> timeout_s;
+  SourceLocation where;
 };
 
 struct GateRule {

@@ -38,12 +38,13 @@ const std::vector<std::string>& provider() {
                                                 "interpreter",
                                                 "config",
                                                 "workers",
-                                                "price"};
+                                                "price",
+                                                "prompts"};
   return keys;
 }
 
 const std::vector<std::string>& prompt() {
-  static const std::vector<std::string> keys = {"id", "messages", "prompt"};
+  static const std::vector<std::string> keys = {"id", "messages", "prompt", "file", "params"};
   return keys;
 }
 
@@ -53,24 +54,27 @@ const std::vector<std::string>& message() {
 }
 
 const std::vector<std::string>& inline_case() {
-  static const std::vector<std::string> keys = {"id",      "vars",   "expected", "labels",
-                                                "scorers", "prompt", "timeout"};
+  static const std::vector<std::string> keys = {
+      "id", "description", "vars", "expected", "labels", "scorers", "pass", "prompt", "timeout"};
   return keys;
 }
 
 const std::vector<std::string>& dataset_entry() {
-  static const std::vector<std::string> keys = {"file", "labels", "scorers", "prompt", "timeout"};
+  static const std::vector<std::string> keys = {"file",    "vars",   "labels",
+                                                "scorers", "prompt", "timeout"};
   return keys;
 }
 
 const std::vector<std::string>& dataset_line() {
-  static const std::vector<std::string> keys = {"id",     "vars",    "expected", "labels",
-                                                "prompt", "timeout", "input",    "ideal"};
+  static const std::vector<std::string> keys = {"id",      "description", "vars", "expected",
+                                                "labels",  "scorers",     "pass", "prompt",
+                                                "timeout", "input",       "ideal"};
   return keys;
 }
 
 const std::vector<std::string>& scorer() {
-  static const std::vector<std::string> keys = {"type", "weight", "threshold", "name", "negate"};
+  static const std::vector<std::string> keys = {"type",     "weight", "threshold",
+                                                "name",     "negate", "expected"};
   return keys;
 }
 

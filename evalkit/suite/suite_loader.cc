@@ -32,6 +32,12 @@ Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions&
   }
   std::string bytes;
   if (Status s = read_file(path, &bytes); !s) return Status::error_at(file, s.message());
+  return load_suite_text(path, bytes, suite, options);
+}
+
+Status load_suite_text(const std::string& path, const std::string& bytes, Suite* suite,
+                       const SuiteLoadOptions& options) {
+  const SourceLocation file{path, 0, 0};
 
   if (!is_valid_utf8(bytes)) {
     // Name the first bad byte: later stages (JSON, SQLite, reports) all assume UTF-8.

@@ -20,4 +20,9 @@ struct SuiteLoadOptions {
 // the Status message starts with "file:line:column: ".
 Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions& options = {});
 
+// The same for a suite given as text, as if it were the file at path (which need not exist):
+// datasets and prompt files are found relative to path's folder, errors name path.
+Status load_suite_text(const std::string& path, const std::string& text, Suite* suite,
+                       const SuiteLoadOptions& options = {});
+
 }  // namespace evalkit

@@ -6,6 +6,7 @@
 #include "evalkit/base/suggest.h"
 #include "evalkit/scorers/registry.h"
 #include "evalkit/suite/case_parser.h"
+#include "evalkit/suite/scorer_template.h"
 #include "evalkit/suite/template.h"
 
 namespace evalkit {
@@ -78,6 +79,22 @@ Status check_defaults(const SuiteLocations& locations, Suite* suite) {
                                                      "' is a " + type +
                                                      " provider; an embedder needs "
                                                      "openai-embeddings or replay");
+    }
+  }
+  return Status::ok();
+}
+
+// A provider's `prompts` must name prompts of the suite.
+Status check_provider_prompts(const Suite& suite) {
+  std::vector<std::string> ids;
+  for (const auto& prompt : suite.prompts) ids.push_back(prompt.id);
+  for (const auto& provider : suite.providers) {
+    for (const auto& id : provider.prompts) {
+      if (suite.find_prompt(id) == nullptr) {
+        return Status::error_at(provider.where, "provider '" + provider.id + "' names prompt '" +
+                                                    id + "', which is not defined" +
+                                                    did_you_mean(id, ids));
+      }
     }
   }
   return Status::ok();
@@ -192,13 +209,48 @@ class ScorerCheck {
   std::set<std::string> metrics_;
 };
 
+// A scorer spec and the case variables its options use ({{var}}), found once.
+struct TemplatedScorer {
+  const ScorerSpec* spec;
+  std::vector<std::string> variables;
+};
+
+Status find_scorer_variables(const ScorerSpec& spec, std::vector<std::string>* variables) {
+  if (Status s = scorer_variables(spec, variables); !s) {
+    return Status::error_at(spec.where, "scorer '" + spec.type + "': " + s.message());
+  }
+  return Status::ok();
+}
+
+// Checks a scorer against one case: every variable it uses exists, and the spec rendered
+// with the case's vars builds. Specs without variables are built once.
+Status check_case_scorer(const CaseConfig& config, const TemplatedScorer& entry,
+                         ScorerCheck* scorers) {
+  if (entry.variables.empty()) return scorers->check(*entry.spec);
+  for (const auto& variable : entry.variables) {
+    if (find_template_variable(config.vars, variable) == nullptr) {
+      return Status::error_at(config.where, "case '" + config.id + "' has no variable '" +
+                                                variable + "' used by scorer '" + entry.spec->type +
+                                                "' (" + entry.spec->where.str() + ")");
+    }
+  }
+  ScorerSpec rendered;
+  if (Status s = render_scorer_spec(*entry.spec, config.vars, &rendered); !s) {
+    return Status::error_at(config.where, "case '" + config.id + "', scorer '" + entry.spec->type +
+                                              "' (" + entry.spec->where.str() +
+                                              "): " + s.message());
+  }
+  return scorers->check(rendered);
+}
+
 // A prompt's distinct template variables, computed once for all cases.
 struct PromptVariables {
   const PromptConfig* prompt;
   std::vector<std::string> variables;
 };
 
-Status check_cases(const Suite& suite, ScorerCheck* scorers) {
+Status check_cases(const Suite& suite, const std::vector<TemplatedScorer>& suite_scorers,
+                   ScorerCheck* scorers) {
   std::vector<PromptVariables> prompts;
   std::vector<std::string> prompt_ids;
   for (const auto& prompt : suite.prompts) {
@@ -237,13 +289,14 @@ Status check_cases(const Suite& suite, ScorerCheck* scorers) {
         }
       }
     }
-    if (suite.scorers.empty() && config.scorers.empty()) {
-      return Status::error_at(
-          config.where,
-          "case '" + config.id + "' has no scorers (add 'scorers:' to the suite or the case)");
+    for (const auto& entry : suite_scorers) {
+      if (entry.variables.empty()) continue;  // checked once, before the cases
+      if (Status s = check_case_scorer(config, entry, scorers); !s) return s;
     }
     for (const auto& spec : config.scorers) {
-      if (Status s = scorers->check(spec); !s) return s;
+      TemplatedScorer entry{&spec, {}};
+      if (Status s = find_scorer_variables(spec, &entry.variables); !s) return s;
+      if (Status s = check_case_scorer(config, entry, scorers); !s) return s;
     }
   }
   return Status::ok();
@@ -279,6 +332,7 @@ Status validate_suite(const SuiteLocations& locations, Suite* suite) {
   if (Status s = check_unique_ids(suite->providers, "provider"); !s) return s;
   if (Status s = check_unique_ids(suite->prompts, "prompt"); !s) return s;
   if (Status s = check_defaults(locations, suite); !s) return s;
+  if (Status s = check_provider_prompts(*suite); !s) return s;
   complete_model_scorers(suite);
   if (Status s = check_systems_under_test(locations, suite); !s) return s;
   if (suite->pass.k_of_n > suite->repeat) {
@@ -287,10 +341,16 @@ Status validate_suite(const SuiteLocations& locations, Suite* suite) {
                                                 std::to_string(suite->repeat) + " time(s)");
   }
   ScorerCheck scorers(*suite);
+  std::vector<TemplatedScorer> suite_scorers;
   for (const auto& spec : suite->scorers) {
-    if (Status s = scorers.check(spec); !s) return s;
+    TemplatedScorer entry{&spec, {}};
+    if (Status s = find_scorer_variables(spec, &entry.variables); !s) return s;
+    if (entry.variables.empty()) {
+      if (Status s = scorers.check(spec); !s) return s;
+    }
+    suite_scorers.push_back(std::move(entry));
   }
-  if (Status s = check_cases(*suite, &scorers); !s) return s;
+  if (Status s = check_cases(*suite, suite_scorers, &scorers); !s) return s;
   return check_gate(*suite, locations, scorers.metrics());
 }
 

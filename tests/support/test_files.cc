@@ -1,5 +1,6 @@
 #include "tests/support/test_files.h"
 
+#include <filesystem>
 #include <fstream>
 
 namespace evalkit::testing {
@@ -7,6 +8,7 @@ namespace evalkit::testing {
 std::string write_test_file(const std::string& dir, const std::string& name,
                             const std::string& text) {
   const std::string path = dir + "/" + name;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ofstream(path) << text;
   return path;
 }

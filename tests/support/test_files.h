@@ -7,7 +7,7 @@
 
 namespace evalkit::testing {
 
-// Writes text to dir/name and returns that path.
+// Writes text to dir/name (creating the folders name holds) and returns that path.
 std::string write_test_file(const std::string& dir, const std::string& name,
                             const std::string& text);
 
