@@ -46,6 +46,9 @@ struct ProviderConfig {
 struct PromptConfig {
   std::string id;
   std::vector<ChatMessage> messages;  // contents are templates with {{var}} placeholders
+  // The prompt this one is a new version of (`replaces:`): a baseline that has cases of that
+  // prompt and none of this one pairs them with this prompt's cases.
+  std::string replaces;
   SourceLocation where;
 };
 
@@ -69,9 +72,16 @@ struct PassRule {
   int k_of_n = 0;
 };
 
+// How a gate rule decides that a drop is a regression.
+enum class GateTest {
+  kPaired,  // the drop exceeds max_drop and a paired test finds it significant (Holm family)
+  kNone,    // the drop exceeds max_drop, whatever the noise (small suites; no test)
+};
+
 struct GateRule {
   std::optional<double> max_drop;  // allowed drop in the mean before it can count as a regression
-  std::optional<double> min;       // absolute floor
+  std::optional<double> min;       // absolute floor, checked on every run
+  GateTest test = GateTest::kPaired;
 };
 
 struct SuiteDefaults {
@@ -95,6 +105,8 @@ struct Suite {
   int repeat = 1;
   double alpha = 0.05;
   std::map<std::string, GateRule> gate;  // metric name -> rule; "pass_rate" for the case pass rate
+  // Things that load but are probably mistakes ("file:line:col: ..."), shown by validate and run.
+  std::vector<std::string> warnings;
 
   const ProviderConfig* find_provider(const std::string& id) const;
   const PromptConfig* find_prompt(const std::string& id) const;

@@ -37,7 +37,7 @@ const std::vector<std::string>& provider() {
 }
 
 const std::vector<std::string>& prompt() {
-  static const std::vector<std::string> keys = {"id", "messages", "prompt"};
+  static const std::vector<std::string> keys = {"id", "messages", "prompt", "replaces"};
   return keys;
 }
 
@@ -74,7 +74,7 @@ const std::vector<std::string>& pass_rule() {
 }
 
 const std::vector<std::string>& gate_rule() {
-  static const std::vector<std::string> keys = {"max_drop", "min"};
+  static const std::vector<std::string> keys = {"max_drop", "min", "test"};
   return keys;
 }
 
