@@ -1,6 +1,7 @@
 #include "tests/support/test_files.h"
 
 #include <fstream>
+#include <sstream>
 
 namespace evalkit::testing {
 
@@ -9,6 +10,13 @@ std::string write_test_file(const std::string& dir, const std::string& name,
   const std::string path = dir + "/" + name;
   std::ofstream(path) << text;
   return path;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 nlohmann::json read_json_file(const std::string& path) {
