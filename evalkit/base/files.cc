@@ -87,7 +87,11 @@ Status replace_regular(const std::string& path, const std::string& contents) {
   }
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   fs::create_directories(folder, ec);
-  std::string temporary = (folder / ("." + target.filename().string() + ".XXXXXX")).string();
+  // Built by appending: "." + name trips a GCC 12 -Wrestrict false alarm.
+  std::string name = ".";
+  name += target.filename().string();
+  name += ".XXXXXX";
+  std::string temporary = (folder / name).string();
   const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
   if (fd < 0) return Status::error(error_text(path, errno));
   int error = write_all(fd, contents);

@@ -237,8 +237,10 @@ int baseline_command(const Args& in) {
       std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
       return exit_code::kInfrastructure;
     }
-    std::printf("baseline '%s' (run %s, %zu trials) -> %s\n", args[1].c_str(), b.run_id.c_str(),
-                trials.size(), args[2].c_str());
+    // Exported to standard output, the document owns it; the confirmation goes to stderr.
+    std::fprintf(is_standard_output(args[2]) ? stderr : stdout,
+                 "baseline '%s' (run %s, %zu trials) -> %s\n", args[1].c_str(), b.run_id.c_str(),
+                 trials.size(), args[2].c_str());
     return exit_code::kPassed;
   }
   if (verb == "import" && args.size() == 3) {

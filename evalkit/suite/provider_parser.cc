@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "evalkit/base/suggest.h"
@@ -33,8 +34,20 @@ Status check_params(const YAML::Node& node, const YamlReader& reader,
     const auto it = params.find(range.name);
     if (it == params.end() || it->is_null()) continue;
     const YAML::Node at = node[range.name] ? node[range.name] : node;
-    const bool number = it->is_number() && (!range.integer || it->is_number_integer());
-    if (!number || it->get<double>() < range.low || it->get<double>() > range.high) {
+    // ${VAR} expansions arrive as text: "256" is read as the number it spells.
+    double value = 0;
+    bool number = it->is_number();
+    bool integer = it->is_number_integer();
+    if (number) {
+      value = it->get<double>();
+    } else if (it->is_string()) {
+      const std::string text = it->get<std::string>();
+      char* end = nullptr;
+      value = std::strtod(text.c_str(), &end);
+      number = !text.empty() && end != nullptr && *end == '\0';
+      integer = number && text.find_first_of(".eE") == std::string::npos;
+    }
+    if (!number || (range.integer && !integer) || value < range.low || value > range.high) {
       char bounds[96];
       std::snprintf(bounds, sizeof bounds,
                     range.integer ? "an integer from %.0f to %.0f" : "a number from %g to %g",

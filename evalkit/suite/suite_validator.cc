@@ -248,6 +248,10 @@ Status check_cases(const Suite& suite, ScorerCheck* scorers) {
   }
   std::unordered_map<std::string, const CaseConfig*> ids;
   ids.reserve(suite.cases.size());
+  // Structural errors (ids, prompts, variables, scorers) come first; a case without the
+  // references its scorers need is reported once every case is otherwise sound.
+  const CaseConfig* unreferenced = nullptr;
+  const ScorerSpec* unreferenced_by = nullptr;
   for (const auto& config : suite.cases) {
     const auto [it, inserted] = ids.emplace(config.id, &config);
     if (!inserted) {
@@ -282,11 +286,15 @@ Status check_cases(const Suite& suite, ScorerCheck* scorers) {
       if (Status s = scorers->check(spec, &needs); !s) return s;
       if (needs && needing == nullptr) needing = &spec;
     }
-    if (config.expected.empty()) {
+    if (config.expected.empty() && unreferenced == nullptr) {
       if (needing == nullptr) needing = suite_needing;
-      if (needing != nullptr) return missing_references(config, *needing);
+      if (needing != nullptr) {
+        unreferenced = &config;
+        unreferenced_by = needing;
+      }
     }
   }
+  if (unreferenced != nullptr) return missing_references(*unreferenced, *unreferenced_by);
   return Status::ok();
 }
 

@@ -64,6 +64,26 @@ TEST(GateRulesCommandTest, AnInformationalScorerDoesNotDiluteTheGate) {
   EXPECT_TRUE(answered["p_adjusted"].is_null());
 }
 
+TEST(GateRulesCommandTest, AWeightZeroScorerNeverFailsACase) {
+  // `pass: all` counts the scorers that count: a failing informational scorer (weight 0) is
+  // shown but does not fail the 47 cases the model gets right.
+  const std::string dir = test_dir(), db = dir + "/e.db";
+  write_gate_cases(dir + "/cases.jsonl", 50, "q");
+  FakeOpenAIServer healthy(gate_model({0, 1, 2}));
+  GateSuite suite;
+  suite.scorers =
+      "  - {type: exact_match}\n"
+      "  - {type: regex, pattern: '^Z', name: starts_with_z, weight: 0}\n";
+  suite.base_url = healthy.base_url();
+  const ProcessResult r = run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q",
+                                       "--report-json", dir + "/r.json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("94% tests passed, 3 tests failed out of 50"));
+  const nlohmann::json doc = read_json_file(dir + "/r.json");
+  EXPECT_EQ(doc["summary"]["passed"], 47);
+  EXPECT_EQ(doc["trials"][10]["scores"][1]["pass"], false);  // still scored and shown
+}
+
 TEST(GateRulesCommandTest, IntervalsAreAtTheFamilysLevelAndSaySo) {
   const std::string dir = test_dir(), db = dir + "/e.db";
   write_gate_cases(dir + "/cases.jsonl", 50, "q");
@@ -82,7 +102,9 @@ TEST(GateRulesCommandTest, IntervalsAreAtTheFamilysLevelAndSaySo) {
     const nlohmann::json& metric = metric_in(comparison["metrics"], name);
     EXPECT_DOUBLE_EQ(metric["ci_level"].get<double>(), 0.975) << name;
     // 5 lost: the interval and the verdict agree (no interval below 0 next to "no change").
-    if (metric["ci_high"].get<double>() < 0) EXPECT_EQ(metric["verdict"], "regressed") << name;
+    if (metric["ci_high"].get<double>() < 0) {
+      EXPECT_EQ(metric["verdict"], "regressed") << name;
+    }
   }
 }
 
@@ -155,7 +177,12 @@ TEST(GateRulesCommandTest, SmallSuitesGetAThresholdRuleAndSeeWhatTheyCanDetect) 
 TEST(GateRulesCommandTest, AZeroOneScorerIsComparedAsBinary) {
   const std::string dir = test_dir(), db = dir + "/e.db";
   write_gate_cases(dir + "/cases.jsonl", 50, "q");
-  FakeOpenAIServer healthy(gate_model({0, 1, 2}));
+  // Three answers are "Lyon" (contains: 0, levenshtein: 0) and two "Parix" (contains: 0,
+  // levenshtein similarity 0.8): contains stays 0/1, levenshtein does not.
+  FakeOpenAIServerOptions answers = gate_model({0, 1, 2});
+  answers.rules.insert(answers.rules.begin(), {"Q[3]", "Parix", {}, {}, {}});
+  answers.rules.insert(answers.rules.begin(), {"Q[4]", "Parix", {}, {}, {}});
+  FakeOpenAIServer healthy(answers);
   GateSuite suite;
   suite.scorers = "  - {type: contains}\n  - {type: levenshtein}\n";
   suite.base_url = healthy.base_url();
@@ -167,8 +194,8 @@ TEST(GateRulesCommandTest, AZeroOneScorerIsComparedAsBinary) {
   const nlohmann::json metrics = read_json_file(dir + "/r.json")["comparison"]["metrics"];
   EXPECT_EQ(metric_in(metrics, "contains")["kind"], "binary");
   EXPECT_EQ(metric_in(metrics, "contains")["test"], "mcnemar-exact");
-  // Levenshtein similarity of "Lyon" to "Paris" is neither 0 nor 1.
   EXPECT_EQ(metric_in(metrics, "levenshtein")["kind"], "continuous");
+  EXPECT_EQ(metric_in(metrics, "levenshtein")["test"], "paired-bootstrap");
 }
 
 TEST(GateRulesCommandTest, EachCellIsGatedAndARegressionNamesItsCell) {

@@ -45,7 +45,7 @@ class ReportOutputsTest : public ::testing::Test {
     db_ = dir_ + "/e.db";
     env_.env["FAKE_BASE_URL"] = server_.base_url();
     env_.working_dir = dir_;
-    suite_ = write_test_file(dir_, "suite.yaml", echo_suite("outputs", 4));
+    suite_ = write_test_file(dir_, "suite.yaml", echo_suite("outputs", 8));
     const ProcessResult r = run_evalkit({"run", suite_, "--db", db_, "-q"}, env_);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
@@ -61,8 +61,8 @@ TEST_F(ReportOutputsTest, DashIsStandardOutputForEveryReportFlag) {
       {"--json", "\"format_version\""},
       {"--report-md", "## "},
       {"--md", "## "},
-      {"--report-html", "<!DOCTYPE html>"},
-      {"--html", "<!DOCTYPE html>"},
+      {"--report-html", "<!doctype html>"},
+      {"--html", "<!doctype html>"},
       {"--junit", "<testsuites"}};
   for (const auto& [flag, start] : flags) {
     const ProcessResult r = run_evalkit({"report", "last", "--db", db_, flag, "-"}, env_);
@@ -75,7 +75,7 @@ TEST_F(ReportOutputsTest, DashIsStandardOutputForEveryReportFlag) {
       run_evalkit({"run", suite_, "--db", db_, "-q", "--report-json", "-"}, env_);
   EXPECT_EQ(run.exit_code, 0) << run.err;
   const nlohmann::json document = nlohmann::json::parse(run.out);
-  EXPECT_EQ(document["summary"]["trials"], 4);
+  EXPECT_EQ(document["summary"]["trials"], 8);
   EXPECT_THAT(run.err, HasSubstr("tests passed"));
   EXPECT_FALSE(fs::exists(dir_ + "/-"));
   // And the exported baseline.
@@ -112,7 +112,7 @@ TEST_F(ReportOutputsTest, AFifoReaderGetsTheWholeReport) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const std::string received = reader.get();
   ASSERT_FALSE(received.empty());
-  EXPECT_EQ(nlohmann::json::parse(received)["summary"]["trials"], 4);
+  EXPECT_EQ(nlohmann::json::parse(received)["summary"]["trials"], 8);
   struct stat info;
   ASSERT_EQ(stat(fifo.c_str(), &info), 0);
   EXPECT_TRUE(S_ISFIFO(info.st_mode)) << "the FIFO was replaced";
@@ -135,19 +135,29 @@ TEST_F(ReportOutputsTest, APlantedSymlinkAtTheOldTemporaryNameIsNotFollowed) {
 }
 
 TEST_F(ReportOutputsTest, AFailedWriteLeavesTheOldReportAndNoTemporaryFile) {
-  const std::string target = dir_ + "/report.html";
-  std::ofstream(target) << "old report";
-  // A 1 KiB file size limit makes writing the HTML report fail part way (EFBIG).
-  const ProcessResult r =
-      run_process({"/bin/sh", "-c",
-                   "trap '' XFSZ; ulimit -f 1; exec \"$0\" report last --db \"$1\" "
-                   "--report-html \"$2\"",
-                   evalkit_binary(), db_, target},
-                  env_);
+  // The report goes to a 16 KiB tmpfs (in a private mount namespace) that already holds the
+  // old report: the new one does not fit (ENOSPC part way through the temporary file).
+  const std::string full = dir_ + "/full";
+  fs::create_directories(full);
+  const std::string script =
+      "mount -t tmpfs -o size=16k tmpfs \"$1\" || exit 99\n"
+      "echo 'old report' > \"$1/report.html\"\n"
+      "\"$0\" report last --db \"$2\" --report-html \"$1/report.html\"\n"
+      "status=$?\n"
+      "ls -A \"$1\" > \"$3/listing.txt\"\n"
+      "cat \"$1/report.html\" > \"$3/after.txt\"\n"
+      "exit $status\n";
+  const ProcessResult r = run_process({"/usr/bin/unshare", "--user", "--map-root-user", "--mount",
+                                       "/bin/sh", "-c", script, evalkit_binary(), full, db_, dir_},
+                                      env_);
+  if (r.exit_code == 99 || r.exit_code == -1 || r.exit_code == 127) {
+    GTEST_SKIP() << "cannot mount a tmpfs in a private namespace here (exit " << r.exit_code
+                 << "): " << r.err;
+  }
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
-  EXPECT_THAT(r.err, HasSubstr("cannot write " + target));
-  EXPECT_EQ(read_text_file(target), "old report");
-  EXPECT_TRUE(files_starting_with(dir_, ".report.html.").empty());
+  EXPECT_THAT(r.err, HasSubstr("cannot write " + full + "/report.html: No space left on device"));
+  EXPECT_EQ(read_text_file(dir_ + "/after.txt"), "old report\n");
+  EXPECT_EQ(read_text_file(dir_ + "/listing.txt"), "report.html\n");  // no temporary file left
 }
 
 TEST_F(ReportOutputsTest, OneSpellingOfTheReportFlagsOnEveryCommand) {
@@ -184,7 +194,7 @@ TEST_F(ReportOutputsTest, TwoSuitesWithTheSameNameGetTheirOwnReports) {
   const ProcessResult r = run_evalkit(
       {"run", suite_, second, "--db", db_, "-q", "--report-json", dir_ + "/r.json"}, env_);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(read_json_file(dir_ + "/r-outputs-1.json")["summary"]["trials"], 4);
+  EXPECT_EQ(read_json_file(dir_ + "/r-outputs-1.json")["summary"]["trials"], 8);
   EXPECT_EQ(read_json_file(dir_ + "/r-outputs-2.json")["summary"]["trials"], 2);
 }
 
