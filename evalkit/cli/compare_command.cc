@@ -6,6 +6,7 @@
 
 #include "evalkit/base/files.h"
 #include "evalkit/cli/commands.h"
+#include "evalkit/cli/compare_groups_command.h"
 #include "evalkit/cli/exit_codes.h"
 #include "evalkit/cli/gate_step.h"
 #include "evalkit/cli/report_outputs.h"
@@ -17,13 +18,17 @@ namespace po = boost::program_options;
 namespace evalkit::cli {
 
 int compare_command(const Args& args) {
-  po::options_description options("evalkit compare BASELINE_RUN CURRENT_RUN [options]");
+  po::options_description options(
+      "evalkit compare BASELINE_RUN CURRENT_RUN [options]\n       evalkit compare RUN --by "
+      "provider|prompt [options]");
   std::vector<std::string> refs, prompt_pairs;
   std::string db = default_db_path();
   ReportPaths reports;
   GateSettings gate;
+  std::string by;
   // clang-format off
   options.add_options()("help,h", "show this help")
+      ("by", po::value<std::string>(&by), "provider|prompt: compare the providers (or prompts) of one run RUN with each other")
       ("db", po::value<std::string>(&db), "SQLite database")
       ("min-paired", po::value<double>(&gate.min_paired), "share of the baseline's cases that must pair for the gate to pass (default 1: all)")
       ("pair-prompts", po::value<std::vector<std::string>>(&prompt_pairs), "OLD=NEW: compare the baseline's prompt OLD with the current run's prompt NEW (repeatable)")
@@ -39,11 +44,20 @@ int compare_command(const Args& args) {
   if (!parse_command_options("compare", args, options, hidden, positional, &vm)) {
     return exit_code::kUsageError;
   }
+  if (!by.empty() && !vm.count("help")) {
+    if (refs.size() != 1) {
+      std::fprintf(stderr, "evalkit compare: --by compares inside one run: give one RUN\n");
+      return exit_code::kUsageError;
+    }
+    return compare_groups_command(refs[0], by, db, reports);
+  }
   if (vm.count("help") || refs.size() != 2) {
     std::cout << options << "\nRuns are ids, unique prefixes, 'last', or baseline names. The gate "
               << "settings (alpha, gate rules, pass rule) are the current run's.\nExit code 2 when "
               << "the gate fails (a gated metric regressed, a floor is not held, or the runs have "
-              << "nothing to compare), 0 otherwise.\nExample: evalkit compare main last\n";
+              << "nothing to compare), 0 otherwise.\nWith --by, one run's providers (within each "
+              << "prompt) or prompts (within each provider) are compared pairwise.\nExamples: "
+              << "evalkit compare main last\n          evalkit compare last --by provider\n";
     return vm.count("help") ? exit_code::kPassed : exit_code::kUsageError;
   }
   if (!(gate.min_paired >= 0 && gate.min_paired <= 1)) {

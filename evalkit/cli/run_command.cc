@@ -15,6 +15,8 @@
 #include "evalkit/cli/report_outputs.h"
 #include "evalkit/cli/rerun_selection.h"
 #include "evalkit/report/console_reporter.h"
+#include "evalkit/report/group_console.h"
+#include "evalkit/report/group_fields.h"
 #include "evalkit/report/run_document.h"
 #include "evalkit/run/runner.h"
 #include "evalkit/store/store.h"
@@ -380,6 +382,10 @@ int run_command(const Args& args, const std::string& command_line) {
         raise(exit_code::kInfrastructure);
         continue;
       }
+      // Several prompts or systems under test: the console shows them side by side.
+      const nlohmann::json group_fields =
+          build_group_fields(record, trials, corpus_scorers(record.scorers));
+      print_group_fields(out, group_fields);
       GateStep step;
       if (Status s = run_gate_step(store, record, trials, CompareOptions::from_suite(suite), gate,
                                    out, &step);
@@ -390,7 +396,8 @@ int run_command(const Args& args, const std::string& command_line) {
       }
       if (reports.any()) {
         nlohmann::json document = build_run_document(
-            record, trials, step.comparison, step.has_baseline ? &step.baseline_trials : nullptr);
+            record, trials, step.comparison, step.has_baseline ? &step.baseline_trials : nullptr,
+            &group_fields);
         document["gate"] = step.gate;
         if (Status s = write_reports(document, reports.for_suite(tags[i], loaded.size() > 1)); !s) {
           std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
