@@ -2,20 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <set>
 
 #include "evalkit/base/number_text.h"
+#include "evalkit/gate/case_pairing.h"
 #include "evalkit/gate/detectable_drop.h"
 #include "evalkit/gate/holm.h"
 
 namespace evalkit {
 namespace {
-
-struct CasePair {
-  const CaseAggregate* baseline;
-  const CaseAggregate* current;
-};
 
 // One metric's paired values: a from the baseline, b from the current run.
 struct Series {
@@ -211,99 +206,6 @@ void add_largest_drops(const std::string& metric, const Series& series,
   }
 }
 
-void explain_unpaired(const std::vector<CaseKey>& only_baseline,
-                      const std::vector<CaseKey>& only_current, Pairing* pairing) {
-  std::set<std::string> prompts_b, prompts_c, providers_b, providers_c, cases_b, cases_c;
-  for (const CaseKey& key : only_baseline) {
-    prompts_b.insert(key.prompt_id);
-    providers_b.insert(key.provider_id);
-    cases_b.insert(key.case_id);
-  }
-  for (const CaseKey& key : only_current) {
-    prompts_c.insert(key.prompt_id);
-    providers_c.insert(key.provider_id);
-    cases_c.insert(key.case_id);
-  }
-  auto minus = [](const std::set<std::string>& x, const std::set<std::string>& y) {
-    std::set<std::string> out;
-    std::set_difference(x.begin(), x.end(), y.begin(), y.end(), std::inserter(out, out.end()));
-    return out;
-  };
-  pairing->prompts_only_in_baseline = minus(prompts_b, prompts_c);
-  pairing->prompts_only_in_current = minus(prompts_c, prompts_b);
-  pairing->providers_only_in_baseline = minus(providers_b, providers_c);
-  pairing->providers_only_in_current = minus(providers_c, providers_b);
-  pairing->cases_only_in_baseline = minus(cases_b, cases_c);
-  pairing->cases_only_in_current = minus(cases_c, cases_b);
-}
-
-std::string joined(const std::set<std::string>& items, size_t limit = 5) {
-  std::string out;
-  size_t shown = 0;
-  for (const std::string& item : items) {
-    if (shown == limit) {
-      out += ", ... (" + std::to_string(items.size()) + " in all)";
-      break;
-    }
-    out += (shown++ == 0 ? "'" : ", '") + item + "'";
-  }
-  return out;
-}
-
-void check_pairing(const Pairing& pairing, Comparison* comparison) {
-  if (pairing.paired == 0) {
-    std::string line = "no case of the baseline (" + std::to_string(pairing.baseline_cases) +
-                       " cases) pairs with this run's " + std::to_string(pairing.current_cases);
-    if (pairing.baseline_cases == 0) line = "the baseline has no cases";
-    comparison->not_comparable.push_back(line);
-  } else {
-    const double needed =
-        std::ceil(pairing.min_paired * static_cast<double>(pairing.baseline_cases) - 1e-9);
-    if (static_cast<double>(pairing.paired) < needed) {
-      comparison->not_comparable.push_back(
-          "only " + std::to_string(pairing.paired) + " of the baseline's " +
-          std::to_string(pairing.baseline_cases) + " cases paired; at least " +
-          format_number(needed) + " must (--min-paired " + format_number(pairing.min_paired) + ")");
-    }
-  }
-  if (comparison->not_comparable.empty()) return;
-  if (!pairing.prompts_only_in_baseline.empty() || !pairing.prompts_only_in_current.empty()) {
-    std::string line =
-        "prompt ids differ: baseline " +
-        (pairing.prompts_only_in_baseline.empty() ? std::string("(none)")
-                                                  : joined(pairing.prompts_only_in_baseline)) +
-        ", this run " +
-        (pairing.prompts_only_in_current.empty() ? std::string("(none)")
-                                                 : joined(pairing.prompts_only_in_current));
-    if (pairing.prompts_only_in_baseline.size() == 1 &&
-        pairing.prompts_only_in_current.size() == 1) {
-      const std::string& was = *pairing.prompts_only_in_baseline.begin();
-      const std::string& is = *pairing.prompts_only_in_current.begin();
-      line += "; to compare a renamed prompt, pass --pair-prompts " + was + "=" + is +
-              " or give prompt '" + is + "' `replaces: " + was + "` in the suite";
-    }
-    comparison->not_comparable.push_back(line);
-  }
-  if (!pairing.providers_only_in_baseline.empty() || !pairing.providers_only_in_current.empty()) {
-    comparison->not_comparable.push_back(
-        "provider ids differ: baseline " +
-        (pairing.providers_only_in_baseline.empty() ? std::string("(none)")
-                                                    : joined(pairing.providers_only_in_baseline)) +
-        ", this run " +
-        (pairing.providers_only_in_current.empty() ? std::string("(none)")
-                                                   : joined(pairing.providers_only_in_current)));
-  }
-  if (!pairing.cases_only_in_baseline.empty()) {
-    comparison->not_comparable.push_back(
-        std::to_string(pairing.cases_only_in_baseline.size()) +
-        " case ids only in the baseline: " + joined(pairing.cases_only_in_baseline) +
-        (pairing.cases_only_in_current.empty()
-             ? std::string()
-             : "; " + std::to_string(pairing.cases_only_in_current.size()) +
-                   " only in this run: " + joined(pairing.cases_only_in_current)));
-  }
-}
-
 }  // namespace
 
 CompareOptions CompareOptions::from_suite(const Suite& suite) {
@@ -390,50 +292,13 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
   const std::vector<CaseAggregate> baseline_cases = aggregate_cases(baseline, options.pass);
   const std::vector<CaseAggregate> current_cases = aggregate_cases(current, options.pass);
 
-  // Pairing, with the baseline's renamed prompts under their new ids. A rename applies only
-  // when the current run has no cases of the old prompt itself.
-  std::set<std::string> current_prompts, baseline_prompts;
-  for (const CaseAggregate& aggregate : current_cases)
-    current_prompts.insert(aggregate.key.prompt_id);
-  for (const CaseAggregate& aggregate : baseline_cases) {
-    baseline_prompts.insert(aggregate.key.prompt_id);
-  }
-  std::map<std::string, std::string> renames;
-  for (const auto& [was, is] : options.prompt_pairs) {
-    if (baseline_prompts.count(was) && !current_prompts.count(was) && !baseline_prompts.count(is)) {
-      renames[was] = is;
-    }
-  }
-  auto mapped = [&](CaseKey key) {
-    auto it = renames.find(key.prompt_id);
-    if (it != renames.end()) key.prompt_id = it->second;
-    return key;
-  };
-  std::map<CaseKey, size_t> baseline_position;
-  for (size_t i = 0; i < baseline_cases.size(); ++i) {
-    baseline_position.emplace(mapped(baseline_cases[i].key), i);
-  }
-  std::vector<CasePair> pairs;
-  std::vector<bool> baseline_paired(baseline_cases.size(), false);
-  for (const CaseAggregate& aggregate : current_cases) {
-    auto it = baseline_position.find(aggregate.key);
-    if (it == baseline_position.end()) {
-      comparison.only_in_current.push_back(aggregate.key);
-    } else {
-      pairs.push_back({&baseline_cases[it->second], &aggregate});
-      baseline_paired[it->second] = true;
-    }
-  }
-  for (size_t i = 0; i < baseline_cases.size(); ++i) {
-    if (!baseline_paired[i]) comparison.only_in_baseline.push_back(baseline_cases[i].key);
-  }
-  Pairing& pairing = comparison.pairing;
-  pairing.baseline_cases = static_cast<int64_t>(baseline_cases.size());
-  pairing.current_cases = static_cast<int64_t>(current_cases.size());
-  pairing.paired = static_cast<int64_t>(pairs.size());
-  pairing.min_paired = options.min_paired;
-  pairing.prompt_pairs = renames;
-  explain_unpaired(comparison.only_in_baseline, comparison.only_in_current, &pairing);
+  PairedCases paired_cases =
+      pair_cases(baseline_cases, current_cases, options.prompt_pairs, options.min_paired);
+  const std::vector<CasePair>& pairs = paired_cases.pairs;
+  comparison.only_in_baseline = std::move(paired_cases.only_in_baseline);
+  comparison.only_in_current = std::move(paired_cases.only_in_current);
+  comparison.pairing = std::move(paired_cases.pairing);
+  const Pairing& pairing = comparison.pairing;
 
   // Every metric either run scored; one scored by a single run is listed, not compared.
   std::set<std::string> baseline_metrics, current_metrics, weighted;
@@ -546,7 +411,9 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
   }
 
   // When can the gate not pass, whatever the metrics say?
-  check_pairing(pairing, &comparison);
+  for (std::string& problem : pairing_problems(pairing)) {
+    comparison.not_comparable.push_back(std::move(problem));
+  }
   if (pairing.paired > 0) {
     bool threshold = false, detectable = false, any_paired = false;
     for (const MetricComparison& metric : comparison.metrics) {

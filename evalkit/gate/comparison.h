@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evalkit/gate/case_aggregate.h"
+#include "evalkit/gate/case_pairing.h"
 #include "evalkit/gate/paired_bootstrap.h"
 #include "evalkit/gate/paired_test.h"
 #include "evalkit/run/trial.h"
@@ -104,19 +105,6 @@ struct CaseDrop {
   double delta = 0;
   std::string baseline_output;
   std::string current_output;
-};
-
-// How the cases of the two runs paired.
-struct Pairing {
-  int64_t baseline_cases = 0;
-  int64_t current_cases = 0;
-  int64_t paired = 0;
-  double min_paired = 1.0;
-  std::map<std::string, std::string> prompt_pairs;  // applied: baseline prompt -> current prompt
-  // Ids seen on one side only among the unpaired cases, to say why they did not pair.
-  std::set<std::string> prompts_only_in_baseline, prompts_only_in_current;
-  std::set<std::string> providers_only_in_baseline, providers_only_in_current;
-  std::set<std::string> cases_only_in_baseline, cases_only_in_current;
 };
 
 // One (prompt, provider) cell compared with the same cell of the baseline.

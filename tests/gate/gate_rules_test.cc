@@ -222,19 +222,26 @@ TEST(GatePairingTest, EmptyAndTinyBaselinesAreNotComparable) {
   EXPECT_EQ(small.outcome(), GateOutcome::kRegressed);
 }
 
-TEST(GateCellTest, EachPromptProviderCellIsComparedAndARegressionNamesItsCell) {
-  // Two providers x 60 cases; only provider "b" got worse (20 of 60 lost).
-  std::vector<TrialResult> baseline, current;
-  for (const char* provider : {"a", "b"}) {
-    for (int i = 0; i < 60; ++i) {
+// n passing cases per provider in the baseline; now provider `worse` fails its first `lost`.
+void provider_runs(const std::vector<std::string>& providers, int n, const std::string& worse,
+                   int lost, std::vector<TrialResult>* baseline,
+                   std::vector<TrialResult>* current) {
+  for (const std::string& provider : providers) {
+    for (int i = 0; i < n; ++i) {
       TrialResult before = make_trial(numbered("c", i), 0, true);
       before.key.provider_id = provider;
       TrialResult after = before;
-      after.pass = !(std::string(provider) == "b" && i < 20);
-      baseline.push_back(before);
-      current.push_back(after);
+      after.pass = !(provider == worse && i < lost);
+      baseline->push_back(before);
+      current->push_back(after);
     }
   }
+}
+
+TEST(GateCellTest, EachPromptProviderCellIsComparedAndARegressionNamesItsCell) {
+  // Two providers x 60 cases; only provider "b" got worse (20 of 60 lost).
+  std::vector<TrialResult> baseline, current;
+  provider_runs({"a", "b"}, 60, "b", 20, &baseline, &current);
   const Comparison comparison = compare_runs(baseline, current, CompareOptions{});
   ASSERT_EQ(comparison.cells.size(), 2u);
   EXPECT_EQ(comparison.family_size, 3);  // pass_rate pooled, in cell a, in cell b
@@ -258,16 +265,7 @@ TEST(GateCellTest, EachPromptProviderCellIsComparedAndARegressionNamesItsCell) {
 TEST(GateCellTest, OnlyTheCellThatDroppedIsMarkedRegressed) {
   // Four providers x 50 cases; only "d" lost 10 cases: its cell regressed, the others did not.
   std::vector<TrialResult> baseline, current;
-  for (const char* provider : {"a", "b", "c", "d"}) {
-    for (int i = 0; i < 50; ++i) {
-      TrialResult before = make_trial(numbered("c", i), 0, true);
-      before.key.provider_id = provider;
-      TrialResult after = before;
-      after.pass = !(std::string(provider) == "d" && i < 10);
-      baseline.push_back(before);
-      current.push_back(after);
-    }
-  }
+  provider_runs({"a", "b", "c", "d"}, 50, "d", 10, &baseline, &current);
   const Comparison comparison = compare_runs(baseline, current, CompareOptions{});
   ASSERT_EQ(comparison.cells.size(), 4u);
   EXPECT_EQ(comparison.family_size, 5);

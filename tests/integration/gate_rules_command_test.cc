@@ -24,6 +24,15 @@ std::string test_dir() {
                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
 }
 
+// Runs the suite into db (expecting exit code `expected`) and saves that run as baseline main.
+void run_and_save_baseline(const std::string& dir, const GateSuite& suite, const std::string& db,
+                           int expected) {
+  const ProcessResult r = run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q"});
+  ASSERT_EQ(r.exit_code, expected) << r.out << r.err;
+  const ProcessResult saved = run_evalkit({"baseline", "save", "main", "--db", db});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+}
+
 const nlohmann::json& metric_in(const nlohmann::json& metrics, const std::string& name) {
   for (const auto& metric : metrics) {
     if (metric["metric"] == name) return metric;
@@ -46,8 +55,7 @@ TEST(GateRulesCommandTest, AnInformationalScorerDoesNotDiluteTheGate) {
       "  - {type: regex, pattern: '\\w', name: has_word, weight: 0}\n";
   suite.gate = "  pass_rate: {max_drop: 0}\n";
   suite.base_url = healthy.base_url();
-  ASSERT_EQ(run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q"}).exit_code, 1);
-  ASSERT_EQ(run_evalkit({"baseline", "save", "main", "--db", db}).exit_code, 0);
+  run_and_save_baseline(dir, suite, db, 1);
   suite.base_url = worse.base_url();
   const ProcessResult r = run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q",
                                        "--baseline", "main", "--report-json", dir + "/r.json"});
@@ -75,8 +83,8 @@ TEST(GateRulesCommandTest, AWeightZeroScorerNeverFailsACase) {
       "  - {type: exact_match}\n"
       "  - {type: regex, pattern: '^Z', name: starts_with_z, weight: 0}\n";
   suite.base_url = healthy.base_url();
-  const ProcessResult r = run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q",
-                                       "--report-json", dir + "/r.json"});
+  const ProcessResult r = run_evalkit(
+      {"run", write_gate_suite(dir, suite), "--db", db, "-q", "--report-json", dir + "/r.json"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("94% tests passed, 3 tests failed out of 50"));
   const nlohmann::json doc = read_json_file(dir + "/r.json");
@@ -90,8 +98,7 @@ TEST(GateRulesCommandTest, IntervalsAreAtTheFamilysLevelAndSaySo) {
   FakeOpenAIServer healthy(gate_model({0, 1, 2})), worse(gate_model(range(0, 8)));
   GateSuite suite;  // no gate: pass_rate and exact_match are gated, a family of two
   suite.base_url = healthy.base_url();
-  ASSERT_EQ(run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q"}).exit_code, 1);
-  ASSERT_EQ(run_evalkit({"baseline", "save", "main", "--db", db}).exit_code, 0);
+  run_and_save_baseline(dir, suite, db, 1);
   suite.base_url = worse.base_url();
   const ProcessResult r = run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q",
                                        "--baseline", "main", "--report-json", dir + "/r.json"});
@@ -153,8 +160,7 @@ TEST(GateRulesCommandTest, SmallSuitesGetAThresholdRuleAndSeeWhatTheyCanDetect) 
   GateSuite suite;
   suite.gate = "  pass_rate: {max_drop: 0.05}\n";
   suite.base_url = healthy.base_url();
-  ASSERT_EQ(run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q"}).exit_code, 1);
-  ASSERT_EQ(run_evalkit({"baseline", "save", "main", "--db", db}).exit_code, 0);
+  run_and_save_baseline(dir, suite, db, 1);
   suite.base_url = worse.base_url();
   const ProcessResult tested = run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q",
                                             "--fail-on", "regressions", "--baseline", "main"});
@@ -210,8 +216,7 @@ TEST(GateRulesCommandTest, EachCellIsGatedAndARegressionNamesItsCell) {
            "\n";
   };
   suite.more_providers = other(healthy.base_url());
-  ASSERT_EQ(run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q"}).exit_code, 0);
-  ASSERT_EQ(run_evalkit({"baseline", "save", "main", "--db", db}).exit_code, 0);
+  run_and_save_baseline(dir, suite, db, 0);
   suite.more_providers = other(worse.base_url());
   const ProcessResult r =
       run_evalkit({"run", write_gate_suite(dir, suite), "--db", db, "-q", "--fail-on",
