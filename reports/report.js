@@ -412,8 +412,13 @@
       regressions.appendChild(el('p', {class: 'empty compact'}, 'No case changed between pass and fail.'));
     }
 
-    section.appendChild(el('h3', null, 'Gate verdicts'));
-    section.appendChild(el('div', {class: 'scroll-x'}, simpleTable(
+    // The verdict table, unfolded when a metric regressed; otherwise one line says so.
+    const regressedCount = metrics.filter((m) => str(m.verdict) === 'regressed').length;
+    const gate = el('details', {id: 'gate', class: 'fold plain'}, el('summary', null, 'Gate verdicts: ' + int(metrics.length) +
+      ' metric' + (metrics.length === 1 ? '' : 's') + ', ' + (regressedCount ? int(regressedCount) + ' regressed' : 'none regressed')));
+    gate.open = regressedCount > 0;
+    section.appendChild(gate);
+    gate.appendChild(el('div', {class: 'scroll-x'}, simpleTable(
       ['Metric', 'Kind', {title: 'Baseline', num: true}, {title: 'Current', num: true}, {title: 'Δ', num: true},
         {title: 'CI of Δ', num: true}, {title: 'p', num: true}, {title: 'p (Holm)', num: true}, 'Test',
         {title: 'Pairs', num: true}, 'Gate', 'Verdict', 'Note'],
@@ -754,6 +759,16 @@
     tr.addEventListener('click', (e) => {
       if (e.target.closest('a, button, input, textarea, select, label')) return;
       setState({open: open ? '' : String(r.number)});
+    });
+    // Reachable from the keyboard: Tab to a row, Enter or Space opens or closes it.
+    tr.tabIndex = 0;
+    tr.addEventListener('keydown', (e) => {
+      if ((e.key === 'Enter' || e.key === ' ') && e.target === tr) {
+        e.preventDefault();
+        setState({open: open ? '' : String(r.number)});
+        const again = tableBody.querySelector('tr.case-row[data-number="' + r.number + '"]');
+        if (again) again.focus({preventScroll: true});
+      }
     });
     return tr;
   }

@@ -130,19 +130,38 @@ const EvalkitSummary = (function () {
   // The run document's in-run paired comparisons and rankings (present with several
   // prompts or providers).
   function renderComparisons(doc) {
-    const comparisons = Array.isArray(doc.group_comparisons) ? doc.group_comparisons : [];
+    // Comparisons with no paired case (prompts that share no case) say nothing.
+    const comparisons = (Array.isArray(doc.group_comparisons) ? doc.group_comparisons : [])
+      .filter((c) => c && isNum(c.paired) && c.paired > 0);
     const rankings = Array.isArray(doc.rankings) ? doc.rankings : [];
     if (!comparisons.length && !rankings.length) return null;
-    const section = el('section', {id: 'group-comparisons'}, el('h2', null, 'Prompts and providers compared'),
+    // Folded under a headline naming the significant pass-rate differences.
+    const findings = [];
+    let significant = 0;
+    for (const c of comparisons) {
+      for (const m of Array.isArray(c.metrics) ? c.metrics : []) {
+        const v = str(m.verdict);
+        if (v !== 'better' && v !== 'worse') continue;
+        significant++;
+        if (str(m.metric) === 'pass_rate') {
+          findings.push(str(c.b) + ' ' + v + ' than ' + str(c.a) + (c.within ? ' (' + str(c.within) + ')' : ''));
+        }
+      }
+    }
+    const headline = 'Prompts and providers compared: ' + (significant ?
+      int(significant) + ' significant difference' + (significant > 1 ? 's' : '') +
+        (findings.length ? ': pass rate ' + findings.slice(0, 3).join('; ') + (findings.length > 3 ? '; …' : '') : '') :
+      'no significant difference');
+    const section = el('details', {id: 'group-comparisons', class: 'fold'}, el('summary', null, headline),
       el('p', {class: 'section-note'}, 'Paired by case: McNemar for pass/fail, paired bootstrap for scores, Holm across ' +
-        'each family. Δ is b − a.'));
+        'each family. Δ is b − a; errored: cases one side (a, b) or both errored on, left out of the pairs.'));
     const body = [];
     for (const c of comparisons) {
       const errored = c.errored && typeof c.errored === 'object' ? c.errored : {};
       for (const m of Array.isArray(c.metrics) ? c.metrics : []) {
         body.push(el('tr', {class: 'group-comparison', 'data-verdict': str(m.verdict)},
           el('td', null, str(c.by)), el('td', null, str(c.within)), el('td', null, str(c.a)), el('td', null, str(c.b)),
-          el('td', null, el('b', null, str(m.metric))), el('td', null, str(m.kind)),
+          el('td', {title: str(m.kind)}, el('b', null, str(m.metric))),
           el('td', {class: 'num'}, fixed(m.a_mean, 3)), el('td', {class: 'num'}, fixed(m.b_mean, 3)),
           el('td', {class: 'num'}, signed(m.delta, 3)),
           el('td', {class: 'num'}, '[' + signed(m.ci_low, 3) + ', ' + signed(m.ci_high, 3) + ']'),
@@ -153,10 +172,10 @@ const EvalkitSummary = (function () {
       }
     }
     if (body.length) {
-      section.appendChild(el('div', {class: 'scroll-x'}, simpleTable(['By', 'Within', 'a', 'b', 'Metric', 'Kind',
+      section.appendChild(el('div', {class: 'scroll-x'}, simpleTable(['By', 'Within', 'a', 'b', 'Metric',
         {title: 'a mean', num: true}, {title: 'b mean', num: true}, {title: 'Δ', num: true}, {title: 'CI of Δ', num: true},
         {title: 'p', num: true}, {title: 'p (Holm)', num: true}, {title: 'Pairs', num: true},
-        {title: 'Errored a / b / both', num: true}, 'Verdict'], body, {id: 'group-comparison-table', class: 'compact'})));
+        {title: 'Errored', num: true}, 'Verdict'], body, {id: 'group-comparison-table', class: 'compact'})));
     }
     for (const r of rankings) {
       const pairs = Array.isArray(r.significant_pairs) ? r.significant_pairs : [];
@@ -166,7 +185,7 @@ const EvalkitSummary = (function () {
           {title: 'Interval', num: true}],
         (Array.isArray(r.entries) ? r.entries : []).map((e) => el('tr', {class: 'ranking-entry'},
           el('td', {class: 'num'}, int(e.rank)), el('td', null, str(e.id)), el('td', {class: 'num'}, pct(e.pass_rate)),
-          el('td', {class: 'num'}, '[' + pct(e.ci_low) + ', ' + pct(e.ci_high) + ']'))), {class: 'compact'}),
+          el('td', {class: 'num'}, '[' + pct(e.ci_low) + ', ' + pct(e.ci_high) + ']'))), {class: 'compact ranking-table'}),
         el('p', {class: 'section-note'}, pairs.length ? 'Significant differences: ' +
           pairs.map((p) => Array.isArray(p) ? str(p[0]) + ' vs ' + str(p[1]) : '').join(', ') + '.' :
           'No difference between them is significant.')));

@@ -14,8 +14,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/fake_openai_server.h"
 #include "tests/support/report_documents.h"
 #include "tests/support/report_page.h"
+#include "tests/support/test_files.h"
 
 namespace evalkit::testing {
 namespace {
@@ -132,6 +134,94 @@ TEST_F(HtmlReportMatrixTest, CellsFiltersSortAndSideBySideDiff) {
   page.click("a.tab[data-view=trials]");
   ASSERT_TRUE(page.wait_for("!document.getElementById('cases').hidden"));
   EXPECT_TRUE(page.evaluate("document.getElementById('matrix-holder').hidden").get<bool>());
+}
+
+// A real run of 2 prompts x 2 providers against two fake endpoints (one answers a quarter of
+// the questions wrongly): the page's matrix, per-group figures and in-run comparisons must
+// agree with the run document evalkit wrote.
+TEST_F(HtmlReportMatrixTest, RealTwoByTwoRunShowsItsCellsComparisonsAndGroupFigures) {
+  constexpr int kCases = 200;
+  FakeOpenAIServerOptions healthy_options, degraded_options;
+  healthy_options.rules = degraded_options.rules = {{"", "Paris", {}, {}, {}}};
+  healthy_options.degrade_rate = 0.05;
+  healthy_options.degrade_reply = "Lyon";
+  degraded_options.degrade_rate = 0.25;
+  degraded_options.degrade_reply = "I am not sure, maybe Paris.";
+  FakeOpenAIServer healthy(healthy_options), degraded(degraded_options);
+  const std::string dir = make_temp_dir("html-matrix-run");
+  std::string cases;
+  for (int i = 0; i < kCases; ++i) {
+    cases += "{\"id\": \"q" + std::to_string(i) + "\", \"vars\": {\"n\": " + std::to_string(i) +
+             "}, \"expected\": \"Paris\"}\n";
+  }
+  write_test_file(dir, "cases.jsonl", cases);
+  const auto provider = [](const std::string& id, const FakeOpenAIServer& server) {
+    return "  - {id: " + id + ", type: openai-chat, model: model-" + id + ", base_url: \"" +
+           server.base_url() + "\"}\n";
+  };
+  const std::string suite = write_test_file(
+      dir, "suite.yaml",
+      "suite: matrix\nunder_test: [healthy, degraded]\nproviders:\n" +
+          provider("healthy", healthy) + provider("degraded", degraded) +
+          "prompts:\n  - id: terse\n    messages: [{role: user, content: \"Question {{n}}: the "
+          "capital of France?\"}]\n  - id: polite\n    messages: [{role: user, content: \"Please "
+          "answer question {{n}}: which city is France's capital?\"}]\n"
+          "cases:\n  - file: cases.jsonl\nscorers:\n  - {type: exact_match}\n");
+  const ProcessResult run =
+      run_evalkit({"run", suite, "--db", dir + "/evalkit.db", "-q", "--report-json",
+                   dir + "/run.json", "--report-html", dir + "/run.html"});
+  ASSERT_EQ(run.exit_code, 1) << run.out << run.err;
+  const json doc = read_json_file(dir + "/run.json");
+  ASSERT_TRUE(doc.contains("group_comparisons")) << "the run document has in-run comparisons";
+
+  BrowserPage page;
+  page.open("file://" + dir + "/run.html#view=matrix");
+  const json heads = page.evaluate(
+      "[...document.querySelectorAll('#matrix-table thead th')].map((th) => th.textContent)");
+  ASSERT_EQ(heads.size(), 5u) << heads.dump();
+  // Every drawn cell has the outcome of its trial in the document.
+  std::map<std::string, std::string> outcome;  // "case|cell label" -> outcome
+  for (const json& t : doc["trials"]) {
+    outcome[t["case_id"].get<std::string>() + "|" + t["prompt_id"].get<std::string>() + " × " +
+            t["provider_id"].get<std::string>()] = outcome_of(t);
+  }
+  const json cells = page.evaluate(
+      "[...document.querySelectorAll('#matrix-table tr.matrix-row')].flatMap((tr) =>"
+      " [...tr.querySelectorAll('td.cell')].map((td, c) => [tr.dataset.case,"
+      " document.querySelectorAll('#matrix-table thead th')[c + 1].textContent,"
+      " td.dataset.outcome]))");
+  ASSERT_EQ(cells.size(), 400u);  // 100 cases a page x 4 cells
+  for (const json& cell : cells) {
+    EXPECT_EQ(cell[2], outcome[cell[0].get<std::string>() + "|" + cell[1].get<std::string>()])
+        << cell.dump();
+  }
+  // A case where the cells disagree opens with a word diff of its first two columns.
+  page.click("input[data-matrix-filter=disagree]");
+  ASSERT_TRUE(page.wait_for("document.getElementById('matrix-count').dataset.shown !== '200'"));
+  page.click("#matrix-table tr.matrix-row td.case-id");
+  ASSERT_TRUE(page.wait_for("document.querySelector('.matrix-detail-box')"));
+  EXPECT_EQ(count_in_page(page, ".matrix-detail-box .side"), 4);
+
+  // The in-run comparisons of the document, drawn: degraded is worse than healthy within
+  // each prompt.
+  int worse = 0;
+  for (const json& c : doc["group_comparisons"]) {
+    for (const json& m : c["metrics"]) worse += m["verdict"] == "worse" ? 1 : 0;
+  }
+  ASSERT_GE(worse, 2);
+  EXPECT_EQ(count_in_page(page, "#group-comparison-table tr.group-comparison[data-verdict=worse]"),
+            worse);
+  // The page's per-provider figures are the document's.
+  page.click("a.tab[data-view=trials]");
+  for (const json& group : doc["groups"]["by_provider"]) {
+    choose(page, "select[data-filter=provider]", group["provider_id"]);
+    ASSERT_TRUE(page.wait_for("document.getElementById('case-count').dataset.shown === '" +
+                              std::to_string(group["trials"].get<int>()) + "'"));
+    EXPECT_EQ(page.evaluate("document.querySelector('[data-card=pass-rate]').dataset.passed"),
+              std::to_string(group["passed"].get<int>()))
+        << group.dump();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // The 1-minute load average per core (0 when unknown).
