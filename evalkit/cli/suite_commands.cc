@@ -15,9 +15,14 @@ namespace evalkit::cli {
 
 int validate_command(const Args& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::puts("Usage: evalkit validate SUITE...\n\nLoads and checks each suite (keys, types, "
-              "datasets, scorers, providers, template variables) without running it.\n"
-              "Errors name file:line:column. Exit code 0 when every suite is valid, 3 otherwise.");
+    std::puts(
+        "Usage: evalkit validate SUITE...\n\nLoads and checks each suite (keys, types, "
+        "datasets, scorers, providers, template variables) without running it.\n"
+        "Also refused before any model call: scorers that compare with references on cases "
+        "without any, a scorer's provider of the wrong kind, out-of-range thresholds and "
+        "params. Warnings (probable mistakes that still load): {single} braces where "
+        "{{placeholders}} were meant, case variables no prompt uses.\n"
+        "Errors name file:line:column. Exit code 0 when every suite is valid, 3 otherwise.");
     return args.empty() ? exit_code::kUsageError : exit_code::kPassed;
   }
   int code = exit_code::kPassed;
@@ -27,6 +32,9 @@ int validate_command(const Args& args) {
       std::fprintf(stderr, "%s\n", s.message().c_str());
       code = exit_code::kUsageError;
       continue;
+    }
+    for (const std::string& warning : suite.warnings) {
+      std::fprintf(stderr, "warning: %s\n", warning.c_str());
     }
     std::printf("%s: suite '%s' is valid: %zu cases, %zu prompts, %zu providers, %zu scorers\n",
                 path.c_str(), suite.name.c_str(), suite.cases.size(), suite.prompts.size(),

@@ -2,6 +2,7 @@
 
 #include <tbb/task_arena.h>
 
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -50,6 +51,24 @@ std::string new_run_id(const std::string& suite) {
   std::string name;
   for (char c : suite) name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '-');
   return std::string(stamp) + "-" + name + "-" + suffix;
+}
+
+// A provider's params as stored for comparing runs (temperature, max_tokens, ...); a value
+// under a name that looks like a secret is left out.
+nlohmann::json comparable_params(const nlohmann::json& params) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!params.is_object()) return out;
+  for (const auto& [key, value] : params.items()) {
+    std::string lower;
+    for (char c : key)
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    bool secret = false;
+    for (const char* word : {"key", "secret", "token", "password", "credential", "auth"}) {
+      secret = secret || lower.find(word) != std::string::npos;
+    }
+    if (!secret) out[key] = value;
+  }
+  return out;
 }
 
 nlohmann::json scorer_specs_json(const std::vector<ScorerSpec>& specs) {
@@ -221,8 +240,11 @@ class Run {
     r.git_commit = git_commit_of(suite_.directory.empty() ? "." : suite_.directory);
     r.command_line = options_.command_line;
     for (const auto& p : suite_.providers) {
-      r.providers.push_back({{"id", p.id}, {"type", p.type}, {"model", p.model},
-                             {"base_url", p.base_url}});
+      r.providers.push_back({{"id", p.id},
+                             {"type", p.type},
+                             {"model", p.model},
+                             {"base_url", p.base_url},
+                             {"params", comparable_params(p.params)}});
     }
     // Every distinct scorer configuration (suite-wide and per case), so reports can rebuild
     // them for corpus-level scores.
@@ -239,14 +261,23 @@ class Run {
       nlohmann::json g = nlohmann::json::object();
       if (rule.max_drop) g["max_drop"] = *rule.max_drop;
       if (rule.min) g["min"] = *rule.min;
+      if (rule.test == GateTest::kNone) g["test"] = "none";
       gate[metric] = g;
     }
     r.config = {{"alpha", suite_.alpha},
                 {"gate", gate},
                 {"repeat", plan_.repeat()},
-                {"pass", {{"kind", suite_.pass.kind == PassRule::Kind::kAll ? "all" : "weighted_score"},
-                          {"min_weighted_score", suite_.pass.min_weighted_score},
-                          {"k_of_n", suite_.pass.k_of_n}}}};
+                {"pass",
+                 {{"kind", suite_.pass.kind == PassRule::Kind::kAll ? "all" : "weighted_score"},
+                  {"min_weighted_score", suite_.pass.min_weighted_score},
+                  {"k_of_n", suite_.pass.k_of_n}}},
+                {"filters",
+                 options_.selection.is_object() ? options_.selection : nlohmann::json::object()}};
+    nlohmann::json predecessors = nlohmann::json::object();
+    for (const auto& prompt : suite_.prompts) {
+      if (!prompt.replaces.empty()) predecessors[prompt.id] = prompt.replaces;
+    }
+    if (!predecessors.empty()) r.config["prompt_replaces"] = std::move(predecessors);
     r.planned_trials = plan_.size();
     return r;
   }

@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "evalkit/base/status.h"
 #include "evalkit/providers/response_cache.h"
 #include "evalkit/run/trial_plan.h"
@@ -22,6 +24,10 @@ struct RunOptions {
   std::string record_file;    // --record: append live responses to this replay file
   bool replay_strict = false; // --replay-strict: no network at all
   std::string command_line;
+  // How the run narrowed the suite (-R, -E, -L, --shard, --rerun-failed, --repeat until-*), as
+  // stored in the run's config "filters"; empty when it ran the whole suite. A baseline is
+  // refused for a filtered run.
+  nlohmann::json selection = nlohmann::json::object();
   std::string resume_run_id;  // --resume: finish this run instead of starting one
   // --cache: answers kept in the run database. Under replay_strict a miss is a replay_miss.
   CacheMode cache = CacheMode::kOff;

@@ -117,7 +117,9 @@ const char* kRunColumns =
     "id, suite, suite_path, suite_hash, description, started_at, finished_at, duration_s, "
     "status, status_reason, git_commit, command_line, providers_json, scorers_json, "
     "config_json, planned_trials, "
-    "(SELECT COUNT(*) FROM trials t WHERE t.run_id = runs.id)";
+    "(SELECT COUNT(*) FROM trials t WHERE t.run_id = runs.id), "
+    "(SELECT COUNT(*) FROM trials t WHERE t.run_id = runs.id AND t.pass = 1), "
+    "(SELECT COUNT(*) FROM trials t WHERE t.run_id = runs.id AND COALESCE(t.error, '') != '')";
 
 RunRecord read_run(const Statement& s) {
   RunRecord r;
@@ -138,6 +140,8 @@ RunRecord read_run(const Statement& s) {
   r.config = s.json(14, nlohmann::json::object());
   r.planned_trials = s.integer(15);
   r.finished_trials = s.integer(16);
+  r.passed_trials = s.integer(17);
+  r.errored_trials = s.integer(18);
   return r;
 }
 

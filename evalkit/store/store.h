@@ -36,6 +36,8 @@ struct RunRecord {
   nlohmann::json config = nlohmann::json::object();    // alpha, gate, pass rule, repeat, filters
   int64_t planned_trials = 0;
   int64_t finished_trials = 0;  // filled when loading
+  int64_t passed_trials = 0;    // filled when loading
+  int64_t errored_trials = 0;   // filled when loading: trials with an error (model or scorer)
 };
 
 struct BaselineRecord {

@@ -259,6 +259,10 @@ Status parse_prompt_entry(const YAML::Node& node, const YamlReader& reader,
       if (prompt.id.empty()) return reader.error_at(at, "prompt 'id' is empty");
       continue;
     }
+    if (name == "replaces") {
+      if (Status s = reader.read_string(at, "replaces", &prompt.replaces); !s) return s;
+      continue;
+    }
     if (name == "params") {
       if (!at.IsMap()) {
         return reader.error_at(at, "expected a map for 'params', got " + describe_node(at));

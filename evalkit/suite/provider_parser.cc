@@ -1,6 +1,8 @@
 #include "evalkit/suite/provider_parser.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "evalkit/base/suggest.h"
@@ -11,6 +13,54 @@
 
 namespace evalkit {
 namespace {
+
+// The request parameters every OpenAI-compatible endpoint reads, checked before any paid call:
+// a non-numeric max_tokens or a temperature outside [0, 2] would fail every request.
+Status check_params(const YAML::Node& node, const YamlReader& reader,
+                    const nlohmann::json& params) {
+  struct Range {
+    const char* name;
+    double low, high;
+    bool integer;
+  };
+  static const Range kRanges[] = {{"max_tokens", 1, 1e9, true},
+                                  {"max_completion_tokens", 1, 1e9, true},
+                                  {"temperature", 0, 2, false},
+                                  {"top_p", 0, 1, false},
+                                  {"presence_penalty", -2, 2, false},
+                                  {"frequency_penalty", -2, 2, false},
+                                  {"n", 1, 128, true},
+                                  {"seed", -9.3e18, 9.3e18, true}};
+  for (const Range& range : kRanges) {
+    const auto it = params.find(range.name);
+    if (it == params.end() || it->is_null()) continue;
+    const YAML::Node at = node[range.name] ? node[range.name] : node;
+    // ${VAR} expansions arrive as text: "256" is read as the number it spells.
+    double value = 0;
+    bool number = it->is_number();
+    bool integer = it->is_number_integer();
+    if (number) {
+      value = it->get<double>();
+    } else if (it->is_string()) {
+      const std::string text = it->get<std::string>();
+      char* end = nullptr;
+      value = std::strtod(text.c_str(), &end);
+      number = !text.empty() && end != nullptr && *end == '\0';
+      integer = number && text.find_first_of(".eE") == std::string::npos;
+    }
+    if (!number || (range.integer && !integer) || value < range.low || value > range.high) {
+      char bounds[96];
+      std::snprintf(bounds, sizeof bounds,
+                    range.integer ? "an integer from %.0f to %.0f" : "a number from %g to %g",
+                    range.low, range.high);
+      std::string what = std::string("'") + range.name + "' in params must be " +
+                         (std::string(range.name) == "seed" ? std::string("an integer") : bounds) +
+                         ", got " + it->dump();
+      return reader.error_at(at, what);
+    }
+  }
+  return Status::ok();
+}
 
 // Keys that only make sense for some provider types.
 struct TypeOnlyKey {
@@ -141,6 +191,7 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
         return reader.error_at(at, "expected a map for 'params', got " + describe_node(value));
       }
       status = reader.read_json(value, &out->params);
+      if (status) status = check_params(value, reader, out->params);
     } else if (name == "concurrency") {
       status = read_at_least(reader, at, name, 1, &out->concurrency);
     } else if (name == "adaptive_concurrency") {

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "evalkit/base/number_text.h"
+
 namespace evalkit {
 namespace {
 
@@ -54,6 +56,12 @@ Status parse_scorer_spec(const YAML::Node& node, const YamlReader& reader, Score
     } else if (name == "threshold") {
       double threshold = 0;
       if (Status s = reader.read_number(value, "threshold", &threshold); !s) return s;
+      if (threshold < 0 || threshold > 1) {
+        return reader.error_at(value,
+                               "'threshold' must be between 0 and 1, the scale of every "
+                               "score (BLEU and chrF are divided by 100), got " +
+                                   format_number(threshold));
+      }
       spec->threshold = threshold;
     } else if (name == "name") {
       if (Status s = reader.read_string(value, "name", &spec->name); !s) return s;

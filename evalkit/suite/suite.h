@@ -52,6 +52,9 @@ struct PromptConfig {
   // Request parameters for this prompt, merged over the provider's (a response_format
   // schema, a max_tokens of its own).
   nlohmann::json params = nlohmann::json::object();
+  // The prompt this one is a new version of (`replaces:`): a baseline that has cases of that
+  // prompt and none of this one pairs them with this prompt's cases.
+  std::string replaces;
   SourceLocation where;
 };
 
@@ -77,9 +80,16 @@ struct CaseConfig {
   SourceLocation where;
 };
 
+// How a gate rule decides that a drop is a regression.
+enum class GateTest {
+  kPaired,  // the drop exceeds max_drop and a paired test finds it significant (Holm family)
+  kNone,    // the drop exceeds max_drop, whatever the noise (small suites; no test)
+};
+
 struct GateRule {
   std::optional<double> max_drop;  // allowed drop in the mean before it can count as a regression
-  std::optional<double> min;       // absolute floor
+  std::optional<double> min;       // absolute floor, checked on every run
+  GateTest test = GateTest::kPaired;
 };
 
 struct SuiteDefaults {
@@ -106,6 +116,8 @@ struct Suite {
   // The systems under test as the suite lists them (`under_test:` or a list in
   // `defaults.provider`), in order; validate_suite fills it from systems_under_test().
   std::vector<std::string> under_test;
+  // Things that load but are probably mistakes ("file:line:col: ..."), shown by validate and run.
+  std::vector<std::string> warnings;
 
   const ProviderConfig* find_provider(const std::string& id) const;
   const PromptConfig* find_prompt(const std::string& id) const;

@@ -44,7 +44,8 @@ const std::vector<std::string>& provider() {
 }
 
 const std::vector<std::string>& prompt() {
-  static const std::vector<std::string> keys = {"id", "messages", "prompt", "file", "params"};
+  static const std::vector<std::string> keys = {"id", "messages", "prompt", "file", "params",
+                                                "replaces"};
   return keys;
 }
 
@@ -84,7 +85,7 @@ const std::vector<std::string>& pass_rule() {
 }
 
 const std::vector<std::string>& gate_rule() {
-  static const std::vector<std::string> keys = {"max_drop", "min"};
+  static const std::vector<std::string> keys = {"max_drop", "min", "test"};
   return keys;
 }
 

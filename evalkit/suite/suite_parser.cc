@@ -117,6 +117,19 @@ Status parse_gate(const YAML::Node& node, const YamlReader& reader,
     GateRule rule;
     for (const auto& [key, value] : entries) {
       const YAML::Node& at = value;
+      if (key.Scalar() == "test") {
+        std::string test;
+        if (Status s = reader.read_string(at, "test", &test); !s) return s;
+        if (test == "none") {
+          rule.test = GateTest::kNone;
+        } else if (test != "paired") {
+          return reader.error_at(at,
+                                 "'test' must be 'paired' (a significance test, the "
+                                 "default) or 'none' (a plain threshold on the drop), got '" +
+                                     test + "'");
+        }
+        continue;
+      }
       double number = 0;
       if (Status s = reader.read_number(at, key.Scalar(), &number); !s) return s;
       if (key.Scalar() == "max_drop") {
@@ -129,6 +142,11 @@ Status parse_gate(const YAML::Node& node, const YamlReader& reader,
     if (!rule.max_drop && !rule.min) {
       return reader.error_at(it->second,
                              "gate rule for '" + metric + "' needs 'max_drop' or 'min'");
+    }
+    if (rule.test == GateTest::kNone && !rule.max_drop) {
+      return reader.error_at(it->second, "gate rule for '" + metric +
+                                             "' has 'test: none', which needs 'max_drop' (the "
+                                             "largest drop that passes)");
     }
     (*out)[metric] = rule;
     locations->gate[metric] = reader.where(it->first);
