@@ -68,7 +68,7 @@ int compare_command(const Args& args) {
     return vm.count("help") ? exit_code::kPassed : exit_code::kUsageError;
   }
   Store store;
-  if (Status s = store.open(db); !s) {
+  if (Status s = store.open(db, Store::Access::kRead); !s) {
     std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
     return exit_code::kInfrastructure;
   }

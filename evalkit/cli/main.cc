@@ -1,3 +1,4 @@
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -36,6 +37,9 @@ Exit codes: 0 passed, 1 case failures, 2 regression, 3 usage or suite error,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write to a closed pipe or socket (a command that ignores its stdin, a reader of
+  // stdout that went away) fails with EPIPE instead of ending evalkit.
+  std::signal(SIGPIPE, SIG_IGN);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     std::fputs(kUsage, stdout);

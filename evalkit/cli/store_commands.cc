@@ -36,8 +36,9 @@ std::string take_db(Args* args) {
   return db;
 }
 
-bool open_store(const std::string& path, Store* store) {
-  if (Status s = store->open(path); !s) {
+bool open_store(const std::string& path, Store* store,
+                Store::Access access = Store::Access::kReadWrite) {
+  if (Status s = store->open(path, access); !s) {
     std::fprintf(stderr, "evalkit: %s\n", s.message().c_str());
     return false;
   }
@@ -54,7 +55,7 @@ int runs_command(const Args& in) {
     return exit_code::kPassed;
   }
   Store store;
-  if (!open_store(db, &store)) return exit_code::kInfrastructure;
+  if (!open_store(db, &store, Store::Access::kRead)) return exit_code::kInfrastructure;
   std::vector<RunRecord> runs;
   store.list_runs(args.empty() ? "" : args[0], 100, &runs);
   std::printf("%-44s %-20s %-12s %8s  %s\n", "RUN", "SUITE", "STATUS", "TRIALS", "STARTED");
@@ -81,9 +82,12 @@ int baseline_command(const Args& in) {
     std::puts(usage);
     return args.empty() ? exit_code::kUsageError : exit_code::kPassed;
   }
-  Store store;
-  if (!open_store(db, &store)) return exit_code::kInfrastructure;
   const std::string verb = args[0];
+  Store store;
+  const bool reads_only = verb == "list" || verb == "show" || verb == "export";
+  if (!open_store(db, &store, reads_only ? Store::Access::kRead : Store::Access::kReadWrite)) {
+    return exit_code::kInfrastructure;
+  }
   if (verb == "save" && args.size() >= 2) {
     std::string suite, ref = "last";
     for (size_t i = 2; i < args.size(); ++i) {
@@ -210,7 +214,7 @@ int report_command(const Args& in) {
     return vm.count("help") ? exit_code::kPassed : exit_code::kUsageError;
   }
   Store store;
-  if (!open_store(db, &store)) return exit_code::kInfrastructure;
+  if (!open_store(db, &store, Store::Access::kRead)) return exit_code::kInfrastructure;
   std::string run_id;
   RunRecord run;
   std::vector<TrialResult> trials;

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "evalkit/report/report_text.h"
+
 namespace evalkit {
 namespace {
 
@@ -20,10 +22,15 @@ std::string short_text(const std::string& text) {
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
     s = s.substr(0, cut) + "…";
   }
-  return "'" + s + "'";
+  std::string quoted(1, '\'');  // not "'" + ...: GCC 12 warns falsely (-Wrestrict)
+  quoted += terminal_safe(s);
+  quoted += '\'';
+  return quoted;
 }
 
-std::string case_name(const CaseKey& key) { return key.prompt_id + "/" + key.case_id; }
+std::string case_name(const CaseKey& key) {
+  return terminal_safe(key.prompt_id + "/" + key.case_id);
+}
 
 }  // namespace
 

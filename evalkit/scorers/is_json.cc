@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evalkit/base/json_parse.h"
+
 #include "evalkit/scorers/match_scorer.h"
 #include "evalkit/scorers/scorer_options.h"
 #include "evalkit/text/code_fence.h"
@@ -20,11 +22,14 @@ class IsJsonScorer : public MatchScorer {
   Score score(const ScoreInput& input) const override {
     const std::string_view text = strip_fence_ ? strip_code_fence(input.output) : input.output;
     try {
-      const nlohmann::json value = nlohmann::json::parse(text);
+      const nlohmann::json value = parse_json_within_depth(text);
       return verdict(true, std::string("valid JSON ") + value.type_name());
     } catch (const nlohmann::json::parse_error& e) {
       return verdict(false, "not JSON (at byte " + std::to_string(e.byte) +
                                 "): " + quoted_excerpt(input.output));
+    } catch (const nlohmann::json::exception&) {
+      return verdict(false, "not JSON evalkit can read (a number too large?): " +
+                                quoted_excerpt(input.output));
     }
   }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evalkit/base/files.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/suite/csv_reader.h"
 #include "evalkit/suite/promptfoo_assertion.h"
 
@@ -176,6 +177,12 @@ void Importer::convert_provider(const YAML::Node& provider) {
       if (key == "apiBaseUrl" || key == "apiHost") {
         std::string url = item.second.as<std::string>();
         if (key == "apiHost") url = "https://" + url + "/v1";
+        if (redact_url(url) != url) {
+          url = redact_url(url);
+          note(item.first, "provider '" + ref +
+                               "': credentials in the URL are never written to a suite; they "
+                               "were left out (send them in a header from the environment)");
+        }
         out["base_url"] = url;
       } else if (key == "apiKeyEnvar") {
         out["api_key_env"] = item.second.as<std::string>();
