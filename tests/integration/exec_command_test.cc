@@ -38,10 +38,12 @@ bool running(int pid) {
 }
 
 TEST(ExecCommandTest, CommandThatIgnoresStdinDoesNotKillEvalkit) {
-  // 512 KB of input cannot fit in a pipe's buffer: writing it to `echo` must hit a closed pipe.
+  // 512 KB of input cannot fit in a pipe's buffer, and the command closes its stdin before
+  // it answers: writing the rest must hit a closed pipe (before, SIGPIPE ended evalkit: 141).
   const std::string dir = make_temp_dir("exec-sigpipe");
-  const std::string suite =
-      write_test_file(dir, "suite.yaml", exec_suite("[echo, hi]", std::string(512 * 1024, 'x')));
+  const std::string suite = write_test_file(
+      dir, "suite.yaml",
+      exec_suite("[sh, -c, 'exec 0<&-; sleep 0.2; echo hi']", std::string(512 * 1024, 'x')));
   const ProcessResult r =
       run_evalkit({"run", suite, "--db", dir + "/s.db", "--report-json", dir + "/r.json", "-q"});
   ASSERT_EQ(r.signal, 0) << "killed by signal " << r.signal;

@@ -28,9 +28,10 @@ TEST(UntrustedSuiteTest, AliasExpansionIsCountedNotPerformed) {
   // Each level holds ten aliases of the one before: level n expands to 10^n strings.
   std::string yaml = "a: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
   for (int level = 1; level <= 12; ++level) {
-    yaml += "b" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
-    for (int i = 0; i < 10; ++i)
-      yaml += std::string(i ? ", " : "") + "*l" + std::to_string(level - 1);
+    const std::string name = std::to_string(level), previous = std::to_string(level - 1);
+    yaml += 'b';
+    yaml += name + ": &l" + name + " [";
+    for (int i = 0; i < 10; ++i) yaml += (i ? ", *l" : "*l") + previous;
     yaml += "]\n";
   }
   const Status status = check_yaml_expansion("bomb.yaml", yaml);
