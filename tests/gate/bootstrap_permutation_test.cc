@@ -15,9 +15,12 @@
 #include <gtest/gtest.h>
 
 #include "evalkit/gate/paired_bootstrap.h"
+#include "tests/support/simulated_runs.h"
 
 namespace evalkit {
 namespace {
+
+using testing::draw_beta;
 
 // Exact two-sided sign-flip p-value: the share of sign patterns s in {-1, +1}^n with
 // |sum s_i d_i| >= |sum d_i|. Differences are integers (scores in hundredths), so the sums
@@ -44,13 +47,6 @@ double sign_flip_p(const std::vector<int>& differences) {
     if (std::abs(s - span) >= std::abs(observed)) extreme += count[s];
   }
   return extreme / total;
-}
-
-double draw_beta(std::mt19937_64& rng, double a, double b) {
-  std::gamma_distribution<double> gamma_a(a, 1.0), gamma_b(b, 1.0);
-  const double x = gamma_a(rng);
-  const double y = gamma_b(rng);
-  return x / (x + y);
 }
 
 struct ScoreSet {

@@ -18,9 +18,13 @@
 #include "evalkit/gate/comparison.h"
 #include "evalkit/gate/mcnemar.h"
 #include "evalkit/gate/paired_bootstrap.h"
+#include "tests/support/simulated_runs.h"
 
 namespace evalkit {
 namespace {
+
+using testing::draw_beta;
+using testing::simulated_run;
 
 constexpr double kAlpha = 0.05;
 constexpr int kRepetitions = 4000;
@@ -30,29 +34,6 @@ constexpr double kMaxDrop = 0.02;
 // kSigmas standard deviations of the share of R Bernoulli(q) outcomes.
 double binomial_tolerance(double q, int repetitions) {
   return kSigmas * std::sqrt(q * (1 - q) / repetitions);
-}
-
-double draw_beta(std::mt19937_64& rng, double a, double b) {
-  std::gamma_distribution<double> gamma_a(a, 1.0), gamma_b(b, 1.0);
-  const double x = gamma_a(rng);
-  const double y = gamma_b(rng);
-  return x / (x + y);
-}
-
-std::vector<TrialResult> make_run(int cases, bool with_score) {
-  std::vector<TrialResult> run(cases);
-  for (int i = 0; i < cases; ++i) {
-    run[i].index = i;
-    run[i].key = {"case-" + std::to_string(i), "qa", "model", 0};
-    if (with_score) {
-      Score score;
-      score.name = "quality";
-      score.type = "simulated";
-      score.signature = "quality|v1";
-      run[i].scores.push_back(score);
-    }
-  }
-  return run;
 }
 
 const MetricComparison& metric_named(const Comparison& comparison, const std::string& name) {
@@ -76,7 +57,8 @@ AARates pass_rate_aa(uint64_t seed) {
   std::uniform_real_distribution<double> uniform(0, 1);
   std::vector<double> difficulty(kCases);
   for (double& p : difficulty) p = draw_beta(rng, 1.4, 0.6);
-  std::vector<TrialResult> baseline = make_run(kCases, false), current = make_run(kCases, false);
+  std::vector<TrialResult> baseline = simulated_run(kCases, false),
+                           current = simulated_run(kCases, false);
   CompareOptions options;
   options.alpha = kAlpha;
   options.gate[kPassRateMetric].max_drop = kMaxDrop;
@@ -104,7 +86,8 @@ AARates score_aa(uint64_t seed) {
   std::normal_distribution<double> noise(0, 0.18);
   std::vector<double> true_mean(kCases);
   for (double& m : true_mean) m = draw_beta(rng, 6, 4);
-  std::vector<TrialResult> baseline = make_run(kCases, true), current = make_run(kCases, true);
+  std::vector<TrialResult> baseline = simulated_run(kCases, true),
+                           current = simulated_run(kCases, true);
   CompareOptions options;
   options.alpha = kAlpha;
   options.resamples = 2000;
