@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "evalkit/base/secrets.h"
 #include "evalkit/report/html_report.h"
 #include "evalkit/report/junit_report.h"
 #include "evalkit/report/markdown_report.h"
@@ -24,7 +25,15 @@ ReportPaths ReportPaths::for_suite(const std::string& suite, bool several) const
           with_suffix(markdown, suite)};
 }
 
-Status write_reports(const nlohmann::json& document, const ReportPaths& paths) {
+Status write_reports(const nlohmann::json& run_document, const ReportPaths& paths) {
+  // A store written by an older evalkit, or a document read from a file, may hold a secret
+  // this process knows (register_environment_secrets): reports never carry it.
+  nlohmann::json redacted;
+  if (has_secrets()) {
+    redacted = run_document;
+    redact_secrets_in_place(&redacted);
+  }
+  const nlohmann::json& document = has_secrets() ? redacted : run_document;
   if (!paths.json.empty()) {
     if (Status s = write_json_report(document, paths.json); !s) return s;
   }

@@ -7,7 +7,6 @@
 
 #include <boost/program_options.hpp>
 
-#include "evalkit/base/secrets.h"
 #include "evalkit/cli/commands.h"
 #include "evalkit/cli/exit_codes.h"
 #include "evalkit/cli/report_outputs.h"
@@ -182,9 +181,6 @@ int run_command(const Args& args, const std::string& command_line) {
   }
   run_options.command_line = command_line;
   run_options.stop_requested = &g_stop;
-  // Secrets in the environment (by their names) are redacted from everything the run writes,
-  // whoever echoes them: an endpoint, an exec command, a judge.
-  register_environment_secrets();
 
   // Validate every suite before the first request.
   std::vector<Suite> loaded(suites.size());
