@@ -49,7 +49,9 @@ const EvalkitWidgets = (function () {
   const str = (x) => (typeof x === 'string' ? x : x === undefined || x === null ? '' : String(x));
   const fixed = (x, d) => (isNum(x) ? x.toFixed(d) : '–');
   const pct = (x) => (isNum(x) ? (100 * x).toFixed(1) + '%' : '–');
-  const int = (x) => (isNum(x) ? Math.round(x).toLocaleString('en-US') : '–');
+  // Thousands separated by commas. (toLocaleString would load the locale data on first
+  // use, a tenth of a second of the page's start.)
+  const int = (x) => (isNum(x) ? String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : '–');
   const secs = (x) => (isNum(x) ? (x < 10 ? x.toFixed(2) : x.toFixed(1)) + ' s' : '–');
   const money = (x) => (isNum(x) ? '$' + (x < 1 ? x.toFixed(4) : x.toFixed(2)) : '–');
   const signed = (x, d) => (isNum(x) ? (x > 0 ? '+' : '') + x.toFixed(d) : '–');
@@ -58,12 +60,15 @@ const EvalkitWidgets = (function () {
 
   // ---- word diff ----------------------------------------------------------------------
 
+  // Words, runs of whitespace and single punctuation marks, so "Madrid," matches "Madrid".
+  const tokens = (s) => s.split(/(\s+|[\p{P}\p{S}])/u).filter((t) => t.length);
+
   // Longest common subsequence over words (whitespace kept as its own tokens). Returns
   // [{op: 'same'|'del'|'ins', text}]. Past a size limit only the common prefix and suffix
   // are matched, so a huge output can't freeze the page.
   function wordDiff(before, after) {
-    const a = before.split(/(\s+)/).filter((s) => s.length);
-    const b = after.split(/(\s+)/).filter((s) => s.length);
+    const a = tokens(before);
+    const b = tokens(after);
     let start = 0;
     while (start < a.length && start < b.length && a[start] === b[start]) start++;
     let endA = a.length, endB = b.length;
@@ -99,6 +104,14 @@ const EvalkitWidgets = (function () {
     return ops;
   }
 
+  // Whether two texts are alike enough in length for a word diff to help (a one-word
+  // reference against a paragraph would mark nearly everything).
+  function comparableForDiff(a, b) {
+    const words = (s) => (s.match(/\S+/g) || []).length;
+    const x = words(a), y = words(b);
+    return x > 0 && y > 0 && Math.min(x, y) / Math.max(x, y) >= 0.3;
+  }
+
   function diffView(ops, side) {
     const pre = el('pre', {class: 'diff diff-' + side});
     for (const op of ops) {
@@ -109,33 +122,139 @@ const EvalkitWidgets = (function () {
     return pre;
   }
 
+  // ---- search highlighting ----------------------------------------------------------
+
+  // Wraps each case-insensitive occurrence of query in the text under root in <mark>.
+  // Only text nodes are split; nothing is parsed as markup.
+  function highlight(root, query) {
+    const q = str(query).trim().toLowerCase();
+    if (!q || !root) return 0;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.nodeValue.toLowerCase().indexOf(q) >= 0 && !(n.parentNode && n.parentNode.closest('mark, textarea, select, option'))) nodes.push(n);
+    }
+    let marks = 0;
+    for (const node of nodes) {
+      const text = node.nodeValue, lower = text.toLowerCase();
+      const parts = document.createDocumentFragment();
+      let at = 0;
+      for (let i = lower.indexOf(q); i >= 0; i = lower.indexOf(q, i + q.length)) {
+        if (i > at) parts.appendChild(document.createTextNode(text.slice(at, i)));
+        parts.appendChild(el('mark', null, text.slice(i, i + q.length)));
+        marks++;
+        at = i + q.length;
+      }
+      if (at < text.length) parts.appendChild(document.createTextNode(text.slice(at)));
+      node.parentNode.replaceChild(parts, node);
+    }
+    return marks;
+  }
+
+  // ---- statistics ---------------------------------------------------------------------
+
+  // Linear-interpolated percentile, as the JSON report computes it.
+  function percentile(values, q) {
+    if (!values.length) return 0;
+    const sorted = Float64Array.from(values).sort();
+    const position = q * (sorted.length - 1);
+    const lower = Math.floor(position), upper = Math.min(lower + 1, sorted.length - 1);
+    return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+  }
+
+  // ---- Markdown -------------------------------------------------------------------------
+
+  // Text safe inside a Markdown table cell or paragraph: markup characters escaped,
+  // angle brackets as entities, and no @mention.
+  function mdText(s) {
+    return oneLine(s).replace(/[\\`*_[\]#~|]/g, '\\$&').replace(/&/g, '&amp;').replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;').replace(/@(?=\w)/g, '@\u2060');
+  }
+
+  // A fenced block that no run of backticks inside the text can close.
+  function mdFence(s, info) {
+    let longest = 0;
+    for (const run of str(s).match(/`+/g) || []) longest = Math.max(longest, run.length);
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return fence + (info || '') + '\n' + str(s) + '\n' + fence;
+  }
+
+  // ---- clipboard ----------------------------------------------------------------------
+
+  // Copies text; resolves true on success. Falls back to a selected textarea and
+  // execCommand where the Clipboard API is refused (some file:// pages).
+  function copyText(text) {
+    const fallback = () => {
+      const area = el('textarea', {class: 'copy-buffer', readonly: true});
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      let ok = false;
+      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+      area.remove();
+      return ok;
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(text).then(() => true, () => fallback());
+    }
+    return Promise.resolve(fallback());
+  }
+
+  // ---- tables ---------------------------------------------------------------------------
+
+  function simpleTable(headers, bodyRows, attrs) {
+    return el('table', attrs, el('thead', null, el('tr', null, headers.map((h) =>
+      el('th', {class: h.num ? 'num' : h.cls || null}, h.title || h)))), el('tbody', null, bodyRows));
+  }
+
   // ---- charts ----------------------------------------------------------------------
 
-  function histogram(name, values) {
-    const bins = new Array(10).fill(0);
-    for (const v of values) bins[Math.min(9, Math.max(0, Math.floor(v * 10)))]++;
-    const max = Math.max(1, ...bins);
+  // A histogram of one scorer's values in ten bins, each bar split into the scores that
+  // passed (blue) and failed (red) that scorer's own threshold. options.threshold draws
+  // the threshold; options.onPick(bin) makes the bars clickable; options.picked marks one.
+  function histogram(name, entries, options) {
+    const opts = options || {};
+    const pass = new Array(10).fill(0), fail = new Array(10).fill(0);
+    for (const e of entries) {
+      const bin = Math.min(9, Math.max(0, Math.floor(e.value * 10)));
+      if (e.pass) pass[bin]++; else fail[bin]++;
+    }
+    const max = Math.max(1, ...pass.map((p, i) => p + fail[i]));
     const w = 300, h = 130, left = 34, bottom = 20, top = 8;
     const bw = (w - left - 4) / 10;
     const chart = svgEl('svg', {viewBox: '0 0 ' + w + ' ' + h, role: 'img'});
     chart.appendChild(svgEl('line', {class: 'axis', x1: left, y1: h - bottom, x2: w, y2: h - bottom}));
     chart.appendChild(svgText(left - 4, top + 8, int(max), {'text-anchor': 'end'}));
     chart.appendChild(svgText(left - 4, h - bottom, '0', {'text-anchor': 'end'}));
-    bins.forEach((count, i) => {
-      const bh = (h - bottom - top) * count / max;
-      const bar = svgEl('rect', {class: 'bar' + (i < 5 ? ' low' : ''), x: left + i * bw + 1,
-        y: h - bottom - bh, width: bw - 2, height: bh});
+    const scale = (h - bottom - top) / max;
+    for (let i = 0; i < 10; i++) {
+      const group = svgEl('g', {class: 'bin' + (opts.picked === i ? ' picked' : ''), 'data-bin': i,
+        'data-pass': pass[i], 'data-fail': fail[i]});
+      const x = left + i * bw + 1;
+      const failH = fail[i] * scale, passH = pass[i] * scale;
+      // A full-height hit area, so a short bar is as easy to click as a tall one.
+      group.appendChild(svgEl('rect', {class: 'hit', x: x - 1, y: top, width: bw, height: h - bottom - top}));
+      if (failH > 0) group.appendChild(svgEl('rect', {class: 'bar fail', x: x, y: h - bottom - failH, width: bw - 2, height: failH}));
+      if (passH > 0) group.appendChild(svgEl('rect', {class: 'bar pass', x: x, y: h - bottom - failH - passH, width: bw - 2, height: passH}));
       const tip = svgEl('title', {});
-      tip.textContent = (i / 10).toFixed(1) + '–' + ((i + 1) / 10).toFixed(1) + ': ' + count;
-      bar.appendChild(tip);
-      chart.appendChild(bar);
-    });
+      tip.textContent = (i / 10).toFixed(1) + '–' + ((i + 1) / 10).toFixed(1) + ': ' + int(pass[i]) + ' passed, ' +
+        int(fail[i]) + ' failed' + (opts.onPick ? ' (click to list them)' : '');
+      group.appendChild(tip);
+      if (opts.onPick) group.addEventListener('click', () => opts.onPick(i));
+      chart.appendChild(group);
+    }
+    if (isNum(opts.threshold) && opts.threshold >= 0 && opts.threshold <= 1) {
+      const tx = left + opts.threshold * 10 * bw;
+      chart.appendChild(svgEl('line', {class: 'threshold', x1: tx, y1: top - 4, x2: tx, y2: h - bottom}));
+    }
     for (const x of [0, 0.5, 1]) {
       chart.appendChild(svgText(left + x * 10 * bw, h - 5, x.toFixed(1),
         {'text-anchor': x === 0 ? 'start' : x === 1 ? 'end' : 'middle'}));
     }
+    const failed = fail.reduce((a, b) => a + b, 0);
     return el('div', {class: 'chart', 'data-scorer': name}, el('h3', null, name + ' distribution'), chart,
-      el('div', {class: 'legend'}, int(values.length) + ' scores'));
+      el('div', {class: 'legend'}, int(entries.length) + ' scores · ' + int(failed) + ' below the threshold' +
+        (isNum(opts.threshold) ? ' (' + fixed(opts.threshold, 3) + ')' : '') + ' in red'));
   }
 
   function comparisonChart(metrics, alpha) {
@@ -175,5 +294,6 @@ const EvalkitWidgets = (function () {
   }
 
   return {el, append, svgEl, svgText, isNum, str, fixed, pct, int, secs, money, signed, clip,
-    oneLine, wordDiff, diffView, histogram, comparisonChart};
+    oneLine, wordDiff, comparableForDiff, diffView, highlight, percentile, mdText, mdFence, copyText, simpleTable, histogram,
+    comparisonChart};
 })();

@@ -13,7 +13,7 @@ _evalkit() {
     cword=$COMP_CWORD
   fi
 
-  local commands="run score validate list runs baseline compare report init import merge completion --help --version"
+  local commands="run score validate list runs baseline compare report init import merge annotate completion --help --version"
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands" -- "$cur"))
     return
@@ -65,6 +65,12 @@ _evalkit() {
       fi
       options="--help --output" ;;
     merge) options="--help --db --into --output --report-html --junit --report-md" ;;
+    annotate)
+      if [[ $cword -eq 2 ]]; then
+        COMPREPLY=($(compgen -W "import list export" -- "$cur"))
+        return
+      fi
+      options="--help --db --author" ;;
     completion)
       COMPREPLY=($(compgen -W "bash" -- "$cur"))
       return ;;

@@ -19,6 +19,7 @@ int compare_command(const Args& args);
 int init_command(const Args& args);
 int import_command(const Args& args);
 int merge_command(const Args& args);
+int annotate_command(const Args& args);
 int completion_command(const Args& args);
 int version_command(const Args& args);
 

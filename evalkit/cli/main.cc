@@ -26,6 +26,7 @@ Commands:
   init [DIR]              scaffold a suite, its dataset and CI workflows
   import promptfoo FILE   convert a promptfoo config into a suite
   merge INPUT...          join shard results (JSON reports or runs) into one run
+  annotate import FILE    store reviewer verdicts and comments exported from the HTML report
   completion bash         print the bash completion script
   --version [--short]     evalkit's version and its libraries'
 
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
     if (command == "init") return evalkit::cli::init_command(args);
     if (command == "import") return evalkit::cli::import_command(args);
     if (command == "merge") return evalkit::cli::merge_command(args);
+    if (command == "annotate") return evalkit::cli::annotate_command(args);
     if (command == "completion") return evalkit::cli::completion_command(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "evalkit %s: %s\n", command.c_str(), e.what());

@@ -11,6 +11,7 @@
 #include "evalkit/base/files.h"
 #include "evalkit/report/run_document.h"
 #include "evalkit/run/trial_json.h"
+#include "evalkit/store/annotation_store.h"
 #include "evalkit/store/store.h"
 
 namespace po = boost::program_options;
@@ -224,7 +225,11 @@ int report_command(const Args& in) {
   }
   store.load_run(run_id, &run);
   store.load_trials(run_id, &trials);
-  if (Status s = write_reports(build_run_document(run, trials), reports); !s) {
+  nlohmann::json document = build_run_document(run, trials);
+  std::vector<Annotation> annotations;
+  load_annotations(store, run_id, &annotations);
+  attach_annotations(annotations, &document);
+  if (Status s = write_reports(document, reports); !s) {
     std::fprintf(stderr, "evalkit report: %s\n", s.message().c_str());
     return exit_code::kInfrastructure;
   }

@@ -6,12 +6,17 @@
 
 namespace evalkit {
 
-// `document` with each trial reduced to the fields the page reads. Values that repeat
-// across trials (requests, variables, references, labels, score reasons,
-// details and signatures) are stored
-// once in a top-level "shared" array, and the trial holds the index into it instead.
-// Fields at their default (empty error, no baseline, not cached, empty details) are
-// left out. Everything outside "trials" is kept as it is.
+// `document` with each trial reduced to the fields the page reads, as an array in the
+// order the top-level "trial_fields" names (each score an array in "score_fields" order, a
+// baseline in "baseline_fields" order), so field names are written once per page. Values
+// that repeat across trials (case, prompt and provider ids, finish reasons, error kinds,
+// requests, variables, references, labels, score names, reasons, details, signatures,
+// baseline scores, a judge's prompt lines and system message) are stored once in a
+// top-level "shared" array, and the trial holds the index into it.
+// Absent and default values (empty error, no baseline, not cached) are null, trailing nulls
+// dropped; booleans are 1 or 0; fractional numbers keep six significant digits. The
+// per-case aggregates ("cases") are left out; everything else outside "trials" is kept as
+// it is.
 nlohmann::json html_page_data(const nlohmann::json& document);
 
 }  // namespace evalkit

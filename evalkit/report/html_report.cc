@@ -104,11 +104,21 @@ std::string script_hash_source(std::string_view script) {
 
 }  // namespace
 
+std::string html_report_script() {
+  // The building blocks first: report.js draws the page with them. One element, one hash.
+  std::string script;
+  for (const char* part : {"reports/report_widgets.js", "reports/report_summary.js",
+                           "reports/report_review.js", "reports/report_matrix.js",
+                           "reports/report.js"}) {
+    script += asset(part);
+    script += '\n';
+  }
+  return script;
+}
+
 std::string render_html_report(const nlohmann::json& document) {
   const std::string_view page = asset("reports/report.html");
-  // The widgets first: report.js builds the page from them. One element, one hash.
-  const std::string script = std::string(asset("reports/report_widgets.js")) + "\n" +
-                             std::string(asset("reports/report.js"));
+  const std::string script = html_report_script();
   // Only the page's own script may run, even if markup ever slipped into the page.
   const std::string csp = "default-src 'none'; script-src " + script_hash_source(script) +
                           "; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "

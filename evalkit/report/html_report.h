@@ -17,6 +17,10 @@ namespace evalkit {
 // hash) and inline styles, and no network at all.
 std::string render_html_report(const nlohmann::json& document);
 
+// The page's one inline script: the report's scripts under reports/ joined in load order
+// (widgets, summaries, reviews, matrix, then report.js, which draws the page).
+std::string html_report_script();
+
 // render_html_report written to path (atomically).
 Status write_html_report(const nlohmann::json& document, const std::string& path);
 

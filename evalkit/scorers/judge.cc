@@ -74,6 +74,9 @@ class JudgeScorer final : public Scorer {
     std::vector<ChatMessage> prompt;
     std::string problem;
     if (!render(input, false, &prompt, &problem)) return fail(problem);
+    // What the judge saw, for the report's "What the judge saw": its system message and the
+    // rendered prompt.
+    if (prompt.size() > 1) result.details["system"] = prompt.front().content;
     result.details["prompt"] = prompt.back().content;
     if (template_.pairwise) {
       std::vector<ChatMessage> swapped;

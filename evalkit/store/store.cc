@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS scores(
   PRIMARY KEY(run_id, trial_index, position));
 CREATE TABLE IF NOT EXISTS baselines(
   name TEXT PRIMARY KEY, run_id TEXT NOT NULL, suite TEXT, created_at TEXT);
+CREATE TABLE IF NOT EXISTS annotations(
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, trial_index INTEGER NOT NULL,
+  verdict TEXT, comment TEXT, author TEXT, updated_at TEXT,
+  PRIMARY KEY(run_id, trial_index));
 )sql";
 
 // A prepared statement that finalizes itself.

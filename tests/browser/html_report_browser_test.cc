@@ -154,16 +154,14 @@ TEST_F(HtmlReportBrowserTest, TenThousandTrialsShowTotalsOnePageAndTheRegression
 
   EXPECT_NE(dom.find("id=\"regressions\""), std::string::npos);
   EXPECT_NE(dom.find("id=\"gate-table\""), std::string::npos);
-  EXPECT_NE(dom.find("id=\"comparison-chart\""), std::string::npos);
+  // The charts are folded under one line (drawn when unfolded: the layout test does that).
+  EXPECT_NE(dom.find("Charts: baseline vs current, score distributions of 3 scorers"),
+            std::string::npos);
   EXPECT_GT(count_of(dom, "class=\"flip-row\""), 0);
   // Compared runs list regressed trials first.
   const size_t first_row = dom.find("<tr class=\"case-row");
   EXPECT_NE(dom.find("regressed", first_row), std::string::npos);
   EXPECT_LT(dom.find("regressed", first_row), dom.find("</tr>", first_row));
-  // One histogram per scorer.
-  for (const char* scorer : {"exact_match", "rougeL", "factuality"}) {
-    EXPECT_NE(dom.find("data-scorer=\"" + std::string(scorer) + "\""), std::string::npos);
-  }
 
   std::smatch match;
   ASSERT_TRUE(std::regex_search(dom, match, std::regex("<html[^>]* data-ready-ms=\"(\\d+)\"")))
@@ -220,7 +218,9 @@ TEST_F(HtmlReportBrowserTest, SortFromTheFragmentOrdersTheRows) {
 
 TEST_F(HtmlReportBrowserTest, HostileTextIsShownAsTextAndNeverRuns) {
   const std::string dom = dump_dom(hostile_path_, "#q=__pwned").dom;
-  const std::string drawn = drawn_part(dom);
+  // Search matches are wrapped in <mark>; the payloads must read as text around them.
+  const std::string drawn = std::regex_replace(drawn_part(dom), std::regex("</?mark>"), "");
+  EXPECT_GT(count_of(dom, "<mark>__pwned</mark>"), 0) << "search matches are highlighted";
   ASSERT_NE(drawn.find("id=\"case-table\""), std::string::npos) << "the page did not render";
   // Nothing the payloads would have created exists.
   EXPECT_FALSE(std::regex_search(
@@ -233,9 +233,11 @@ TEST_F(HtmlReportBrowserTest, HostileTextIsShownAsTextAndNeverRuns) {
   EXPECT_NE(drawn.find("\"&gt;&lt;img src=x onerror=\"window.__pwned=1;"), std::string::npos);
   EXPECT_NE(drawn.find("<h1 id=\"suite-name\">&lt;/script&gt;&lt;script&gt;window.__pwned=1;"),
             std::string::npos);
+  // Search covers outputs, labels and score reasons (trial 2's judge reasoning is hostile).
   int hostile_trials = 0;
   for (const auto& trial : (*hostile_)["trials"]) {
-    const std::string text = trial["output"].get<std::string>() + trial["labels"].dump();
+    const std::string text =
+        trial["output"].get<std::string>() + trial["labels"].dump() + trial["scores"].dump();
     if (text.find("__pwned") != std::string::npos) ++hostile_trials;
   }
   EXPECT_EQ(attribute_of(dom, "case-count", "data-shown"), std::to_string(hostile_trials));
@@ -270,8 +272,8 @@ TEST_F(HtmlReportBrowserTest, EveryHostilePayloadIsDrawnAsTextWithNoFilter) {
     ASSERT_GT(rows, 0) << "payload " << payload << " is in no trial";
     EXPECT_GE(count_of(drawn, shown[payload]), rows) << "payload " << payload;
   }
-  // The raw-markup payload in its trial's detail panel, too.
-  const std::string open = drawn_part(dump_dom(hostile_path_, "#open=22").dom);
+  // The raw-markup payload in its trial's detail panel, too (trial 22 is the console's #23).
+  const std::string open = drawn_part(dump_dom(hostile_path_, "#open=23").dom);
   const size_t detail = open.find("class=\"trial-detail\" data-index=\"22\"");
   ASSERT_NE(detail, std::string::npos);
   EXPECT_NE(open.find(shown[3], detail), std::string::npos);
@@ -280,9 +282,10 @@ TEST_F(HtmlReportBrowserTest, EveryHostilePayloadIsDrawnAsTextWithNoFilter) {
 }
 
 TEST_F(HtmlReportBrowserTest, OpenTrialShowsPromptScoresJudgeAndWordDiff) {
-  // Trial 2 has a baseline, a judge score and a hostile judge reasoning.
-  const std::string dom = drawn_part(dump_dom(hostile_path_, "#open=2").dom);
-  const size_t detail = dom.find("class=\"trial-detail\" data-index=\"2\"");
+  // Trial 2 (the console's test #3) has a baseline, a judge score and a hostile judge
+  // reasoning. #open= takes the number the console prints.
+  const std::string dom = drawn_part(dump_dom(hostile_path_, "#open=3").dom);
+  const size_t detail = dom.find("class=\"trial-detail\" data-index=\"2\" data-number=\"3\"");
   ASSERT_NE(detail, std::string::npos);
   const std::string box = dom.substr(detail);
   EXPECT_NE(box.find("What is the capital of Spain?"), std::string::npos);
@@ -290,7 +293,9 @@ TEST_F(HtmlReportBrowserTest, OpenTrialShowsPromptScoresJudgeAndWordDiff) {
   EXPECT_NE(box.find("rougeL|stem:no"), std::string::npos);
   EXPECT_NE(box.find("judge|template:factuality|model:gpt-4o"), std::string::npos);
   EXPECT_NE(box.find("\"country\": \"Spain\""), std::string::npos) << "the variables";
-  EXPECT_NE(box.find("<pre>Madrid</pre>"), std::string::npos) << "the reference";
+  EXPECT_NE(box.find("<pre class=\"expected\">Madrid</pre>"), std::string::npos) << "the reference";
+  // The judge's reason is printed once: as the score's reason, not again among its notes.
+  EXPECT_EQ(count_of(box, "consistent with the reference"), 1);
   EXPECT_NE(box.find("<b>verdict: </b>A"), std::string::npos);
   EXPECT_NE(box.find("<b>reasoning: </b>\"&gt;&lt;img src=x"), std::string::npos);
   // Baseline "The capital is Madrid, a large old city by the river." against

@@ -27,7 +27,13 @@ using testing::draw_beta;
 using testing::simulated_run;
 
 constexpr double kAlpha = 0.05;
+// Sanitizer builds (unoptimised, instrumented) are there to check memory, not calibration;
+// a tenth of the repetitions keeps them quick, with tolerances that widen to match.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kRepetitions = 400;
+#else
 constexpr int kRepetitions = 4000;
+#endif
 constexpr double kSigmas = 3.0;
 constexpr double kMaxDrop = 0.02;
 

@@ -93,6 +93,9 @@ TEST(JudgeRunTest, SimilarityAndFactualityScoresAndVerdictsReachTheReport) {
   EXPECT_EQ(france_judge["details"]["verdicts"][0]["raw"], "Both name Paris.\nANSWER: C");
   EXPECT_THAT(france_judge["details"]["prompt"].get<std::string>(),
               HasSubstr("[Expert]: Paris is the capital of France"));
+  // What the judge saw, for the report: its system message too.
+  EXPECT_THAT(france_judge["details"]["system"].get<std::string>(),
+              HasSubstr("You compare the factual content of a submitted answer"));
   EXPECT_THAT(france_judge["signature"].get<std::string>(),
               HasSubstr("judge|template:factuality@"));
   // Same words, so the fake's bag-of-words vectors coincide.

@@ -86,8 +86,12 @@ TEST(HtmlReportTest, PolicyAllowsOnlyThePageScriptByHash) {
   ASSERT_TRUE(
       std::regex_search(policy, hash, std::regex("script-src 'sha256-([A-Za-z0-9+/=]+)';")));
   // The hash must match the script exactly as it appears in the page.
-  const std::string script = std::string(*embedded_file("reports/report_widgets.js")) + "\n" +
-                             std::string(*embedded_file("reports/report.js"));
+  const std::string script = html_report_script();
+  for (const char* part : {"reports/report_widgets.js", "reports/report_summary.js",
+                           "reports/report_review.js", "reports/report_matrix.js",
+                           "reports/report.js"}) {
+    EXPECT_NE(script.find(*embedded_file(part)), std::string::npos) << part;
+  }
   EXPECT_NE(html.find("<script>" + script + "</script>"), std::string::npos);
   EXPECT_EQ(hex_of_base64(hash[1]), sha256_hex(script));
 }
@@ -95,7 +99,9 @@ TEST(HtmlReportTest, PolicyAllowsOnlyThePageScriptByHash) {
 TEST(HtmlReportTest, AssetsCannotEndTheirOwnElements) {
   const std::string style(*embedded_file("reports/report.css"));
   EXPECT_EQ(std::regex_search(style, std::regex("</style", std::regex::icase)), false);
-  for (const char* path : {"reports/report.js", "reports/report_widgets.js"}) {
+  for (const char* path : {"reports/report.js", "reports/report_widgets.js",
+                           "reports/report_summary.js", "reports/report_review.js",
+                           "reports/report_matrix.js"}) {
     const std::string script(*embedded_file(path));
     EXPECT_EQ(std::regex_search(script, std::regex("</script", std::regex::icase)), false) << path;
     // The script never parses markup from strings.

@@ -27,8 +27,20 @@ std::string plain_output(int i, bool baseline) {
   return "The capital city is " + capital + ", an old city by a river.";
 }
 
+std::string judge_prompt(const std::string& country, const std::string& output,
+                         const std::string& capital) {
+  return "You are comparing a submitted answer to an expert answer on a given question.\n"
+         "[BEGIN DATA]\n************\n[Question]: What is the capital of " +
+         country + "?\n************\n[Expert]: " + capital +
+         "\n************\n[Submission]: " + output +
+         "\n************\n[END DATA]\nCompare the factual content of the submitted answer "
+         "with the expert answer. Answer with one letter, A to E, then your reasoning.";
+}
+
 json make_trial(int i, const SyntheticReportOptions& options) {
-  const int case_number = i / options.repeats;
+  const bool grid = !options.prompts.empty() && !options.providers.empty();
+  const int cells = grid ? int(options.prompts.size() * options.providers.size()) : 1;
+  const int case_number = grid ? i / cells : i / options.repeats;
   const bool error = i % 17 == 6;
   const bool fail = !error && i % 5 == 3;
   const bool hostile = options.hostile && i % 7 == 1;
@@ -37,7 +49,7 @@ json make_trial(int i, const SyntheticReportOptions& options) {
   std::string output;
   if (!error) {
     output = hostile ? hostile_outputs()[size_t(i / 7) % hostile_outputs().size()]
-                     : plain_output(case_number, false);
+                     : plain_output(case_number, grid && (i % cells) % 2 == 1);
   }
   const double rouge = error ? 0.0 : (fail ? 0.2 : 0.5 + 0.5 * double((i * 37) % 100) / 100.0);
   const bool exact_pass = !error && !fail;
@@ -78,6 +90,21 @@ json make_trial(int i, const SyntheticReportOptions& options) {
                        {{"verdict", exact_pass ? "A" : "D"},
                         {"reasoning", "The answer names " + capital +
                                           (exact_pass ? " as expected." : " wrongly.")}}}});
+    if (options.judge_transcripts) {
+      json& details = scores.back()["details"];
+      const std::string verdict = exact_pass ? "A" : "D";
+      details["template"] = "factuality";
+      details["reason"] = scores.back()["reason"];  // the judge repeats its reason here
+      details["system"] = "You are a careful grader. Follow the rubric exactly.";
+      details["prompt"] = judge_prompt(country, output, capital);
+      details["verdicts"] = json::array({{{"sample", 0},
+                                          {"raw", verdict + "\nThe submission " +
+                                                      (exact_pass ? "agrees with" : "contradicts") +
+                                                      " the expert answer."},
+                                          {"label", verdict},
+                                          {"score", exact_pass ? 1.0 : 0.0},
+                                          {"reason", details["reasoning"]}}});
+    }
   }
   double weighted = 0;
   for (const auto& score : scores) weighted += score["value"].get<double>();
@@ -86,9 +113,10 @@ json make_trial(int i, const SyntheticReportOptions& options) {
   json trial = {
       {"index", i},
       {"case_id", "capital-" + country + "-" + std::to_string(case_number)},
-      {"prompt_id", "qa"},
-      {"provider_id", i % 2 == 0 ? "assistant" : "assistant-large"},
-      {"repeat", i % options.repeats},
+      {"prompt_id", grid ? options.prompts[size_t(i % cells) / options.providers.size()] : "qa"},
+      {"provider_id", grid ? options.providers[size_t(i % cells) % options.providers.size()]
+                           : (i % 2 == 0 ? "assistant" : "assistant-large")},
+      {"repeat", grid ? 0 : i % options.repeats},
       {"labels", labels},
       {"vars", {{"country", country}}},
       {"expected", json::array({capital})},

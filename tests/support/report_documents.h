@@ -16,6 +16,13 @@ struct SyntheticReportOptions {
   bool with_comparison = true;  // add `comparison` and per-trial `baseline`
   bool hostile = true;          // every 7th output (from the 2nd) is a hostile payload
   std::string suite = "quickstart";
+  // A grid of cells: when both are set, trial i is case i / (cells), cell i % (cells), where
+  // cells = prompts x providers (prompt-major), so every case runs in every cell.
+  std::vector<std::string> prompts;
+  std::vector<std::string> providers;
+  // Judge scores carry what the judge saw, as the judge scorer records it: the system
+  // message, the rendered prompt and each raw verdict.
+  bool judge_transcripts = false;
 };
 
 // Outputs that try to run script or inject an element in an HTML page. Each one, if it
