@@ -760,6 +760,16 @@
       if (e.target.closest('a, button, input, textarea, select, label')) return;
       setState({open: open ? '' : String(r.number)});
     });
+    // Reachable from the keyboard: Tab to a row, Enter or Space opens or closes it.
+    tr.tabIndex = 0;
+    tr.addEventListener('keydown', (e) => {
+      if ((e.key === 'Enter' || e.key === ' ') && e.target === tr) {
+        e.preventDefault();
+        setState({open: open ? '' : String(r.number)});
+        const again = tableBody.querySelector('tr.case-row[data-number="' + r.number + '"]');
+        if (again) again.focus({preventScroll: true});
+      }
+    });
     return tr;
   }
 

@@ -198,7 +198,17 @@ const EvalkitMatrix = (function () {
           'data-case': entry.caseId, 'data-disagreement': entry.disagreement},
         el('td', {class: 'case-id'}, entry.caseId, entry.disagreement ? el('span', {class: 'badge neutral', title: 'cells disagree'}, '≠') : null),
         model.columns.map((col, c) => renderCell(entry, c)));
-        tr.addEventListener('click', () => ctx.setState({mopen: open ? '' : entry.caseId}));
+        tr.addEventListener('click', (e) => {
+          if (e.target.closest('a, button, input, select')) return;
+          ctx.setState({mopen: open ? '' : entry.caseId});
+        });
+        tr.tabIndex = 0;
+        tr.addEventListener('keydown', (e) => {
+          if ((e.key === 'Enter' || e.key === ' ') && e.target === tr) {
+            e.preventDefault();
+            ctx.setState({mopen: open ? '' : entry.caseId});
+          }
+        });
         tbody.appendChild(tr);
         if (open) tbody.appendChild(el('tr', {class: 'matrix-detail'}, el('td', {colspan: span}, renderDetail(entry))));
       }

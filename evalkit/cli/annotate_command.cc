@@ -150,20 +150,34 @@ int import_annotations(const Options& o) {
   return exit_code::kPassed;
 }
 
-int list_annotations(const Options& o) {
-  Store store;
+// A stored run's annotations with the trials they belong to (by index).
+struct RunAnnotations {
   std::string run_id;
-  int code = 0;
-  if (!open_run(&store, o.db, o.positional[1], &run_id, &code)) return code;
   std::vector<Annotation> annotations;
   std::vector<TrialResult> trials;
-  if (Status s = load_annotations(store, run_id, &annotations); !s) {
+  std::map<int64_t, const TrialResult*> by_index;
+};
+
+// Opens the store and reads RUN's annotations and trials; returns 0 or the exit code.
+int read_run_annotations(const Options& o, RunAnnotations* out) {
+  Store store;
+  int code = 0;
+  if (!open_run(&store, o.db, o.positional[1], &out->run_id, &code)) return code;
+  if (Status s = load_annotations(store, out->run_id, &out->annotations); !s) {
     std::fprintf(stderr, "evalkit annotate: %s\n", s.message().c_str());
     return exit_code::kInfrastructure;
   }
-  store.load_trials(run_id, &trials);
-  std::map<int64_t, const TrialResult*> by_index;
-  for (const auto& t : trials) by_index[t.index] = &t;
+  store.load_trials(out->run_id, &out->trials);
+  for (const auto& t : out->trials) out->by_index[t.index] = &t;
+  return 0;
+}
+
+int list_annotations(const Options& o) {
+  RunAnnotations run;
+  if (const int code = read_run_annotations(o, &run); code != 0) return code;
+  const std::string& run_id = run.run_id;
+  const auto& annotations = run.annotations;
+  const auto& by_index = run.by_index;
   std::printf("%zu annotations for run %s\n", annotations.size(), run_id.c_str());
   for (const Annotation& a : annotations) {
     const auto it = by_index.find(a.trial_index);
@@ -179,19 +193,11 @@ int list_annotations(const Options& o) {
 }
 
 int export_annotations(const Options& o) {
-  Store store;
-  std::string run_id;
-  int code = 0;
-  if (!open_run(&store, o.db, o.positional[1], &run_id, &code)) return code;
-  std::vector<Annotation> annotations;
-  std::vector<TrialResult> trials;
-  if (Status s = load_annotations(store, run_id, &annotations); !s) {
-    std::fprintf(stderr, "evalkit annotate: %s\n", s.message().c_str());
-    return exit_code::kInfrastructure;
-  }
-  store.load_trials(run_id, &trials);
-  std::map<int64_t, const TrialResult*> by_index;
-  for (const auto& t : trials) by_index[t.index] = &t;
+  RunAnnotations run;
+  if (const int code = read_run_annotations(o, &run); code != 0) return code;
+  const std::string& run_id = run.run_id;
+  const auto& annotations = run.annotations;
+  const auto& by_index = run.by_index;
   nlohmann::json list = nlohmann::json::array();
   for (const Annotation& a : annotations) {
     nlohmann::json entry = annotation_to_json(a);

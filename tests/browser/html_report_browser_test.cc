@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "evalkit/report/html_report.h"
+#include "tests/support/browser_page.h"
 #include "tests/support/process.h"
 #include "tests/support/report_documents.h"
 
@@ -28,19 +29,14 @@ struct PageDump {
 };
 
 std::vector<std::string> chromium_command(const std::string& url) {
-  return {kChromium,
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--disable-extensions",
-          "--user-data-dir=" + testing::make_temp_dir("chromium-profile"),
-          "--virtual-time-budget=5000",
-          url};
+  std::vector<std::string> argv = {kChromium};
+  for (const std::string& flag : testing::headless_chromium_flags()) argv.push_back(flag);
+  std::string profile = "--user-data-dir=";
+  profile += testing::make_temp_dir("chromium-profile");
+  argv.push_back(profile);
+  argv.push_back("--virtual-time-budget=5000");
+  argv.push_back(url);
+  return argv;
 }
 
 testing::ProcessResult run_chromium(std::vector<std::string> argv) {

@@ -85,6 +85,12 @@ TEST_F(HtmlReportLayoutTest, PlainRunShowsTheFirstFailureAndItsReasonInTheFirstV
                             ".filter((td) => td.textContent !== '').length"),
             0);
   EXPECT_GT(count_in_page(page(), "tr.case-row[data-status=fail]"), 0);
+  // A row opens from the keyboard too.
+  page().evaluate("document.querySelector('#case-table tbody tr.case-row').focus()");
+  page().press("Enter");
+  ASSERT_TRUE(page().wait_for("document.querySelector('.trial-detail[data-number=\"4\"]')"));
+  page().press("Enter");
+  EXPECT_TRUE(page().wait_for("!document.querySelector('.trial-detail')"));
 }
 
 TEST_F(HtmlReportLayoutTest, RegressionRunShowsTheFirstRegressedCaseInTheFirstViewport) {

@@ -4,9 +4,7 @@
 // and shown by the next report of the run in a browser that never saw them. Imported
 // comments are untrusted text.
 #include <cstdio>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -17,6 +15,7 @@
 #include "tests/support/report_documents.h"
 #include "tests/support/report_page.h"
 #include "tests/support/suite_fixture.h"
+#include "tests/support/test_files.h"
 
 namespace evalkit::testing {
 namespace {
@@ -24,13 +23,6 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class HtmlReportReviewTest : public ::testing::Test {
  protected:
@@ -146,7 +138,7 @@ TEST_F(HtmlReportReviewTest, AnnotationsRoundTripThroughTheStoreIntoTheNextRepor
   page.click("button[data-action=export-reviews]");
   const std::string exported = page.wait_for_download(20);
   ASSERT_FALSE(exported.empty()) << "no download";
-  const json reviews = json::parse(read_text(exported));
+  const json reviews = read_json_file(exported);
   EXPECT_EQ(reviews["format"], "evalkit-annotations");
   ASSERT_EQ(reviews["annotations"].size(), 2u) << reviews.dump(2);
 

@@ -52,6 +52,18 @@ std::string base64_decode(const std::string& text) {
 
 }  // namespace
 
+std::vector<std::string> headless_chromium_flags() {
+  return {"--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--disable-extensions"};
+}
+
 bool BrowserPage::available() { return std::filesystem::exists(kChromiumPath); }
 
 BrowserPage::BrowserPage(const Options& options) {
@@ -62,22 +74,17 @@ BrowserPage::BrowserPage(const Options& options) {
   // Commands go to the browser's fd 3; it answers on fd 4; messages end with a NUL byte.
   int commands[2], answers[2];
   if (pipe(commands) != 0 || pipe(answers) != 0) throw std::runtime_error("pipe failed");
-  const std::vector<std::string> argv = {
-      kChromiumPath,
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-extensions",
-      "--hide-scrollbars",
-      "--remote-debugging-pipe",
-      "--window-size=" + std::to_string(options.width) + "," + std::to_string(options.height),
-      "--user-data-dir=" + profile_dir_,
-      "about:blank"};
+  std::vector<std::string> argv = {kChromiumPath};
+  for (const std::string& flag : headless_chromium_flags()) argv.push_back(flag);
+  std::string window = "--window-size=";
+  window += std::to_string(options.width) + "," + std::to_string(options.height);
+  std::string profile = "--user-data-dir=";
+  profile += profile_dir_;
+  for (const std::string& flag :
+       {std::string("--hide-scrollbars"), std::string("--remote-debugging-pipe"), window, profile,
+        std::string("about:blank")}) {
+    argv.push_back(flag);
+  }
   std::vector<char*> arg_ptrs;
   for (const auto& s : argv) arg_ptrs.push_back(const_cast<char*>(s.c_str()));
   arg_ptrs.push_back(nullptr);
@@ -279,6 +286,34 @@ void BrowserPage::type(const std::string& selector, const std::string& text) {
     throw std::runtime_error("cannot focus " + selector);
   }
   command("Input.insertText", {{"text", text}});
+}
+
+void BrowserPage::press(const std::string& key) {
+  struct Key {
+    const char* key;
+    const char* code;
+    int virtual_code;
+    const char* text;
+  };
+  static const Key kKeys[] = {{"Enter", "Enter", 13, "\r"},
+                              {"Escape", "Escape", 27, ""},
+                              {"Tab", "Tab", 9, ""},
+                              {" ", "Space", 32, " "}};
+  for (const Key& k : kKeys) {
+    if (key != k.key) continue;
+    json down = {{"type", "keyDown"},
+                 {"key", k.key},
+                 {"code", k.code},
+                 {"windowsVirtualKeyCode", k.virtual_code}};
+    if (*k.text) down["text"] = k.text;
+    command("Input.dispatchKeyEvent", down);
+    command("Input.dispatchKeyEvent", {{"type", "keyUp"},
+                                       {"key", k.key},
+                                       {"code", k.code},
+                                       {"windowsVirtualKeyCode", k.virtual_code}});
+    return;
+  }
+  throw std::runtime_error("no such key: " + key);
 }
 
 void BrowserPage::screenshot(const std::string& path, bool full_page) {

@@ -7,12 +7,17 @@
 
 #include <deque>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace evalkit::testing {
 
 inline constexpr const char* kChromiumPath = "/usr/bin/chromium";
+
+// The flags every headless Chromium of the tests starts with: no sandbox (tests run as
+// root), no GPU, and nothing that reaches for the network (this machine has none).
+std::vector<std::string> headless_chromium_flags();
 
 class BrowserPage {
  public:
@@ -52,6 +57,9 @@ class BrowserPage {
   void click(const std::string& selector);
   // Focuses the element and types text as keyboard input.
   void type(const std::string& selector, const std::string& text);
+
+  // Presses and releases one key on the focused element: "Enter", "Escape", "Tab" or " ".
+  void press(const std::string& key);
 
   // Saves a PNG of the viewport (or the whole page) to path.
   void screenshot(const std::string& path, bool full_page = false);
