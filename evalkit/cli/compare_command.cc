@@ -73,7 +73,7 @@ int compare_command(const Args& args) {
     }
   }
   Store store;
-  if (Status s = store.open(db); !s) {
+  if (Status s = store.open(db, Store::Access::kRead); !s) {
     std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
     return exit_code::kInfrastructure;
   }

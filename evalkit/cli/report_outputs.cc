@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "evalkit/base/suggest.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/report/html_report.h"
 #include "evalkit/report/junit_report.h"
 #include "evalkit/report/markdown_report.h"
@@ -52,7 +53,15 @@ void add_report_options(po::options_description& visible, po::options_descriptio
   // clang-format on
 }
 
-Status write_reports(const nlohmann::json& document, const ReportPaths& paths) {
+Status write_reports(const nlohmann::json& run_document, const ReportPaths& paths) {
+  // A store written by an older evalkit, or a document read from a file, may hold a secret
+  // this process knows (register_environment_secrets): reports never carry it.
+  nlohmann::json redacted;
+  if (has_secrets()) {
+    redacted = run_document;
+    redact_secrets_in_place(&redacted);
+  }
+  const nlohmann::json& document = has_secrets() ? redacted : run_document;
   Status first = Status::ok();
   auto keep = [&](Status s) {
     if (!s && first) first = std::move(s);

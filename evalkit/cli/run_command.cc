@@ -14,6 +14,9 @@
 #include "evalkit/cli/gate_step.h"
 #include "evalkit/cli/report_outputs.h"
 #include "evalkit/cli/rerun_selection.h"
+#include "evalkit/gate/comparison.h"
+#include "evalkit/model/error_kind.h"
+#include "evalkit/report/comparison_console.h"
 #include "evalkit/report/console_reporter.h"
 #include "evalkit/report/group_console.h"
 #include "evalkit/report/group_fields.h"
@@ -111,6 +114,7 @@ int run_command(const Args& args, const std::string& command_line) {
   std::string db_path = default_db_path(), shard, baseline, fail_on = "both";
   bool quiet = false, verbose = false, no_progress = false;
   bool output_on_failure = false, rerun_failed = false, stop_on_failure = false;
+  SuiteLoadOptions load_options;
   std::string repeat_text;
   std::string cache_mode;
   std::vector<std::string> prompt_pairs;
@@ -138,6 +142,7 @@ int run_command(const Args& args, const std::string& command_line) {
   options.add_options()
       ("record", po::value<std::string>(&run_options.record_file), "append live responses to a replay FILE")
       ("replay-strict", po::bool_switch(&run_options.replay_strict), "never call the network: answers only from replay files")
+      ("confine-paths", po::bool_switch(&load_options.confine_paths), "refuse datasets, responses files and judge templates outside the suite's folder (.., absolute paths, symbolic links)")
       ("resume", po::value<std::string>(&run_options.resume_run_id), "finish RUN_ID (or 'last') instead of starting a new run")
       ("cache", po::value<std::string>(&cache_mode), "on|off|refresh: answer repeated requests from the response cache in the database (default off; on with --replay-strict)")
       ("max-cost", po::value<double>(&run_options.max_cost_usd), "stop starting trials once live model calls have cost USD")
@@ -226,7 +231,7 @@ int run_command(const Args& args, const std::string& command_line) {
   // Validate every suite before the first request.
   std::vector<Suite> loaded(suites.size());
   for (size_t i = 0; i < suites.size(); ++i) {
-    if (Status s = load_suite(suites[i], &loaded[i]); !s) {
+    if (Status s = load_suite(suites[i], &loaded[i], load_options); !s) {
       std::fprintf(stderr, "%s\n", s.message().c_str());
       return exit_code::kUsageError;
     }
@@ -343,7 +348,7 @@ int run_command(const Args& args, const std::string& command_line) {
       RunSummary summary;
       if (Status s = run_suite(suite, options_i, store, observer, &summary); !s) {
         std::fprintf(stderr, "%s\n", s.message().c_str());
-        raise(exit_code::kUsageError);
+        raise(summary.store_error.empty() ? exit_code::kUsageError : exit_code::kInfrastructure);
         continue;
       }
       if (summary.planned == 0) {
@@ -364,6 +369,16 @@ int run_command(const Args& args, const std::string& command_line) {
                      "%s): %lld trials not run. Raise the limit and finish with --resume %s\n",
                      summary.spent_usd, static_cast<long long>(summary.spent_tokens),
                      budget_limits(run_options).c_str(), static_cast<long long>(summary.not_run),
+                     summary.run_id.c_str());
+      }
+      if (!summary.store_error.empty()) {
+        std::fprintf(stderr,
+                     "evalkit run: the database %s failed: %s\n  %lld of %lld finished trials "
+                     "are not stored; the run is incomplete. Free space (or fix the file) and "
+                     "finish it with: evalkit run %s --resume %s\n",
+                     store.path().c_str(), summary.store_error.c_str(),
+                     static_cast<long long>(summary.trials_lost),
+                     static_cast<long long>(summary.finished), suite.path.c_str(),
                      summary.run_id.c_str());
       }
       previous_run_id = summary.run_id;
@@ -405,9 +420,38 @@ int run_command(const Args& args, const std::string& command_line) {
         }
       }
       std::fprintf(out, "Results: run %s in %s\n", summary.run_id.c_str(), store.path().c_str());
+      if (!summary.unreachable.empty()) {
+        std::fprintf(stderr,
+                     "evalkit run: stopped: the first %d calls to a provider all failed to "
+                     "connect, so %lld trials were not run.\n  %s\n  Once it is fixed, finish "
+                     "the run with: evalkit run %s --resume %s\n",
+                     kUnreachableAfterFailures, static_cast<long long>(summary.not_run),
+                     summary.unreachable.c_str(), suite.path.c_str(), summary.run_id.c_str());
+        raise(exit_code::kInfrastructure);
+      }
+      if (!summary.store_error.empty()) raise(exit_code::kInfrastructure);
+      if (!summary.record_error.empty()) {
+        std::fprintf(stderr, "evalkit run: %s\n", summary.record_error.c_str());
+        raise(exit_code::kInfrastructure);
+      }
       if (summary.finished > 0 && summary.model_errors == summary.finished) {
-        std::fprintf(stderr, "evalkit run: no case of suite '%s' could reach its endpoint\n",
-                     suite.name.c_str());
+        // Only connection failures and timeouts mean the endpoint was not reached; a 401 did
+        // reach it (and says the key is wrong).
+        std::string kinds;
+        bool unreached = !summary.errors_by_kind.empty();
+        for (const auto& [kind, count] : summary.errors_by_kind) {
+          kinds += (kinds.empty() ? "" : ", ") + std::to_string(count) + " " + kind;
+          if (kind != error_kind::kConnect && kind != error_kind::kTimeout) unreached = false;
+        }
+        if (unreached) {
+          std::fprintf(stderr, "evalkit run: no case of suite '%s' could reach its endpoint\n",
+                       suite.name.c_str());
+        } else {
+          std::fprintf(stderr,
+                       "evalkit run: every model call of suite '%s' failed%s; the errors "
+                       "above say why\n",
+                       suite.name.c_str(), kinds.empty() ? "" : (" (" + kinds + ")").c_str());
+        }
         raise(exit_code::kInfrastructure);
       } else {
         if (!step.verdict.passed && fail_on != "failures") raise(exit_code::kRegression);

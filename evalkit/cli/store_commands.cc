@@ -89,8 +89,10 @@ std::string baseline_problem(const RunRecord& run) {
   return "";
 }
 
-bool open_store(const std::string& path, Store* store) {
-  if (Status s = store->open(path); !s) {
+
+bool open_store(const std::string& path, Store* store,
+                Store::Access access = Store::Access::kReadWrite) {
+  if (Status s = store->open(path, access); !s) {
     std::fprintf(stderr, "evalkit: %s\n", s.message().c_str());
     return false;
   }
@@ -107,7 +109,7 @@ int runs_command(const Args& in) {
     return exit_code::kPassed;
   }
   Store store;
-  if (!open_store(db, &store)) return exit_code::kInfrastructure;
+  if (!open_store(db, &store, Store::Access::kRead)) return exit_code::kInfrastructure;
   std::vector<RunRecord> runs;
   store.list_runs(args.empty() ? "" : args[0], 100, &runs);
   std::printf("%-44s %-20s %-12s %7s %6s  %-20s  %s\n", "RUN", "SUITE", "STATUS", "TRIALS", "PASS",
@@ -143,9 +145,12 @@ int baseline_command(const Args& in) {
     std::puts(usage);
     return args.empty() ? exit_code::kUsageError : exit_code::kPassed;
   }
-  Store store;
-  if (!open_store(db, &store)) return exit_code::kInfrastructure;
   const std::string verb = args[0];
+  Store store;
+  const bool reads_only = verb == "list" || verb == "show" || verb == "export";
+  if (!open_store(db, &store, reads_only ? Store::Access::kRead : Store::Access::kReadWrite)) {
+    return exit_code::kInfrastructure;
+  }
   if (verb == "save" && args.size() >= 2) {
     std::string suite, ref = "last";
     bool force = false;
@@ -297,7 +302,7 @@ int report_command(const Args& in) {
     return vm.count("help") ? exit_code::kPassed : exit_code::kUsageError;
   }
   Store store;
-  if (!open_store(db, &store)) return exit_code::kInfrastructure;
+  if (!open_store(db, &store, Store::Access::kRead)) return exit_code::kInfrastructure;
   std::string run_id;
   RunRecord run;
   std::vector<TrialResult> trials;

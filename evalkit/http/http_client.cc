@@ -17,6 +17,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "evalkit/base/secrets.h"
 #include "evalkit/http/adaptive_limit.h"
 
 namespace evalkit {
@@ -368,6 +369,9 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_USERAGENT, "evalkit/" EVALKIT_VERSION);
+    // Only HTTP(S), also after a redirect: a base URL of file:// or gopher:// must not work.
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     t->started = Clock::now();
     Pool& pool = pools[t->request.pool];
     if (pool.adaptive) t->adaptive_epoch = pool.adaptive->epoch();
@@ -418,6 +422,8 @@ struct HttpClient::Impl {
       ++finished;
       Callback done = std::move(t->done);
       HttpResponse response = std::move(t->response);
+      // An endpoint may echo a key (in an error, or in an answer); no caller sees it.
+      redact_secrets_in_place(&response.body);
       delete t;
       done(std::move(response));
     }

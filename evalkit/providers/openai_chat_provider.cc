@@ -54,6 +54,7 @@ class OpenAIChatProvider : public Provider {
     if (read_openai_outcome(outcome, &response)) {
       parse_chat_completion(outcome.response.body, &response);
     }
+    explain_endpoint_failure(config_, url_, !api_key_.empty(), &response);
     settle_openai_response(&response, environment_.counters, api_key_);
     return response;
   }

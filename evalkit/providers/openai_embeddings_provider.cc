@@ -101,6 +101,7 @@ class OpenAIEmbeddingsProvider : public Provider {
       parse_embeddings_list(outcome.response.body, indices.size(), &answer);
     }
     correct_token_estimate(*environment_.http, config_, estimate, answer);
+    explain_endpoint_failure(config_, url_, !api_key_.empty(), &answer);
     settle_openai_response(&answer, environment_.counters, api_key_);
     if (answer.ok && cache_ != nullptr) {
       for (size_t i = 0; i < keys.size(); ++i) cache_->put(keys[i], answer.embeddings[i]);

@@ -1,20 +1,28 @@
-#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/openai_endpoint.h"
 
+#include "evalkit/base/json_parse.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/providers/provider.h"
+#include "evalkit/text/excerpt.h"
 
 namespace evalkit {
 namespace {
 
-// The server's own error message when the body is an OpenAI-style error object.
+// Longest server error message kept, in characters.
+constexpr size_t kServerMessageChars = 500;
+
+// The server's own error message when the body is an OpenAI-style error object (redacted,
+// then cut), else a snippet of the body.
 std::string server_message(const std::string& body) {
   nlohmann::json value = parse_untrusted_json(body);
   if (value.is_object() && value.contains("error")) {
     const auto& e = value["error"];
-    if (e.is_object() && e.contains("message") && e["message"].is_string()) {
-      return e["message"].get<std::string>();
+    const nlohmann::json* message = nullptr;
+    if (e.is_object() && e.contains("message") && e["message"].is_string()) message = &e["message"];
+    if (e.is_string()) message = &e;
+    if (message != nullptr) {
+      return excerpt(redact_secrets(message->get<std::string>()), kServerMessageChars);
     }
-    if (e.is_string()) return e.get<std::string>();
   }
   return body_snippet(body);
 }
@@ -22,11 +30,18 @@ std::string server_message(const std::string& body) {
 }  // namespace
 
 std::string body_snippet(const std::string& body) {
-  std::string s = body.substr(0, 200);
+  // Redacted whole first: a cut could leave a piece of a key too short to recognise.
+  const std::string redacted = redact_secrets(body);
+  size_t cut = std::min<size_t>(200, redacted.size());
+  while (cut > 0 && cut < redacted.size() &&
+         (static_cast<unsigned char>(redacted[cut]) & 0xC0) == 0x80) {
+    --cut;  // no half character at the cut
+  }
+  std::string s = redacted.substr(0, cut);
   for (char& c : s) {
     if (static_cast<unsigned char>(c) < 0x20) c = ' ';
   }
-  return body.size() > 200 ? s + "…" : s;
+  return redacted.size() > 200 ? s + "…" : s;
 }
 
 std::string openai_endpoint_url(std::string base_url, std::string_view path) {

@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "evalkit/base/hash.h"
+#include "evalkit/base/number_text.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/providers/exec_provider.h"
 #include "evalkit/providers/openai_chat_provider.h"
 #include "evalkit/providers/openai_embeddings_provider.h"
@@ -40,11 +42,41 @@ std::string replay_key(const std::string& model, const ModelRequest& request,
 }
 
 std::string redact(std::string text, const std::string& secret) {
+  text = redact_secrets(std::move(text));
   if (secret.size() < 4) return text;
   for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-    text.replace(at, secret.size(), "[redacted]");
+    text.replace(at, secret.size(), kRedactedMark);
   }
   return text;
+}
+
+void explain_endpoint_failure(const ProviderConfig& config, const std::string& url, bool key_set,
+                              ModelResponse* response) {
+  if (response->ok || response->error.empty()) return;
+  const std::string where = "provider '" + config.id + "' at " + redact_url(url);
+  const std::string base_url_source = config.base_url.empty()
+                                          ? "OPENAI_BASE_URL (the suite sets no base_url)"
+                                          : "the provider's base_url in the suite";
+  const std::string key_env = config.api_key_env.empty() ? "OPENAI_API_KEY" : config.api_key_env;
+  std::string hint;
+  if (response->error_kind == error_kind::kConnect) {
+    response->error = where + " could not be reached: " + response->error;
+    hint = "check " + base_url_source + " and that the server is running";
+  } else if (response->error_kind == error_kind::kTimeout) {
+    response->error = where + ": " + response->error;
+    hint = "the server did not answer within the provider's timeout (" +
+           format_number(config.timeout_s) + " s); raise 'timeout' or check the server";
+  } else {
+    response->error = where + ": " + response->error;
+    if (response->http_status == 401 || response->http_status == 403) {
+      hint = "check the key in " + key_env +
+             (key_set ? " (it is set; is it the key for this endpoint?)" : " (it is not set)");
+    } else if (response->http_status == 404) {
+      hint = "check the model name '" + config.model + "' and the URL's path (" + base_url_source +
+             "; OpenAI-compatible servers usually end it in /v1)";
+    }
+  }
+  if (!hint.empty()) response->error += ". Likely fix: " + hint;
 }
 
 Status make_provider(const ProviderConfig& config, const ProviderEnvironment& environment,
@@ -75,8 +107,20 @@ Status make_provider(const ProviderConfig& config, const ProviderEnvironment& en
                                                 "forbids network calls");
     }
     if (base_url.empty()) base_url = "https://api.openai.com/v1";
+    if (base_url.rfind("http://", 0) != 0 && base_url.rfind("https://", 0) != 0) {
+      // OPENAI_BASE_URL is not checked by the suite loader; file:// or gopher:// would
+      // read local files or talk to any port.
+      return Status::error_at(config.where, "provider '" + config.id + "': base URL '" +
+                                                redact_url(base_url) +
+                                                "' must start with http:// or https:// (check "
+                                                "base_url or OPENAI_BASE_URL)");
+    }
+    register_url_secrets(base_url);
     const std::string key_env = config.api_key_env.empty() ? "OPENAI_API_KEY" : config.api_key_env;
-    std::string api_key = getenv(key_env).value_or("");
+    std::string api_key;
+    if (Status s = register_secret(key_env, getenv(key_env).value_or(""), &api_key); !s) {
+      return Status::error_at(config.where, "provider '" + config.id + "': " + s.message());
+    }
     *out = config.type == "openai-chat"
                ? make_openai_chat_provider(config, environment, std::move(base_url),
                                            std::move(api_key))

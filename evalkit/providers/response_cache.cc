@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "evalkit/base/hash.h"
+#include "evalkit/base/secrets.h"
 
 namespace evalkit {
 namespace {
@@ -18,6 +19,7 @@ nlohmann::json response_to_json(const ModelResponse& r) {
   nlohmann::json j = answer_to_json(r);
   j["http_status"] = r.http_status;
   if (!r.embeddings.empty()) j["embeddings"] = r.embeddings;
+  redact_secrets_in_place(&j);  // an endpoint may echo a key inside an answer
   return j;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "evalkit/base/number_text.h"
+#include "evalkit/report/report_text.h"
 
 namespace evalkit {
 namespace {
@@ -37,16 +38,22 @@ std::string short_text(const std::string& text) {
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
     s = s.substr(0, cut) + "…";
   }
-  return "'" + s + "'";
+  std::string quoted(1, '\'');  // not "'" + ...: GCC 12 warns falsely (-Wrestrict)
+  quoted += terminal_safe(s);
+  quoted += '\'';
+  return quoted;
 }
 
 // "q7 (prompt qa, provider model)": both ids shown, so two unpaired lists that differ only in
 // a prompt or provider id do not look identical.
 std::string case_with_ids(const CaseKey& key) {
-  return key.case_id + " (prompt " + key.prompt_id + ", provider " + key.provider_id + ")";
+  return terminal_safe(key.case_id + " (prompt " + key.prompt_id + ", provider " +
+                       key.provider_id + ")");
 }
 
-std::string case_name(const CaseKey& key) { return key.prompt_id + "/" + key.case_id; }
+std::string case_name(const CaseKey& key) {
+  return terminal_safe(key.prompt_id + "/" + key.case_id);
+}
 
 const char* role_of(const MetricComparison& m) {
   if (!m.gated) return "info";

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "evalkit/base/files.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/gate/case_aggregate.h"
 #include "evalkit/report/group_fields.h"
 #include "evalkit/run/trial_json.h"
@@ -73,7 +74,7 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
                 {"status_reason", run.status_reason},
                 {"git_commit", run.git_commit},
                 {"command_line", run.command_line},
-                {"providers", run.providers},
+                {"providers", redact_provider_urls(run.providers)},
                 {"planned_trials", run.planned_trials},
                 {"config", run.config},
                 {"scorer_specs", run.scorers}};

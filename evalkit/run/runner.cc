@@ -11,9 +11,12 @@
 #include <random>
 #include <set>
 
+#include "evalkit/base/git_head.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/providers/price_table.h"
 #include "evalkit/providers/provider.h"
 #include "evalkit/providers/response_recorder.h"
+#include "evalkit/run/trial_redaction.h"
 #include "evalkit/run/trial_scoring.h"
 #include "evalkit/scorers/registry.h"
 #include "evalkit/store/trial_writer.h"
@@ -25,18 +28,6 @@ namespace evalkit {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string git_commit_of(const std::string& directory) {
-  const std::string command = "git -C '" + directory + "' rev-parse HEAD 2>/dev/null";
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "";
-  char buffer[128] = {0};
-  std::string out;
-  if (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out = buffer;
-  pclose(pipe);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out.size() == 40 ? out : "";
-}
 
 std::string new_run_id(const std::string& suite) {
   std::time_t now = std::time(nullptr);
@@ -122,7 +113,11 @@ class Run {
       if (Status s = store_.finished_trial_indices(run_id_, &done_before); !s) return s;
     } else {
       run_id_ = new_run_id(suite_.name);
-      if (Status s = store_.create_run(make_run_record()); !s) return s;
+      if (Status s = store_.create_run(make_run_record()); !s) {
+        summary->store_error = s.message();  // the database, not the suite: exit 4
+        return Status::error("evalkit run: cannot start a run in " + store_.path() + ": " +
+                             s.message());
+      }
     }
 
     writer_ = std::make_unique<TrialWriter>(&store_, run_id_);
@@ -142,6 +137,8 @@ class Run {
         interrupted = true;
         break;
       }
+      if (writer_->failed()) break;  // nothing more could be kept: stop spending on calls
+      if (unreachable_) break;       // the endpoint is down: do not retry every case against it
       {
         std::unique_lock<std::mutex> lock(mutex_);
         slot_free_.wait(lock, [&] { return in_flight_ < window; });
@@ -162,11 +159,16 @@ class Run {
     // Script workers end with the run (closing their stdin lets them exit on their own).
     shutdown_shared_worker_pools();
     const Status written = writer_->flush();
+    summary_.trials_lost = int64_t(writer_->lost());
+    if (!written) summary_.store_error = written.message();
     writer_.reset();
     if (cache_) {
       if (Status s = cache_->flush(); !s)
         std::fprintf(stderr, "evalkit: %s\n", s.message().c_str());
       summary_.cache_hits = cache_->hits();
+    }
+    if (recorder_) {
+      if (Status s = recorder_->status(); !s) summary_.record_error = s.message();
     }
     summary_.run_id = run_id_;
     summary_.planned = plan_.size();
@@ -176,9 +178,16 @@ class Run {
     if (http_) summary_.concurrency_cuts = http_->stats().concurrency_cuts;
     summary_.errors_by_kind = counters_.errors();
     summary_.not_run = plan_.size() - int64_t(done_before.size()) - started;
-    const int64_t stored = int64_t(done_before.size()) + summary_.finished;
+    const int64_t stored = int64_t(done_before.size()) + summary_.finished - summary_.trials_lost;
     std::string reason;
-    if (interrupted) {
+    if (unreachable_ && summary_.store_error.empty()) {
+      summary_.status = "incomplete";
+      reason = "endpoint unreachable: " + summary_.unreachable;
+    } else if (!summary_.store_error.empty()) {
+      summary_.status = "incomplete";
+      reason = "store write failed, " + std::to_string(summary_.trials_lost) + " of " +
+               std::to_string(summary_.finished) + " finished trials lost: " + summary_.store_error;
+    } else if (interrupted) {
       summary_.status = "interrupted";
       reason = "interrupted before all trials ran";
     } else if (over_budget) {
@@ -190,12 +199,13 @@ class Run {
     summary_.status_reason = reason;
     if (Status s = store_.finish_run(run_id_, summary_.status, reason, utc_now_iso8601(),
                                      summary_.duration_s);
-        !s) {
-      return s;
+        !s && summary_.store_error.empty()) {
+      // The trials are stored but the run stays 'running': --resume still finishes it.
+      summary_.store_error = s.message();
     }
     providers_.clear();  // stops exec workers before the HTTP client goes away
     *summary = summary_;
-    return written;
+    return Status::ok();
   }
 
  private:
@@ -237,13 +247,13 @@ class Run {
     r.description = suite_.description;
     r.started_at = utc_now_iso8601();
     r.status = "running";
-    r.git_commit = git_commit_of(suite_.directory.empty() ? "." : suite_.directory);
-    r.command_line = options_.command_line;
+    r.git_commit = git_head_commit(suite_.directory.empty() ? "." : suite_.directory);
+    r.command_line = redact_secrets(options_.command_line);
     for (const auto& p : suite_.providers) {
       r.providers.push_back({{"id", p.id},
                              {"type", p.type},
                              {"model", p.model},
-                             {"base_url", p.base_url},
+                             {"base_url", redact_url(p.base_url)},
                              {"params", comparable_params(p.params)}});
     }
     // Every distinct scorer configuration (suite-wide and per case), so reports can rebuild
@@ -332,9 +342,12 @@ class Run {
       std::unique_ptr<Provider> provider;
       if (Status s = make_provider(config, environment, &provider); !s) {
         // Under --replay-strict with the cache on, the cache alone answers a provider that
-        // would need the network; a miss is then a replay_miss, not a request.
+        // would need the network and has no responses file; a miss is then a replay_miss,
+        // not a request. A responses file that cannot be read is an error of its own.
         const bool network = config.type.rfind("openai-", 0) == 0;
-        if (!(cache_ && options_.replay_strict && network)) return s;
+        if (!(cache_ && options_.replay_strict && network && config.responses_file.empty())) {
+          return s;
+        }
       }
       if (cache_) {
         provider = make_caching_provider(config, cache_endpoint(config, environment),
@@ -405,8 +418,22 @@ class Run {
     });
   }
 
+  // Counts connection failures of a provider's first calls (see kUnreachableAfterFailures).
+  void note_reachability(const std::string& provider_id, const ModelResponse& response) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Reachability& r = reachability_[provider_id];
+    if (r.reached) return;
+    if (response.ok || response.error_kind != std::string(error_kind::kConnect)) {
+      r.reached = true;
+    } else if (++r.connect_failures >= kUnreachableAfterFailures && !unreachable_) {
+      summary_.unreachable = response.error;
+      unreachable_ = true;
+    }
+  }
+
   void after_generation(const std::shared_ptr<TrialTask>& task, ModelResponse response) {
     TrialResult& r = task->result;
+    note_reachability(task->spec.provider->id, response);
     r.attempts = response.attempts;
     r.cached = response.cached;
     r.prompt_tokens = response.prompt_tokens;
@@ -420,6 +447,7 @@ class Run {
       return;
     }
     r.answer = std::move(static_cast<ModelAnswer&>(response));
+    redact_answer(&r.answer);  // before a judge or an embedder is sent it
     request_scorer_calls(task);
   }
 
@@ -505,6 +533,7 @@ class Run {
 
   void finish(const std::shared_ptr<TrialTask>& task) {
     TrialResult& r = task->result;
+    redact_trial(&r);  // before the console, the store and every report see it
     r.duration_s = std::chrono::duration<double>(Clock::now() - task->started).count();
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -549,6 +578,12 @@ class Run {
   std::mutex mutex_;
   std::condition_variable slot_free_;
   int in_flight_ = 0;
+  struct Reachability {
+    bool reached = false;  // some call got an answer (or an HTTP error) from the endpoint
+    int connect_failures = 0;
+  };
+  std::map<std::string, Reachability> reachability_;  // by provider id; guarded by mutex_
+  std::atomic<bool> unreachable_{false};
   RunSummary summary_;
 };
 

@@ -17,6 +17,11 @@
 
 namespace evalkit {
 
+// When a provider's first this many model calls all fail to connect (each after its own
+// retries), the endpoint is taken to be down: the run stops scheduling trials instead of
+// retrying every case against it, and ends incomplete.
+inline constexpr int kUnreachableAfterFailures = 5;
+
 struct RunOptions {
   CaseFilter filter;
   int jobs = 0;  // model requests in flight at most; 0 = the sum of the run providers' concurrency
@@ -71,6 +76,14 @@ struct RunSummary {
   int64_t spent_tokens = 0;   // tokens of live calls only
   int64_t not_run = 0;        // trials left unrun (budget or interrupt)
   long long cache_hits = 0;
+  // When the store failed to keep trials (a full disk): the first error, and how many
+  // finished trials of this invocation are not stored. The run is then incomplete.
+  std::string store_error;
+  int64_t trials_lost = 0;
+  std::string record_error;  // --record could not write every answer (ResponseRecorder::status)
+  // Set when the run stopped because a provider's first kUnreachableAfterFailures calls all
+  // failed to connect: the last of those errors (it names the provider and its URL).
+  std::string unreachable;
 };
 
 // Runs suite into store. Returns an error Status only when the run could not start

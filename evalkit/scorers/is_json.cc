@@ -38,12 +38,13 @@ class IsJsonScorer : public MatchScorer {
     }
     nlohmann::json value;
     try {
-      value = nlohmann::json::parse(text);
+      value = parse_json_within_depth(text);
     } catch (const nlohmann::json::parse_error& e) {
       return verdict(false, "not JSON (at byte " + std::to_string(e.byte) +
                                 "): " + quoted_excerpt(input.output));
-    } catch (const nlohmann::json::exception& e) {
-      return verdict(false, std::string("not JSON: ") + e.what());
+    } catch (const nlohmann::json::exception&) {
+      return verdict(false, "not JSON evalkit can read (a number too large?): " +
+                                quoted_excerpt(input.output));
     }
     if (schema_) {
       std::string failure;

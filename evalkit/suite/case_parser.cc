@@ -107,7 +107,8 @@ Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
     }
     if (!status) return status;
   }
-  const std::string path = resolve_suite_path(directory, file);
+  std::string path;
+  if (Status s = reader.resolve_path(file_node, directory, file, &path); !s) return s;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return reader.error_at(file_node,
@@ -131,12 +132,6 @@ Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
 }
 
 }  // namespace
-
-std::string resolve_suite_path(const std::string& directory, const std::string& path) {
-  const std::filesystem::path given(path);
-  if (given.is_absolute() || directory.empty()) return given.lexically_normal().string();
-  return (std::filesystem::path(directory) / given).lexically_normal().string();
-}
 
 Status parse_cases(const YAML::Node& node, const YamlReader& reader, const std::string& directory,
                    std::vector<CaseConfig>* cases, std::vector<std::string>* dataset_hashes) {

@@ -1,6 +1,8 @@
 #include "evalkit/suite/dataset_reader.h"
 
 #include <cstdlib>
+#include "evalkit/base/json_parse.h"
+
 #include <filesystem>
 #include <unordered_map>
 
@@ -109,6 +111,11 @@ Status read_jsonl_case(const std::string& path, int line, std::string_view text,
                        const std::string& stem, CaseConfig* out) {
   const SourceLocation where = line_location(path, line);
   nlohmann::json value;
+  if (const size_t deep = json_nesting_overflow(text); deep != std::string_view::npos) {
+    return Status::error_at(
+        line_location(path, line, static_cast<int>(deep + 1)),
+        "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   try {
     value = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {

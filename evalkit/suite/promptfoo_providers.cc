@@ -1,3 +1,4 @@
+#include "evalkit/base/secrets.h"
 #include "evalkit/suite/promptfoo_providers.h"
 
 #include <algorithm>
@@ -519,9 +520,26 @@ bool find_compatible_service(const std::string& prefix, CompatibleService* out) 
   return false;
 }
 
+// Credentials in a URL (user:password@, ?api-key=) are never written to a suite.
+void strip_url_credentials(const YAML::Node& node, ImportContext& context, ConvertedProvider* out) {
+  const auto url = out->provider.find("base_url");
+  if (url == out->provider.end() || !url->is_string()) return;
+  const std::string text = url->get<std::string>();
+  const std::string redacted = redact_url(text);
+  if (redacted == text) return;
+  *url = redacted;
+  context.changed(node, "provider '" + out->name +
+                            "': credentials in the URL are never written to a suite; they were "
+                            "left out (send them in a header from the environment)");
+}
+
 bool convert_provider(const YAML::Node& node, ImportContext& context, ConvertedProvider* out) {
   *out = ConvertedProvider();
-  if (node.IsScalar()) return convert_id(node.Scalar(), node, YAML::Node(), context, out);
+  if (node.IsScalar()) {
+    if (!convert_id(node.Scalar(), node, YAML::Node(), context, out)) return false;
+    strip_url_credentials(node, context, out);
+    return true;
+  }
   if (!node.IsMap()) {
     context.dropped(node, "a provider is a string or a map");
     return false;
@@ -552,6 +570,7 @@ bool convert_provider(const YAML::Node& node, ImportContext& context, ConvertedP
   }
   const YAML::Node id_node = node["id"] ? node["id"] : node;
   if (!convert_id(ref, id_node, options["config"], context, out)) return false;
+  strip_url_credentials(id_node, context, out);
   for (const auto& item : options) {
     const std::string key = item.first.as<std::string>("");
     if (key == "id" || key == "config") continue;

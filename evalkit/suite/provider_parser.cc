@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "evalkit/base/secrets.h"
 #include "evalkit/base/suggest.h"
 #include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/env_expansion.h"
@@ -175,8 +176,8 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
       // responses file when there is one, else OpenAI's URL.
       if (status && !out->base_url.empty() && out->base_url.rfind("http://", 0) != 0 &&
           out->base_url.rfind("https://", 0) != 0) {
-        status = reader.error_at(
-            at, "'base_url' must start with http:// or https://, got '" + out->base_url + "'");
+        status = reader.error_at(at, "'base_url' must start with http:// or https://, got '" +
+                                         redact_url(out->base_url) + "'");
       }
     } else if (name == "api_key_env") {
       status = reader.read_literal(at, "api_key_env", &out->api_key_env);
@@ -191,6 +192,16 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
         return reader.error_at(at, "expected a map for 'params', got " + describe_node(value));
       }
       status = reader.read_json(value, &out->params);
+      for (auto it = value.begin(); status && it != value.end(); ++it) {
+        // A key in params is sent in the request body and written to the store and reports.
+        if (looks_like_secret_name(it->first.Scalar())) {
+          status = reader.error_at(
+              it->first, "'params." + it->first.Scalar() +
+                             "' would write a secret into the suite, the store and every "
+                             "report; name the environment variable that holds the key with "
+                             "'api_key_env'");
+        }
+      }
       if (status) status = check_params(value, reader, out->params);
     } else if (name == "concurrency") {
       status = read_at_least(reader, at, name, 1, &out->concurrency);
@@ -222,7 +233,7 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
     } else if (name == "responses") {
       std::string file;
       status = reader.read_string(at, "responses", &file);
-      out->responses_file = resolve_suite_path(directory, file);
+      if (status) status = reader.resolve_path(at, directory, file, &out->responses_file);
     } else if (name == "command") {
       status = read_command(reader, at, &out->command);
     } else if (name == "python" || name == "javascript") {

@@ -14,6 +14,10 @@ namespace evalkit {
 struct SuiteLoadOptions {
   // Looks up environment variables for ${VAR} and ${VAR:-default}; defaults to getenv.
   std::function<std::optional<std::string>(const std::string&)> getenv;
+  // --confine-paths: every file the suite names (datasets, responses files, judge templates)
+  // must lie inside the suite's folder, after ".." and symbolic links are resolved. Off by
+  // default: a suite may share datasets with its neighbours.
+  bool confine_paths = false;
 };
 
 // Reads and validates the suite at path into *suite. On failure *suite is unspecified and

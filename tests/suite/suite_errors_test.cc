@@ -99,6 +99,15 @@ TEST(SuiteErrorsTest, EnvironmentVariables) {
                         kPrompt + kCases + kScorers),
             "qa.yaml:1:59: a suite never holds an API key: name the environment variable that "
             "holds it with 'api_key_env'");
+  EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, params: {api_key: "
+                        "sk-123}}]\n" +
+                        kPrompt + kCases + kScorers),
+            "qa.yaml:1:59: 'params.api_key' would write a secret into the suite, the store and "
+            "every report; name the environment variable that holds the key with 'api_key_env'");
+  EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, params: {max_tokens: "
+                        "\"${MAX_TOKENS:-9}\"}}]\n" +
+                        kPrompt + kCases + kScorers),
+            "");
   EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: \"${MODEL\"}]\n" + kPrompt +
                         kCases + kScorers),
             "qa.yaml:1:47: '${' without a closing '}' (write '$${' for a literal '${')");
