@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -141,6 +142,11 @@ struct HttpClient::Impl {
     if (t->response.body.size() + n > t->max_body) {
       t->response.body_too_large = true;
       return 0;  // aborts the transfer
+    }
+    if (t->request.timestamp_body && n > 0) {
+      t->response.arrivals.push_back(
+          {t->response.body.size(),
+           std::chrono::duration<double>(Clock::now() - t->started).count()});
     }
     t->response.body.append(data, n);
     return n;
@@ -443,6 +449,15 @@ struct HttpClient::Impl {
     ready_pools.clear();
   }
 };
+
+double arrival_time_s(const std::vector<BodyArrival>& arrivals, size_t offset) {
+  if (arrivals.empty()) return 0;
+  // The last piece starting at or before offset holds it.
+  auto after = std::upper_bound(arrivals.begin(), arrivals.end(), offset,
+                                [](size_t at, const BodyArrival& a) { return at < a.offset; });
+  if (after == arrivals.begin()) return arrivals.front().elapsed_s;
+  return std::prev(after)->elapsed_s;
+}
 
 HttpClient::HttpClient(const HttpClientOptions& options) : impl_(std::make_unique<Impl>()) {
   ensure_curl_global();

@@ -23,6 +23,10 @@ struct ModelRequest {
   nlohmann::json tools;
   nlohmann::json tool_choice;  // "auto", "none", "required", or {"type":"function",...}; null
   std::vector<std::string> inputs;  // kEmbedding: texts to embed
+  // The case's variables, for providers whose request is built from them beyond the prompt
+  // (the generic http provider's body template); null otherwise. Part of the request's
+  // identity when set.
+  nlohmann::json vars;
 };
 
 // What identifies a chat request's content for replay and cache keys: {"messages": [...]}

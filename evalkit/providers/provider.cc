@@ -3,7 +3,11 @@
 #include <cstdlib>
 
 #include "evalkit/base/hash.h"
+#include "evalkit/providers/anthropic_messages_provider.h"
+#include "evalkit/providers/azure_openai_provider.h"
+#include "evalkit/providers/bedrock_converse_provider.h"
 #include "evalkit/providers/exec_provider.h"
+#include "evalkit/providers/http_provider.h"
 #include "evalkit/providers/openai_chat_provider.h"
 #include "evalkit/providers/openai_embeddings_provider.h"
 #include "evalkit/providers/replay_provider.h"
@@ -61,27 +65,39 @@ Status make_provider(const ProviderConfig& config, const ProviderEnvironment& en
     *out = make_exec_provider(config);
     return Status::ok();
   }
-  if (config.type == "openai-chat" || config.type == "openai-embeddings") {
-    std::string base_url = config.base_url;
-    if (base_url.empty()) base_url = getenv("OPENAI_BASE_URL").value_or("");
-    if ((base_url.empty() || environment.replay_strict) && !config.responses_file.empty()) {
-      return make_replay_provider(config, out);
-    }
-    if (environment.replay_strict) {
-      return Status::error_at(config.where, "provider '" + config.id +
-                                                "' has no responses file and --replay-strict "
-                                                "forbids network calls");
-    }
-    if (base_url.empty()) base_url = "https://api.openai.com/v1";
-    const std::string key_env = config.api_key_env.empty() ? "OPENAI_API_KEY" : config.api_key_env;
-    std::string api_key = getenv(key_env).value_or("");
-    *out = config.type == "openai-chat"
-               ? make_openai_chat_provider(config, environment, std::move(base_url),
-                                           std::move(api_key))
-               : make_openai_embeddings_provider(config, environment, std::move(base_url),
-                                                 std::move(api_key));
-    return Status::ok();
+  const bool openai = config.type == "openai-chat" || config.type == "openai-embeddings";
+  std::string base_url = config.base_url;
+  if (openai && base_url.empty()) base_url = getenv("OPENAI_BASE_URL").value_or("");
+  // An openai-* provider with no endpoint at all answers from its responses file; any
+  // provider does under --replay-strict.
+  if (((openai && base_url.empty()) || environment.replay_strict) &&
+      !config.responses_file.empty()) {
+    return make_replay_provider(config, out);
   }
+  if (environment.replay_strict) {
+    return Status::error_at(config.where, "provider '" + config.id +
+                                              "' has no responses file and --replay-strict "
+                                              "forbids network calls");
+  }
+  const std::string api_key =
+      config.api_key_env.empty() ? "" : getenv(config.api_key_env).value_or("");
+  if (openai) {
+    if (base_url.empty()) base_url = "https://api.openai.com/v1";
+    return config.type == "openai-chat"
+               ? make_openai_chat_provider(config, environment, getenv, base_url, api_key, out)
+               : make_openai_embeddings_provider(config, environment, getenv, base_url, api_key,
+                                                 out);
+  }
+  if (config.type == "azure-openai") {
+    return make_azure_openai_provider(config, environment, getenv, out);
+  }
+  if (config.type == "anthropic-messages") {
+    return make_anthropic_messages_provider(config, environment, getenv, out);
+  }
+  if (config.type == "bedrock") {
+    return make_bedrock_converse_provider(config, environment, getenv, out);
+  }
+  if (config.type == "http") return make_http_provider(config, environment, getenv, out);
   return Status::error_at(config.where, "provider type '" + config.type + "' is not supported");
 }
 

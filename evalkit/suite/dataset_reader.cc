@@ -9,6 +9,7 @@
 #include "evalkit/base/hash.h"
 #include "evalkit/base/suggest.h"
 #include "evalkit/suite/csv_reader.h"
+#include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/suite_keys.h"
 
 namespace evalkit {
@@ -132,6 +133,11 @@ Status read_jsonl_case(const std::string& path, int line, std::string_view text,
         return Status::error_at(where, "expected a positive number of seconds for 'timeout'");
       }
       out->timeout_s = field.get<double>();
+    } else if (key == "messages") {
+      std::string problem;
+      if (!chat_messages_from_json(field, &out->messages, &problem)) {
+        return Status::error_at(where, problem);
+      }
     } else if (key == "input") {
       nlohmann::json input_vars = nlohmann::json::object();
       std::string problem;

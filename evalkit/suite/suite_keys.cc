@@ -32,23 +32,43 @@ const std::vector<std::string>& provider() {
                                                 "dimensions",
                                                 "responses",
                                                 "command",
-                                                "price"};
+                                                "price",
+                                                "headers",
+                                                "query",
+                                                "stream",
+                                                "tools",
+                                                "tool_choice",
+                                                "deployment",
+                                                "api_version",
+                                                "anthropic_version",
+                                                "region",
+                                                "url",
+                                                "method",
+                                                "body",
+                                                "output",
+                                                "usage",
+                                                "tool_calls",
+                                                "finish_reason",
+                                                "error",
+                                                "error_status"};
   return keys;
 }
 
 const std::vector<std::string>& prompt() {
-  static const std::vector<std::string> keys = {"id", "messages", "prompt"};
+  static const std::vector<std::string> keys = {"id", "messages", "prompt", "tools",
+                                                "tool_choice"};
   return keys;
 }
 
 const std::vector<std::string>& message() {
-  static const std::vector<std::string> keys = {"role", "content"};
+  static const std::vector<std::string> keys = {"role", "content", "tool_calls", "tool_call_id",
+                                                "name"};
   return keys;
 }
 
 const std::vector<std::string>& inline_case() {
-  static const std::vector<std::string> keys = {"id",      "vars",   "expected", "labels",
-                                                "scorers", "prompt", "timeout"};
+  static const std::vector<std::string> keys = {"id",     "vars",    "expected", "labels",
+                                                "scorers", "prompt", "timeout",  "messages"};
   return keys;
 }
 
@@ -58,8 +78,8 @@ const std::vector<std::string>& dataset_entry() {
 }
 
 const std::vector<std::string>& dataset_line() {
-  static const std::vector<std::string> keys = {"id",     "vars",    "expected", "labels",
-                                                "prompt", "timeout", "input",    "ideal"};
+  static const std::vector<std::string> keys = {"id",     "vars",    "expected", "labels", "prompt",
+                                                "timeout", "input", "ideal",    "messages"};
   return keys;
 }
 
@@ -79,13 +99,14 @@ const std::vector<std::string>& gate_rule() {
 }
 
 const std::vector<std::string>& provider_types() {
-  static const std::vector<std::string> types = {"openai-chat", "openai-embeddings", "replay",
-                                                 "exec"};
+  static const std::vector<std::string> types = {
+      "openai-chat", "openai-embeddings", "azure-openai", "anthropic-messages",
+      "bedrock",     "http",              "replay",       "exec"};
   return types;
 }
 
 const std::vector<std::string>& message_roles() {
-  static const std::vector<std::string> roles = {"system", "user", "assistant"};
+  static const std::vector<std::string> roles = {"system", "user", "assistant", "tool"};
   return roles;
 }
 

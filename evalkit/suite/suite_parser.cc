@@ -4,6 +4,7 @@
 
 #include "evalkit/base/suggest.h"
 #include "evalkit/suite/case_parser.h"
+#include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/provider_parser.h"
 #include "evalkit/suite/scorer_spec_parser.h"
 #include "evalkit/suite/suite_keys.h"
@@ -39,42 +40,6 @@ Status parse_message_content(const YAML::Node& node, const YamlReader& reader,
   return Status::ok();
 }
 
-Status parse_messages(const YAML::Node& node, const YamlReader& reader,
-                      std::vector<ChatMessage>* out) {
-  if (!node.IsSequence() || node.size() == 0) {
-    return reader.error_at(
-        node, "expected a list of {role, content} messages for 'messages', got " +
-                  (node.IsSequence() ? std::string("an empty list") : describe_node(node)));
-  }
-  const auto& roles = suite_keys::message_roles();
-  for (const auto& item : node) {
-    Entries entries;
-    if (Status s = reader.entries(item, suite_keys::message(), "message", &entries); !s) return s;
-    ChatMessage message;
-    YAML::Node role_node;
-    bool has_content = false;
-    for (const auto& [key, value] : entries) {
-      const YAML::Node& at = value;
-      if (key.Scalar() == "role") {
-        role_node = at;
-        if (Status s = reader.read_string(at, "role", &message.role); !s) return s;
-      } else {
-        has_content = true;
-        if (Status s = parse_message_content(at, reader, &message.content); !s) return s;
-      }
-    }
-    if (message.role.empty()) return reader.error_at(item, "message has no 'role'");
-    if (std::find(roles.begin(), roles.end(), message.role) == roles.end()) {
-      return reader.error_at(role_node, "message role '" + message.role +
-                                            "' is unknown (use system, user or assistant)" +
-                                            did_you_mean(message.role, roles));
-    }
-    if (!has_content) return reader.error_at(item, "message has no 'content'");
-    out->push_back(std::move(message));
-  }
-  return Status::ok();
-}
-
 Status parse_prompt(const YAML::Node& node, const YamlReader& reader, size_t number,
                     PromptConfig* out) {
   out->where = reader.where(node);
@@ -86,6 +51,8 @@ Status parse_prompt(const YAML::Node& node, const YamlReader& reader, size_t num
   Entries entries;
   if (Status s = reader.entries(node, suite_keys::prompt(), "prompt", &entries); !s) return s;
   bool has_body = false;
+  YAML::Node tool_choice_node;
+  bool has_tool_choice = false;
   for (const auto& [key, value] : entries) {
     const std::string& name = key.Scalar();
     const YAML::Node& at = value;
@@ -93,17 +60,31 @@ Status parse_prompt(const YAML::Node& node, const YamlReader& reader, size_t num
       if (Status s = reader.read_string(at, "id", &out->id); !s) return s;
       continue;
     }
+    if (name == "tools") {
+      if (Status s = parse_tools(at, reader, &out->tools); !s) return s;
+      continue;
+    }
+    if (name == "tool_choice") {
+      tool_choice_node = at;
+      has_tool_choice = true;
+      continue;
+    }
     if (has_body) {
       return reader.error_at(key, "a prompt has either 'messages' or 'prompt', not both");
     }
     has_body = true;
     if (name == "messages") {
-      if (Status s = parse_messages(at, reader, &out->messages); !s) return s;
+      if (Status s = parse_chat_messages(at, reader, &out->messages); !s) return s;
     } else {
       out->messages.push_back({"user", ""});
       if (Status s = parse_message_content(at, reader, &out->messages.back().content); !s) {
         return s;
       }
+    }
+  }
+  if (has_tool_choice) {
+    if (Status s = parse_tool_choice(tool_choice_node, reader, out->tools, &out->tool_choice); !s) {
+      return s;
     }
   }
   if (!has_body) return reader.error_at(node, "prompt '" + out->id + "' has no 'messages'");
@@ -214,7 +195,11 @@ std::set<std::string> api_key_variables(const YAML::Node& root) {
     const YAML::Node name = provider["api_key_env"];
     if (name && name.IsScalar()) names.insert(name.Scalar());
   }
-  names.insert("OPENAI_API_KEY");
+  // The keys the providers read by default.
+  for (const char* name : {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "AZURE_OPENAI_API_KEY",
+                           "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}) {
+    names.insert(name);
+  }
   return names;
 }
 
