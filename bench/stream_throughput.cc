@@ -93,14 +93,16 @@ void parse_costs(const std::string& reply, double* plain_s, double* streamed_s) 
     evalkit::parse_chat_completion(completion.body, &response);
     if (!response.ok) std::abort();
   }
-  *plain_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / kRounds;
+  *plain_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / kRounds;
   start = std::chrono::steady_clock::now();
   for (int i = 0; i < kRounds; ++i) {
     evalkit::ModelResponse response;
     evalkit::parse_chat_completion_stream(stream, &response);
     if (!response.ok) std::abort();
   }
-  *streamed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / kRounds;
+  *streamed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / kRounds;
 }
 
 }  // namespace
@@ -125,7 +127,8 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   {
     std::ofstream data(dir / "cases.jsonl");
-    for (long i = 0; i < cases; ++i) data << "{\"id\": \"c" << i << "\", \"vars\": {\"n\": " << i << "}}\n";
+    for (long i = 0; i < cases; ++i)
+      data << "{\"id\": \"c" << i << "\", \"vars\": {\"n\": " << i << "}}\n";
   }
   const RunCost plain = run_suite(dir, server.base_url(), concurrency, false);
   const RunCost streamed = run_suite(dir, server.base_url(), concurrency, true);
@@ -134,15 +137,18 @@ int main(int argc, char** argv) {
 
   const double per_trial_plain = plain.cpu_s / double(cases);
   const double per_trial_streamed = streamed.cpu_s / double(cases);
-  std::printf("stream_throughput: N=%ld cases, C=%ld in flight, %ld-word answers, chunks %ld ms apart\n",
-              cases, concurrency, words, interval_ms);
-  std::printf("  exit codes             plain %d, streamed %d\n", plain.exit_code, streamed.exit_code);
-  std::printf("  wall                   plain %.2f s, streamed %.2f s\n", plain.wall_s, streamed.wall_s);
+  std::printf(
+      "stream_throughput: N=%ld cases, C=%ld in flight, %ld-word answers, chunks %ld ms apart\n",
+      cases, concurrency, words, interval_ms);
+  std::printf("  exit codes             plain %d, streamed %d\n", plain.exit_code,
+              streamed.exit_code);
+  std::printf("  wall                   plain %.2f s, streamed %.2f s\n", plain.wall_s,
+              streamed.wall_s);
   std::printf("  CPU per 1,000 trials   plain %.3f s, streamed %.3f s\n", per_trial_plain * 1000,
               per_trial_streamed * 1000);
   std::printf("  ratio streamed/plain   %.3f\n", per_trial_streamed / per_trial_plain);
-  std::printf("  parse per answer       JSON body %.1f us, %zu-chunk stream %.1f us\n", parse_plain * 1e6,
-              size_t(words + 4), parse_streamed * 1e6);
+  std::printf("  parse per answer       JSON body %.1f us, %zu-chunk stream %.1f us\n",
+              parse_plain * 1e6, size_t(words + 4), parse_streamed * 1e6);
   std::printf("  extra CPU per trial    %.1f us streamed, of which parsing %.1f us\n",
               (per_trial_streamed - per_trial_plain) * 1e6, (parse_streamed - parse_plain) * 1e6);
   std::filesystem::remove_all(dir);

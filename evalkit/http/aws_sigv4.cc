@@ -57,11 +57,13 @@ std::string canonical_query(std::string_view query) {
   size_t start = 0;
   while (start <= query.size() && !query.empty()) {
     const size_t amp = query.find('&', start);
-    const std::string_view part = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    const std::string_view part =
+        query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
     if (!part.empty()) {
       const size_t equals = part.find('=');
-      pairs.emplace_back(uri_encode(uri_decode(part.substr(0, equals))),
-                         equals == std::string_view::npos ? "" : uri_encode(uri_decode(part.substr(equals + 1))));
+      pairs.emplace_back(
+          uri_encode(uri_decode(part.substr(0, equals))),
+          equals == std::string_view::npos ? "" : uri_encode(uri_decode(part.substr(equals + 1))));
     }
     if (amp == std::string_view::npos) break;
     start = amp + 1;
@@ -100,8 +102,8 @@ std::string canonical_value(std::string_view value) {
 std::string hmac_raw(std::string_view key, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), int(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), digest, &length);
+  HMAC(EVP_sha256(), key.data(), int(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length);
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
@@ -127,7 +129,8 @@ std::string aws_canonical_uri(std::string_view path) {
   size_t start = 0;
   while (true) {
     const size_t slash = path.find('/', start);
-    out += uri_encode(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    out += uri_encode(path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
     if (slash == std::string_view::npos) break;
     out += '/';
     start = slash + 1;

@@ -399,10 +399,15 @@ struct HttpClient::Impl {
           std::chrono::duration<double>(Clock::now() - t->started).count();
       if (code != CURLE_OK) {
         t->response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
-        t->response.transport_error =
-            t->response.body_too_large
-                ? "response body larger than " + std::to_string(options.max_body_bytes) + " bytes"
-                : curl_easy_strerror(code);
+        if (t->response.body_too_large) {
+          t->response.transport_error =
+              "response body larger than " + std::to_string(options.max_body_bytes) + " bytes";
+        } else if (code == CURLE_PARTIAL_FILE) {
+          // A stream (or a body) cut off by the server or the network.
+          t->response.transport_error = "the connection closed before the whole answer arrived";
+        } else {
+          t->response.transport_error = curl_easy_strerror(code);
+        }
       }
       curl_multi_remove_handle(multi, e);
       curl_slist_free_all(t->headers);

@@ -11,7 +11,8 @@ std::vector<ServerSentEvent> parse_server_sent_events(std::string_view body) {
   const auto dispatch = [&](size_t end) {
     if (has_data) {
       if (!data.empty() && data.back() == '\n') data.pop_back();
-      events.push_back({event_type.empty() ? "message" : event_type, std::move(data), last_id, end});
+      events.push_back(
+          {event_type.empty() ? "message" : event_type, std::move(data), last_id, end});
     }
     event_type.clear();
     data.clear();

@@ -10,9 +10,9 @@
 namespace evalkit {
 
 struct ServerSentEvent {
-  std::string event;  // the `event:` field; "message" when the stream named none
-  std::string data;   // the `data:` lines joined with '\n'
-  std::string id;     // the last `id:` field seen, if any
+  std::string event;      // the `event:` field; "message" when the stream named none
+  std::string data;       // the `data:` lines joined with '\n'
+  std::string id;         // the last `id:` field seen, if any
   size_t end_offset = 0;  // where in the body the event ended (just past its last line)
 };
 

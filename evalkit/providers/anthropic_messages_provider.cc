@@ -29,12 +29,15 @@ nlohmann::json tool_input(const nlohmann::json& arguments) {
 nlohmann::json turn_blocks(const ChatMessage& m) {
   nlohmann::json blocks = nlohmann::json::array();
   if (m.role == "tool") {
-    blocks.push_back({{"type", "tool_result"}, {"tool_use_id", m.tool_call_id}, {"content", m.content}});
+    blocks.push_back(
+        {{"type", "tool_result"}, {"tool_use_id", m.tool_call_id}, {"content", m.content}});
     return blocks;
   }
   if (!m.content.empty()) blocks.push_back({{"type", "text"}, {"text", m.content}});
   for (const auto& call : m.tool_calls) {
-    blocks.push_back({{"type", "tool_use"}, {"id", call.id}, {"name", call.name},
+    blocks.push_back({{"type", "tool_use"},
+                      {"id", call.id},
+                      {"name", call.name},
                       {"input", tool_input(call.arguments)}});
   }
   return blocks;
@@ -46,9 +49,10 @@ nlohmann::json anthropic_tools(const nlohmann::json& tools) {
     const auto& function = tool.contains("function") ? tool["function"] : tool;
     nlohmann::json converted = {{"name", function.value("name", "")}};
     if (function.contains("description")) converted["description"] = function["description"];
-    converted["input_schema"] = function.contains("parameters") && function["parameters"].is_object()
-                                    ? function["parameters"]
-                                    : nlohmann::json{{"type", "object"}, {"properties", nlohmann::json::object()}};
+    converted["input_schema"] =
+        function.contains("parameters") && function["parameters"].is_object()
+            ? function["parameters"]
+            : nlohmann::json{{"type", "object"}, {"properties", nlohmann::json::object()}};
     out.push_back(std::move(converted));
   }
   return out;
@@ -68,7 +72,8 @@ void read_usage(const nlohmann::json& usage, ModelResponse* response) {
   if (!usage.is_object()) return;
   int64_t input = 0;
   bool has_input = false;
-  for (const char* key : {"input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"}) {
+  for (const char* key :
+       {"input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"}) {
     if (usage.contains(key) && usage[key].is_number_integer()) {
       input += usage[key].get<int64_t>();
       has_input = true;
@@ -92,7 +97,9 @@ class AnthropicMessagesProtocol : public WireProtocol {
  public:
   AnthropicMessagesProtocol(const ProviderConfig& config, std::string url,
                             std::vector<std::string> headers)
-      : model_(config.model), stream_(config.stream), url_(std::move(url)),
+      : model_(config.model),
+        stream_(config.stream),
+        url_(std::move(url)),
         headers_(std::move(headers)) {}
 
   Status encode(const ModelRequest& request, const nlohmann::json& params,
@@ -190,7 +197,8 @@ nlohmann::json anthropic_messages_body(const ModelRequest& request, const nlohma
 
 void parse_anthropic_message(const std::string& body, ModelResponse* response) {
   const nlohmann::json value = parse_untrusted_json(body);
-  if (value.is_discarded()) return fail_malformed(response, "not valid JSON: " + body_snippet(body));
+  if (value.is_discarded())
+    return fail_malformed(response, "not valid JSON: " + body_snippet(body));
   if (!value.is_object()) return fail_malformed(response, "expected a JSON object");
   if (value.value("type", "") == "error") {
     response->ok = false;
@@ -235,8 +243,8 @@ void parse_anthropic_stream(const HttpResponse& http, ModelResponse* response) {
   for (const auto& event : parse_server_sent_events(http.body)) {
     const nlohmann::json data = parse_untrusted_json(event.data);
     if (!data.is_object()) {
-      return fail_malformed(response, "a stream event is not a JSON object: " +
-                                          body_snippet(event.data));
+      return fail_malformed(response,
+                            "a stream event is not a JSON object: " + body_snippet(event.data));
     }
     const std::string type = data.value("type", event.event);
     if (type == "error") {
@@ -325,7 +333,8 @@ Status make_anthropic_messages_provider(const ProviderConfig& config,
   if (base_url.empty()) base_url = "https://api.anthropic.com";
   while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
   // Both https://api.anthropic.com and https://api.anthropic.com/v1 are common spellings.
-  const bool has_version_path = base_url.size() >= 3 && base_url.substr(base_url.size() - 3) == "/v1";
+  const bool has_version_path =
+      base_url.size() >= 3 && base_url.substr(base_url.size() - 3) == "/v1";
   EndpointParams params;
   if (Status s = resolve_endpoint_params(config, getenv, &params); !s) return s;
   const std::string url =

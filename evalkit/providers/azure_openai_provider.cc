@@ -7,8 +7,8 @@
 namespace evalkit {
 
 std::string azure_chat_url(const std::string& endpoint, const std::string& deployment) {
-  return openai_endpoint_url(endpoint, "/openai/deployments/" + percent_encode(deployment) +
-                                           "/chat/completions");
+  return openai_endpoint_url(
+      endpoint, "/openai/deployments/" + percent_encode(deployment) + "/chat/completions");
 }
 
 Status make_azure_openai_provider(const ProviderConfig& config,
@@ -28,11 +28,13 @@ Status make_azure_openai_provider(const ProviderConfig& config,
   }
   const std::string api_key = getenv(config.api_key_env).value_or("");
   ProviderConfig with_version = config;
-  const std::string version = config.api_version.empty() ? kDefaultAzureApiVersion : config.api_version;
+  const std::string version =
+      config.api_version.empty() ? kDefaultAzureApiVersion : config.api_version;
   with_version.query.insert(with_version.query.begin(), SecretParam{"api-version", version});
   OpenAIEndpoint endpoint;
-  if (Status s = make_openai_endpoint(with_version, getenv, azure_chat_url(endpoint_url, config.deployment),
-                                      "", "api-key", api_key, &endpoint);
+  if (Status s = make_openai_endpoint(with_version, getenv,
+                                      azure_chat_url(endpoint_url, config.deployment), "",
+                                      "api-key", api_key, &endpoint);
       !s) {
     return s;
   }

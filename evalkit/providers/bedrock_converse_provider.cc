@@ -32,7 +32,8 @@ nlohmann::json content_blocks(const ChatMessage& m) {
     nlohmann::json use = nlohmann::json::object();
     use["toolUseId"] = call.id;
     use["name"] = call.name;
-    use["input"] = call.arguments.is_object() ? call.arguments : nlohmann::json{{"value", call.arguments}};
+    use["input"] =
+        call.arguments.is_object() ? call.arguments : nlohmann::json{{"value", call.arguments}};
     nlohmann::json block = nlohmann::json::object();
     block["toolUse"] = std::move(use);
     blocks.push_back(std::move(block));
@@ -46,9 +47,11 @@ nlohmann::json tool_specs(const nlohmann::json& tools) {
     const auto& function = tool.contains("function") ? tool["function"] : tool;
     nlohmann::json spec = {{"name", function.value("name", "")}};
     if (function.contains("description")) spec["description"] = function["description"];
-    spec["inputSchema"] = {{"json", function.contains("parameters") && function["parameters"].is_object()
-                                        ? function["parameters"]
-                                        : nlohmann::json{{"type", "object"}, {"properties", nlohmann::json::object()}}}};
+    spec["inputSchema"] = {
+        {"json",
+         function.contains("parameters") && function["parameters"].is_object()
+             ? function["parameters"]
+             : nlohmann::json{{"type", "object"}, {"properties", nlohmann::json::object()}}}};
     out.push_back({{"toolSpec", std::move(spec)}});
   }
   return out;
@@ -60,9 +63,13 @@ class BedrockConverseProtocol : public WireProtocol {
                           std::vector<std::pair<std::string, std::string>> headers,
                           AwsCredentials credentials, std::string region,
                           std::function<std::time_t()> clock)
-      : url_(std::move(url)), host_(std::move(host)), path_(std::move(path)),
-        headers_(std::move(headers)), credentials_(std::move(credentials)),
-        region_(std::move(region)), clock_(std::move(clock)) {}
+      : url_(std::move(url)),
+        host_(std::move(host)),
+        path_(std::move(path)),
+        headers_(std::move(headers)),
+        credentials_(std::move(credentials)),
+        region_(std::move(region)),
+        clock_(std::move(clock)) {}
 
   Status encode(const ModelRequest& request, const nlohmann::json& params,
                 HttpRequest* http) const override {
@@ -104,11 +111,13 @@ bool host_of(const std::string& url, std::string* host, std::string* path) {
   const bool https = url.compare(0, scheme_end, "https") == 0;
   const size_t start = scheme_end + 3;
   const size_t end = url.find_first_of("/?#", start);
-  std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  std::string authority =
+      url.substr(start, end == std::string::npos ? std::string::npos : end - start);
   if (const size_t at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
   const std::string default_port = https ? ":443" : ":80";
   if (authority.size() > default_port.size() &&
-      authority.compare(authority.size() - default_port.size(), default_port.size(), default_port) == 0) {
+      authority.compare(authority.size() - default_port.size(), default_port.size(),
+                        default_port) == 0) {
     authority.resize(authority.size() - default_port.size());
   }
   *host = authority;
@@ -184,7 +193,8 @@ nlohmann::json bedrock_converse_body(const ModelRequest& request, const nlohmann
 
 void parse_bedrock_converse(const std::string& body, ModelResponse* response) {
   const nlohmann::json value = parse_untrusted_json(body);
-  if (value.is_discarded()) return fail_malformed(response, "not valid JSON: " + body_snippet(body));
+  if (value.is_discarded())
+    return fail_malformed(response, "not valid JSON: " + body_snippet(body));
   if (!value.is_object() || !value.contains("output") || !value["output"].is_object() ||
       !value["output"].contains("message") || !value["output"]["message"].is_object()) {
     return fail_malformed(response, "no 'output.message' object");
@@ -196,7 +206,8 @@ void parse_bedrock_converse(const std::string& body, ModelResponse* response) {
   for (const auto& block : message["content"]) {
     if (!block.is_object()) return fail_malformed(response, "a content block is not an object");
     if (block.contains("text")) {
-      if (!block["text"].is_string()) return fail_malformed(response, "a text block is not a string");
+      if (!block["text"].is_string())
+        return fail_malformed(response, "a text block is not a string");
       response->text += block["text"].get<std::string>();
     } else if (block.contains("toolUse")) {
       const auto& use = block["toolUse"];
@@ -263,9 +274,9 @@ Status make_bedrock_converse_provider(const ProviderConfig& config,
   if (!clock) clock = [] { return std::time(nullptr); };
   *out = make_protocol_provider(
       config, environment,
-      std::make_unique<BedrockConverseProtocol>(endpoint.substr(0, endpoint.size() - base_path.size()) + path,
-                                                host, path, std::move(headers),
-                                                std::move(credentials), region, std::move(clock)),
+      std::make_unique<BedrockConverseProtocol>(
+          endpoint.substr(0, endpoint.size() - base_path.size()) + path, host, path,
+          std::move(headers), std::move(credentials), region, std::move(clock)),
       std::move(secrets));
   return Status::ok();
 }

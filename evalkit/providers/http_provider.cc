@@ -42,13 +42,15 @@ Status render_url(const std::string& url, const nlohmann::json& context, std::st
   nlohmann::json encoded = nlohmann::json::object();
   for (const auto& name : template_variables(url)) {
     const nlohmann::json* value = find_template_variable(context, name);
-    if (value == nullptr) return Status::error("the url uses {{" + name + "}}, which the case lacks");
+    if (value == nullptr)
+      return Status::error("the url uses {{" + name + "}}, which the case lacks");
     // Dotted names become nested objects again so render_template finds them.
     nlohmann::json* at = &encoded;
     size_t start = 0;
     while (true) {
       const size_t dot = name.find('.', start);
-      const std::string step = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      const std::string step =
+          name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
       if (dot == std::string::npos) {
         (*at)[step] = percent_encode(as_text(*value));
         break;
@@ -79,8 +81,9 @@ class HttpProtocol : public WireProtocol {
       if (Status s = render_json_template(config_.body, context, &body); !s) {
         return Status::error("body: " + s.message());
       }
-      http->body = body.is_string() ? body.get<std::string>()
-                                    : body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      http->body = body.is_string()
+                       ? body.get<std::string>()
+                       : body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     return Status::ok();
   }
@@ -163,11 +166,13 @@ Status render_json_template(const nlohmann::json& body, const nlohmann::json& co
 void read_http_answer(const HttpAnswerPaths& paths, const std::string& body,
                       ModelResponse* response) {
   const nlohmann::json value = parse_untrusted_json(body);
-  if (value.is_discarded()) return fail_malformed(response, "not valid JSON: " + body_snippet(body));
+  if (value.is_discarded())
+    return fail_malformed(response, "not valid JSON: " + body_snippet(body));
   if (!paths.error.empty()) {
     const nlohmann::json* error = find_json_path(value, paths.error);
     if (error != nullptr && !error->is_null() && *error != false && *error != "") {
-      const nlohmann::json* message = error->is_object() ? find_json_path(*error, "message") : nullptr;
+      const nlohmann::json* message =
+          error->is_object() ? find_json_path(*error, "message") : nullptr;
       response->ok = false;
       response->error_kind = error_kind::kHttp;
       response->error = "the endpoint reported an error: " +
@@ -207,7 +212,8 @@ void read_http_answer(const HttpAnswerPaths& paths, const std::string& body,
   }
   if (!paths.finish_reason.empty()) {
     const nlohmann::json* finish = find_json_path(value, paths.finish_reason);
-    if (finish != nullptr && finish->is_string()) response->finish_reason = finish->get<std::string>();
+    if (finish != nullptr && finish->is_string())
+      response->finish_reason = finish->get<std::string>();
   }
   response->ok = true;
 }

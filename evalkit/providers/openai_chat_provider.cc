@@ -33,9 +33,10 @@ nlohmann::json openai_message(const ChatMessage& m) {
     j["content"] = m.content.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.content);
     nlohmann::json calls = nlohmann::json::array();
     for (const auto& call : m.tool_calls) {
-      calls.push_back({{"id", call.id},
-                       {"type", "function"},
-                       {"function", {{"name", call.name}, {"arguments", arguments_text(call.arguments)}}}});
+      calls.push_back(
+          {{"id", call.id},
+           {"type", "function"},
+           {"function", {{"name", call.name}, {"arguments", arguments_text(call.arguments)}}}});
     }
     j["tool_calls"] = std::move(calls);
     return j;
@@ -117,7 +118,8 @@ nlohmann::json openai_chat_body(const ModelRequest& request, const nlohmann::jso
 
 void parse_chat_completion(const std::string& body, ModelResponse* response) {
   nlohmann::json value = parse_untrusted_json(body);
-  if (value.is_discarded()) return fail_malformed(response, "not valid JSON: " + body_snippet(body));
+  if (value.is_discarded())
+    return fail_malformed(response, "not valid JSON: " + body_snippet(body));
   if (!value.is_object()) return fail_malformed(response, "expected a JSON object");
   if (!value.contains("choices") || !value["choices"].is_array() || value["choices"].empty()) {
     return fail_malformed(response, "no 'choices' array");
@@ -163,8 +165,8 @@ void parse_chat_completion_stream(const HttpResponse& http, ModelResponse* respo
     }
     const nlohmann::json chunk = parse_untrusted_json(event.data);
     if (!chunk.is_object()) {
-      return fail_malformed(response, "a stream event is not a JSON object: " +
-                                          body_snippet(event.data));
+      return fail_malformed(response,
+                            "a stream event is not a JSON object: " + body_snippet(event.data));
     }
     if (chunk.contains("error")) {
       response->ok = false;
@@ -191,7 +193,8 @@ void parse_chat_completion_stream(const HttpResponse& http, ModelResponse* respo
       if (delta.contains("tool_calls") && delta["tool_calls"].is_array()) {
         for (size_t i = 0; i < delta["tool_calls"].size(); ++i) {
           const auto& fragment = delta["tool_calls"][i];
-          if (!fragment.is_object()) return fail_malformed(response, "a tool call delta is not an object");
+          if (!fragment.is_object())
+            return fail_malformed(response, "a tool call delta is not an object");
           const int64_t index = fragment.contains("index") && fragment["index"].is_number_integer()
                                     ? fragment["index"].get<int64_t>()
                                     : int64_t(i);

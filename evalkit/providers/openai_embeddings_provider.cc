@@ -205,9 +205,9 @@ void parse_embeddings_list(const std::string& body, size_t expected_count,
 }
 
 Status make_openai_embeddings_provider(const ProviderConfig& config,
-                                      const ProviderEnvironment& environment,
-                                      const EnvLookup& getenv, std::string base_url,
-                                      const std::string& api_key, std::unique_ptr<Provider>* out) {
+                                       const ProviderEnvironment& environment,
+                                       const EnvLookup& getenv, std::string base_url,
+                                       const std::string& api_key, std::unique_ptr<Provider>* out) {
   OpenAIEndpoint endpoint;
   if (Status s = make_openai_endpoint(config, getenv, base_url, "/embeddings", "Authorization",
                                       api_key, &endpoint);

@@ -14,9 +14,9 @@ namespace evalkit {
 // joined in order); texts found in the run's embedding cache are not sent at all.
 // getenv reads the ${VAR}s of the provider's headers and query; an unset one is an error.
 Status make_openai_embeddings_provider(const ProviderConfig& config,
-                                      const ProviderEnvironment& environment,
-                                      const EnvLookup& getenv, std::string base_url,
-                                      const std::string& api_key, std::unique_ptr<Provider>* out);
+                                       const ProviderEnvironment& environment,
+                                       const EnvLookup& getenv, std::string base_url,
+                                       const std::string& api_key, std::unique_ptr<Provider>* out);
 
 // Parses an embeddings list body: data[i].embedding placed by data[i].index into
 // response->embeddings (expected_count entries), usage.prompt_tokens. On any other shape,

@@ -39,17 +39,16 @@ class ProtocolProvider : public Provider {
     const double estimate = http.estimated_tokens;
     std::string key;
     if (environment_.recorder != nullptr) key = replay_key(config_.model, request, params);
-    send_with_retries(*environment_.http, std::move(http), policy_, environment_.counters,
-                      [this, request, params, key, estimate,
-                       done = std::move(done)](SendOutcome outcome) {
-                        ModelResponse response = to_response(outcome);
-                        correct_token_estimate(*environment_.http, config_, estimate, response);
-                        if (response.ok && environment_.recorder != nullptr) {
-                          environment_.recorder->record(key, config_.model, request, params,
-                                                        response);
-                        }
-                        done(std::move(response));
-                      });
+    send_with_retries(
+        *environment_.http, std::move(http), policy_, environment_.counters,
+        [this, request, params, key, estimate, done = std::move(done)](SendOutcome outcome) {
+          ModelResponse response = to_response(outcome);
+          correct_token_estimate(*environment_.http, config_, estimate, response);
+          if (response.ok && environment_.recorder != nullptr) {
+            environment_.recorder->record(key, config_.model, request, params, response);
+          }
+          done(std::move(response));
+        });
   }
 
  private:
@@ -84,7 +83,8 @@ class ProtocolProvider : public Provider {
     if (!response->ok && environment_.counters != nullptr) {
       environment_.counters->count_error(response->error_kind);
     }
-    for (const auto& secret : secrets_) response->error = redact(std::move(response->error), secret);
+    for (const auto& secret : secrets_)
+      response->error = redact(std::move(response->error), secret);
   }
 
   ProviderConfig config_;
@@ -110,7 +110,8 @@ std::string endpoint_error_message(const std::string& body) {
       }
       if (e.is_string()) return e.get<std::string>();
     }
-    for (const char* key : {"message", "Message"}) {
+    // AWS ({"message"}, {"Message"}) and FastAPI-style services ({"detail"}).
+    for (const char* key : {"message", "Message", "detail"}) {
       if (value.contains(key) && value[key].is_string()) return value[key].get<std::string>();
     }
   }

@@ -40,8 +40,9 @@ class WireProtocol {
 };
 
 // The message of an OpenAI-style error body ({"error": {"message"}} or {"error": "..."}), of
-// {"message": "..."} (AWS) or {"type": "error", "error": {"message"}} (Anthropic); else the
-// first 200 bytes of body with control characters blanked.
+// {"type": "error", "error": {"message"}} (Anthropic), {"message": "..."} (AWS) or
+// {"detail": "..."} (FastAPI and many services); else the first 200 bytes of body with
+// control characters blanked.
 std::string endpoint_error_message(const std::string& body);
 
 }  // namespace evalkit

@@ -81,8 +81,8 @@ Status check_body_templates(const nlohmann::json& body, const YAML::Node& node,
 Status parse_secret_params(const YAML::Node& node, const YamlReader& reader,
                            const std::string& what, std::vector<SecretParam>* out) {
   if (!node.IsMap()) {
-    return reader.error_at(node, "expected a map of name: value for '" + what + "', got " +
-                                     describe_node(node));
+    return reader.error_at(
+        node, "expected a map of name: value for '" + what + "', got " + describe_node(node));
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string name = it->first.Scalar();
@@ -93,21 +93,21 @@ Status parse_secret_params(const YAML::Node& node, const YamlReader& reader,
       return reader.error_at(it->first, "a query parameter needs a name");
     }
     for (const auto& earlier : *out) {
-      if (what == "headers" ? std::equal(earlier.name.begin(), earlier.name.end(), name.begin(),
-                                         name.end(),
-                                         [](char a, char b) {
-                                           return std::tolower(static_cast<unsigned char>(a)) ==
-                                                  std::tolower(static_cast<unsigned char>(b));
-                                         })
-                            : earlier.name == name) {
+      if (what == "headers"
+              ? std::equal(earlier.name.begin(), earlier.name.end(), name.begin(), name.end(),
+                           [](char a, char b) {
+                             return std::tolower(static_cast<unsigned char>(a)) ==
+                                    std::tolower(static_cast<unsigned char>(b));
+                           })
+              : earlier.name == name) {
         return reader.error_at(it->first, what + " '" + name + "' is given twice");
       }
     }
     SecretParam param;
     param.name = name;
     if (!it->second.IsScalar()) {
-      return reader.error_at(it->second, "expected a string for " + what + " '" + name +
-                                             "', got " + describe_node(it->second));
+      return reader.error_at(it->second, "expected a string for " + what + " '" + name + "', got " +
+                                             describe_node(it->second));
     }
     if (Status s = reader.read_literal(it->second, what + "." + name, &param.value_template); !s) {
       return s;
@@ -132,8 +132,8 @@ Status parse_http_endpoint_key(const std::string& name, const YAML::Node& value,
   if (name == "url") {
     if (Status s = reader.read_string(value, "url", &out->url); !s) return s;
     if (out->url.rfind("http://", 0) != 0 && out->url.rfind("https://", 0) != 0) {
-      return reader.error_at(value, "'url' must start with http:// or https://, got '" + out->url +
-                                        "'");
+      return reader.error_at(value,
+                             "'url' must start with http:// or https://, got '" + out->url + "'");
     }
     std::vector<std::string> variables;
     if (Status s = parse_template_variables(out->url, &variables); !s) {
@@ -147,8 +147,8 @@ Status parse_http_endpoint_key(const std::string& name, const YAML::Node& value,
     for (const char* known : {"GET", "POST", "PUT", "PATCH"}) {
       if (out->method == known) return Status::ok();
     }
-    return reader.error_at(value, "'method' must be GET, POST, PUT or PATCH, got '" +
-                                      out->method + "'");
+    return reader.error_at(value,
+                           "'method' must be GET, POST, PUT or PATCH, got '" + out->method + "'");
   }
   if (name == "body") {
     if (Status s = reader.read_json(value, &out->body); !s) return s;
@@ -162,15 +162,16 @@ Status parse_http_endpoint_key(const std::string& name, const YAML::Node& value,
   if (name == "error") return read_path(value, reader, "error", &out->paths.error);
   if (name == "usage") {
     if (!value.IsMap()) {
-      return reader.error_at(value, "expected a map {prompt_tokens: path, completion_tokens: "
-                                    "path} for 'usage', got " +
-                                        describe_node(value));
+      return reader.error_at(value,
+                             "expected a map {prompt_tokens: path, completion_tokens: "
+                             "path} for 'usage', got " +
+                                 describe_node(value));
     }
     for (auto it = value.begin(); it != value.end(); ++it) {
       const std::string key = it->first.Scalar();
       if (key == "prompt_tokens") {
-        if (Status s = read_path(it->second, reader, "usage.prompt_tokens",
-                                 &out->paths.prompt_tokens);
+        if (Status s =
+                read_path(it->second, reader, "usage.prompt_tokens", &out->paths.prompt_tokens);
             !s) {
           return s;
         }
@@ -181,9 +182,10 @@ Status parse_http_endpoint_key(const std::string& name, const YAML::Node& value,
           return s;
         }
       } else {
-        return reader.error_at(it->first, "'usage' takes 'prompt_tokens' and "
-                                          "'completion_tokens', not '" +
-                                              key + "'");
+        return reader.error_at(it->first,
+                               "'usage' takes 'prompt_tokens' and "
+                               "'completion_tokens', not '" +
+                                   key + "'");
       }
     }
     return Status::ok();
@@ -195,9 +197,10 @@ Status parse_http_endpoint_key(const std::string& name, const YAML::Node& value,
     for (const auto& item : statuses) {
       std::pair<int, int> range;
       if (!read_status_range(item, &range)) {
-        return reader.error_at(value, "'error_status' takes HTTP statuses (404) and ranges "
-                                      "(\"500-599\"), got " +
-                                          item.dump());
+        return reader.error_at(value,
+                               "'error_status' takes HTTP statuses (404) and ranges "
+                               "(\"500-599\"), got " +
+                                   item.dump());
       }
       out->error_statuses.push_back(range);
     }

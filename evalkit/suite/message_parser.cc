@@ -15,8 +15,8 @@ using Entries = std::vector<std::pair<YAML::Node, YAML::Node>>;
 bool is_tool_name(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
 }
 
@@ -45,8 +45,7 @@ bool read_tool_calls(const nlohmann::json& value, std::vector<ToolCall>* out,
       *problem = "tool call '" + call.name + "' needs an 'id' (tool turns answer it by id)";
       return false;
     }
-    if (item.contains("arguments") && item["arguments"].is_string() &&
-        !item.contains("function")) {
+    if (item.contains("arguments") && item["arguments"].is_string() && !item.contains("function")) {
       // {name, arguments: "<json text>"}: the arguments as OpenAI sends them.
       call.arguments = tool_arguments_from_text(item["arguments"].get<std::string>());
     }
@@ -68,8 +67,8 @@ bool check_turns(const std::vector<ChatMessage>& turns, std::string* problem, si
         return false;
       }
       if (call_ids.count(m.tool_call_id) == 0) {
-        *problem = "tool turn answers call '" + m.tool_call_id +
-                   "', which no earlier assistant turn made";
+        *problem =
+            "tool turn answers call '" + m.tool_call_id + "', which no earlier assistant turn made";
         return false;
       }
     } else if (!m.tool_call_id.empty()) {
@@ -205,7 +204,8 @@ bool chat_messages_from_json(const nlohmann::json& value, std::vector<ChatMessag
                                                      "' is unknown (" + roles_hint() + ")");
       return false;
     }
-    if (!item.contains("content") && !(message.role == "assistant" && !message.tool_calls.empty())) {
+    if (!item.contains("content") &&
+        !(message.role == "assistant" && !message.tool_calls.empty())) {
       *problem = where + "message has no 'content'";
       return false;
     }
@@ -222,7 +222,8 @@ bool chat_messages_from_json(const nlohmann::json& value, std::vector<ChatMessag
 
 Status parse_tools(const YAML::Node& node, const YamlReader& reader, nlohmann::json* out) {
   if (!node.IsSequence()) {
-    return reader.error_at(node, "expected a list of tools for 'tools', got " + describe_node(node));
+    return reader.error_at(node,
+                           "expected a list of tools for 'tools', got " + describe_node(node));
   }
   *out = nlohmann::json::array();
   std::set<std::string> names;
@@ -230,32 +231,37 @@ Status parse_tools(const YAML::Node& node, const YamlReader& reader, nlohmann::j
     nlohmann::json tool;
     if (Status s = reader.read_json(item, &tool); !s) return s;
     if (!tool.is_object()) {
-      return reader.error_at(item, "expected a tool {type: function, function: {name, "
-                                   "description, parameters}}, got " +
-                                       describe_node(item));
+      return reader.error_at(item,
+                             "expected a tool {type: function, function: {name, "
+                             "description, parameters}}, got " +
+                                 describe_node(item));
     }
     if (!tool.contains("function") && tool.contains("name")) {
       tool = {{"type", "function"}, {"function", tool}};  // the bare form
     }
     if (tool.value("type", "function") != "function" || !tool.contains("function") ||
         !tool["function"].is_object()) {
-      return reader.error_at(item, "a tool is {type: function, function: {name, description, "
-                                   "parameters}}");
+      return reader.error_at(item,
+                             "a tool is {type: function, function: {name, description, "
+                             "parameters}}");
     }
     tool["type"] = "function";
     const auto& function = tool["function"];
     for (const auto& [key, value] : function.items()) {
       if (key != "name" && key != "description" && key != "parameters" && key != "strict") {
-        return reader.error_at(item, "unknown key '" + key + "' in tool function (name, "
-                                     "description, parameters, strict)");
+        return reader.error_at(item, "unknown key '" + key +
+                                         "' in tool function (name, "
+                                         "description, parameters, strict)");
       }
     }
-    const std::string name =
-        function.contains("name") && function["name"].is_string() ? function["name"].get<std::string>() : "";
+    const std::string name = function.contains("name") && function["name"].is_string()
+                                 ? function["name"].get<std::string>()
+                                 : "";
     if (!is_tool_name(name)) {
-      return reader.error_at(item, "a tool needs a 'name' of 1 to 64 letters, digits, '_' or "
-                                   "'-', got '" +
-                                       name + "'");
+      return reader.error_at(item,
+                             "a tool needs a 'name' of 1 to 64 letters, digits, '_' or "
+                             "'-', got '" +
+                                 name + "'");
     }
     if (!names.insert(name).second) {
       return reader.error_at(item, "tool '" + name + "' is defined twice");
@@ -264,7 +270,8 @@ Status parse_tools(const YAML::Node& node, const YamlReader& reader, nlohmann::j
       return reader.error_at(item, "tool '" + name + "': 'description' must be a string");
     }
     if (function.contains("parameters") && !function["parameters"].is_object()) {
-      return reader.error_at(item, "tool '" + name + "': 'parameters' must be a JSON Schema object");
+      return reader.error_at(item,
+                             "tool '" + name + "': 'parameters' must be a JSON Schema object");
     }
     out->push_back(std::move(tool));
   }
@@ -288,8 +295,9 @@ Status parse_tool_choice(const YAML::Node& node, const YamlReader& reader,
              choice["function"].contains("name") && choice["function"]["name"].is_string()) {
     named = choice["function"]["name"].get<std::string>();
   } else {
-    return reader.error_at(node, "expected auto, none, required, a tool's name, or {type: "
-                                 "function, function: {name}} for 'tool_choice'");
+    return reader.error_at(node,
+                           "expected auto, none, required, a tool's name, or {type: "
+                           "function, function: {name}} for 'tool_choice'");
   }
   if (tools.is_array()) {
     std::vector<std::string> names;

@@ -55,8 +55,7 @@ const std::vector<std::string>& provider() {
 }
 
 const std::vector<std::string>& prompt() {
-  static const std::vector<std::string> keys = {"id", "messages", "prompt", "tools",
-                                                "tool_choice"};
+  static const std::vector<std::string> keys = {"id", "messages", "prompt", "tools", "tool_choice"};
   return keys;
 }
 
@@ -67,7 +66,7 @@ const std::vector<std::string>& message() {
 }
 
 const std::vector<std::string>& inline_case() {
-  static const std::vector<std::string> keys = {"id",     "vars",    "expected", "labels",
+  static const std::vector<std::string> keys = {"id",      "vars",   "expected", "labels",
                                                 "scorers", "prompt", "timeout",  "messages"};
   return keys;
 }
@@ -78,7 +77,7 @@ const std::vector<std::string>& dataset_entry() {
 }
 
 const std::vector<std::string>& dataset_line() {
-  static const std::vector<std::string> keys = {"id",     "vars",    "expected", "labels", "prompt",
+  static const std::vector<std::string> keys = {"id",      "vars",  "expected", "labels",  "prompt",
                                                 "timeout", "input", "ideal",    "messages"};
   return keys;
 }
@@ -99,9 +98,10 @@ const std::vector<std::string>& gate_rule() {
 }
 
 const std::vector<std::string>& provider_types() {
-  static const std::vector<std::string> types = {
-      "openai-chat", "openai-embeddings", "azure-openai", "anthropic-messages",
-      "bedrock",     "http",              "replay",       "exec"};
+  static const std::vector<std::string> types = {"openai-chat",  "openai-embeddings",
+                                                 "azure-openai", "anthropic-messages",
+                                                 "bedrock",      "http",
+                                                 "replay",       "exec"};
   return types;
 }
 

@@ -53,7 +53,8 @@ TEST(AwsSigV4Test, HmacMatchesRfc4231) {
 }
 
 // A request as it reaches the fake server, built from what the signer produced.
-testing::HttpRequest received(const AwsSignedRequest& signing, const std::vector<std::string>& signed_headers) {
+testing::HttpRequest received(const AwsSignedRequest& signing,
+                              const std::vector<std::string>& signed_headers) {
   testing::HttpRequest request;
   request.method = signing.method;
   request.path = signing.path;
@@ -77,7 +78,8 @@ TEST(AwsSigV4Test, TheFakeAcceptsWhatTheSignerSignsAndNothingElse) {
   signing.query = "b=2&a=1%2F";
   signing.headers = {{"Content-Type", "application/json"}, {"X-Spaced", "  a   b "}};
   signing.body = R"({"messages":[]})";
-  const AwsCredentials credentials = {keys.access_key_id, keys.secret_access_key, keys.session_token};
+  const AwsCredentials credentials = {keys.access_key_id, keys.secret_access_key,
+                                      keys.session_token};
   const std::time_t now = 1764480000;
   const auto headers = aws_sigv4_headers(signing, credentials, keys.region, "bedrock", now);
   EXPECT_EQ(testing::bedrock_signature_problem(received(signing, headers), keys, now), "");
@@ -85,24 +87,30 @@ TEST(AwsSigV4Test, TheFakeAcceptsWhatTheSignerSignsAndNothingElse) {
   // A changed body, a wrong secret, another region, a stale date: refused.
   testing::HttpRequest tampered = received(signing, headers);
   tampered.body = R"({"messages":[1]})";
-  EXPECT_NE(testing::bedrock_signature_problem(tampered, keys, now).find("does not match"), std::string::npos);
+  EXPECT_NE(testing::bedrock_signature_problem(tampered, keys, now).find("does not match"),
+            std::string::npos);
   AwsCredentials wrong = credentials;
   wrong.secret_access_key = "not-the-secret";
   EXPECT_NE(testing::bedrock_signature_problem(
-                received(signing, aws_sigv4_headers(signing, wrong, keys.region, "bedrock", now)), keys, now),
+                received(signing, aws_sigv4_headers(signing, wrong, keys.region, "bedrock", now)),
+                keys, now),
             "");
-  EXPECT_NE(testing::bedrock_signature_problem(
-                received(signing, aws_sigv4_headers(signing, credentials, "us-west-2", "bedrock", now)), keys,
-                now)
-                .find("region"),
-            std::string::npos);
-  EXPECT_NE(testing::bedrock_signature_problem(received(signing, headers), keys, now + 3600).find("expired"),
+  EXPECT_NE(
+      testing::bedrock_signature_problem(
+          received(signing, aws_sigv4_headers(signing, credentials, "us-west-2", "bedrock", now)),
+          keys, now)
+          .find("region"),
+      std::string::npos);
+  EXPECT_NE(testing::bedrock_signature_problem(received(signing, headers), keys, now + 3600)
+                .find("expired"),
             std::string::npos);
   AwsCredentials no_token = credentials;
   no_token.session_token.clear();
-  EXPECT_NE(testing::bedrock_signature_problem(
-                received(signing, aws_sigv4_headers(signing, no_token, keys.region, "bedrock", now)), keys, now),
-            "");
+  EXPECT_NE(
+      testing::bedrock_signature_problem(
+          received(signing, aws_sigv4_headers(signing, no_token, keys.region, "bedrock", now)),
+          keys, now),
+      "");
 }
 
 // libcurl 7.88's CURLOPT_AWS_SIGV4 signs the path as sent; AWS (and the fake) sign it encoded
@@ -119,7 +127,8 @@ TEST(AwsSigV4Test, ASignatureOverThePathAsSentIsRefused) {
   AwsSignedRequest naive = signing;
   naive.path = "/model/anthropic.claude-v2:1/converse";
   const auto headers = aws_sigv4_headers(naive, credentials, keys.region, "bedrock", now);
-  EXPECT_NE(testing::bedrock_signature_problem(received(signing, headers), keys, now).find("does not match"),
+  EXPECT_NE(testing::bedrock_signature_problem(received(signing, headers), keys, now)
+                .find("does not match"),
             std::string::npos);
 }
 

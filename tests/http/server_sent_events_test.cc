@@ -57,7 +57,9 @@ TEST(ServerSentEventsTest, ALastCompleteEventNeedsNoBlankLineButACutLineIsDroppe
 }
 
 TEST(ServerSentEventsTest, SkipsAByteOrderMark) {
-  const auto events = parse_server_sent_events("\xEF\xBB\xBF" "data: x\n\n");
+  const auto events = parse_server_sent_events(
+      "\xEF\xBB\xBF"
+      "data: x\n\n");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].data, "x");
 }

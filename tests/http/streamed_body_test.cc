@@ -20,7 +20,8 @@ HttpResponse post(HttpClient& client, const std::string& url, const std::string&
   request.body = body;
   request.timestamp_body = timestamp;
   std::promise<HttpResponse> answered;
-  client.submit(std::move(request), [&](HttpResponse response) { answered.set_value(std::move(response)); });
+  client.submit(std::move(request),
+                [&](HttpResponse response) { answered.set_value(std::move(response)); });
   return answered.get_future().get();
 }
 

@@ -46,16 +46,6 @@ cases:
 )" + cases;
 }
 
-nlohmann::json answer_of(const std::string& db, const std::string& case_id) {
-  const auto rows =
-      sql_column(db, "SELECT answer_json FROM trials WHERE case_id = '" + case_id + "'");
-  if (rows.size() != 1) {
-    ADD_FAILURE() << "expected one trial for " << case_id;
-    return nlohmann::json::object();
-  }
-  return nlohmann::json::parse(rows[0]);
-}
-
 class AnthropicRunTest : public ::testing::Test {
  protected:
   ProcessResult run(const FakeAnthropicServer& server, const std::string& text,
@@ -84,11 +74,11 @@ TEST_F(AnthropicRunTest, AnswersAndToolCallsComeBackWhole) {
   - {id: weather, vars: {question: "get_weather city=Lima"}, expected: ""}
 )"));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  const nlohmann::json plain = answer_of(db_, "plain");
+  const nlohmann::json plain = stored_answer(db_, "plain");
   EXPECT_EQ(plain["text"], "echo: hello");
   EXPECT_EQ(plain["finish_reason"], "end_turn");
   EXPECT_GT(plain["prompt_tokens"].get<int>(), 0);
-  const nlohmann::json weather = answer_of(db_, "weather");
+  const nlohmann::json weather = stored_answer(db_, "weather");
   EXPECT_EQ(weather["finish_reason"], "tool_use");
   ASSERT_EQ(weather["tool_calls"].size(), 1u);
   EXPECT_EQ(weather["tool_calls"][0]["name"], "get_weather");
@@ -115,13 +105,13 @@ TEST_F(AnthropicRunTest, AStreamedAnswerIsJoinedAndTimed) {
   - {id: weather, vars: {question: "get_weather city=Rome"}, expected: ""}
 )"));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  const nlohmann::json words = answer_of(db_, "words");
+  const nlohmann::json words = stored_answer(db_, "words");
   EXPECT_EQ(words["streamed"], true);
   EXPECT_EQ(words["completion_tokens"], 6);
   // message_start, content_block_start, ping, then the first word: three intervals.
   EXPECT_GE(words["time_to_first_token_s"].get<double>(), 0.07);
   EXPECT_GE(words["time_per_output_token_s"].get<double>(), 0.02);
-  const nlohmann::json weather = answer_of(db_, "weather");
+  const nlohmann::json weather = stored_answer(db_, "weather");
   ASSERT_EQ(weather["tool_calls"].size(), 1u) << weather.dump();
   EXPECT_EQ(weather["tool_calls"][0]["arguments"], nlohmann::json({{"city", "Rome"}}));
 }
@@ -138,7 +128,7 @@ TEST_F(AnthropicRunTest, AConversationWithAToolTurnRoundTrips) {
     expected: "tool said: 21 C and sunny"
 )"));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(answer_of(db_, "follow-up")["text"], "tool said: 21 C and sunny");
+  EXPECT_EQ(stored_answer(db_, "follow-up")["text"], "tool said: 21 C and sunny");
   const auto body = nlohmann::json::parse(server.request_log().front().body);
   ASSERT_EQ(body["messages"].size(), 3u) << body.dump();
   EXPECT_EQ(body["messages"][1]["content"][0]["type"], "tool_use");

@@ -42,8 +42,8 @@ cases:
 
 class AzureRunTest : public ::testing::Test {
  protected:
-  ProcessResult run(FakeOpenAIServer& server, const std::string& text, const std::string& key = kKey,
-                    std::map<std::string, std::string> env = {}) {
+  ProcessResult run(FakeOpenAIServer& server, const std::string& text,
+                    const std::string& key = kKey, std::map<std::string, std::string> env = {}) {
     const std::string path = files_.write("suite.yaml", text);
     ProcessOptions options;
     options.env = std::move(env);
@@ -58,10 +58,7 @@ class AzureRunTest : public ::testing::Test {
     options.stream_interval_ms = 20;
     return options;
   }
-  nlohmann::json answer(const std::string& case_id) {
-    return nlohmann::json::parse(
-        sql_column(db_, "SELECT answer_json FROM trials WHERE case_id = '" + case_id + "'").at(0));
-  }
+  nlohmann::json answer(const std::string& case_id) { return stored_answer(db_, case_id); }
 
   SuiteFixture files_{"azure-run"};
   std::string db_ = files_.dir() + "/evalkit.db";
@@ -71,12 +68,13 @@ TEST_F(AzureRunTest, DeploymentUrlVersionAndKeyGoOutAndToolCallsComeBack) {
   FakeOpenAIServer server(keyed());
   const ProcessResult r = run(server, suite("", R"(
   - {id: plain, vars: {question: hi}, expected: "echo: hi"}
-  - {id: weather, vars: {question: "get_weather city=Bern"}}
+  - {id: weather, vars: {question: "get_weather city=Bern"}, expected: ""}
 )"));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto log = server.request_log();
   ASSERT_EQ(log.size(), 2u);
-  EXPECT_EQ(log[0].target, "/openai/deployments/gpt-4o-prod/chat/completions?api-version=2024-10-21");
+  EXPECT_EQ(log[0].target,
+            "/openai/deployments/gpt-4o-prod/chat/completions?api-version=2024-10-21");
   EXPECT_EQ(log[0].header("api-key"), kKey);
   EXPECT_EQ(log[0].header("Authorization"), "");
   EXPECT_FALSE(nlohmann::json::parse(log[0].body).contains("model"));  // the URL names it
@@ -85,7 +83,8 @@ TEST_F(AzureRunTest, DeploymentUrlVersionAndKeyGoOutAndToolCallsComeBack) {
 
 TEST_F(AzureRunTest, StreamsAndTimes) {
   FakeOpenAIServer server(keyed());
-  const ProcessResult r = run(server, suite("    stream: true\n    api_version: \"2025-01-01-preview\"\n", R"(
+  const ProcessResult r =
+      run(server, suite("    stream: true\n    api_version: \"2025-01-01-preview\"\n", R"(
   - {id: words, vars: {question: "a b c d"}, expected: "echo: a b c d"}
 )"));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -97,8 +96,9 @@ TEST_F(AzureRunTest, StreamsAndTimes) {
 
 TEST_F(AzureRunTest, AnEntraTokenHeaderReplacesTheKey) {
   FakeOpenAIServer server;  // no key required: checks what is sent
-  const ProcessResult r = run(server, suite("    headers: {Authorization: \"Bearer ${AZURE_AD_TOKEN}\"}\n",
-                                            "  - {id: a, vars: {question: hi}, expected: \"echo: hi\"}\n"),
+  const ProcessResult r = run(server,
+                              suite("    headers: {Authorization: \"Bearer ${AZURE_AD_TOKEN}\"}\n",
+                                    "  - {id: a, vars: {question: hi}, expected: \"echo: hi\"}\n"),
                               kKey, {{"AZURE_AD_TOKEN", "eyJ0eXAiOiJKV1QiLCJhbGciOi"}});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(server.request_log()[0].header("Authorization"), "Bearer eyJ0eXAiOiJKV1QiLCJhbGciOi");

@@ -41,16 +41,6 @@ cases:
 )" + cases;
 }
 
-nlohmann::json answer_of(const std::string& db, const std::string& case_id) {
-  const auto rows =
-      sql_column(db, "SELECT answer_json FROM trials WHERE case_id = '" + case_id + "'");
-  if (rows.size() != 1) {
-    ADD_FAILURE() << "expected one trial for " << case_id;
-    return nlohmann::json::object();
-  }
-  return nlohmann::json::parse(rows[0]);
-}
-
 class BedrockRunTest : public ::testing::Test {
  protected:
   ProcessResult run(const FakeBedrockServer& server, const std::string& cases,
@@ -78,15 +68,15 @@ TEST_F(BedrockRunTest, SignedRequestsGetAnswersAndToolCalls) {
   FakeBedrockServer server(keys);
   const ProcessResult r = run(server, R"(
   - {id: plain, vars: {question: hello}, expected: "echo: hello"}
-  - {id: weather, vars: {question: "get_weather city=Quito"}}
+  - {id: weather, vars: {question: "get_weather city=Quito"}, expected: ""}
 )",
                               keys);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(server.signature_failures(), 0u);
-  const nlohmann::json plain = answer_of(db_, "plain");
+  const nlohmann::json plain = stored_answer(db_, "plain");
   EXPECT_EQ(plain["text"], "echo: hello");
   EXPECT_EQ(plain["finish_reason"], "end_turn");
-  const nlohmann::json weather = answer_of(db_, "weather");
+  const nlohmann::json weather = stored_answer(db_, "weather");
   EXPECT_EQ(weather["finish_reason"], "tool_use");
   ASSERT_EQ(weather["tool_calls"].size(), 1u) << weather.dump();
   EXPECT_EQ(weather["tool_calls"][0]["arguments"], nlohmann::json({{"city", "Quito"}}));
@@ -102,7 +92,9 @@ TEST_F(BedrockRunTest, SignedRequestsGetAnswersAndToolCalls) {
   EXPECT_FALSE(body.contains("seed"));
   EXPECT_EQ(body["toolConfig"]["tools"][0]["toolSpec"]["name"], "get_weather");
   // Priced from the built-in table (Claude 3.5 Haiku on Bedrock).
-  EXPECT_GT(sql_count(db_, "SELECT CAST(cost_usd * 1e9 AS INTEGER) FROM trials WHERE case_id = 'plain'"), 0);
+  EXPECT_GT(
+      sql_count(db_, "SELECT CAST(cost_usd * 1e9 AS INTEGER) FROM trials WHERE case_id = 'plain'"),
+      0);
 }
 
 TEST_F(BedrockRunTest, AConversationWithAToolTurnRoundTrips) {
@@ -125,7 +117,8 @@ TEST_F(BedrockRunTest, ThrottlingIsRetried) {
   FakeBedrockServerOptions keys;
   keys.throttled_first = 2;
   FakeBedrockServer server(keys);
-  const ProcessResult r = run(server, "  - {id: plain, vars: {question: hi}, expected: \"echo: hi\"}\n", keys);
+  const ProcessResult r =
+      run(server, "  - {id: plain, vars: {question: hi}, expected: \"echo: hi\"}\n", keys);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(sql_count(db_, "SELECT attempts FROM trials"), 3);
 }

@@ -46,17 +46,7 @@ providers:
       - {role: system, content: "You may call tools."}
       - {role: user, content: "{{question}}"}
 )" + kTools +
-         "cases:\n" + cases;
-}
-
-nlohmann::json answer_of(const std::string& db, const std::string& case_id) {
-  const auto rows =
-      sql_column(db, "SELECT answer_json FROM trials WHERE case_id = '" + case_id + "'");
-  if (rows.size() != 1) {
-    ADD_FAILURE() << "expected one trial for " << case_id << ", got " << rows.size();
-    return nlohmann::json::object();
-  }
-  return nlohmann::json::parse(rows[0]);
+         "scorers:\n  - {type: regex, pattern: \".*\"}\ncases:\n" + cases;
 }
 
 class OpenAIToolsRunTest : public ::testing::Test {
@@ -86,13 +76,13 @@ TEST_F(OpenAIToolsRunTest, AToolCallDecidedByTheQuestionIsStoredWhole) {
     expected: "echo: hello"
 )"));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  const nlohmann::json weather = answer_of(db_, "weather");
+  const nlohmann::json weather = stored_answer(db_, "weather");
   EXPECT_EQ(weather["finish_reason"], "tool_calls");
   ASSERT_EQ(weather["tool_calls"].size(), 1u) << weather.dump();
   EXPECT_EQ(weather["tool_calls"][0]["name"], "get_weather");
   EXPECT_EQ(weather["tool_calls"][0]["arguments"],
             nlohmann::json({{"city", "Paris"}, {"unit", "celsius"}}));
-  const nlohmann::json chat = answer_of(db_, "chat");
+  const nlohmann::json chat = stored_answer(db_, "chat");
   EXPECT_EQ(chat["text"], "echo: hello");
   EXPECT_FALSE(chat.contains("tool_calls"));
   // The prompt's tools went out in OpenAI's format with every request.
@@ -116,7 +106,7 @@ TEST_F(OpenAIToolsRunTest, AStreamedAnswerIsJoinedAndTimed) {
     vars: {question: "get_weather city=Oslo"}
 )"));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  const nlohmann::json answer = answer_of(db_, "long");
+  const nlohmann::json answer = stored_answer(db_, "long");
   EXPECT_EQ(answer["text"], "echo: one two three four five six");
   EXPECT_EQ(answer["streamed"], true);
   EXPECT_EQ(answer["completion_tokens"], 7);  // usage from the stream's last chunk
@@ -126,7 +116,7 @@ TEST_F(OpenAIToolsRunTest, AStreamedAnswerIsJoinedAndTimed) {
   EXPECT_GE(answer["time_per_output_token_s"].get<double>(), 0.025);
   EXPECT_LT(answer["time_to_first_token_s"].get<double>(), answer["latency_s"].get<double>());
   EXPECT_GT(answer["tokens_per_s"].get<double>(), 0);
-  const nlohmann::json weather = answer_of(db_, "weather");
+  const nlohmann::json weather = stored_answer(db_, "weather");
   ASSERT_EQ(weather["tool_calls"].size(), 1u) << weather.dump();
   EXPECT_EQ(weather["tool_calls"][0]["arguments"], nlohmann::json({{"city", "Oslo"}}));
   const auto body = nlohmann::json::parse(server.request_log().front().body);
@@ -146,7 +136,7 @@ TEST_F(OpenAIToolsRunTest, AConversationWithAToolTurnRoundTrips) {
     expected: 'tool said: {"temp_c":21}'
 )"));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(answer_of(db_, "follow-up")["text"], "tool said: {\"temp_c\":21}");
+  EXPECT_EQ(stored_answer(db_, "follow-up")["text"], "tool said: {\"temp_c\":21}");
   const auto body = nlohmann::json::parse(server.request_log().front().body);
   const auto& messages = body["messages"];
   ASSERT_EQ(messages.size(), 5u) << body.dump();  // system, the prompt's user turn, 3 of the case
@@ -158,19 +148,21 @@ TEST_F(OpenAIToolsRunTest, AConversationWithAToolTurnRoundTrips) {
 
 TEST_F(OpenAIToolsRunTest, HeadersAndQueryAreSentButNeverStored) {
   FakeOpenAIServer server;
-  const ProcessResult r = run(server,
-                              suite(R"(    headers: {X-Tenant: "${TENANT_SECRET}", OpenAI-Organization: org-7}
+  const ProcessResult r =
+      run(server,
+          suite(R"(    headers: {X-Tenant: "${TENANT_SECRET}", OpenAI-Organization: org-7}
     query: {key: "${TENANT_SECRET}"}
 )",
-                                    "  - {id: one, vars: {question: hi}, expected: 'echo: hi'}\n"),
-                              {{"TENANT_SECRET", "s3cr3t-tenant-value"}});
+                "  - {id: one, vars: {question: hi}, expected: 'echo: hi'}\n"),
+          {{"TENANT_SECRET", "s3cr3t-tenant-value"}});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto log = server.request_log();
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0].header("X-Tenant"), "s3cr3t-tenant-value");
   EXPECT_EQ(log[0].header("OpenAI-Organization"), "org-7");
-  const std::string dump = sql_column(db_, "SELECT COALESCE(group_concat(request_json), '') || "
-                                           "COALESCE(group_concat(answer_json), '') FROM trials")[0] +
+  const std::string dump = sql_column(db_,
+                                      "SELECT COALESCE(group_concat(request_json), '') || "
+                                      "COALESCE(group_concat(answer_json), '') FROM trials")[0] +
                            sql_column(db_, "SELECT providers_json FROM runs")[0];
   EXPECT_THAT(dump, Not(HasSubstr("s3cr3t-tenant-value")));
   EXPECT_THAT(r.out + r.err, Not(HasSubstr("s3cr3t-tenant-value")));
@@ -186,16 +178,19 @@ TEST_F(OpenAIToolsRunTest, AMissingHeaderVariableIsASuiteErrorThatNamesIt) {
   EXPECT_EQ(server.request_log().size(), 0u);
 }
 
-TEST_F(OpenAIToolsRunTest, ACutStreamIsRetriedNeverAndRecordedAsMalformed) {
+TEST_F(OpenAIToolsRunTest, ACutStreamIsRetriedThenRecorded) {
   FakeOpenAIServerOptions options;
   options.cut_streams = true;
   FakeOpenAIServer server(options);
   const ProcessResult r = run(server, suite("    stream: true\n", R"(
   - {id: cut, vars: {question: "one two three"}, expected: "echo: one two three"}
 )"));
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_EQ(sql_column(db_, "SELECT error_kind FROM trials")[0], "malformed");
-  EXPECT_THAT(sql_column(db_, "SELECT error FROM trials")[0], HasSubstr("stream ended before"));
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  // A connection that drops mid-stream is a transport failure: retried, then recorded.
+  EXPECT_EQ(server.request_log().size(), 3u);
+  EXPECT_EQ(sql_column(db_, "SELECT error_kind FROM trials")[0], "connect");
+  EXPECT_THAT(sql_column(db_, "SELECT error FROM trials")[0],
+              HasSubstr("the connection closed before the whole answer arrived"));
 }
 
 TEST_F(OpenAIToolsRunTest, ServerErrorsAreRetriedThenRecorded) {

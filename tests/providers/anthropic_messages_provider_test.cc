@@ -43,18 +43,22 @@ TEST(AnthropicMessagesProviderTest, BodyPutsSystemOnTopAndToolResultsInOneUserMe
   EXPECT_FALSE(body.contains("stop"));
   const auto& messages = body["messages"];
   ASSERT_EQ(messages.size(), 3u) << body.dump(2);
-  EXPECT_EQ(messages[0], nlohmann::json({{"role", "user"}, {"content", "Weather in Paris and Oslo?"}}));
+  EXPECT_EQ(messages[0],
+            nlohmann::json({{"role", "user"}, {"content", "Weather in Paris and Oslo?"}}));
   EXPECT_EQ(messages[1]["role"], "assistant");
   ASSERT_EQ(messages[1]["content"].size(), 3u);
   EXPECT_EQ(messages[1]["content"][1]["type"], "tool_use");
   EXPECT_EQ(messages[1]["content"][1]["input"], nlohmann::json({{"city", "Paris"}}));
   const auto& results = messages[2]["content"];
   ASSERT_EQ(results.size(), 3u);
-  EXPECT_EQ(results[0], nlohmann::json({{"type", "tool_result"}, {"tool_use_id", "toolu_1"}, {"content", "21 C"}}));
+  EXPECT_EQ(
+      results[0],
+      nlohmann::json({{"type", "tool_result"}, {"tool_use_id", "toolu_1"}, {"content", "21 C"}}));
   EXPECT_EQ(results[1]["tool_use_id"], "toolu_2");
   EXPECT_EQ(results[2], nlohmann::json({{"type", "text"}, {"text", "Which is warmer?"}}));
   EXPECT_EQ(body["tools"][0]["input_schema"]["properties"]["city"]["type"], "string");
-  EXPECT_EQ(body["tools"][1]["input_schema"], nlohmann::json({{"type", "object"}, {"properties", nlohmann::json::object()}}));
+  EXPECT_EQ(body["tools"][1]["input_schema"],
+            nlohmann::json({{"type", "object"}, {"properties", nlohmann::json::object()}}));
   EXPECT_EQ(body["tool_choice"], nlohmann::json({{"type", "any"}}));
   // The request the real API would accept, by the fake's checks.
   EXPECT_EQ(testing::anthropic_request_problem(body), "");
@@ -67,13 +71,16 @@ TEST(AnthropicMessagesProviderTest, TheFakeRefusesWhatTheApiRefuses) {
   EXPECT_EQ(testing::anthropic_request_problem(unknown), "seed: Extra inputs are not permitted");
   nlohmann::json system_role = body;
   system_role["messages"][0]["role"] = "system";
-  EXPECT_NE(testing::anthropic_request_problem(system_role).find("top-level `system`"), std::string::npos);
+  EXPECT_NE(testing::anthropic_request_problem(system_role).find("top-level `system`"),
+            std::string::npos);
   nlohmann::json orphan = body;
   orphan["messages"][2]["content"][0]["tool_use_id"] = "toolu_9";
-  EXPECT_NE(testing::anthropic_request_problem(orphan).find("corresponding `tool_use`"), std::string::npos);
+  EXPECT_NE(testing::anthropic_request_problem(orphan).find("corresponding `tool_use`"),
+            std::string::npos);
   nlohmann::json unanswered = body;
   unanswered["messages"][2]["content"].erase(1);
-  EXPECT_NE(testing::anthropic_request_problem(unanswered).find("without `tool_result`"), std::string::npos);
+  EXPECT_NE(testing::anthropic_request_problem(unanswered).find("without `tool_result`"),
+            std::string::npos);
   nlohmann::json no_max = body;
   no_max.erase("max_tokens");
   EXPECT_EQ(testing::anthropic_request_problem(no_max), "max_tokens: Field required");
@@ -82,8 +89,11 @@ TEST(AnthropicMessagesProviderTest, TheFakeRefusesWhatTheApiRefuses) {
 TEST(AnthropicMessagesProviderTest, ParallelToolCallsOffAndNamedChoicesTranslate) {
   ModelRequest request = conversation();
   request.tool_choice = {{"type", "function"}, {"function", {{"name", "get_time"}}}};
-  nlohmann::json body = anthropic_messages_body(request, {{"parallel_tool_calls", false}}, "m", true);
-  EXPECT_EQ(body["tool_choice"], nlohmann::json({{"type", "tool"}, {"name", "get_time"}, {"disable_parallel_tool_use", true}}));
+  nlohmann::json body =
+      anthropic_messages_body(request, {{"parallel_tool_calls", false}}, "m", true);
+  EXPECT_EQ(body["tool_choice"],
+            nlohmann::json(
+                {{"type", "tool"}, {"name", "get_time"}, {"disable_parallel_tool_use", true}}));
   EXPECT_FALSE(body.contains("parallel_tool_calls"));
   EXPECT_EQ(body["stream"], true);
   request.tools = nullptr;
@@ -130,20 +140,29 @@ HttpResponse event_stream(const std::vector<std::pair<std::string, std::string>>
 // The event sequence of Anthropic's streaming documentation: a text block, then a tool_use
 // block whose input arrives as partial JSON.
 TEST(AnthropicMessagesProviderTest, ParsesTheEventStream) {
-  const HttpResponse http = event_stream({
-      {"message_start", R"({"type":"message_start","message":{"id":"msg_014p7gG3wDgGV9EUtLvnow3U","type":"message","role":"assistant","model":"claude-sonnet-4-5","stop_sequence":null,"usage":{"input_tokens":472,"output_tokens":2},"content":[],"stop_reason":null}})"},
-      {"content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})"},
-      {"ping", R"({"type": "ping"})"},
-      {"content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Okay"}})"},
-      {"content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":", checking."}})"},
-      {"content_block_stop", R"({"type":"content_block_stop","index":0})"},
-      {"content_block_start", R"({"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_01T1x1fJ34qAmk2tNTrN7Up6","name":"get_weather","input":{}}})"},
-      {"content_block_delta", R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}})"},
-      {"content_block_delta", R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"location\": \"San Fra"}})"},
-      {"content_block_delta", R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"ncisco, CA\"}"}})"},
-      {"content_block_stop", R"({"type":"content_block_stop","index":1})"},
-      {"message_delta", R"({"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":89}})"},
-      {"message_stop", R"({"type":"message_stop"})"}});
+  const HttpResponse http = event_stream(
+      {{"message_start",
+        R"({"type":"message_start","message":{"id":"msg_014p7gG3wDgGV9EUtLvnow3U","type":"message","role":"assistant","model":"claude-sonnet-4-5","stop_sequence":null,"usage":{"input_tokens":472,"output_tokens":2},"content":[],"stop_reason":null}})"},
+       {"content_block_start",
+        R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})"},
+       {"ping", R"({"type": "ping"})"},
+       {"content_block_delta",
+        R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Okay"}})"},
+       {"content_block_delta",
+        R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":", checking."}})"},
+       {"content_block_stop", R"({"type":"content_block_stop","index":0})"},
+       {"content_block_start",
+        R"({"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_01T1x1fJ34qAmk2tNTrN7Up6","name":"get_weather","input":{}}})"},
+       {"content_block_delta",
+        R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}})"},
+       {"content_block_delta",
+        R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"location\": \"San Fra"}})"},
+       {"content_block_delta",
+        R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"ncisco, CA\"}"}})"},
+       {"content_block_stop", R"({"type":"content_block_stop","index":1})"},
+       {"message_delta",
+        R"({"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":89}})"},
+       {"message_stop", R"({"type":"message_stop"})"}});
   ModelResponse response;
   parse_anthropic_stream(http, &response);
   ASSERT_TRUE(response.ok) << response.error;
@@ -161,8 +180,10 @@ TEST(AnthropicMessagesProviderTest, ParsesTheEventStream) {
 TEST(AnthropicMessagesProviderTest, AnErrorEventOrAMissingStopFailsTheAnswer) {
   ModelResponse overloaded;
   parse_anthropic_stream(
-      event_stream({{"message_start", R"({"type":"message_start","message":{"usage":{"input_tokens":3}}})"},
-                    {"error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"}}),
+      event_stream(
+          {{"message_start", R"({"type":"message_start","message":{"usage":{"input_tokens":3}}})"},
+           {"error",
+            R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"}}),
       &overloaded);
   EXPECT_FALSE(overloaded.ok);
   EXPECT_EQ(overloaded.error_kind, error_kind::kServer);
@@ -170,17 +191,22 @@ TEST(AnthropicMessagesProviderTest, AnErrorEventOrAMissingStopFailsTheAnswer) {
 
   ModelResponse cut;
   parse_anthropic_stream(
-      event_stream({{"message_start", R"({"type":"message_start","message":{}})"},
-                    {"content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})"},
-                    {"content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}})"}}),
+      event_stream(
+          {{"message_start", R"({"type":"message_start","message":{}})"},
+           {"content_block_start",
+            R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})"},
+           {"content_block_delta",
+            R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}})"}}),
       &cut);
   EXPECT_FALSE(cut.ok);
   EXPECT_EQ(cut.error_kind, error_kind::kMalformed);
 
   ModelResponse stray;
   parse_anthropic_stream(
-      event_stream({{"content_block_delta", R"({"type":"content_block_delta","index":3,"delta":{"type":"text_delta","text":"x"}})"},
-                    {"message_stop", R"({"type":"message_stop"})"}}),
+      event_stream(
+          {{"content_block_delta",
+            R"({"type":"content_block_delta","index":3,"delta":{"type":"text_delta","text":"x"}})"},
+           {"message_stop", R"({"type":"message_stop"})"}}),
       &stray);
   EXPECT_FALSE(stray.ok);
 }

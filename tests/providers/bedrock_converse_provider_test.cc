@@ -28,11 +28,16 @@ ModelRequest conversation() {
 TEST(BedrockConverseProviderTest, BodyIsConverseShaped) {
   ModelRequest request = conversation();
   request.tool_choice = "required";
-  const nlohmann::json body = bedrock_converse_body(
-      request, {{"max_tokens", 100}, {"temperature", 0.2}, {"top_p", 0.9}, {"stop", "END"}, {"top_k", 5}, {"seed", 1}});
+  const nlohmann::json body = bedrock_converse_body(request, {{"max_tokens", 100},
+                                                              {"temperature", 0.2},
+                                                              {"top_p", 0.9},
+                                                              {"stop", "END"},
+                                                              {"top_k", 5},
+                                                              {"seed", 1}});
   EXPECT_EQ(body["system"], nlohmann::json::parse(R"([{"text":"Be brief."}])"));
   EXPECT_EQ(body["inferenceConfig"],
-            nlohmann::json::parse(R"({"maxTokens":100,"temperature":0.2,"topP":0.9,"stopSequences":["END"]})"));
+            nlohmann::json::parse(
+                R"({"maxTokens":100,"temperature":0.2,"topP":0.9,"stopSequences":["END"]})"));
   EXPECT_EQ(body["additionalModelRequestFields"], nlohmann::json::parse(R"({"top_k":5})"));
   const auto& messages = body["messages"];
   ASSERT_EQ(messages.size(), 3u) << body.dump(2);

@@ -11,7 +11,8 @@ namespace {
 
 ModelRequest request_with_vars() {
   ModelRequest request;
-  request.messages = {{"system", "Be kind."}, {"user", "first"}, {"assistant", "ok"}, {"user", "Where is {x}?"}};
+  request.messages = {
+      {"system", "Be kind."}, {"user", "first"}, {"assistant", "ok"}, {"user", "Where is {x}?"}};
   request.vars = {{"user", {{"id", 7}, {"name", "Ann"}}}, {"k", 3}, {"prompt", "shadowed"}};
   return request;
 }

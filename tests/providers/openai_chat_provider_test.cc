@@ -39,11 +39,13 @@ TEST(OpenAIChatProviderTest, BodyCarriesToolCallsAsJsonTextAndToolTurnsById) {
   EXPECT_EQ(assistant["tool_calls"][0]["function"]["name"], "get_weather");
   // OpenAI takes the arguments as a JSON text, not an object.
   ASSERT_TRUE(assistant["tool_calls"][0]["function"]["arguments"].is_string());
-  EXPECT_EQ(nlohmann::json::parse(assistant["tool_calls"][0]["function"]["arguments"].get<std::string>()),
-            nlohmann::json({{"city", "Paris"}}));
+  EXPECT_EQ(
+      nlohmann::json::parse(assistant["tool_calls"][0]["function"]["arguments"].get<std::string>()),
+      nlohmann::json({{"city", "Paris"}}));
   const auto& tool = messages[3];
-  EXPECT_EQ(tool, nlohmann::json({{"role", "tool"}, {"tool_call_id", "call_1"},
-                                  {"content", "{\"temp_c\": 21}"}}));
+  EXPECT_EQ(tool,
+            nlohmann::json(
+                {{"role", "tool"}, {"tool_call_id", "call_1"}, {"content", "{\"temp_c\": 21}"}}));
   EXPECT_EQ(body["tools"][0]["function"]["name"], "get_weather");
   EXPECT_EQ(body["tool_choice"], "auto");
   EXPECT_FALSE(body.contains("stream"));
@@ -87,8 +89,8 @@ TEST(OpenAIChatProviderTest, ParsesToolCallsWithTheirArgumentsAsJson) {
 
 TEST(OpenAIChatProviderTest, ToolCallsOfTheWrongShapeAreMalformed) {
   ModelResponse response;
-  parse_chat_completion(
-      R"({"choices":[{"message":{"role":"assistant","tool_calls":{"id":"x"}}}]})", &response);
+  parse_chat_completion(R"({"choices":[{"message":{"role":"assistant","tool_calls":{"id":"x"}}}]})",
+                        &response);
   EXPECT_FALSE(response.ok);
   EXPECT_EQ(response.error_kind, error_kind::kMalformed);
   response = ModelResponse{};
@@ -113,13 +115,13 @@ HttpResponse stream_of(const std::vector<std::string>& events) {
 
 // Chunks as OpenAI streams them (the chat completion chunk object reference), with usage last.
 TEST(OpenAIChatProviderTest, JoinsAStreamedAnswerAndTimesItsFirstToken) {
-  const HttpResponse http = stream_of({
-      R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]})",
-      R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]})",
-      R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":" there"},"finish_reason":null}]})",
-      R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})",
-      R"({"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}})",
-      "[DONE]"});
+  const HttpResponse http = stream_of(
+      {R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]})",
+       R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]})",
+       R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":" there"},"finish_reason":null}]})",
+       R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})",
+       R"({"id":"c","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}})",
+       "[DONE]"});
   ModelResponse response;
   parse_chat_completion_stream(http, &response);
   ASSERT_TRUE(response.ok) << response.error;
@@ -134,12 +136,12 @@ TEST(OpenAIChatProviderTest, JoinsAStreamedAnswerAndTimesItsFirstToken) {
 }
 
 TEST(OpenAIChatProviderTest, AssemblesStreamedToolCallsFromFragments) {
-  const HttpResponse http = stream_of({
-      R"({"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_DdmO9","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]})",
-      R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"loc"}}]},"finish_reason":null}]})",
-      R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"ation\": \"Paris\"}"}}]},"finish_reason":null}]})",
-      R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","type":"function","function":{"name":"get_time","arguments":"{}"}}]},"finish_reason":null}]})",
-      R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})", "[DONE]"});
+  const HttpResponse http = stream_of(
+      {R"({"choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_DdmO9","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"loc"}}]},"finish_reason":null}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"ation\": \"Paris\"}"}}]},"finish_reason":null}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","type":"function","function":{"name":"get_time","arguments":"{}"}}]},"finish_reason":null}]})",
+       R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})", "[DONE]"});
   ModelResponse response;
   parse_chat_completion_stream(http, &response);
   ASSERT_TRUE(response.ok) << response.error;
@@ -163,8 +165,9 @@ TEST(OpenAIChatProviderTest, ACutStreamOrAnErrorEventFailsTheAnswer) {
 
   ModelResponse failed;
   parse_chat_completion_stream(
-      stream_of({R"({"choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]})",
-                 R"({"error":{"message":"The server had an error while processing your request.","type":"server_error"}})"}),
+      stream_of(
+          {R"({"choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]})",
+           R"({"error":{"message":"The server had an error while processing your request.","type":"server_error"}})"}),
       &failed);
   EXPECT_FALSE(failed.ok);
   EXPECT_EQ(failed.error_kind, error_kind::kServer);

@@ -40,8 +40,10 @@ TEST(PriceTableTest, AnthropicModelsPriceByFamilyNewestFirst) {
 }
 
 TEST(PriceTableTest, BedrockIdsDropTheirRegionAndVendor) {
-  EXPECT_DOUBLE_EQ(known_model_price("anthropic.claude-3-5-sonnet-20240620-v1:0")->input_per_million, 3.00);
-  EXPECT_DOUBLE_EQ(known_model_price("us.anthropic.claude-3-haiku-20240307-v1:0")->output_per_million, 1.25);
+  EXPECT_DOUBLE_EQ(
+      known_model_price("anthropic.claude-3-5-sonnet-20240620-v1:0")->input_per_million, 3.00);
+  EXPECT_DOUBLE_EQ(
+      known_model_price("us.anthropic.claude-3-haiku-20240307-v1:0")->output_per_million, 1.25);
   EXPECT_DOUBLE_EQ(known_model_price("amazon.nova-pro-v1:0")->output_per_million, 3.20);
   EXPECT_DOUBLE_EQ(known_model_price("meta.llama3-1-70b-instruct-v1:0")->input_per_million, 0.72);
   EXPECT_FALSE(known_model_price("amazon.titan-text-express-v1").has_value());

@@ -22,9 +22,10 @@ std::string suite_error(const std::string& text) {
 
 TEST(ProtocolKeysTest, ToolsChoiceAndConversationsLoad) {
   SuiteFixture fixture("protocol-keys-load");
-  fixture.write("data.jsonl",
-                R"({"id": "j", "messages": [{"role": "user", "content": "x"}, {"role": "assistant", "tool_calls": [{"id": "c1", "name": "f", "arguments": "{\"a\": 1}"}]}, {"role": "tool", "tool_call_id": "c1", "content": "ok"}]})"
-                "\n");
+  fixture.write(
+      "data.jsonl",
+      R"({"id": "j", "messages": [{"role": "user", "content": "x"}, {"role": "assistant", "tool_calls": [{"id": "c1", "name": "f", "arguments": "{\"a\": 1}"}]}, {"role": "tool", "tool_call_id": "c1", "content": "ok"}]})"
+      "\n");
   fixture.write("qa.yaml", R"(providers:
   - id: claude
     type: anthropic-messages
@@ -56,7 +57,8 @@ scorers: [exact_match]
   EXPECT_TRUE(claude.stream);
   EXPECT_EQ(claude.tools[0]["type"], "function");  // the bare form is wrapped
   EXPECT_EQ(claude.tools[0]["function"]["name"], "f");
-  EXPECT_EQ(claude.tool_choice, nlohmann::json::parse(R"({"type":"function","function":{"name":"f"}})"));
+  EXPECT_EQ(claude.tool_choice,
+            nlohmann::json::parse(R"({"type":"function","function":{"name":"f"}})"));
   EXPECT_EQ(claude.api_key_env, "ANTHROPIC_API_KEY");
   ASSERT_EQ(claude.headers.size(), 2u);
   EXPECT_EQ(claude.headers[1].value_template, "${SOME_API_KEY}");  // read at run time only
@@ -103,39 +105,51 @@ TEST(ProtocolKeysTest, EveryProviderTypeLoadsWithItsKeys) {
 }
 
 TEST(ProtocolKeysTest, MistakesAreNamedWhereTheyAre) {
-  EXPECT_EQ(suite_error("providers: [{id: a, type: anthropic-messages}]\n" + kPrompt + kCases + kScorers),
-            "qa.yaml:1:13: provider 'a' (anthropic-messages) needs a 'model'");
-  EXPECT_EQ(suite_error("providers: [{id: a, type: http, url: 'http://x'}]\n" + kPrompt + kCases + kScorers),
+  EXPECT_EQ(
+      suite_error("providers: [{id: a, type: anthropic-messages}]\n" + kPrompt + kCases + kScorers),
+      "qa.yaml:1:13: provider 'a' (anthropic-messages) needs a 'model'");
+  EXPECT_EQ(suite_error("providers: [{id: a, type: http, url: 'http://x'}]\n" + kPrompt + kCases +
+                        kScorers),
             "qa.yaml:1:13: http provider 'a' needs 'output': where the answer's text is in the "
             "response (like json.answer.text or /answer/text)");
-  EXPECT_EQ(suite_error("providers: [{id: a, type: http, url: 'http://x', output: 'a..b'}]\n" + kPrompt +
-                        kCases + kScorers),
-            "qa.yaml:1:58: 'output': 'a..b' has an empty step (write a.b.0.c, or a JSON pointer /a/b/0/c)");
-  EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, stream: yes please}]\n" + kPrompt +
-                        kCases + kScorers),
+  EXPECT_EQ(suite_error("providers: [{id: a, type: http, url: 'http://x', output: 'a..b'}]\n" +
+                        kPrompt + kCases + kScorers),
+            "qa.yaml:1:58: 'output': 'a..b' has an empty step (write a.b.0.c, or a JSON pointer "
+            "/a/b/0/c)");
+  EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, stream: yes please}]\n" +
+                        kPrompt + kCases + kScorers),
             "qa.yaml:1:58: expected true or false for 'stream', got 'yes please'");
   EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, headers: {'X Y': v}}]\n" +
                         kPrompt + kCases + kScorers),
             "qa.yaml:1:60: 'X Y' is not a valid header name");
-  EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, headers: {X: '${OOPS'}}]\n" +
-                        kPrompt + kCases + kScorers),
-            "qa.yaml:1:63: headers 'X': '${' without a closing '}' (write '$${' for a literal '${')");
+  EXPECT_EQ(
+      suite_error("providers: [{id: a, type: openai-chat, model: m, headers: {X: '${OOPS'}}]\n" +
+                  kPrompt + kCases + kScorers),
+      "qa.yaml:1:63: headers 'X': '${' without a closing '}' (write '$${' for a literal '${')");
   EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, region: us-east-1}]\n" +
                         kPrompt + kCases + kScorers),
-            "qa.yaml:1:51: 'region' does not apply to openai-chat provider 'a'");
-  EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, tools: [{name: 'bad name'}]}]\n" +
-                        kPrompt + kCases + kScorers),
-            "qa.yaml:1:58: a tool needs a 'name' of 1 to 64 letters, digits, '_' or '-', got 'bad name'");
-  EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, tools: [{name: f}], tool_choice: g}]\n" +
-                        kPrompt + kCases + kScorers),
-            "qa.yaml:1:83: tool_choice names tool 'g', which is not among the tools (did you mean 'f'?)");
-  EXPECT_EQ(suite_error("providers: [{id: a, type: http, url: 'http://x', output: o, error_status: [teapot]}]\n" +
-                        kPrompt + kCases + kScorers),
-            "qa.yaml:1:75: 'error_status' takes HTTP statuses (404) and ranges (\"500-599\"), got \"teapot\"");
+            "qa.yaml:1:50: 'region' does not apply to openai-chat provider 'a'");
+  EXPECT_EQ(
+      suite_error(
+          "providers: [{id: a, type: openai-chat, model: m, tools: [{name: 'bad name'}]}]\n" +
+          kPrompt + kCases + kScorers),
+      "qa.yaml:1:58: a tool needs a 'name' of 1 to 64 letters, digits, '_' or '-', got 'bad name'");
+  EXPECT_EQ(
+      suite_error("providers: [{id: a, type: openai-chat, model: m, tools: [{name: f}], "
+                  "tool_choice: g}]\n" +
+                  kPrompt + kCases + kScorers),
+      "qa.yaml:1:83: tool_choice names tool 'g', which is not among the tools (did you mean 'f'?)");
+  EXPECT_EQ(
+      suite_error(
+          "providers: [{id: a, type: http, url: 'http://x', output: o, error_status: [teapot]}]\n" +
+          kPrompt + kCases + kScorers),
+      "qa.yaml:1:75: 'error_status' takes HTTP statuses (404) and ranges (\"500-599\"), got "
+      "\"teapot\"");
 }
 
 TEST(ProtocolKeysTest, ConversationMistakesAreNamedWhereTheyAre) {
-  const std::string head = "providers: [{id: a, type: openai-chat, model: m}]\n" + kPrompt + kScorers;
+  const std::string head =
+      "providers: [{id: a, type: openai-chat, model: m}]\n" + kPrompt + kScorers;
   EXPECT_EQ(suite_error(head + R"(cases:
   - id: c
     messages:
@@ -160,7 +174,7 @@ TEST(ProtocolKeysTest, ConversationMistakesAreNamedWhereTheyAre) {
     messages:
       - {role: robot, content: x}
 )"),
-            "qa.yaml:7:17: message role 'robot' is unknown (use system, user, assistant or tool)");
+            "qa.yaml:7:16: message role 'robot' is unknown (use system, user, assistant or tool)");
   EXPECT_EQ(suite_error(head + R"(cases:
   - id: c
     messages:
@@ -168,11 +182,14 @@ TEST(ProtocolKeysTest, ConversationMistakesAreNamedWhereTheyAre) {
 )"),
             "qa.yaml:7:9: message has no 'content'");
   SuiteFixture fixture("protocol-keys-jsonl");
-  fixture.write("d.jsonl", R"({"id": "x", "messages": [{"role": "tool", "tool_call_id": "z", "content": "1"}]})"
-                           "\n");
+  fixture.write(
+      "d.jsonl",
+      R"({"id": "x", "messages": [{"role": "tool", "tool_call_id": "z", "content": "1"}]})"
+      "\n");
   fixture.write("qa.yaml", head + "cases: [{file: d.jsonl}]\n");
-  EXPECT_EQ(fixture.error("qa.yaml"),
-            "d.jsonl:1: message 1: tool turn answers call 'z', which no earlier assistant turn made");
+  EXPECT_EQ(
+      fixture.error("qa.yaml"),
+      "d.jsonl:1: message 1: tool turn answers call 'z', which no earlier assistant turn made");
 }
 
 }  // namespace

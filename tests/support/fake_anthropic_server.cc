@@ -46,9 +46,9 @@ std::string text_of(const nlohmann::json& content) {
 
 const std::set<std::string>& known_fields() {
   static const std::set<std::string> fields = {
-      "model",    "messages", "max_tokens",  "system",   "temperature",    "top_p",
-      "top_k",    "stop_sequences", "stream", "tools",   "tool_choice",    "metadata",
-      "thinking", "service_tier",   "container", "mcp_servers"};
+      "model",    "messages",       "max_tokens", "system",     "temperature", "top_p",
+      "top_k",    "stop_sequences", "stream",     "tools",      "tool_choice", "metadata",
+      "thinking", "service_tier",   "container",  "mcp_servers"};
   return fields;
 }
 
@@ -64,10 +64,13 @@ std::string check_blocks(const nlohmann::json& content, const std::string& where
     if (!block.is_object() || !block.contains("type")) return at + ".type: Field required";
     const std::string type = block["type"].get<std::string>();
     if (type == "text") {
-      if (!block.contains("text") || !block["text"].is_string()) return at + ".text: Field required";
-      if (block["text"].get<std::string>().empty()) return at + ": text content blocks must be non-empty";
+      if (!block.contains("text") || !block["text"].is_string())
+        return at + ".text: Field required";
+      if (block["text"].get<std::string>().empty())
+        return at + ": text content blocks must be non-empty";
     } else if (type == "tool_use") {
-      if (role != "assistant") return at + ": tool_use blocks may only appear in assistant messages";
+      if (role != "assistant")
+        return at + ": tool_use blocks may only appear in assistant messages";
       if (!block.contains("id") || !block.contains("name") || !block.contains("input")) {
         return at + ": tool_use needs id, name and input";
       }
@@ -84,7 +87,8 @@ std::string check_blocks(const nlohmann::json& content, const std::string& where
       answered_ids->insert(id);
     } else if (type != "image" && type != "document" && type != "thinking" &&
                type != "redacted_thinking") {
-      return at + ".type: Input tag '" + type + "' found using 'type' does not match any of the expected tags";
+      return at + ".type: Input tag '" + type +
+             "' found using 'type' does not match any of the expected tags";
     }
   }
   return "";
@@ -116,24 +120,29 @@ std::string anthropic_request_problem(const nlohmann::json& body) {
     if (!message.is_object()) return where + ": Input should be a valid dictionary";
     const std::string role = message.value("role", "");
     if (role == "system") {
-      return where + ": Unexpected role \"system\". The Messages API accepts a top-level "
-                     "`system` parameter, not \"system\" as an input message role.";
+      return where +
+             ": Unexpected role \"system\". The Messages API accepts a top-level "
+             "`system` parameter, not \"system\" as an input message role.";
     }
     if (role != "user" && role != "assistant") {
       return where + ".role: Input should be 'user' or 'assistant'";
     }
     if (!message.contains("content")) return where + ".content: Field required";
     std::set<std::string> tool_use_ids, answered;
-    if (std::string p = check_blocks(message["content"], where, role, &tool_use_ids, open_ids, &answered);
+    if (std::string p =
+            check_blocks(message["content"], where, role, &tool_use_ids, open_ids, &answered);
         !p.empty()) {
       return p;
     }
     if (!open_ids.empty()) {
       for (const auto& id : open_ids) {
         if (answered.count(id) == 0) {
-          return where + ": `tool_use` ids were found without `tool_result` blocks immediately "
-                         "after: " + id + ". Each `tool_use` block must have a corresponding "
-                         "`tool_result` block in the next message.";
+          return where +
+                 ": `tool_use` ids were found without `tool_result` blocks immediately "
+                 "after: " +
+                 id +
+                 ". Each `tool_use` block must have a corresponding "
+                 "`tool_result` block in the next message.";
         }
       }
     }
@@ -217,7 +226,8 @@ class FakeAnthropicServer::Handler : public HttpHandler {
       return {anthropic_error(401, "authentication_error", "invalid x-api-key")};
     }
     if (request.header("anthropic-version") == nullptr) {
-      return {anthropic_error(400, "invalid_request_error", "anthropic-version: header is required")};
+      return {
+          anthropic_error(400, "invalid_request_error", "anthropic-version: header is required")};
     }
     if (overloaded_served_ < options_.overloaded_first) {
       ++overloaded_served_;
@@ -276,8 +286,8 @@ class FakeAnthropicServer::Handler : public HttpHandler {
     size_t output_words = words(turn.text);
     if (!turn.text.empty()) content.push_back({{"type", "text"}, {"text", turn.text}});
     for (const auto& call : turn.calls) {
-      content.push_back({{"type", "tool_use"}, {"id", call.id}, {"name", call.name},
-                         {"input", call.arguments}});
+      content.push_back(
+          {{"type", "tool_use"}, {"id", call.id}, {"name", call.name}, {"input", call.arguments}});
       output_words += 1 + words(call.arguments.dump());
     }
     return {{"id", "msg_fake_" + std::to_string(messages_)},
@@ -306,11 +316,13 @@ class FakeAnthropicServer::Handler : public HttpHandler {
     for (size_t i = 0; i < message["content"].size(); ++i) {
       const auto& block = message["content"][i];
       if (block["type"] == "text") {
-        event("content_block_start", {{"type", "content_block_start"}, {"index", i},
+        event("content_block_start", {{"type", "content_block_start"},
+                                      {"index", i},
                                       {"content_block", {{"type", "text"}, {"text", ""}}}});
         if (i == 0) event("ping", {{"type", "ping"}});
         for (const auto& piece : fake_stream_pieces(block["text"].get<std::string>())) {
-          event("content_block_delta", {{"type", "content_block_delta"}, {"index", i},
+          event("content_block_delta", {{"type", "content_block_delta"},
+                                        {"index", i},
                                         {"delta", {{"type", "text_delta"}, {"text", piece}}}});
           if (options_.error_event_midstream && !wrote_text) {
             event("error", {{"type", "error"},
@@ -320,23 +332,29 @@ class FakeAnthropicServer::Handler : public HttpHandler {
           wrote_text = true;
         }
       } else {
-        event("content_block_start",
-              {{"type", "content_block_start"}, {"index", i},
-               {"content_block", {{"type", "tool_use"}, {"id", block["id"]}, {"name", block["name"]},
-                                  {"input", ordered_json::object()}}}});
+        event("content_block_start", {{"type", "content_block_start"},
+                                      {"index", i},
+                                      {"content_block",
+                                       {{"type", "tool_use"},
+                                        {"id", block["id"]},
+                                        {"name", block["name"]},
+                                        {"input", ordered_json::object()}}}});
         const std::string input = block["input"].dump();
         const size_t half = input.size() / 2;
-        for (const std::string& fragment : {std::string(), input.substr(0, half), input.substr(half)}) {
+        for (const std::string& fragment :
+             {std::string(), input.substr(0, half), input.substr(half)}) {
           event("content_block_delta",
-                {{"type", "content_block_delta"}, {"index", i},
+                {{"type", "content_block_delta"},
+                 {"index", i},
                  {"delta", {{"type", "input_json_delta"}, {"partial_json", fragment}}}});
         }
       }
       event("content_block_stop", {{"type", "content_block_stop"}, {"index", i}});
     }
-    event("message_delta", {{"type", "message_delta"},
-                            {"delta", {{"stop_reason", message["stop_reason"]}, {"stop_sequence", nullptr}}},
-                            {"usage", {{"output_tokens", message["usage"]["output_tokens"]}}}});
+    event("message_delta",
+          {{"type", "message_delta"},
+           {"delta", {{"stop_reason", message["stop_reason"]}, {"stop_sequence", nullptr}}},
+           {"usage", {{"output_tokens", message["usage"]["output_tokens"]}}}});
     event("message_stop", {{"type", "message_stop"}});
     return stream_reply(std::move(parts), options_.cut_streams);
   }

@@ -25,7 +25,7 @@ struct FakeAnthropicServerOptions {
   // clients), each with `retry_after_s` when it is > 0.
   int overloaded_first = 0;
   int retry_after_s = 0;
-  bool cut_streams = false;         // streams stop half-way, without message_stop
+  bool cut_streams = false;            // streams stop half-way, without message_stop
   bool error_event_midstream = false;  // streams end in an `error` event after the first text
 };
 

@@ -62,7 +62,8 @@ std::string aws_encode(const std::string& text) {
 std::string aws_decode(const std::string& text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
       out += char(std::stoi(text.substr(i + 1, 2), nullptr, 16));
       i += 2;
@@ -91,7 +92,8 @@ std::string trim(const std::string& text) {
 HttpResponse aws_error(int status, const std::string& type, const std::string& message) {
   HttpResponse response;
   response.status = status;
-  response.headers.emplace_back("x-amzn-ErrorType", type + ":http://internal.amazon.com/coral/com.amazon.bedrock/");
+  response.headers.emplace_back("x-amzn-ErrorType",
+                                type + ":http://internal.amazon.com/coral/com.amazon.bedrock/");
   response.body = ordered_json{{"message", message}}.dump();
   return response;
 }
@@ -109,7 +111,8 @@ std::string bedrock_signature_problem(const HttpRequest& request,
   const std::string* authorization = request.header("Authorization");
   if (authorization == nullptr) return "Missing Authentication Token";
   const std::string prefix = "AWS4-HMAC-SHA256 ";
-  if (authorization->rfind(prefix, 0) != 0) return "Authorization header requires 'AWS4-HMAC-SHA256'";
+  if (authorization->rfind(prefix, 0) != 0)
+    return "Authorization header requires 'AWS4-HMAC-SHA256'";
   std::map<std::string, std::string> fields;
   for (const auto& part : split(authorization->substr(prefix.size()), ',')) {
     const std::string field = trim(part);
@@ -122,8 +125,10 @@ std::string bedrock_signature_problem(const HttpRequest& request,
     }
   }
   const std::vector<std::string> scope = split(fields["Credential"], '/');
-  if (scope.size() != 5 || scope[4] != "aws4_request") return "Credential should be scoped correctly";
-  if (scope[0] != options.access_key_id) return "The security token included in the request is invalid.";
+  if (scope.size() != 5 || scope[4] != "aws4_request")
+    return "Credential should be scoped correctly";
+  if (scope[0] != options.access_key_id)
+    return "The security token included in the request is invalid.";
   const std::string* date_header = request.header("x-amz-date");
   if (date_header == nullptr) return "Missing x-amz-date";
   const std::time_t signed_at = parse_amz_date(*date_header);
@@ -162,8 +167,9 @@ std::string bedrock_signature_problem(const HttpRequest& request,
     for (const auto& pair : split(request.target.substr(mark + 1), '&')) {
       if (pair.empty()) continue;
       const size_t equals = pair.find('=');
-      query.emplace_back(aws_encode(aws_decode(pair.substr(0, equals))),
-                         equals == std::string::npos ? "" : aws_encode(aws_decode(pair.substr(equals + 1))));
+      query.emplace_back(
+          aws_encode(aws_decode(pair.substr(0, equals))),
+          equals == std::string::npos ? "" : aws_encode(aws_decode(pair.substr(equals + 1))));
     }
   }
   std::sort(query.begin(), query.end());
@@ -206,20 +212,28 @@ std::string bedrock_signature_problem(const HttpRequest& request,
     return "The request signature we calculated does not match the signature you provided. "
            "Check your AWS Secret Access Key and signing method. Consult the service "
            "documentation for details.\n\nThe Canonical String for this request should have "
-           "been\n'" + canonical_request + "'";
+           "been\n'" +
+           canonical_request + "'";
   }
   return "";
 }
 
 std::string converse_request_problem(const nlohmann::json& body) {
-  static const std::set<std::string> known = {"messages", "system", "inferenceConfig", "toolConfig",
-                                              "guardrailConfig", "additionalModelRequestFields",
+  static const std::set<std::string> known = {"messages",
+                                              "system",
+                                              "inferenceConfig",
+                                              "toolConfig",
+                                              "guardrailConfig",
+                                              "additionalModelRequestFields",
                                               "additionalModelResponseFieldPaths",
-                                              "promptVariables", "requestMetadata",
+                                              "promptVariables",
+                                              "requestMetadata",
                                               "performanceConfig"};
-  if (!body.is_object()) return "Malformed input request, please reformat your input and try again.";
+  if (!body.is_object())
+    return "Malformed input request, please reformat your input and try again.";
   for (const auto& [key, value] : body.items()) {
-    if (known.count(key) == 0) return "Malformed input request: extraneous key [" + key + "] is not permitted";
+    if (known.count(key) == 0)
+      return "Malformed input request: extraneous key [" + key + "] is not permitted";
   }
   if (!body.contains("messages") || !body["messages"].is_array() || body["messages"].empty()) {
     return "The model returned the following errors: messages: at least one message is required";
@@ -238,14 +252,17 @@ std::string converse_request_problem(const nlohmann::json& body) {
     const auto& message = messages[i];
     const std::string role = message.value("role", "");
     if (role != "user" && role != "assistant") {
-      return "Value at 'messages." + std::to_string(i + 1) + ".member.role' failed to satisfy constraint";
+      return "Value at 'messages." + std::to_string(i + 1) +
+             ".member.role' failed to satisfy constraint";
     }
     if (i == 0 && role != "user") return "A conversation must start with a user message.";
     if (i > 0 && messages[i - 1].value("role", "") == role) {
       return "A conversation must alternate between user and assistant roles.";
     }
-    if (!message.contains("content") || !message["content"].is_array() || message["content"].empty()) {
-      return "The content field in the Message object at messages." + std::to_string(i) + " is empty.";
+    if (!message.contains("content") || !message["content"].is_array() ||
+        message["content"].empty()) {
+      return "The content field in the Message object at messages." + std::to_string(i) +
+             " is empty.";
     }
     std::set<std::string> used, answered;
     for (const auto& block : message["content"]) {
@@ -268,9 +285,11 @@ std::string converse_request_problem(const nlohmann::json& body) {
         const auto& result = block["toolResult"];
         const std::string id = result.value("toolUseId", "");
         if (open_ids.count(id) == 0) {
-          return "The toolResult block " + id + " does not match a toolUse block of the previous turn.";
+          return "The toolResult block " + id +
+                 " does not match a toolUse block of the previous turn.";
         }
-        if (!result.contains("content") || !result["content"].is_array()) return "Malformed toolResult block";
+        if (!result.contains("content") || !result["content"].is_array())
+          return "Malformed toolResult block";
         answered.insert(id);
       } else {
         return "Unsupported content block " + block.begin().key();
@@ -294,7 +313,8 @@ std::string converse_request_problem(const nlohmann::json& body) {
     }
     for (const auto& tool : config["tools"]) {
       if (!tool.contains("toolSpec") || !tool["toolSpec"].contains("name") ||
-          !tool["toolSpec"].contains("inputSchema") || !tool["toolSpec"]["inputSchema"].contains("json")) {
+          !tool["toolSpec"].contains("inputSchema") ||
+          !tool["toolSpec"]["inputSchema"].contains("json")) {
         return "Malformed toolSpec: name and inputSchema.json are required";
       }
     }
@@ -353,11 +373,15 @@ class FakeBedrockServer::Handler : public HttpHandler {
     }
     if (throttled_ < options_.throttled_first) {
       ++throttled_;
-      return aws_error(429, "ThrottlingException", "Too many requests, please wait before trying again.");
+      return aws_error(429, "ThrottlingException",
+                       "Too many requests, please wait before trying again.");
     }
-    const std::string model = aws_decode(request.path.substr(prefix.size(), request.path.size() - prefix.size() - suffix.size()));
+    const std::string model = aws_decode(
+        request.path.substr(prefix.size(), request.path.size() - prefix.size() - suffix.size()));
     const nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-    if (body.is_discarded()) return aws_error(400, "ValidationException", "Malformed input request, please reformat your input and try again.");
+    if (body.is_discarded())
+      return aws_error(400, "ValidationException",
+                       "Malformed input request, please reformat your input and try again.");
     if (std::string problem = converse_request_problem(body); !problem.empty()) {
       return aws_error(400, "ValidationException", problem);
     }
@@ -397,20 +421,24 @@ class FakeBedrockServer::Handler : public HttpHandler {
     const FakeTurn turn = decide_fake_turn(conversation, "tooluse_fake_", ++answers_);
     ordered_json content = ordered_json::array();
     if (!turn.text.empty()) content.push_back({{"text", turn.text}});
-    size_t output_words = turn.text.empty() ? 0 : std::count(turn.text.begin(), turn.text.end(), ' ') + 1;
+    size_t output_words =
+        turn.text.empty() ? 0 : std::count(turn.text.begin(), turn.text.end(), ' ') + 1;
     for (const auto& call : turn.calls) {
-      content.push_back({{"toolUse", {{"toolUseId", call.id}, {"name", call.name}, {"input", call.arguments}}}});
+      content.push_back(
+          {{"toolUse", {{"toolUseId", call.id}, {"name", call.name}, {"input", call.arguments}}}});
       output_words += 3;
     }
     HttpResponse response;
-    response.body =
-        ordered_json{{"output", {{"message", {{"role", "assistant"}, {"content", content}}}}},
-                     {"stopReason", turn.calls.empty() ? "end_turn" : "tool_use"},
-                     {"usage", {{"inputTokens", input_words}, {"outputTokens", output_words},
-                                {"totalTokens", input_words + output_words}}},
-                     {"metrics", {{"latencyMs", options_.latency_ms}}},
-                     {"modelId", model}}
-            .dump();
+    response.body = ordered_json{
+        {"output", {{"message", {{"role", "assistant"}, {"content", content}}}}},
+        {"stopReason", turn.calls.empty() ? "end_turn" : "tool_use"},
+        {"usage",
+         {{"inputTokens", input_words},
+          {"outputTokens", output_words},
+          {"totalTokens", input_words + output_words}}},
+        {"metrics", {{"latencyMs", options_.latency_ms}}},
+        {"modelId",
+         model}}.dump();
     return response;
   }
 

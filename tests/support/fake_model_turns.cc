@@ -83,8 +83,7 @@ FakeTurn decide_fake_turn(const FakeConversation& conversation, const std::strin
   }
   const nlohmann::json arguments = fake_tool_arguments(conversation.last_user_text);
   for (size_t i = 0; i < called.size(); ++i) {
-    turn.calls.push_back(
-        {id_prefix + std::to_string(sequence * 10 + i), called[i], arguments});
+    turn.calls.push_back({id_prefix + std::to_string(sequence * 10 + i), called[i], arguments});
   }
   return turn;
 }

@@ -20,11 +20,11 @@ namespace evalkit::testing {
 enum class FakeToolMode { kAuto, kNone, kRequired, kNamed };
 
 struct FakeConversation {
-  std::string last_user_text;              // the last user turn's text
+  std::string last_user_text;                      // the last user turn's text
   std::vector<std::string> trailing_tool_results;  // tool results after the last assistant turn
-  std::vector<std::string> tool_names;     // the tools offered, in order
+  std::vector<std::string> tool_names;             // the tools offered, in order
   FakeToolMode tool_mode = FakeToolMode::kAuto;
-  std::string forced_tool;                 // kNamed
+  std::string forced_tool;  // kNamed
 };
 
 struct FakeToolCall {

@@ -1,8 +1,8 @@
 #include "tests/support/fake_openai_api.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <algorithm>
 #include <stdexcept>
 
 #include "evalkit/base/hash.h"
@@ -149,7 +149,8 @@ std::optional<HttpResponse> check_tool_use(const nlohmann::json& request,
       open_calls.clear();
       conversation->trailing_tool_results.clear();
       if (!message.contains("tool_calls")) continue;
-      if (!message["tool_calls"].is_array()) return invalid("Invalid type for 'messages.tool_calls'");
+      if (!message["tool_calls"].is_array())
+        return invalid("Invalid type for 'messages.tool_calls'");
       for (const auto& call : message["tool_calls"]) {
         if (!call.is_object() || !call.contains("id") || !call["id"].is_string() ||
             call.value("type", "") != "function" || !call.contains("function") ||
@@ -233,8 +234,8 @@ HttpResponse chat_completion_response(const nlohmann::json& request,
                                 ? request["model"].get<std::string>()
                                 : std::string("fake-model");
   ordered_json message = {{"role", "assistant"}};
-  message["content"] = turn.calls.empty() || !turn.text.empty() ? ordered_json(turn.text)
-                                                                 : ordered_json(nullptr);
+  message["content"] =
+      turn.calls.empty() || !turn.text.empty() ? ordered_json(turn.text) : ordered_json(nullptr);
   size_t completion_tokens = count_words(turn.text);
   if (!turn.calls.empty()) {
     ordered_json calls = ordered_json::array();
@@ -265,13 +266,12 @@ HttpResponse chat_completion_response(const nlohmann::json& request,
   return json_response(200, completion);
 }
 
-std::vector<StreamPart> chat_completion_stream(const nlohmann::json& completion,
-                                               bool include_usage,
+std::vector<StreamPart> chat_completion_stream(const nlohmann::json& completion, bool include_usage,
                                                std::chrono::milliseconds interval) {
   std::vector<StreamPart> parts;
   const auto event = [&](const ordered_json& chunk, bool first) {
-    parts.push_back({first ? std::chrono::milliseconds(0) : interval,
-                     "data: " + chunk.dump() + "\n\n"});
+    parts.push_back(
+        {first ? std::chrono::milliseconds(0) : interval, "data: " + chunk.dump() + "\n\n"});
   };
   const auto chunk_with = [&](ordered_json choices) {
     return ordered_json{{"id", completion["id"]},
@@ -283,8 +283,10 @@ std::vector<StreamPart> chat_completion_stream(const nlohmann::json& completion,
   const auto& choice = completion["choices"][0];
   const auto& message = choice["message"];
   const auto delta_chunk = [&](ordered_json delta, const ordered_json& finish) {
-    return chunk_with(ordered_json::array(
-        {{{"index", 0}, {"delta", std::move(delta)}, {"logprobs", nullptr}, {"finish_reason", finish}}}));
+    return chunk_with(ordered_json::array({{{"index", 0},
+                                            {"delta", std::move(delta)},
+                                            {"logprobs", nullptr},
+                                            {"finish_reason", finish}}}));
   };
   event(delta_chunk({{"role", "assistant"}, {"content", ""}}, nullptr), true);
   if (message.contains("content") && message["content"].is_string()) {
@@ -296,21 +298,22 @@ std::vector<StreamPart> chat_completion_stream(const nlohmann::json& completion,
     for (size_t i = 0; i < message["tool_calls"].size(); ++i) {
       const auto& call = message["tool_calls"][i];
       const std::string arguments = call["function"]["arguments"].get<std::string>();
-      event(delta_chunk({{"tool_calls", ordered_json::array({{{"index", i},
-                                                               {"id", call["id"]},
-                                                               {"type", "function"},
-                                                               {"function",
-                                                                {{"name", call["function"]["name"]},
-                                                                 {"arguments", ""}}}}})}},
-                        nullptr),
+      event(delta_chunk(
+                {{"tool_calls",
+                  ordered_json::array(
+                      {{{"index", i},
+                        {"id", call["id"]},
+                        {"type", "function"},
+                        {"function", {{"name", call["function"]["name"]}, {"arguments", ""}}}}})}},
+                nullptr),
             false);
       // The arguments in two fragments, split mid-token as real streams do.
       const size_t half = arguments.size() / 2;
       for (const std::string& fragment : {arguments.substr(0, half), arguments.substr(half)}) {
-        event(delta_chunk({{"tool_calls",
-                            ordered_json::array({{{"index", i},
-                                                  {"function", {{"arguments", fragment}}}}})}},
-                          nullptr),
+        event(delta_chunk(
+                  {{"tool_calls", ordered_json::array(
+                                      {{{"index", i}, {"function", {{"arguments", fragment}}}}})}},
+                  nullptr),
               false);
       }
     }

@@ -49,8 +49,7 @@ HttpResponse chat_completion_response(const nlohmann::json& request,
 // The chunks of a streamed answer for a chat.completion `completion`: a role chunk, a chunk a
 // word of content, each tool call's name and then its arguments in two fragments, a
 // finish_reason chunk, the usage chunk when asked, and `data: [DONE]`; `interval` apart.
-std::vector<StreamPart> chat_completion_stream(const nlohmann::json& completion,
-                                               bool include_usage,
+std::vector<StreamPart> chat_completion_stream(const nlohmann::json& completion, bool include_usage,
                                                std::chrono::milliseconds interval);
 
 // The embeddings list for `request`: `input` is a string or an array of strings,

@@ -290,8 +290,8 @@ std::string status_and_headers(const HttpResponse& response, bool close,
 }  // namespace
 
 std::string serialize_http_response(const HttpResponse& response, bool close) {
-  std::string out = status_and_headers(
-      response, close, "Content-Length: " + std::to_string(response.body.size()));
+  std::string out = status_and_headers(response, close,
+                                       "Content-Length: " + std::to_string(response.body.size()));
   out += response.body;
   return out;
 }
