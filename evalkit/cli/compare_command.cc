@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 
 #include "evalkit/cli/commands.h"
+#include "evalkit/cli/compare_groups_command.h"
 #include "evalkit/cli/exit_codes.h"
 #include "evalkit/cli/report_outputs.h"
 #include "evalkit/gate/comparison.h"
@@ -36,12 +37,15 @@ CompareOptions stored_compare_options(const RunRecord& run) {
 }  // namespace
 
 int compare_command(const Args& args) {
-  po::options_description options("evalkit compare BASELINE_RUN CURRENT_RUN [options]");
+  po::options_description options(
+      "evalkit compare BASELINE_RUN CURRENT_RUN [options]\n       evalkit compare RUN --by provider|prompt [options]");
   std::vector<std::string> refs;
   std::string db = default_db_path();
   ReportPaths reports;
   bool allow_mismatch = false;
+  std::string by;
   options.add_options()("help,h", "show this help")
+      ("by", po::value<std::string>(&by), "provider|prompt: compare the providers (or prompts) of one run RUN with each other")
       ("db", po::value<std::string>(&db), "SQLite database")
       ("allow-signature-mismatch", po::bool_switch(&allow_mismatch), "compare metrics whose settings signature differs")
       ("report-json", po::value<std::string>(&reports.json), "write the current run's JSON report with the comparison")
@@ -61,10 +65,19 @@ int compare_command(const Args& args) {
     std::fprintf(stderr, "evalkit compare: %s\n", e.what());
     return exit_code::kUsageError;
   }
+  if (!by.empty() && !vm.count("help")) {
+    if (refs.size() != 1) {
+      std::fprintf(stderr, "evalkit compare: --by compares inside one run: give one RUN\n");
+      return exit_code::kUsageError;
+    }
+    return compare_groups_command(refs[0], by, db, reports);
+  }
   if (vm.count("help") || refs.size() != 2) {
     std::cout << options << "\nRuns are ids, unique prefixes, 'last', or baseline names. The gate "
               << "settings (alpha, gate rules, pass rule) are the current run's.\nExit code 2 when "
-              << "a metric regressed, 0 otherwise.\nExample: evalkit compare main last\n";
+              << "a metric regressed, 0 otherwise.\nWith --by, one run's providers (within each "
+              << "prompt) or prompts (within each provider) are compared pairwise.\nExamples: "
+              << "evalkit compare main last\n          evalkit compare last --by provider\n";
     return vm.count("help") ? exit_code::kPassed : exit_code::kUsageError;
   }
   Store store;

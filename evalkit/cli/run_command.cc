@@ -14,6 +14,8 @@
 #include "evalkit/gate/comparison.h"
 #include "evalkit/report/comparison_console.h"
 #include "evalkit/report/console_reporter.h"
+#include "evalkit/report/group_console.h"
+#include "evalkit/report/group_fields.h"
 #include "evalkit/report/run_document.h"
 #include "evalkit/run/runner.h"
 #include "evalkit/store/store.h"
@@ -310,13 +312,18 @@ int run_command(const Args& args, const std::string& command_line) {
         raise(exit_code::kInfrastructure);
         continue;
       }
-      if (reports.any() || !baseline.empty()) {
+      // Several prompts or systems under test: the console shows them side by side.
+      const bool matrix = suite.under_test.size() > 1 || suite.prompts.size() > 1;
+      if (reports.any() || !baseline.empty() || matrix) {
         if (Status s = store.load_trials(summary.run_id, &trials); !s) {
           std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
           raise(exit_code::kInfrastructure);
           continue;
         }
       }
+      const nlohmann::json group_fields =
+          build_group_fields(record, trials, corpus_scorers(record.scorers));
+      print_group_fields(stdout, group_fields);
       nlohmann::json comparison = nullptr;
       std::vector<TrialResult> baseline_trials;
       bool regressed = false;
@@ -337,7 +344,8 @@ int run_command(const Args& args, const std::string& command_line) {
       }
       if (reports.any()) {
         const nlohmann::json document = build_run_document(
-            record, trials, comparison, baseline_run_id.empty() ? nullptr : &baseline_trials);
+            record, trials, comparison, baseline_run_id.empty() ? nullptr : &baseline_trials,
+            &group_fields);
         if (Status s = write_reports(document, reports.for_suite(suite.name, loaded.size() > 1));
             !s) {
           std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());

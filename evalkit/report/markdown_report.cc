@@ -6,81 +6,14 @@
 
 #include "evalkit/base/files.h"
 #include "evalkit/report/document_fields.h"
+#include "evalkit/report/group_markdown.h"
+#include "evalkit/report/markdown_text.h"
 #include "evalkit/report/report_text.h"
 
 namespace evalkit {
 namespace {
 
 using nlohmann::json;
-
-// At most max_chars code points of valid UTF-8 text, with "…" when cut.
-std::string first_chars(const std::string& text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (chars == max_chars) return text.substr(0, i) + "…";
-    ++chars;
-  }
-  return text;
-}
-
-// Untrusted text as inert Markdown on one line: specials are backslash-escaped, angle
-// brackets and ampersands become entities, and '@' is kept from mentioning anyone.
-std::string md_text(const std::string& raw, size_t max_chars = 200) {
-  const std::string text = first_chars(single_line(valid_utf8(raw)), max_chars);
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '@':
-        out += "@\u2060";
-        break;  // a word joiner breaks @mentions invisibly
-      case '\\':
-      case '`':
-      case '*':
-      case '_':
-      case '[':
-      case ']':
-      case '#':
-      case '|':
-      case '~':
-        out += '\\';
-        out += c;
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out.empty() ? "–" : out;
-}
-
-std::string percent(double fraction) { return format_fixed(100 * fraction, 1) + "%"; }
-
-std::string signed_fixed(double value, int decimals) {
-  std::string out(value > 0 ? "+" : "");
-  out += format_fixed(value, decimals);
-  return out;
-}
-
-// 1234567 -> "1,234,567".
-std::string with_thousands(double value) {
-  const std::string digits = std::to_string(static_cast<long long>(std::llround(std::fabs(value))));
-  std::string out(value <= -0.5 ? "-" : "");
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string optional_fixed(const json& object, const char* key, int decimals) {
   const double value = number_field(object, key, std::nan(""));
@@ -150,12 +83,12 @@ std::string totals(const json& document) {
   const json& summary = object_field(document, "summary");
   const double tokens =
       number_field(summary, "prompt_tokens") + number_field(summary, "completion_tokens");
-  std::string out = "**" + with_thousands(number_field(summary, "passed")) + " / " +
-                    with_thousands(number_field(summary, "trials")) + " passed (" +
-                    percent(number_field(summary, "pass_rate")) + ")** · " +
-                    with_thousands(number_field(summary, "failed")) + " failed · " +
-                    with_thousands(number_field(summary, "errors")) + " errors · " +
-                    with_thousands(tokens) + " tokens · $" +
+  std::string out = "**" + format_thousands(number_field(summary, "passed")) + " / " +
+                    format_thousands(number_field(summary, "trials")) + " passed (" +
+                    format_percent(number_field(summary, "pass_rate")) + ")** · " +
+                    format_thousands(number_field(summary, "failed")) + " failed · " +
+                    format_thousands(number_field(summary, "errors")) + " errors · " +
+                    format_thousands(tokens) + " tokens · $" +
                     format_fixed(number_field(summary, "cost_usd"), 4) + " · latency p50 " +
                     format_fixed(number_field(summary, "latency_p50_s"), 2) + " s, p95 " +
                     format_fixed(number_field(summary, "latency_p95_s"), 2) + " s\n\n";
@@ -175,8 +108,8 @@ std::string scorer_table(const json& document) {
     const json& corpus = object_field(scorer, "corpus");
     out += "| " + md_text(text_field(scorer, "name"), 60) + " | " +
            format_fixed(number_field(scorer, "mean"), 3) + " | " +
-           percent(number_field(scorer, "pass_rate")) + " | " + optional_fixed(corpus, "score", 2) +
-           " | " + with_thousands(number_field(scorer, "errors")) + " |\n";
+           format_percent(number_field(scorer, "pass_rate")) + " | " + optional_fixed(corpus, "score", 2) +
+           " | " + format_thousands(number_field(scorer, "errors")) + " |\n";
   }
   return out + "\n";
 }
@@ -201,9 +134,9 @@ std::string gate_table(const json& comparison) {
     out += "| " + md_text(text_field(metric, "metric"), 60) + " | " +
            format_fixed(number_field(metric, "baseline"), 3) + " | " +
            format_fixed(number_field(metric, "current"), 3) + " | " +
-           signed_fixed(number_field(metric, "delta"), 3) + " | [" +
-           signed_fixed(number_field(metric, "ci_low"), 3) + ", " +
-           signed_fixed(number_field(metric, "ci_high"), 3) + "] | " +
+           format_signed(number_field(metric, "delta"), 3) + " | [" +
+           format_signed(number_field(metric, "ci_low"), 3) + ", " +
+           format_signed(number_field(metric, "ci_high"), 3) + "] | " +
            optional_fixed(metric, "p_adjusted", 3) + " | " + verdict + " |\n";
   }
   return out + "\n";
@@ -237,7 +170,7 @@ void add_failing_cases(BoundedMarkdown* out, const json& document,
   if (failing.empty()) return;
   const size_t shown = std::min(failing.size(), size_t(std::max(0, options.max_cases)));
   out->add("### Failing cases (" + std::to_string(shown) + " of " +
-           with_thousands(double(failing.size())) +
+           format_thousands(double(failing.size())) +
            ")\n\n| Case | Prompt | Provider | Failing | Output |\n|---|---|---|---|---|\n");
   const bool repeats = document_has_repeats(document);
   for (size_t i = 0; i < shown; ++i) {
@@ -261,7 +194,7 @@ void add_regressed_cases(BoundedMarkdown* out, const json& comparison,
   for (const auto& flip : flipped) regressed += bool_field(flip, "baseline_pass") ? 1 : 0;
   const size_t shown = std::min(flipped.size(), size_t(std::max(0, options.max_cases)));
   out->add("### Flipped cases (" + std::to_string(shown) + " of " +
-           with_thousands(double(flipped.size())) + "; " + std::to_string(regressed) +
+           format_thousands(double(flipped.size())) + "; " + std::to_string(regressed) +
            " pass → fail)\n\n| Case | Prompt | Provider | Change | Baseline output | Output |\n"
            "|---|---|---|---|---|---|\n");
   for (size_t i = 0; i < shown; ++i) {
@@ -287,6 +220,9 @@ std::string render_markdown_report(const json& document, const MarkdownReportOpt
   if (!comparison.empty()) {
     out.add(gate_table(comparison));
     add_regressed_cases(&out, comparison, options);
+  }
+  for (const std::string& piece : group_markdown_pieces(document)) {
+    if (!out.add(piece)) break;
   }
   out.add(scorer_table(document));
   add_failing_cases(&out, document, options);

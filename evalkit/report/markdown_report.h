@@ -20,8 +20,9 @@ struct MarkdownReportOptions {
   size_t output_chars = 80;
 };
 
-// Totals, a scorer table, the gate verdicts when compared with a baseline, and the first
-// failing and regressed cases. Untrusted text (outputs, case ids, suite names) is put on
+// Totals, a scorer table, the gate verdicts when compared with a baseline, the groups
+// (per-cell table, paired comparisons, rankings) of a run with several prompts or
+// providers, and the first failing and regressed cases. Untrusted text (outputs, case ids, suite names) is put on
 // one line, truncated, and escaped so it can't form Markdown or HTML (pipes, backticks,
 // emphasis, links, angle brackets) or mention users. Never longer than options.max_bytes.
 std::string render_markdown_report(const nlohmann::json& document,

@@ -110,4 +110,24 @@ std::string format_fixed(double value, int decimals) {
   return buffer;
 }
 
+std::string format_percent(double fraction) { return format_fixed(100 * fraction, 1) + "%"; }
+
+std::string format_signed(double value, int decimals) {
+  std::string out(value > 0 ? "+" : "");
+  out += format_fixed(value, decimals);
+  return out;
+}
+
+std::string format_thousands(double value) {
+  const std::string digits = std::to_string(static_cast<long long>(std::llround(std::fabs(value))));
+  std::string out(value <= -0.5 ? "-" : "");
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string format_p_value(double p) { return p < 0.0001 ? "<0.0001" : format_fixed(p, 4); }
+
 }  // namespace evalkit

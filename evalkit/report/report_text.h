@@ -27,4 +27,16 @@ std::string single_line(std::string_view text);
 // `value` with `decimals` digits after the point ("0.850"); "–" for NaN.
 std::string format_fixed(double value, int decimals);
 
+// A fraction as a percentage with one decimal: 0.853 -> "85.3%".
+std::string format_percent(double fraction);
+
+// format_fixed with a '+' in front of a positive value: a change ("+0.120", "-0.050").
+std::string format_signed(double value, int decimals);
+
+// A whole number with thousands separators: 1234567 -> "1,234,567".
+std::string format_thousands(double value);
+
+// A p-value for people: four decimals, or "<0.0001".
+std::string format_p_value(double p);
+
 }  // namespace evalkit

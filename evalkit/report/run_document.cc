@@ -7,15 +7,14 @@
 
 #include "evalkit/base/files.h"
 #include "evalkit/gate/case_aggregate.h"
+#include "evalkit/report/group_fields.h"
 #include "evalkit/run/trial_json.h"
 #include "evalkit/scorers/registry.h"
 
 namespace evalkit {
-namespace {
 
-// Rebuilds the run's scorers from their stored specs to compute corpus-level scores.
-std::map<std::string, std::unique_ptr<Scorer>> corpus_scorers(const nlohmann::json& specs) {
-  std::map<std::string, std::unique_ptr<Scorer>> out;
+CorpusScorers corpus_scorers(const nlohmann::json& specs) {
+  CorpusScorers out;
   if (!specs.is_array()) return out;
   for (const auto& j : specs) {
     ScorerSpec spec;
@@ -32,8 +31,6 @@ std::map<std::string, std::unique_ptr<Scorer>> corpus_scorers(const nlohmann::js
   }
   return out;
 }
-
-}  // namespace
 
 double percentile(std::vector<double> values, double q) {
   if (values.empty()) return 0;
@@ -58,7 +55,8 @@ PassRule stored_pass_rule(const RunRecord& run) {
 
 nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialResult>& trials,
                                   const nlohmann::json& comparison,
-                                  const std::vector<TrialResult>* baseline_trials) {
+                                  const std::vector<TrialResult>* baseline_trials,
+                                  const nlohmann::json* group_fields) {
   nlohmann::json doc;
   doc["format_version"] = 1;
   doc["evalkit_version"] = EVALKIT_VERSION;
@@ -209,6 +207,9 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
   doc["trials"] = std::move(trial_list);
   doc["cases"] = cases_to_json(aggregate_cases(trials, stored_pass_rule(run)));
   doc["comparison"] = comparison;
+  const nlohmann::json fields =
+      group_fields != nullptr ? *group_fields : build_group_fields(run, trials, scorers);
+  for (const auto& [key, value] : fields.items()) doc[key] = value;
   return doc;
 }
 

@@ -1,16 +1,10 @@
 #include "evalkit/run/trial_plan.h"
 
 #include <algorithm>
-#include <set>
 
 #include "evalkit/base/hash.h"
 
 namespace evalkit {
-namespace {
-
-bool is_generator(const ProviderConfig& p) { return p.type != "openai-embeddings"; }
-
-}  // namespace
 
 Status TrialPlan::make(const Suite& suite, const CaseFilter& filter, int repeat,
                        TrialPlan* plan) {
@@ -24,22 +18,12 @@ Status TrialPlan::make(const Suite& suite, const CaseFilter& filter, int repeat,
     return Status::error(std::string("invalid case filter regex: ") + e.what());
   }
 
-  // Providers that trials run on.
+  // Providers that trials run on: the systems under test (validate_suite has checked them).
   plan->providers_.clear();
-  if (!suite.defaults.provider.empty()) {
-    const ProviderConfig* p = suite.find_provider(suite.defaults.provider);
-    if (p == nullptr) return Status::error("default provider '" + suite.defaults.provider + "' is unknown");
+  for (const std::string& id : suite.systems_under_test()) {
+    const ProviderConfig* p = suite.find_provider(id);
+    if (p == nullptr) return Status::error("provider '" + id + "' under test is unknown");
     plan->providers_.push_back(p);
-  } else {
-    std::set<std::string> helpers = {suite.defaults.judge, suite.defaults.embedder};
-    for (const auto& spec : suite.scorers) {
-      if (spec.options.contains("provider") && spec.options["provider"].is_string()) {
-        helpers.insert(spec.options["provider"].get<std::string>());
-      }
-    }
-    for (const auto& p : suite.providers) {
-      if (is_generator(p) && !helpers.count(p.id)) plan->providers_.push_back(&p);
-    }
   }
   if (plan->providers_.empty()) return Status::error("suite '" + suite.name + "' has no provider to run");
 

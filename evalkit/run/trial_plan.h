@@ -37,8 +37,7 @@ class TrialPlan {
 
   int64_t size() const { return int64_t(pairs_.size()) * per_pair_; }
   TrialSpec at(int64_t index) const;
-  // The providers trials run on (the suite's default provider(s), or every chat provider
-  // that no scorer uses as judge or embedder).
+  // The providers trials run on: the suite's systems under test (Suite::systems_under_test).
   const std::vector<const ProviderConfig*>& providers() const { return providers_; }
   int repeat() const { return repeat_; }
   size_t selected_cases() const { return selected_cases_; }

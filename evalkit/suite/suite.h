@@ -3,6 +3,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -124,7 +125,7 @@ struct GateRule {
 };
 
 struct SuiteDefaults {
-  std::string provider;
+  std::string provider;  // a single system under test; a list goes to Suite::under_test
   std::string judge;
   std::string embedder;
 };
@@ -144,9 +145,19 @@ struct Suite {
   int repeat = 1;
   double alpha = 0.05;
   std::map<std::string, GateRule> gate;  // metric name -> rule; "pass_rate" for the case pass rate
+  // The systems under test as the suite lists them (`under_test:` or a list in
+  // `defaults.provider`), in order; validate_suite fills it from systems_under_test().
+  std::vector<std::string> under_test;
 
   const ProviderConfig* find_provider(const std::string& id) const;
   const PromptConfig* find_prompt(const std::string& id) const;
+  // The ids of the providers that answer the prompts, in order: under_test when given, else
+  // defaults.provider, else every provider that can answer a prompt (not openai-embeddings)
+  // and is not a helper. Ids are not checked here (validate_suite does that).
+  std::vector<std::string> systems_under_test() const;
+  // Providers that serve scorers rather than answer prompts: defaults.judge,
+  // defaults.embedder and every scorer's `provider` option (suite and case scorers).
+  std::set<std::string> helper_providers() const;
 };
 
 }  // namespace evalkit

@@ -5,7 +5,8 @@ namespace evalkit::suite_keys {
 const std::vector<std::string>& top_level() {
   static const std::vector<std::string> keys = {"suite",   "description", "defaults", "providers",
                                                 "prompts", "prompt",      "cases",    "scorers",
-                                                "pass",    "repeat",      "alpha",    "gate"};
+                                                "pass",    "repeat",      "alpha",    "gate",
+                                                "under_test"};
   return keys;
 }
 

@@ -15,12 +15,45 @@ namespace {
 
 using Entries = std::vector<std::pair<YAML::Node, YAML::Node>>;
 
-Status parse_defaults(const YAML::Node& node, const YamlReader& reader, SuiteDefaults* out,
+// The systems under test as a list of provider ids, each with its location.
+Status parse_under_test(const YAML::Node& node, const YamlReader& reader, const std::string& what,
+                        std::vector<std::string>* out, SuiteLocations* locations) {
+  if (Status s = reader.read_strings(node, what, out); !s) return s;
+  if (out->empty()) {
+    return reader.error_at(node, "'" + what + "' is an empty list; name at least one provider");
+  }
+  locations->under_test_key = reader.where(node);
+  locations->under_test.clear();
+  if (node.IsSequence()) {
+    for (const auto& item : node) locations->under_test.push_back(reader.where(item));
+  } else {
+    locations->under_test.push_back(reader.where(node));
+  }
+  return Status::ok();
+}
+
+Status parse_defaults(const YAML::Node& node, const YamlReader& reader, Suite* suite,
                       SuiteLocations* locations) {
+  SuiteDefaults* out = &suite->defaults;
   Entries entries;
   if (Status s = reader.entries(node, suite_keys::defaults(), "defaults", &entries); !s) return s;
   for (const auto& [key, value] : entries) {
     const std::string& name = key.Scalar();
+    if (name == "provider" && !suite->under_test.empty()) {
+      return reader.error_at(key, "the systems under test are given twice: use either "
+                                  "'under_test' or 'defaults.provider', not both (see " +
+                                      locations->under_test_key.str() + ")");
+    }
+    if (name == "provider" && value.IsSequence()) {
+      // Several systems under test: the same as `under_test: [...]`.
+      locations->defaults[name] = reader.where(value);
+      if (Status s = parse_under_test(value, reader, "defaults.provider", &suite->under_test,
+                                      locations);
+          !s) {
+        return s;
+      }
+      continue;
+    }
     std::string* field = name == "provider" ? &out->provider
                          : name == "judge"  ? &out->judge
                                             : &out->embedder;
@@ -222,7 +255,14 @@ Status parse_suite_document(const YAML::Node& root, const YamlReader& reader, Su
     } else if (name == "description") {
       status = reader.read_string(at, "description", &suite->description);
     } else if (name == "defaults") {
-      status = parse_defaults(at, reader, &suite->defaults, locations);
+      status = parse_defaults(at, reader, suite, locations);
+    } else if (name == "under_test") {
+      if (!suite->under_test.empty() || !suite->defaults.provider.empty()) {
+        return reader.error_at(key, "the systems under test are given twice: use either "
+                                    "'under_test' or 'defaults.provider', not both (see " +
+                                        locations->defaults["provider"].str() + ")");
+      }
+      status = parse_under_test(at, reader, "under_test", &suite->under_test, locations);
     } else if (name == "providers") {
       status = parse_providers(at, reader, suite->directory, &suite->providers);
     } else if (name == "prompts" || name == "prompt") {

@@ -18,6 +18,9 @@ namespace evalkit {
 // Where parts of a suite without a `where` of their own were written, for later errors.
 struct SuiteLocations {
   std::map<std::string, SourceLocation> defaults;  // "provider", "judge", "embedder"
+  // Each id of Suite::under_test, at its own position in the list.
+  std::vector<SourceLocation> under_test;
+  SourceLocation under_test_key;  // the `under_test` key or `defaults.provider` list
   std::map<std::string, SourceLocation> gate;      // metric name -> its key
   SourceLocation pass;
 };

@@ -83,6 +83,55 @@ Status check_defaults(const SuiteLocations& locations, Suite* suite) {
   return Status::ok();
 }
 
+// The systems under test answer the prompts; judges and embedders serve the scorers and
+// stay out of the matrix (a model grading its own answers is a biased judge: a second
+// provider entry with the same model keeps the roles apart).
+Status check_systems_under_test(const SuiteLocations& locations, Suite* suite) {
+  // Where each id was written: its own list item, else the defaults.provider value, else
+  // the file (ids picked implicitly).
+  const std::vector<std::string> ids = suite->systems_under_test();
+  const bool listed = !suite->under_test.empty();
+  SourceLocation where_default = file_only(*suite);
+  if (const auto it = locations.defaults.find("provider"); it != locations.defaults.end()) {
+    where_default = it->second;
+  }
+  const auto where = [&](size_t i) {
+    return listed && i < locations.under_test.size() ? locations.under_test[i] : where_default;
+  };
+  const std::set<std::string> helpers = suite->helper_providers();
+  std::set<std::string> seen;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string& id = ids[i];
+    if (Status s = check_provider_reference(*suite, id, where(i), "under-test"); !s) return s;
+    if (!seen.insert(id).second) {
+      return Status::error_at(where(i), "provider '" + id + "' is listed twice as under test");
+    }
+    if (suite->find_provider(id)->type == "openai-embeddings") {
+      return Status::error_at(where(i), "provider '" + id +
+                                            "' is an embeddings provider: it cannot answer "
+                                            "prompts, so it cannot be under test");
+    }
+    if (helpers.count(id)) {
+      const bool implicit = !listed && !locations.defaults.count("provider");
+      return Status::error_at(
+          where(i), "provider '" + id + "' " +
+                        (implicit ? "is the suite's only provider, so it answers the prompts, "
+                                    "and it"
+                                  : "is under test and") +
+                        " also serves a scorer (judge or embedder); a model should not grade "
+                        "its own answers: add a second provider entry with the same model for "
+                        "the scorer");
+    }
+  }
+  if (ids.empty()) {
+    return Status::error_at(file_only(*suite),
+                            "suite has no provider to answer the prompts: every provider is a "
+                            "judge or an embedder (add one, or name it in 'under_test')");
+  }
+  suite->under_test = ids;
+  return Status::ok();
+}
+
 // Model-assisted scorers without a `provider` use the suite's embedder or judge; a judge
 // template given as a file is found next to the suite, like datasets.
 void complete_model_scorer(const Suite& suite, ScorerSpec* spec) {
@@ -230,6 +279,7 @@ Status validate_suite(const SuiteLocations& locations, Suite* suite) {
   if (Status s = check_unique_ids(suite->prompts, "prompt"); !s) return s;
   if (Status s = check_defaults(locations, suite); !s) return s;
   complete_model_scorers(suite);
+  if (Status s = check_systems_under_test(locations, suite); !s) return s;
   if (suite->pass.k_of_n > suite->repeat) {
     return Status::error_at(locations.pass, "'k_of_n' is " + std::to_string(suite->pass.k_of_n) +
                                                 " but each case runs only " +

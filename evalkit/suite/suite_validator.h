@@ -8,7 +8,8 @@
 
 namespace evalkit {
 
-// Validates *suite; fills defaults.provider when the suite has exactly one provider.
+// Validates *suite; fills defaults.provider when the suite has exactly one provider, and
+// under_test with the systems under test (Suite::systems_under_test).
 // Errors name the file:line:column of the part at fault.
 Status validate_suite(const SuiteLocations& locations, Suite* suite);
 

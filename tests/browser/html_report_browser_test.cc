@@ -2,8 +2,10 @@
 // filters taken from the URL fragment, the regression section, the word diff, and that
 // no hostile output ever became markup or ran.
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include <gtest/gtest.h>
@@ -170,7 +172,9 @@ TEST_F(HtmlReportBrowserTest, TenThousandTrialsShowTotalsOnePageAndTheRegression
   std::printf(
       "10,000-trial report: interactive after %d ms (performance.now), browser run %.2f s\n",
       ready_ms, page.wall_seconds);
-  EXPECT_LT(ready_ms, 10000) << "absurdly slow; the target is under 2000 ms";
+  // The target is under 2000 ms (about 1 s on an idle 2-core machine, docs/reports.md); the
+  // bound leaves room for a loaded CI machine, not for a page that got several times slower.
+  EXPECT_LT(ready_ms, 3000) << "the target is under 2000 ms";
 }
 
 TEST_F(HtmlReportBrowserTest, StatusFilterFromTheFragmentNarrowsTheTable) {
@@ -237,6 +241,44 @@ TEST_F(HtmlReportBrowserTest, HostileTextIsShownAsTextAndNeverRuns) {
   EXPECT_EQ(attribute_of(dom, "case-count", "data-shown"), std::to_string(hostile_trials));
 }
 
+// With no filter in the URL every trial is on the page, so every payload is drawn, the raw
+// markup one (an element carrying the marker id, trials 22 and 50) included.
+TEST_F(HtmlReportBrowserTest, EveryHostilePayloadIsDrawnAsTextWithNoFilter) {
+  const std::string dom = dump_dom(hostile_path_).dom;
+  const std::string drawn = drawn_part(dom);
+  ASSERT_NE(drawn.find("id=\"case-table\""), std::string::npos) << "the page did not render";
+  const size_t trials = (*hostile_)["trials"].size();
+  EXPECT_EQ(attribute_of(dom, "case-count", "data-shown"), std::to_string(trials));
+  EXPECT_EQ(attribute_of(dom, "case-count", "data-rendered"), std::to_string(trials));
+  EXPECT_FALSE(std::regex_search(
+      drawn, std::regex("<[a-z]+[^<>]*id=\"?" + std::string(testing::kInjectedMarkerId))));
+  EXPECT_EQ(drawn.find("<img"), std::string::npos);
+  EXPECT_EQ(count_of(dom, "<script"), 2) << "only the data and the page's own script";
+  // Each payload's opening markup, as the page's text shows it.
+  const std::vector<std::string> shown = {
+      "&lt;script&gt;window.__pwned=1;",
+      "\"&gt;&lt;img src=x onerror=\"window.__pwned=1;",
+      "&lt;/script&gt;&lt;script&gt;window.__pwned=1;",
+      "&lt;b id=\"evalkit-pwned-marker\"&gt;injected&lt;/b&gt;",
+  };
+  ASSERT_EQ(shown.size(), testing::hostile_outputs().size());
+  for (size_t payload = 0; payload < shown.size(); ++payload) {
+    int rows = 0;  // trials whose output is this payload
+    for (const auto& trial : (*hostile_)["trials"]) {
+      if (trial["output"] == testing::hostile_outputs()[payload]) ++rows;
+    }
+    ASSERT_GT(rows, 0) << "payload " << payload << " is in no trial";
+    EXPECT_GE(count_of(drawn, shown[payload]), rows) << "payload " << payload;
+  }
+  // The raw-markup payload in its trial's detail panel, too.
+  const std::string open = drawn_part(dump_dom(hostile_path_, "#open=22").dom);
+  const size_t detail = open.find("class=\"trial-detail\" data-index=\"22\"");
+  ASSERT_NE(detail, std::string::npos);
+  EXPECT_NE(open.find(shown[3], detail), std::string::npos);
+  EXPECT_FALSE(std::regex_search(
+      open, std::regex("<[a-z]+[^<>]*id=\"?" + std::string(testing::kInjectedMarkerId))));
+}
+
 TEST_F(HtmlReportBrowserTest, OpenTrialShowsPromptScoresJudgeAndWordDiff) {
   // Trial 2 has a baseline, a judge score and a hostile judge reasoning.
   const std::string dom = drawn_part(dump_dom(hostile_path_, "#open=2").dom);
@@ -260,18 +302,42 @@ TEST_F(HtmlReportBrowserTest, OpenTrialShowsPromptScoresJudgeAndWordDiff) {
   EXPECT_EQ(box.find("<del>Madrid"), std::string::npos) << "common words are not marked";
 }
 
-TEST_F(HtmlReportBrowserTest, Screenshot) {
-  const std::string png = testing::test_output_dir() + "/html_report.png";
+// A 1400x1000 PNG of the page; returns its size in bytes (0 when none was written).
+uintmax_t screenshot(const std::string& page, const std::string& png) {
   std::filesystem::remove(png);
-  std::vector<std::string> argv = chromium_command("file://" + large_path_);
+  std::vector<std::string> argv = chromium_command("file://" + page);
   argv.insert(argv.end() - 1, "--screenshot=" + png);
   argv.insert(argv.end() - 1, "--window-size=1400,1000");
   argv.insert(argv.end() - 1, "--hide-scrollbars");
   const auto result = run_chromium(argv);
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  ASSERT_TRUE(std::filesystem::exists(png)) << result.err;
-  EXPECT_GT(std::filesystem::file_size(png), 20000u) << "a blank page compresses smaller";
-  std::printf("screenshot: %s\n", png.c_str());
+  if (!std::filesystem::exists(png)) return 0;
+  // The PNG signature, then the IHDR chunk: width and height, big-endian, at bytes 16-23.
+  std::ifstream in(png, std::ios::binary);
+  unsigned char header[24] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(header) + 1, 3), "PNG");
+  const auto be32 = [&](int at) {
+    return uint32_t(header[at]) << 24 | uint32_t(header[at + 1]) << 16 |
+           uint32_t(header[at + 2]) << 8 | uint32_t(header[at + 3]);
+  };
+  EXPECT_EQ(be32(16), 1400u);
+  EXPECT_EQ(be32(20), 1000u);
+  return std::filesystem::file_size(png);
+}
+
+TEST_F(HtmlReportBrowserTest, Screenshot) {
+  const std::string png = testing::test_output_dir() + "/html_report.png";
+  const uintmax_t bytes = screenshot(large_path_, png);
+  ASSERT_GT(bytes, 0u) << "no screenshot";
+  // The same window of an empty page compresses to a few kilobytes; a drawn report, with
+  // its summary, charts and a table of 100 rows, to many times that.
+  const std::string blank_page = dir_ + "/blank.html";
+  std::ofstream(blank_page) << "<!doctype html><html><body></body></html>";
+  const uintmax_t blank = screenshot(blank_page, dir_ + "/blank.png");
+  ASSERT_GT(blank, 0u);
+  std::printf("screenshot: %s, %ju bytes (an empty page: %ju)\n", png.c_str(), bytes, blank);
+  EXPECT_GT(bytes, 10 * blank) << "the report drew little more than an empty page";
 }
 
 }  // namespace

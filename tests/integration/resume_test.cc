@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <random>
 #include <string>
@@ -84,6 +85,39 @@ TEST(ResumeTest, KilledRunsResumeToExactlyOneTrialPerIndex) {
     // The resumed invocation ran only what the killed one had not stored.
     EXPECT_THAT(resumed.out, HasSubstr("out of " + std::to_string(kCases - before)));
   }
+}
+
+// The promise behind "a killed run loses nothing that finished": the trial writer commits
+// a batch at most 0.2 s after its first trial, so every answer the server had sent a while
+// before a SIGKILL is on disk. Counts requests the server answered, waits well past the
+// writer's delay, kills, and checks the stored trials cover them all.
+TEST(ResumeTest, KilledRunKeepsEveryTrialAnsweredWellBeforeTheKill) {
+  FakeOpenAIServerOptions options;
+  options.latency_ms = 50;  // 1,000 cases at 4 in flight: about 12 s, far longer than the test
+  FakeOpenAIServer server(options);
+  constexpr int kSlowCases = 1000;
+  const SuiteFixture files("resume-kill-bound");
+  const std::string suite =
+      files.write("suite.yaml", echo_suite("killed", kSlowCases, "    concurrency: 4\n"));
+  const std::string db = files.dir() + "/evalkit.db";
+  ChildProcess child({evalkit_binary(), "run", suite, "--db", db, "-j", "4", "-q"},
+                     {{"FAKE_BASE_URL", server.base_url()}}, files.dir() + "/killed");
+  for (int i = 0; i < 3000 && server.stats().ok < 20 && !child.exited(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GE(server.stats().ok, 20u) << "the run did not get going: " << child.err();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const uint64_t answered = server.stats().ok;
+  // Ten times the writer's batching delay: room for a slow, loaded machine.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  ASSERT_TRUE(child.signal(SIGKILL)) << "the run ended before the kill: " << child.out();
+  EXPECT_EQ(child.wait(10).signal, SIGKILL);
+  const int64_t stored = sql_count(db, "SELECT COUNT(*) FROM trials");
+  std::printf("answered %llu requests 2 s before the kill; %lld trials stored\n",
+              static_cast<unsigned long long>(answered), static_cast<long long>(stored));
+  EXPECT_GE(stored, static_cast<int64_t>(answered));
+  EXPECT_LT(stored, kSlowCases);
+  EXPECT_EQ(sql_count(db, "SELECT COUNT(*) FROM trials WHERE pass = 1"), stored);
 }
 
 TEST(ResumeTest, ResumeRefusesAChangedSuite) {

@@ -21,6 +21,7 @@ std::vector<nlohmann::json> parse_lines(const std::string& text) {
 
 TEST(ScoreCommandTest, BleuMatchesSacrebleuOnEveryGoldenVector) {
   const auto golden = read_jsonl("golden/bleu.jsonl");
+  ASSERT_EQ(golden.size(), 226u);  // an empty or cut file must not pass
   std::string input;
   for (const auto& g : golden) {
     input +=
@@ -49,7 +50,10 @@ TEST(ScoreCommandTest, BleuMatchesSacrebleuOnEveryGoldenVector) {
 }
 
 TEST(ScoreCommandTest, CorpusBleuMatchesSacrebleu) {
-  for (const auto& g : read_jsonl("golden/bleu_corpus.jsonl")) {
+  const auto golden = read_jsonl("golden/bleu_corpus.jsonl");
+  ASSERT_EQ(golden.size(), 3u);  // an empty or cut file must not pass
+  for (const auto& g : golden) {
+    ASSERT_FALSE(g["hypotheses"].empty()) << g["id"];
     std::string input;
     for (size_t i = 0; i < g["hypotheses"].size(); ++i) {
       input +=
@@ -71,6 +75,7 @@ TEST(ScoreCommandTest, CorpusBleuMatchesSacrebleu) {
 
 TEST(ScoreCommandTest, RougeReportsAllVariantsWithAndWithoutStemming) {
   const auto golden = read_jsonl("golden/rouge.jsonl");
+  ASSERT_EQ(golden.size(), 209u);  // an empty or cut file must not pass
   std::string input;
   for (const auto& g : golden) {
     input += nlohmann::json{{"hypothesis", g["prediction"]}, {"references", {g["target"]}}}.dump() +
@@ -99,6 +104,7 @@ TEST(ScoreCommandTest, RougeReportsAllVariantsWithAndWithoutStemming) {
 
 TEST(ScoreCommandTest, ChrfAndChrfPlusPlusMatchSacrebleu) {
   const auto golden = read_jsonl("golden/chrf.jsonl");
+  ASSERT_EQ(golden.size(), 226u);  // an empty or cut file must not pass
   std::string input;
   for (const auto& g : golden) {
     input +=

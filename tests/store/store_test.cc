@@ -30,6 +30,7 @@ TrialResult make_trial(int64_t index, const std::string& case_id, bool pass) {
   t.answer.text = pass ? "Paris" : "Lyon";
   t.pass = pass;
   t.prompt_tokens = 12;
+  t.answer.prompt_tokens = 12;  // a plain answer: its tokens are the trial's
   Score s;
   s.name = "exact_match";
   s.type = "exact_match";

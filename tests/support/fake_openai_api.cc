@@ -187,6 +187,19 @@ std::optional<HttpResponse> check_tool_use(const nlohmann::json& request,
 
 }  // namespace
 
+std::string last_user_message(const nlohmann::json& request) {
+  std::string text;
+  if (!request.is_object() || !request.contains("messages") || !request["messages"].is_array()) {
+    return text;
+  }
+  for (const auto& message : request["messages"]) {
+    if (message.is_object() && message.value("role", "") == "user" && message.contains("content")) {
+      text = message_text(message["content"]);
+    }
+  }
+  return text;
+}
+
 HttpResponse chat_completion_response(const nlohmann::json& request,
                                       const std::vector<FakeOpenAIRule>& rules,
                                       std::string_view completion_id) {

@@ -33,6 +33,10 @@ struct FakeOpenAIRule {
 // Throws std::invalid_argument naming the offending element.
 std::vector<FakeOpenAIRule> parse_fake_openai_rules(const nlohmann::json& rules);
 
+// The text of a chat request's last user message ("" when there is none); text parts of
+// an array content are joined with newlines.
+std::string last_user_message(const nlohmann::json& request);
+
 // An error in OpenAI's shape: {"error": {"message", "type", "param": null, "code"}}.
 HttpResponse openai_error(int status, std::string_view message, std::string_view type,
                           std::optional<std::string_view> code = std::nullopt);

@@ -70,6 +70,20 @@ FaultKind draw_fault(uint64_t seed, uint64_t draw_index, const FaultFractions& f
   return FaultKind::kNone;
 }
 
+bool is_degraded(std::string_view model, std::string_view question, double rate, uint64_t seed) {
+  if (rate <= 0) return false;
+  uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a over model, a separator, question
+  const auto add = [&](unsigned char c) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  };
+  for (char c : model) add(static_cast<unsigned char>(c));
+  add(0);
+  for (char c : question) add(static_cast<unsigned char>(c));
+  const uint64_t bits = mix64(seed ^ mix64(hash));
+  return static_cast<double>(bits >> 11) * 0x1.0p-53 < rate;
+}
+
 const std::vector<MalformedKind>& all_malformed_kinds() {
   static const std::vector<MalformedKind> kinds = {
       MalformedKind::kTruncatedJson,  MalformedKind::kInvalidJson, MalformedKind::kWrongTypes,

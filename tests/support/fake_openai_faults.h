@@ -32,6 +32,13 @@ struct FaultFractions {
 // give the same answer, whichever thread or connection asks.
 FaultKind draw_fault(uint64_t seed, uint64_t draw_index, const FaultFractions& fractions);
 
+// Whether the fake answers `question` (a chat request's last user message) to `model` badly
+// when a fraction `rate` of questions is degraded. Decided by a hash of model, question and
+// seed, not by arrival order: the same questions go wrong in every run whatever the
+// concurrency, a test can tell which, and two models served by one fake fail on different
+// questions (independent noise, as two real models would have).
+bool is_degraded(std::string_view model, std::string_view question, double rate, uint64_t seed);
+
 enum class MalformedKind {
   kTruncatedJson,   // a valid body cut in half
   kInvalidJson,     // a trailing comma before the closing brace

@@ -87,6 +87,10 @@ int main(int argc, char** argv) {
       po::value(&options.malformed_oversize_bytes)->default_value(size_t{4} << 20),
       "an oversized body is larger than this")("seed", po::value(&options.seed)->default_value(0),
                                                "seed of the fault draws")(
+      "degrade-rate", po::value(&options.degrade_rate)->default_value(0),
+      "fraction of chat questions answered with --degrade-reply (the same ones every run)")(
+      "degrade-reply", po::value(&options.degrade_reply)->default_value(options.degrade_reply),
+      "the degraded answer")(
       "require-api-key", po::value(&options.require_api_key),
       "answer 401 unless `Authorization: Bearer KEY`")(
       "max-seconds", po::value(&max_seconds)->default_value(600),
@@ -106,6 +110,7 @@ int main(int argc, char** argv) {
     check_fraction("fail-429", options.fail_429);
     check_fraction("stall", options.stall);
     check_fraction("malformed", options.malformed);
+    check_fraction("degrade-rate", options.degrade_rate);
     if (stall_end != "close" && stall_end != "answer") {
       throw std::runtime_error("--stall-end must be close or answer");
     }

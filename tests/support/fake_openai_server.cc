@@ -210,7 +210,12 @@ class FakeOpenAIServer::Handler : public HttpHandler {
 
   HttpResponse model_answer(const nlohmann::json& body, bool chat) {
     if (!chat) return embeddings_response(body);
-    return chat_completion_response(body, options_.rules,
+    const std::string model = body.contains("model") && body["model"].is_string()
+                                  ? body["model"].get<std::string>()
+                                  : std::string();
+    const bool degraded =
+        is_degraded(model, last_user_message(body), options_.degrade_rate, options_.seed);
+    return chat_completion_response(body, degraded ? degraded_rules_ : options_.rules,
                                     "chatcmpl-fake-" + std::to_string(++completions_));
   }
 
@@ -252,6 +257,7 @@ class FakeOpenAIServer::Handler : public HttpHandler {
 
   FakeOpenAIServerOptions options_;
   FaultFractions fractions_;
+  const std::vector<FakeOpenAIRule> degraded_rules_{{"", options_.degrade_reply, {}, {}, {}}};
   // Touched by the I/O thread only.
   uint64_t fault_draws_ = 0;
   uint64_t completions_ = 0;

@@ -39,6 +39,12 @@ struct FakeOpenAIServerOptions {
   // overloaded endpoint does. Counted as `overloaded`, not as an injected fault.
   int capacity = 0;
 
+  // A fraction in [0, 1] of chat questions answered with degrade_reply instead of the usual
+  // answer: a worse model. Which questions is decided by is_degraded(request model, last
+  // user message, degrade_rate, seed), the same in every run. Counted as ok answers.
+  double degrade_rate = 0;
+  std::string degrade_reply = "I am not sure.";
+
   int retry_after_s = 1;               // the 429's Retry-After
   bool retry_after_http_date = false;  // send Retry-After as an HTTP-date (now + retry_after_s)
   int stall_ms = 30000;                // how long a stalled request is held

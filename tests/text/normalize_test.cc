@@ -1,5 +1,7 @@
 #include "evalkit/text/normalize.h"
 
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "evalkit/text/code_fence.h"
@@ -19,6 +21,21 @@ TEST(NormalizeTest, StepsApplyInOrder) {
 }
 
 TEST(NormalizeTest, LowerLeavesUtf8Alone) { EXPECT_EQ(ascii_lower("ÉCOLE Été"), "École Été"); }
+
+// `lower` maps exactly the 26 ASCII capitals to their small letters and keeps every other
+// byte, the neighbours of 'A' and 'Z' ('@', '[') and UTF-8 bytes included.
+TEST(NormalizeTest, LowerMapsExactlyTheAsciiCapitals) {
+  std::string every_byte;
+  for (int b = 0; b < 256; ++b) every_byte.push_back(static_cast<char>(b));
+  const std::string lowered = normalize_text(every_byte, {NormalizeStep::kLower});
+  ASSERT_EQ(lowered.size(), every_byte.size());
+  for (int b = 0; b < 256; ++b) {
+    const bool capital = b >= 'A' && b <= 'Z';
+    const int expected = capital ? b + ('a' - 'A') : b;
+    EXPECT_EQ(static_cast<unsigned char>(lowered[b]), expected) << "byte " << b;
+  }
+  EXPECT_EQ(normalize_text("AZ az @[`{ ÀZ", {NormalizeStep::kLower}), "az az @[`{ Àz");
+}
 
 TEST(NormalizeTest, NamesRoundTrip) {
   for (const auto& name : normalize_step_names()) {

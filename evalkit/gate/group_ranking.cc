@@ -1,0 +1,121 @@
+#include "evalkit/gate/group_ranking.h"
+
+#include <algorithm>
+#include <map>
+
+namespace evalkit {
+namespace {
+
+struct Candidate {
+  std::vector<double> passes;  // 1 or 0 per case answered without an error
+  int64_t errored = 0;
+};
+
+// The mean of values with a percentile bootstrap interval: the paired bootstrap of values
+// against zeros resamples exactly the cases, so the same seeded machinery serves.
+void interval_of(const std::vector<double>& values, const GroupCompareOptions& options,
+                 RankingEntry* entry) {
+  if (values.empty()) return;
+  const std::vector<double> zeros(values.size(), 0.0);
+  BootstrapOptions bootstrap;
+  bootstrap.resamples = options.resamples;
+  bootstrap.seed = options.seed;
+  bootstrap.alpha = options.alpha;
+  const BootstrapResult result = paired_bootstrap(zeros, values, bootstrap);
+  entry->pass_rate = result.mean_difference;
+  entry->ci_low = result.ci_low;
+  entry->ci_high = result.ci_high;
+}
+
+}  // namespace
+
+std::vector<Ranking> rank_groups(const RunCases& cases, const GroupComparisons& comparisons,
+                                 const GroupCompareOptions& options) {
+  const GroupBy by = comparisons.by;
+  // within -> members in plan order, each with its cases' outcomes.
+  std::vector<std::string> within_order;
+  std::map<std::string, std::vector<std::pair<std::string, Candidate>>> members;
+  for (const CaseAggregate& aggregate : cases.aggregates) {
+    const std::string& within =
+        by == GroupBy::kProvider ? aggregate.key.prompt_id : aggregate.key.provider_id;
+    const std::string& id =
+        by == GroupBy::kProvider ? aggregate.key.provider_id : aggregate.key.prompt_id;
+    auto [it, inserted] = members.try_emplace(within);
+    if (inserted) within_order.push_back(within);
+    auto& list = it->second;
+    auto member = std::find_if(list.begin(), list.end(),
+                               [&](const auto& entry) { return entry.first == id; });
+    if (member == list.end()) {
+      list.emplace_back(id, Candidate{});
+      member = list.end() - 1;
+    }
+    if (cases.errored.count(aggregate.key)) {
+      ++member->second.errored;
+    } else {
+      member->second.passes.push_back(aggregate.pass ? 1.0 : 0.0);
+    }
+  }
+
+  std::vector<Ranking> rankings;
+  for (const std::string& within : within_order) {
+    const auto& list = members[within];
+    if (list.size() <= 2) continue;
+    Ranking ranking;
+    ranking.by = by;
+    ranking.within = within;
+    ranking.ci_level = 1 - options.alpha;
+    for (const auto& [id, candidate] : list) {
+      RankingEntry entry;
+      entry.id = id;
+      entry.cases = int64_t(candidate.passes.size());
+      entry.errored = candidate.errored;
+      interval_of(candidate.passes, options, &entry);
+      ranking.entries.push_back(std::move(entry));
+    }
+    for (const GroupComparison& comparison : comparisons.comparisons) {
+      if (comparison.within != within || comparison.metrics.empty()) continue;
+      const GroupMetricComparison& pass_rate = comparison.metrics.front();
+      if (pass_rate.verdict == GroupVerdict::kBetter) {
+        ranking.significant_pairs.emplace_back(comparison.b, comparison.a);
+      } else if (pass_rate.verdict == GroupVerdict::kWorse) {
+        ranking.significant_pairs.emplace_back(comparison.a, comparison.b);
+      }
+    }
+    for (RankingEntry& entry : ranking.entries) {
+      entry.rank =
+          1 + int(std::count_if(ranking.significant_pairs.begin(), ranking.significant_pairs.end(),
+                                [&](const auto& pair) { return pair.second == entry.id; }));
+    }
+    std::stable_sort(
+        ranking.entries.begin(), ranking.entries.end(),
+        [](const RankingEntry& x, const RankingEntry& y) { return x.pass_rate > y.pass_rate; });
+    rankings.push_back(std::move(ranking));
+  }
+  return rankings;
+}
+
+nlohmann::json to_json(const std::vector<Ranking>& rankings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Ranking& ranking : rankings) {
+    nlohmann::json entries = nlohmann::json::array();
+    for (const RankingEntry& entry : ranking.entries) {
+      entries.push_back({{"id", entry.id},
+                         {"pass_rate", entry.pass_rate},
+                         {"ci_low", entry.ci_low},
+                         {"ci_high", entry.ci_high},
+                         {"rank", entry.rank},
+                         {"cases", entry.cases},
+                         {"errored", entry.errored}});
+    }
+    nlohmann::json pairs = nlohmann::json::array();
+    for (const auto& [better, worse] : ranking.significant_pairs) pairs.push_back({better, worse});
+    out.push_back({{"by", group_by_name(ranking.by)},
+                   {"within", ranking.within},
+                   {"ci_level", ranking.ci_level},
+                   {"entries", std::move(entries)},
+                   {"significant_pairs", std::move(pairs)}});
+  }
+  return out;
+}
+
+}  // namespace evalkit
