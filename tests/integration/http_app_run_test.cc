@@ -2,6 +2,8 @@
 // endpoint whose answer is nested deep in its reply: body templates with vars and the
 // conversation, the answer, usage and tool calls read at their paths, an error field, error
 // statuses, retries, GET with the question in the URL, and the token never stored.
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -160,6 +162,37 @@ TEST_F(HttpAppRunTest, AWrongTokenIsNotRetriedAndNotShown) {
   // The endpoint echoed the token; the stored error has it redacted.
   EXPECT_EQ(error_of("a"), "http: HTTP 401: wrong X-App-Token '[redacted]'");
   EXPECT_THAT(r.out + r.err, Not(HasSubstr("wrong-token-value")));
+}
+
+TEST_F(HttpAppRunTest, RecordedAnswersReplayOfflineAndTheCacheAnswersRepeats) {
+  FakeHttpAppServer server;
+  const std::string cases = R"(
+  - {id: a, vars: {question: "hello", session: 1}, expected: "echo: hello [session 1]"}
+  - {id: b, vars: {question: "lookup_order id=9", session: 2}, expected: " [session 2]"}
+)";
+  const std::string record = files_.dir() + "/recorded.jsonl";
+  const std::string path = files_.write("suite.yaml", suite(std::string(kChat) + "    responses: recorded.jsonl\n", cases));
+  ProcessOptions options;
+  options.env["APP_URL"] = server.base_url();
+  options.env["APP_TOKEN"] = "app-token-123";
+  ProcessResult r = run_evalkit({"run", path, "--db", db_, "-q", "--record", record, "--cache", "on"}, options);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_EQ(server.request_log().size(), 2u);
+  // The same run again: the cache answers both, nothing is sent.
+  r = run_evalkit({"run", path, "--db", db_, "-q", "--cache", "on"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server.request_log().size(), 2u);
+  // Offline, from the recorded file, into a fresh database: the same answers, tool call included.
+  server.stop();
+  const std::string offline_db = files_.dir() + "/offline.db";
+  r = run_evalkit({"run", path, "--db", offline_db, "-q", "--replay-strict"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(stored_answer(offline_db, "b")["tool_calls"][0]["arguments"], nlohmann::json({{"id", 9}}));
+  // The token is in no file the runs wrote.
+  std::ifstream in(record);
+  const std::string recorded((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(recorded, HasSubstr("lookup_order"));
+  EXPECT_THAT(recorded, Not(HasSubstr("app-token-123")));
 }
 
 }  // namespace
