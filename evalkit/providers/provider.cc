@@ -5,7 +5,11 @@
 #include "evalkit/base/hash.h"
 #include "evalkit/base/number_text.h"
 #include "evalkit/base/secrets.h"
+#include "evalkit/providers/anthropic_messages_provider.h"
+#include "evalkit/providers/azure_openai_provider.h"
+#include "evalkit/providers/bedrock_converse_provider.h"
 #include "evalkit/providers/exec_provider.h"
+#include "evalkit/providers/http_provider.h"
 #include "evalkit/providers/openai_chat_provider.h"
 #include "evalkit/providers/openai_embeddings_provider.h"
 #include "evalkit/providers/replay_provider.h"
@@ -95,18 +99,22 @@ Status make_provider(const ProviderConfig& config, const ProviderEnvironment& en
     return Status::ok();
   }
   if (config.type == "script") return make_script_provider(config, out);
-  if (config.type == "openai-chat" || config.type == "openai-embeddings") {
-    std::string base_url = config.base_url;
-    if (base_url.empty()) base_url = getenv("OPENAI_BASE_URL").value_or("");
-    if ((base_url.empty() || environment.replay_strict) && !config.responses_file.empty()) {
-      return make_replay_provider(config, out);
-    }
-    if (environment.replay_strict) {
-      return Status::error_at(config.where, "provider '" + config.id +
-                                                "' has no responses file and --replay-strict "
-                                                "forbids network calls");
-    }
-    if (base_url.empty()) base_url = "https://api.openai.com/v1";
+  const bool openai = config.type == "openai-chat" || config.type == "openai-embeddings";
+  std::string base_url = config.base_url;
+  if (openai && base_url.empty()) base_url = getenv("OPENAI_BASE_URL").value_or("");
+  // An openai-* provider with no endpoint at all answers from its responses file; any
+  // provider does under --replay-strict.
+  if (((openai && base_url.empty()) || environment.replay_strict) &&
+      !config.responses_file.empty()) {
+    return make_replay_provider(config, out);
+  }
+  if (environment.replay_strict) {
+    return Status::error_at(config.where, "provider '" + config.id +
+                                              "' has no responses file and --replay-strict "
+                                              "forbids network calls");
+  }
+  if (openai && base_url.empty()) base_url = "https://api.openai.com/v1";
+  if (!base_url.empty()) {
     if (base_url.rfind("http://", 0) != 0 && base_url.rfind("https://", 0) != 0) {
       // OPENAI_BASE_URL is not checked by the suite loader; file:// or gopher:// would
       // read local files or talk to any port.
@@ -116,18 +124,31 @@ Status make_provider(const ProviderConfig& config, const ProviderEnvironment& en
                                                 "base_url or OPENAI_BASE_URL)");
     }
     register_url_secrets(base_url);
-    const std::string key_env = config.api_key_env.empty() ? "OPENAI_API_KEY" : config.api_key_env;
-    std::string api_key;
-    if (Status s = register_secret(key_env, getenv(key_env).value_or(""), &api_key); !s) {
+  }
+  std::string api_key;
+  if (!config.api_key_env.empty()) {
+    if (Status s = register_secret(config.api_key_env, getenv(config.api_key_env).value_or(""),
+                                   &api_key);
+        !s) {
       return Status::error_at(config.where, "provider '" + config.id + "': " + s.message());
     }
-    *out = config.type == "openai-chat"
-               ? make_openai_chat_provider(config, environment, std::move(base_url),
-                                           std::move(api_key))
-               : make_openai_embeddings_provider(config, environment, std::move(base_url),
-                                                 std::move(api_key));
-    return Status::ok();
   }
+  if (openai) {
+    return config.type == "openai-chat"
+               ? make_openai_chat_provider(config, environment, getenv, base_url, api_key, out)
+               : make_openai_embeddings_provider(config, environment, getenv, base_url, api_key,
+                                                 out);
+  }
+  if (config.type == "azure-openai") {
+    return make_azure_openai_provider(config, environment, getenv, out);
+  }
+  if (config.type == "anthropic-messages") {
+    return make_anthropic_messages_provider(config, environment, getenv, out);
+  }
+  if (config.type == "bedrock") {
+    return make_bedrock_converse_provider(config, environment, getenv, out);
+  }
+  if (config.type == "http") return make_http_provider(config, environment, getenv, out);
   return Status::error_at(config.where, "provider type '" + config.type + "' is not supported");
 }
 

@@ -10,6 +10,7 @@
 #include "evalkit/http/http_client.h"
 #include "evalkit/providers/call_counters.h"
 #include "evalkit/model/model_response.h"
+#include "evalkit/suite/env_expansion.h"
 #include "evalkit/suite/suite.h"
 
 namespace evalkit {

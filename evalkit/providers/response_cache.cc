@@ -128,14 +128,34 @@ std::string cache_endpoint(const ProviderConfig& config, const ProviderEnvironme
     if (config.type == "script") line = config.directory + "|" + line;
     return line;
   }
-  if (!config.base_url.empty()) return config.base_url;
-  std::optional<std::string> from_env;
-  if (environment.getenv) {
-    from_env = environment.getenv("OPENAI_BASE_URL");
-  } else if (const char* v = std::getenv("OPENAI_BASE_URL")) {
-    from_env = v;
+  const auto env = [&](const char* name) -> std::string {
+    std::optional<std::string> value;
+    if (environment.getenv) {
+      value = environment.getenv(name);
+    } else if (const char* v = std::getenv(name)) {
+      value = v;
+    }
+    return value.value_or("");
+  };
+  // What decides the answer beyond the request; never a header or query value (secrets).
+  if (config.type == "http") return config.http.method + " " + config.http.url;
+  if (config.type == "bedrock") {
+    std::string region = config.region.empty() ? env("AWS_REGION") : config.region;
+    if (region.empty()) region = env("AWS_DEFAULT_REGION");
+    return (config.base_url.empty() ? "bedrock-runtime" : config.base_url) + " " + region;
   }
-  if (from_env && !from_env->empty()) return *from_env;
+  if (config.type == "azure-openai") {
+    const std::string endpoint =
+        config.base_url.empty() ? env("AZURE_OPENAI_ENDPOINT") : config.base_url;
+    return endpoint + " deployment=" + config.deployment + " api-version=" + config.api_version;
+  }
+  if (!config.base_url.empty()) return config.base_url;
+  if (config.type == "anthropic-messages") {
+    const std::string from_env = env("ANTHROPIC_BASE_URL");
+    return from_env.empty() ? "https://api.anthropic.com" : from_env;
+  }
+  const std::string from_env = env("OPENAI_BASE_URL");
+  if (!from_env.empty()) return from_env;
   return "https://api.openai.com/v1";
 }
 

@@ -344,7 +344,8 @@ class Run {
         // Under --replay-strict with the cache on, the cache alone answers a provider that
         // would need the network and has no responses file; a miss is then a replay_miss,
         // not a request. A responses file that cannot be read is an error of its own.
-        const bool network = config.type.rfind("openai-", 0) == 0;
+        const bool network =
+            config.type != "replay" && config.type != "exec" && config.type != "script";
         if (!(cache_ && options_.replay_strict && network && config.responses_file.empty())) {
           return s;
         }
@@ -399,17 +400,33 @@ class Run {
     request.provider_id = spec.provider->id;
     request.params = spec.prompt->params;
     request.vars = spec.test_case->vars;
-    for (const auto& message : spec.prompt->messages) {
-      std::string content;
-      if (Status s = render_template(message.content, spec.test_case->vars, &content); !s) {
-        finish_with_error(task, error_kind::kScorer, "prompt '" + spec.prompt->id + "': " + s.message());
-        return;
+    // The prompt's turns, then the case's own conversation, each rendered with the case's vars.
+    for (const auto* turns : {&spec.prompt->messages, &spec.test_case->messages}) {
+      for (const auto& message : *turns) {
+        ChatMessage rendered = message;
+        if (Status s = render_template(message.content, spec.test_case->vars, &rendered.content);
+            !s) {
+          const std::string where = turns == &spec.test_case->messages
+                                        ? "case '" + spec.test_case->id + "' messages"
+                                        : "prompt '" + spec.prompt->id + "'";
+          finish_with_error(task, error_kind::kScorer, where + ": " + s.message());
+          return;
+        }
+        if (rendered.role == "user") task->input = rendered.content;
+        request.messages.push_back(std::move(rendered));
       }
-      if (message.role == "user") task->input = content;
-      request.messages.push_back({message.role, std::move(content)});
     }
+    // A prompt's tools (and choice) win over its provider's.
+    request.tools = spec.prompt->tools.is_null() ? spec.provider->tools : spec.prompt->tools;
+    request.tool_choice =
+        spec.prompt->tool_choice.is_null() ? spec.provider->tool_choice : spec.prompt->tool_choice;
+    // Only an http provider's body may use variables the prompt does not; other providers'
+    // keys leave them out, so their replay and cache keys stay what they were.
+    request.vars_in_identity = spec.provider->type == "http";
     r.request = {{"messages", chat_messages_to_json(request.messages)},
                  {"params", merge_params(spec.provider->params, request.params)}};
+    if (!request.tools.is_null()) r.request["tools"] = request.tools;
+    if (!request.tool_choice.is_null()) r.request["tool_choice"] = request.tool_choice;
     if (spec.test_case->timeout_s) r.request["timeout_s"] = *spec.test_case->timeout_s;
 
     providers_.at(spec.provider->id)->send(request, [this, task](ModelResponse response) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "evalkit/suite/dataset_reader.h"
+#include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/scorer_spec_parser.h"
 #include "evalkit/suite/suite_keys.h"
 #include "evalkit/suite/suite_parser.h"
@@ -56,6 +57,8 @@ Status parse_inline_case(const YAML::Node& node, const YamlReader& reader, size_
       out->prompt = prompt;
     } else if (name == "timeout") {
       status = read_timeout(reader, value, &out->timeout_s);
+    } else if (name == "messages") {
+      status = parse_chat_messages(at, reader, &out->messages);
     }
     if (!status) return status;
   }

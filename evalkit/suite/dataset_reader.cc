@@ -14,6 +14,7 @@
 #include "evalkit/suite/csv_reader.h"
 #include "evalkit/suite/promptfoo_check.h"
 #include "evalkit/suite/scorer_spec_parser.h"
+#include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/suite_keys.h"
 
 namespace evalkit {
@@ -172,6 +173,11 @@ Status read_jsonl_case(const std::string& path, int line, std::string_view text,
       if (Status s = parse_scorer_specs_json(field, where, &out->scorers); !s) return s;
     } else if (key == "pass") {
       if (Status s = read_pass_json(field, where, out); !s) return s;
+    } else if (key == "messages") {
+      std::string problem;
+      if (!chat_messages_from_json(field, &out->messages, &problem)) {
+        return Status::error_at(where, problem);
+      }
     } else if (key == "input") {
       nlohmann::json input_vars = nlohmann::json::object();
       std::string problem;

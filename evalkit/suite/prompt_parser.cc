@@ -9,6 +9,7 @@
 #include "evalkit/base/hash.h"
 #include "evalkit/base/suggest.h"
 #include "evalkit/suite/case_parser.h"
+#include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/suite_keys.h"
 #include "evalkit/suite/template.h"
 
@@ -39,41 +40,6 @@ Status parse_message_content(const YAML::Node& node, const YamlReader& reader,
   std::vector<std::string> variables;
   if (Status s = parse_template_variables(*content, &variables); !s) {
     return reader.error_at(node, s.message());
-  }
-  return Status::ok();
-}
-
-Status parse_messages(const YAML::Node& node, const YamlReader& reader,
-                      std::vector<ChatMessage>* out) {
-  if (!node.IsSequence() || node.size() == 0) {
-    return reader.error_at(
-        node, "expected a list of {role, content} messages for 'messages', got " +
-                  (node.IsSequence() ? std::string("an empty list") : describe_node(node)));
-  }
-  for (const auto& item : node) {
-    Entries entries;
-    if (Status s = reader.entries(item, suite_keys::message(), "message", &entries); !s) return s;
-    ChatMessage message;
-    YAML::Node role_node;
-    bool has_content = false;
-    for (const auto& [key, value] : entries) {
-      const YAML::Node& at = value;
-      if (key.Scalar() == "role") {
-        role_node = at;
-        if (Status s = reader.read_string(at, "role", &message.role); !s) return s;
-      } else {
-        has_content = true;
-        if (Status s = parse_message_content(at, reader, &message.content); !s) return s;
-      }
-    }
-    if (message.role.empty()) return reader.error_at(item, "message has no 'role'");
-    if (Status s = check_role(message.role,
-                              [&](const std::string& m) { return reader.error_at(role_node, m); });
-        !s) {
-      return s;
-    }
-    if (!has_content) return reader.error_at(item, "message has no 'content'");
-    out->push_back(std::move(message));
   }
   return Status::ok();
 }
@@ -247,9 +213,9 @@ Status parse_prompt_entry(const YAML::Node& node, const YamlReader& reader,
   }
   Entries entries;
   if (Status s = reader.entries(node, suite_keys::prompt(), "prompt", &entries); !s) return s;
-  bool has_body = false, has_id = false;
+  bool has_body = false, has_id = false, has_tool_choice = false;
   std::vector<std::vector<ChatMessage>> from_file;
-  YAML::Node file_node;
+  YAML::Node file_node, tool_choice_node;
   for (const auto& [key, value] : entries) {
     const std::string& name = key.Scalar();
     const YAML::Node& at = value;
@@ -257,6 +223,15 @@ Status parse_prompt_entry(const YAML::Node& node, const YamlReader& reader,
       has_id = true;
       if (Status s = reader.read_string(at, "id", &prompt.id); !s) return s;
       if (prompt.id.empty()) return reader.error_at(at, "prompt 'id' is empty");
+      continue;
+    }
+    if (name == "tools") {
+      if (Status s = parse_tools(at, reader, &prompt.tools); !s) return s;
+      continue;
+    }
+    if (name == "tool_choice") {
+      tool_choice_node = at;
+      has_tool_choice = true;
       continue;
     }
     if (name == "replaces") {
@@ -275,7 +250,7 @@ Status parse_prompt_entry(const YAML::Node& node, const YamlReader& reader,
     }
     has_body = true;
     if (name == "messages") {
-      if (Status s = parse_messages(at, reader, &prompt.messages); !s) return s;
+      if (Status s = parse_chat_messages(at, reader, &prompt.messages); !s) return s;
     } else if (name == "file") {
       file_node = at;
       if (Status s = read_prompt_file(at, reader, files, &from_file); !s) return s;
@@ -289,6 +264,12 @@ Status parse_prompt_entry(const YAML::Node& node, const YamlReader& reader,
   if (!has_body) {
     return reader.error_at(node,
                            "prompt '" + prompt.id + "' has no 'messages', 'prompt' or 'file'");
+  }
+  if (has_tool_choice) {
+    if (Status s = parse_tool_choice(tool_choice_node, reader, prompt.tools, &prompt.tool_choice);
+        !s) {
+      return s;
+    }
   }
   if (file_node.IsNull()) {
     out->push_back(std::move(prompt));

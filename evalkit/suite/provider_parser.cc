@@ -9,6 +9,8 @@
 #include "evalkit/base/suggest.h"
 #include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/env_expansion.h"
+#include "evalkit/suite/http_provider_parser.h"
+#include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/suite_keys.h"
 #include "evalkit/worker/script_source.h"
 
@@ -70,21 +72,58 @@ struct TypeOnlyKey {
 };
 
 const std::vector<TypeOnlyKey>& type_only_keys() {
+  const std::vector<std::string> network = {"openai-chat",        "openai-embeddings",
+                                            "azure-openai",       "anthropic-messages",
+                                            "bedrock",            "http"};
+  const std::vector<std::string> chat_apis = {"openai-chat", "azure-openai", "anthropic-messages",
+                                              "bedrock"};
+  std::vector<std::string> replayable = network;
+  replayable.push_back("replay");
+  std::vector<std::string> tool_users = chat_apis;
+  tool_users.push_back("replay");
   static const std::vector<TypeOnlyKey> keys = {
       {"batch_size", {"openai-embeddings"}},
       {"dimensions", {"openai-embeddings"}},
-      {"responses", {"replay", "openai-chat", "openai-embeddings"}},
+      {"responses", replayable},
       {"command", {"exec", "script"}},
       {"python", {"script"}},
       {"javascript", {"script"}},
       {"interpreter", {"script"}},
       {"config", {"script"}},
       {"workers", {"script"}},
-      {"base_url", {"openai-chat", "openai-embeddings"}},
-      {"adaptive_concurrency", {"openai-chat", "openai-embeddings"}},
-      {"api_key_env", {"openai-chat", "openai-embeddings"}},
+      {"base_url", {"openai-chat", "openai-embeddings", "azure-openai", "anthropic-messages",
+                    "bedrock"}},
+      {"adaptive_concurrency", network},
+      {"api_key_env", {"openai-chat", "openai-embeddings", "azure-openai", "anthropic-messages"}},
+      {"headers", {"openai-chat", "openai-embeddings", "azure-openai", "anthropic-messages",
+                   "http"}},
+      {"query", {"openai-chat", "openai-embeddings", "azure-openai", "http"}},
+      {"stream", {"openai-chat", "azure-openai", "anthropic-messages"}},
+      {"tools", tool_users},
+      {"tool_choice", tool_users},
+      {"deployment", {"azure-openai"}},
+      {"api_version", {"azure-openai"}},
+      {"anthropic_version", {"anthropic-messages"}},
+      {"region", {"bedrock"}},
+      {"url", {"http"}},
+      {"method", {"http"}},
+      {"body", {"http"}},
+      {"output", {"http"}},
+      {"usage", {"http"}},
+      {"tool_calls", {"http"}},
+      {"finish_reason", {"http"}},
+      {"error", {"http"}},
+      {"error_status", {"http"}},
   };
   return keys;
+}
+
+// The environment variable a type reads its API key from when the suite names none.
+std::string default_api_key_env(const std::string& type) {
+  if (type == "anthropic-messages") return "ANTHROPIC_API_KEY";
+  if (type == "azure-openai") return "AZURE_OPENAI_API_KEY";
+  if (type.rfind("openai-", 0) == 0) return "OPENAI_API_KEY";
+  return "";
 }
 
 Status read_positive(const YamlReader& reader, const YAML::Node& node, const std::string& what,
@@ -158,7 +197,8 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
   if (Status s = reader.entries(node, suite_keys::provider(), "provider", &entries); !s) return s;
   out->where = reader.where(node);
   out->directory = directory;
-  YAML::Node type_node;
+  YAML::Node type_node, tool_choice_node;
+  bool has_tool_choice = false;
   for (const auto& [key, value] : entries) {
     const std::string& name = key.Scalar();
     const YAML::Node& at = value;
@@ -258,14 +298,50 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
       out->price = price;
     } else if (name == "prompts") {
       status = reader.read_strings(at, "prompts", &out->prompts);
+    } else if (name == "headers" || name == "query") {
+      status = parse_secret_params(at, reader, name, name == "headers" ? &out->headers : &out->query);
+    } else if (name == "stream") {
+      nlohmann::json flag;
+      status = reader.read_json(at, &flag);
+      if (status && !flag.is_boolean()) {
+        status = reader.error_at(at, "expected true or false for 'stream', got " + describe_node(at));
+      }
+      if (status) out->stream = flag.get<bool>();
+    } else if (name == "tools") {
+      status = parse_tools(at, reader, &out->tools);
+    } else if (name == "tool_choice") {
+      tool_choice_node = at;
+      has_tool_choice = true;
+    } else if (name == "deployment" || name == "api_version" || name == "anthropic_version" ||
+               name == "region") {
+      std::string* field = name == "deployment"    ? &out->deployment
+                           : name == "api_version" ? &out->api_version
+                           : name == "region"      ? &out->region
+                                                   : &out->anthropic_version;
+      status = reader.read_string(at, name, field);
+      if (status && field->empty()) status = reader.error_at(at, "'" + name + "' is empty");
+    } else {
+      bool handled = false;
+      status = parse_http_endpoint_key(name, at, reader, &out->http, &handled);
     }
     if (!status) return status;
+  }
+  if (has_tool_choice) {
+    if (Status s = parse_tool_choice(tool_choice_node, reader, out->tools, &out->tool_choice); !s) {
+      return s;
+    }
+  }
+  // A `stream` in params would change the answer's wire format behind the parser's back.
+  if (out->params.contains("stream")) {
+    if (out->params["stream"].is_boolean()) out->stream = out->params["stream"].get<bool>();
+    out->params.erase("stream");
   }
   if (out->id.empty()) return reader.error_at(node, "provider has no 'id'");
   if (out->type.empty()) {
     return reader.error_at(node, "provider '" + out->id +
                                      "' has no 'type' (one of openai-chat, "
-                                     "openai-embeddings, replay, exec)");
+                                     "openai-embeddings, azure-openai, anthropic-messages, "
+                                     "bedrock, http, replay, exec)");
   }
   const auto& types = suite_keys::provider_types();
   if (std::find(types.begin(), types.end(), out->type) == types.end()) {
@@ -281,11 +357,32 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
       }
     }
   }
-  const bool openai = out->type.rfind("openai-", 0) == 0;
-  if (openai && out->model.empty()) {
+  const bool needs_model = out->type.rfind("openai-", 0) == 0 ||
+                           out->type == "anthropic-messages" || out->type == "bedrock";
+  if (needs_model && out->model.empty()) {
     return reader.error_at(node, "provider '" + out->id + "' (" + out->type + ") needs a 'model'");
   }
-  if (openai && out->api_key_env.empty()) out->api_key_env = "OPENAI_API_KEY";
+  if (out->api_key_env.empty()) out->api_key_env = default_api_key_env(out->type);
+  if (out->type == "azure-openai") {
+    if (out->deployment.empty()) out->deployment = out->model;
+    if (out->deployment.empty()) {
+      return reader.error_at(node, "azure-openai provider '" + out->id +
+                                       "' needs a 'deployment' (or a 'model' named like it)");
+    }
+  }
+  if (out->type == "http") {
+    if (out->http.url.empty()) {
+      return reader.error_at(node, "http provider '" + out->id + "' needs a 'url'");
+    }
+    if (out->http.paths.output.empty()) {
+      return reader.error_at(node, "http provider '" + out->id +
+                                       "' needs 'output': where the answer's text is in the "
+                                       "response (like json.answer.text or /answer/text)");
+    }
+    if (out->stream) {
+      return reader.error_at(node, "http provider '" + out->id + "' cannot stream");
+    }
+  }
   if (out->type == "replay" && out->responses_file.empty()) {
     return reader.error_at(
         node, "replay provider '" + out->id + "' needs 'responses' (a recorded responses file)");

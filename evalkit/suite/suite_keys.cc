@@ -39,24 +39,44 @@ const std::vector<std::string>& provider() {
                                                 "config",
                                                 "workers",
                                                 "price",
-                                                "prompts"};
+                                                "prompts",
+                                                "headers",
+                                                "query",
+                                                "stream",
+                                                "tools",
+                                                "tool_choice",
+                                                "deployment",
+                                                "api_version",
+                                                "anthropic_version",
+                                                "region",
+                                                "url",
+                                                "method",
+                                                "body",
+                                                "output",
+                                                "usage",
+                                                "tool_calls",
+                                                "finish_reason",
+                                                "error",
+                                                "error_status"};
   return keys;
 }
 
 const std::vector<std::string>& prompt() {
-  static const std::vector<std::string> keys = {"id", "messages", "prompt", "file", "params",
-                                                "replaces"};
+  static const std::vector<std::string> keys = {"id",     "messages", "prompt",      "file",
+                                                "params", "replaces", "tools", "tool_choice"};
   return keys;
 }
 
 const std::vector<std::string>& message() {
-  static const std::vector<std::string> keys = {"role", "content"};
+  static const std::vector<std::string> keys = {"role", "content", "tool_calls", "tool_call_id",
+                                                "name"};
   return keys;
 }
 
 const std::vector<std::string>& inline_case() {
   static const std::vector<std::string> keys = {
-      "id", "description", "vars", "expected", "labels", "scorers", "pass", "prompt", "timeout"};
+      "id",     "description", "vars",    "expected", "labels",  "scorers",
+      "pass",   "prompt",      "timeout", "messages"};
   return keys;
 }
 
@@ -67,9 +87,9 @@ const std::vector<std::string>& dataset_entry() {
 }
 
 const std::vector<std::string>& dataset_line() {
-  static const std::vector<std::string> keys = {"id",      "description", "vars", "expected",
-                                                "labels",  "scorers",     "pass", "prompt",
-                                                "timeout", "input",       "ideal"};
+  static const std::vector<std::string> keys = {
+      "id",     "description", "vars",    "expected", "labels", "scorers",
+      "pass",   "prompt",      "timeout", "input",    "ideal",  "messages"};
   return keys;
 }
 
@@ -90,13 +110,14 @@ const std::vector<std::string>& gate_rule() {
 }
 
 const std::vector<std::string>& provider_types() {
-  static const std::vector<std::string> types = {"openai-chat", "openai-embeddings", "replay",
-                                                 "exec", "script"};
+  static const std::vector<std::string> types = {
+      "openai-chat", "openai-embeddings", "azure-openai", "anthropic-messages", "bedrock",
+      "http",        "replay",            "exec",         "script"};
   return types;
 }
 
 const std::vector<std::string>& message_roles() {
-  static const std::vector<std::string> roles = {"system", "user", "assistant"};
+  static const std::vector<std::string> roles = {"system", "user", "assistant", "tool"};
   return roles;
 }
 

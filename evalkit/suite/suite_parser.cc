@@ -5,6 +5,7 @@
 #include "evalkit/base/suggest.h"
 #include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/prompt_parser.h"
+#include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/provider_parser.h"
 #include "evalkit/suite/scorer_spec_parser.h"
 #include "evalkit/suite/suite_keys.h"
@@ -173,7 +174,11 @@ std::set<std::string> api_key_variables(const YAML::Node& root) {
     const YAML::Node name = provider["api_key_env"];
     if (name && name.IsScalar()) names.insert(name.Scalar());
   }
-  names.insert("OPENAI_API_KEY");
+  // The keys the providers read by default.
+  for (const char* name : {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "AZURE_OPENAI_API_KEY",
+                           "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}) {
+    names.insert(name);
+  }
   return names;
 }
 
