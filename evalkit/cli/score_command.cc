@@ -2,10 +2,13 @@
 // against the tools they already trust.
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
 
 #include "evalkit/base/json_parse.h"
 #include "evalkit/cli/commands.h"
@@ -65,6 +68,137 @@ int print_metric_help(const ScorerKind& kind) {
   }
   return exit_code::kPassed;
 }
+
+// One stdin line as the scorers see it.
+struct ScorePair {
+  std::string hypothesis;
+  std::vector<std::string> references;
+  std::optional<nlohmann::json> id;  // echoed on the output line
+};
+
+// A line of {"hypothesis": string, "references": [strings]} or {"reference": string}; strings
+// among the references are kept, other values skipped; the last of repeated keys counts.
+// False when the line is not such an object.
+bool read_pair(std::string_view line, ScorePair* out) {
+  nlohmann::json item = parse_untrusted_json(line);
+  if (item.is_discarded() || !item.is_object() || !item.contains("hypothesis") ||
+      !item["hypothesis"].is_string()) {
+    return false;
+  }
+  out->references.clear();
+  if (item.contains("references") && item["references"].is_array()) {
+    for (const auto& r : item["references"]) {
+      if (r.is_string()) out->references.push_back(r.get<std::string>());
+    }
+  } else if (item.contains("reference") && item["reference"].is_string()) {
+    out->references.push_back(item["reference"].get<std::string>());
+  }
+  out->hypothesis = item["hypothesis"].get<std::string>();
+  out->id.reset();
+  if (item.contains("id")) out->id = item["id"];
+  return true;
+}
+
+// read_pair for corpus mode, where ids are not echoed: simdjson reads a line in place (it
+// must be followed by simdjson::SIMDJSON_PADDING readable bytes, as StdinLines' are). False
+// when simdjson refuses the line or it is not such an object; read_pair then has the last word.
+bool read_pair_fast(simdjson::dom::parser& parser, std::string_view line, ScorePair* out) {
+  simdjson::dom::element root;
+  if (parser.parse(line.data(), line.size(), false).get(root) != simdjson::SUCCESS) return false;
+  simdjson::dom::object object;
+  if (root.get_object().get(object) != simdjson::SUCCESS) return false;
+  simdjson::dom::element hypothesis, references, reference;
+  bool has_hypothesis = false, has_references = false, has_reference = false;
+  for (const simdjson::dom::key_value_pair field : object) {
+    if (field.key == "hypothesis") {
+      hypothesis = field.value;
+      has_hypothesis = true;
+    } else if (field.key == "references") {
+      references = field.value;
+      has_references = true;
+    } else if (field.key == "reference") {
+      reference = field.value;
+      has_reference = true;
+    }
+  }
+  std::string_view text;
+  if (!has_hypothesis || hypothesis.get_string().get(text) != simdjson::SUCCESS) return false;
+  out->hypothesis.assign(text);
+  out->references.clear();
+  simdjson::dom::array list;
+  if (has_references && references.get_array().get(list) == simdjson::SUCCESS) {
+    for (const simdjson::dom::element item : list) {
+      if (item.get_string().get(text) == simdjson::SUCCESS) out->references.emplace_back(text);
+    }
+  } else if (has_reference && reference.get_string().get(text) == simdjson::SUCCESS) {
+    out->references.emplace_back(text);
+  }
+  out->id.reset();
+  return true;
+}
+
+// stdin as lines, read in large blocks rather than through iostreams; each line stays valid
+// until the next call, and is followed in memory by simdjson::SIMDJSON_PADDING readable bytes.
+class StdinLines {
+ public:
+  bool next(std::string_view* line) {
+    for (;;) {
+      const size_t newline = buffer_.find('\n', start_);
+      if (newline != std::string::npos && newline < end_) {
+        *line = std::string_view(buffer_.data() + start_, newline - start_);
+        start_ = newline + 1;
+        return true;
+      }
+      if (eof_) {
+        if (start_ >= end_) return false;
+        *line = std::string_view(buffer_.data() + start_, end_ - start_);
+        start_ = end_;
+        return true;
+      }
+      fill();
+    }
+  }
+
+ private:
+  static constexpr size_t kBlock = 1 << 20;
+  static constexpr size_t kPadding = simdjson::SIMDJSON_PADDING;
+
+  void fill() {
+    // Keep the unfinished line, then read a block after it.
+    buffer_.erase(0, start_);
+    end_ -= start_;
+    start_ = 0;
+    buffer_.resize(end_ + kBlock + kPadding);
+    const size_t got = std::fread(buffer_.data() + end_, 1, kBlock, stdin);
+    end_ += got;
+    std::fill(buffer_.begin() + static_cast<long>(end_), buffer_.end(), '\0');
+    if (got == 0) eof_ = true;
+  }
+
+  std::string buffer_;
+  size_t start_ = 0;
+  size_t end_ = 0;  // bytes of buffer_ read from stdin; the rest is padding
+  bool eof_ = false;
+};
+
+// stdout in large writes.
+class OutputBuffer {
+ public:
+  ~OutputBuffer() { flush(); }
+  void line(const std::string& text) {
+    text_ += text;
+    text_ += '\n';
+    if (text_.size() >= (1 << 16)) flush();
+  }
+  void flush() {
+    if (!text_.empty()) std::fwrite(text_.data(), 1, text_.size(), stdout);
+    std::fflush(stdout);
+    text_.clear();
+  }
+
+ private:
+  std::string text_;
+};
 
 }  // namespace
 
@@ -144,61 +278,82 @@ int score_command(const Args& args) {
     }
     scorers.push_back(std::move(scorer));
   }
+  // Corpus mode folds each pair into the metrics' sufficient statistics as it is read, so
+  // memory stays flat however long the input; a metric without them keeps every pair's details.
+  std::vector<std::unique_ptr<CorpusStatistics>> statistics(scorers.size());
   std::vector<std::vector<nlohmann::json>> details(scorers.size());
-  std::string line;
-  int number = 0;
+  bool every_metric_folds = corpus;
+  for (size_t k = 0; k < scorers.size() && corpus; ++k) {
+    statistics[k] = scorers[k]->corpus_statistics();
+    every_metric_folds = every_metric_folds && statistics[k] != nullptr;
+  }
+  StdinLines lines;
+  OutputBuffer output;
+  ScorePair pair;
+  simdjson::dom::parser fast_parser;
+  // No deeper than the checked parser allows, so nothing it would refuse gets through.
+  if (fast_parser.allocate(1 << 16, kMaxJsonDepth) != simdjson::SUCCESS) {
+    every_metric_folds = false;
+  }
   const nlohmann::json empty_vars = nlohmann::json::object();
-  while (std::getline(std::cin, line)) {
+  std::string_view line;
+  int number = 0;
+  while (lines.next(&line)) {
     ++number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    nlohmann::json item = parse_untrusted_json(line);
-    if (item.is_discarded() || !item.is_object() || !item.contains("hypothesis") ||
-        !item["hypothesis"].is_string()) {
-      std::fprintf(stderr, "stdin:%d: expected {\"hypothesis\": string, \"references\": [strings]}\n",
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    // Pairs whose id is not echoed take the fast parser; anything it refuses is read again
+    // by the checked one, which decides (and words the error) as before.
+    if (!(every_metric_folds && read_pair_fast(fast_parser, line, &pair)) &&
+        !read_pair(line, &pair)) {
+      output.flush();
+      std::fprintf(stderr,
+                   "stdin:%d: expected {\"hypothesis\": string, \"references\": [strings]}\n",
                    number);
       return exit_code::kUsageError;
     }
-    std::vector<std::string> references;
-    if (item.contains("references") && item["references"].is_array()) {
-      for (const auto& r : item["references"]) {
-        if (r.is_string()) references.push_back(r.get<std::string>());
-      }
-    } else if (item.contains("reference") && item["reference"].is_string()) {
-      references.push_back(item["reference"].get<std::string>());
-    }
-    const std::string hypothesis = item["hypothesis"].get<std::string>();
     ScoreInput input;
-    input.output = hypothesis;
-    input.expected = &references;
+    input.output = pair.hypothesis;
+    input.expected = &pair.references;
     input.vars = &empty_vars;
+    if (corpus) {
+      for (size_t k = 0; k < scorers.size(); ++k) {
+        if (statistics[k] != nullptr) {
+          statistics[k]->add(input);
+        } else {
+          details[k].push_back(scorers[k]->score(input).details);
+        }
+      }
+      continue;
+    }
     nlohmann::json out = nlohmann::json::object();
-    if (item.contains("id")) out["id"] = item["id"];
+    if (pair.id.has_value()) out["id"] = *pair.id;
     for (size_t k = 0; k < scorers.size(); ++k) {
       Score score = scorers[k]->score(input);
-      if (corpus) {
-        details[k].push_back(std::move(score.details));
+      nlohmann::json fields = {{"value", score.value}, {"pass", score.pass}};
+      if (score.error) fields["error"] = true;
+      if (!score.reason.empty()) fields["reason"] = score.reason;
+      if (score.details.is_object()) {
+        for (auto& [key, value] : score.details.items()) fields[key] = value;
+      }
+      if (scorers.size() == 1) {
+        for (auto& [key, value] : fields.items()) out[key] = value;
       } else {
-        nlohmann::json fields = {{"value", score.value}, {"pass", score.pass}};
-        if (score.error) fields["error"] = true;
-        if (!score.reason.empty()) fields["reason"] = score.reason;
-        if (score.details.is_object()) {
-          for (auto& [key, value] : score.details.items()) fields[key] = value;
-        }
-        if (scorers.size() == 1) {
-          for (auto& [key, value] : fields.items()) out[key] = value;
-        } else {
-          out[scorers[k]->name()] = std::move(fields);
-        }
+        out[scorers[k]->name()] = std::move(fields);
       }
     }
-    if (!corpus) std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    output.line(out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   if (corpus) {
     nlohmann::json out = nlohmann::json::object();
     for (size_t k = 0; k < scorers.size(); ++k) {
-      std::vector<const nlohmann::json*> pointers;
-      for (const auto& d : details[k]) pointers.push_back(&d);
-      nlohmann::json c = scorers[k]->corpus(pointers);
+      nlohmann::json c;
+      if (statistics[k] != nullptr) {
+        c = statistics[k]->result();
+      } else {
+        std::vector<const nlohmann::json*> pointers;
+        for (const auto& d : details[k]) pointers.push_back(&d);
+        c = scorers[k]->corpus(pointers);
+      }
       if (c.is_null()) {
         std::fprintf(stderr, "evalkit score: %s has no corpus-level form\n", metric.c_str());
         return exit_code::kUsageError;
@@ -210,8 +365,9 @@ int score_command(const Args& args) {
       }
     }
     out["signature"] = scorers[0]->signature();
-    std::cout << out.dump() << "\n";
+    output.line(out.dump());
   }
+  output.flush();
   return exit_code::kPassed;
 }
 

@@ -77,6 +77,40 @@ nlohmann::json result_json(const BleuResult& result) {
                         {"totals", result.statistics.totals}};
 }
 
+// Corpus BLEU: every segment's statistics summed, smoothed once (sacrebleu's corpus_score).
+class BleuCorpusStatistics final : public CorpusStatistics {
+ public:
+  explicit BleuCorpusStatistics(const BleuOptions& options) : options_(options) {
+    total_.counts.assign(options_.max_order, 0);
+    total_.totals.assign(options_.max_order, 0);
+  }
+
+  void add(const ScoreInput& input) override {
+    if (input.expected == nullptr || input.expected->empty()) return;  // score() errors
+    bleu_statistics(input.output, *input.expected, options_, &one_);
+    total_.add(one_);
+  }
+
+  void add_details(const nlohmann::json& details) override {
+    if (!details.is_object() || !details.contains("counts")) return;  // errored
+    one_.sys_len = details.at("sys_len").get<int64_t>();
+    one_.ref_len = details.at("ref_len").get<int64_t>();
+    one_.counts = details.at("counts").get<std::vector<int64_t>>();
+    one_.totals = details.at("totals").get<std::vector<int64_t>>();
+    if (one_.counts.size() != total_.counts.size()) return;
+    total_.add(one_);
+  }
+
+  nlohmann::json result() const override {
+    return result_json(bleu_from_statistics(total_, options_, /*effective_order=*/false));
+  }
+
+ private:
+  BleuOptions options_;
+  BleuStatistics total_;
+  BleuStatistics one_;  // reused between segments
+};
+
 class BleuScorer : public Scorer {
  public:
   BleuScorer(const ScorerSpec& spec, const BleuOptions& options)
@@ -106,21 +140,8 @@ class BleuScorer : public Scorer {
     return score;
   }
 
-  nlohmann::json corpus(const std::vector<const nlohmann::json*>& details) const override {
-    BleuStatistics total;
-    total.counts.assign(options_.max_order, 0);
-    total.totals.assign(options_.max_order, 0);
-    for (const nlohmann::json* d : details) {
-      if (d == nullptr || !d->is_object() || !d->contains("counts")) continue;  // errored
-      BleuStatistics one;
-      one.sys_len = d->at("sys_len").get<int64_t>();
-      one.ref_len = d->at("ref_len").get<int64_t>();
-      one.counts = d->at("counts").get<std::vector<int64_t>>();
-      one.totals = d->at("totals").get<std::vector<int64_t>>();
-      if (one.counts.size() != total.counts.size()) continue;
-      total.add(one);
-    }
-    return result_json(bleu_from_statistics(total, options_, /*effective_order=*/false));
+  std::unique_ptr<CorpusStatistics> corpus_statistics() const override {
+    return std::make_unique<BleuCorpusStatistics>(options_);
   }
 
  private:

@@ -114,6 +114,38 @@ void append_order_stats(std::size_t hyp_len, std::size_t ref_len, int max_order,
   }
 }
 
+// Corpus chrF: every segment's character and word n-gram statistics summed.
+class ChrfCorpusStatistics final : public CorpusStatistics {
+ public:
+  explicit ChrfCorpusStatistics(const ChrfOptions& options)
+      : options_(options), total_(3 * static_cast<std::size_t>(options.order()), 0) {}
+
+  void add(const ScoreInput& input) override {
+    if (input.expected == nullptr || input.expected->empty()) return;  // score() errors
+    chrf_statistics(input.output, *input.expected, options_, &one_);
+    sum(one_);
+  }
+
+  void add_details(const nlohmann::json& details) override {
+    if (!details.is_object() || !details.contains("stats")) return;  // errored
+    sum(details.at("stats").get<std::vector<int64_t>>());
+  }
+
+  nlohmann::json result() const override {
+    return {{"score", chrf_from_statistics(total_, options_)}, {"stats", total_}};
+  }
+
+ private:
+  void sum(const std::vector<int64_t>& stats) {
+    if (stats.size() != total_.size()) return;
+    for (std::size_t i = 0; i < total_.size(); ++i) total_[i] += stats[i];
+  }
+
+  ChrfOptions options_;
+  std::vector<int64_t> total_;
+  std::vector<int64_t> one_;  // reused between segments
+};
+
 class ChrfScorer : public Scorer {
  public:
   ChrfScorer(const ScorerSpec& spec, const ChrfOptions& options)
@@ -144,15 +176,8 @@ class ChrfScorer : public Scorer {
     return score;
   }
 
-  nlohmann::json corpus(const std::vector<const nlohmann::json*>& details) const override {
-    std::vector<int64_t> total(3 * static_cast<std::size_t>(options_.order()), 0);
-    for (const nlohmann::json* d : details) {
-      if (d == nullptr || !d->is_object() || !d->contains("stats")) continue;  // errored
-      const auto stats = d->at("stats").get<std::vector<int64_t>>();
-      if (stats.size() != total.size()) continue;
-      for (std::size_t i = 0; i < total.size(); ++i) total[i] += stats[i];
-    }
-    return {{"score", chrf_from_statistics(total, options_)}, {"stats", total}};
+  std::unique_ptr<CorpusStatistics> corpus_statistics() const override {
+    return std::make_unique<ChrfCorpusStatistics>(options_);
   }
 
  private:

@@ -45,6 +45,53 @@ std::string format_number(double value) {
   return buffer;
 }
 
+// rouge-score's BootstrapAggregator reports the mean of p, r and f over the samples as its
+// "mid"; evalkit gives the plain means (no resampling) and the chosen measure's mean as
+// "score", so the sums of p, r and f and their count are sufficient.
+class RougeCorpusStatistics final : public CorpusStatistics {
+ public:
+  RougeCorpusStatistics(RougeVariant variant, RougeMeasure measure, RougeTextOptions text)
+      : variant_(variant), measure_(measure), text_(text) {}
+
+  void add(const ScoreInput& input) override {
+    if (input.expected == nullptr || input.expected->empty()) return;  // score() errors
+    RougeScore best;
+    rouge_score_multi(*input.expected, input.output, text_, std::span(&variant_, 1),
+                      std::span(&best, 1));
+    sum(best);
+  }
+
+  void add_details(const nlohmann::json& details) override {
+    if (!details.is_object() || !details.contains("f")) return;  // errored
+    sum({details.value("p", 0.0), details.value("r", 0.0), details.value("f", 0.0)});
+  }
+
+  nlohmann::json result() const override {
+    if (count_ == 0) return nullptr;
+    const double n = static_cast<double>(count_);
+    const RougeScore mean{sums_.p / n, sums_.r / n, sums_.f / n};
+    return {{"score", pick(mean, measure_)},
+            {"p", mean.p},
+            {"r", mean.r},
+            {"f", mean.f},
+            {"count", count_}};
+  }
+
+ private:
+  void sum(const RougeScore& score) {
+    sums_.p += score.p;
+    sums_.r += score.r;
+    sums_.f += score.f;
+    ++count_;
+  }
+
+  RougeVariant variant_;
+  RougeMeasure measure_;
+  RougeTextOptions text_;
+  RougeScore sums_{0, 0, 0};
+  size_t count_ = 0;
+};
+
 class RougeScorer final : public Scorer {
  public:
   RougeScorer(RougeVariant variant, RougeMeasure measure, RougeTextOptions text, double threshold,
@@ -81,26 +128,8 @@ class RougeScorer final : public Scorer {
     return result;
   }
 
-  // rouge-score's BootstrapAggregator reports the mean of p, r and f over the samples as
-  // its "mid"; evalkit gives the plain means (no resampling) and the chosen measure's mean
-  // as "score".
-  nlohmann::json corpus(const std::vector<const nlohmann::json*>& details) const override {
-    double sums[3] = {0, 0, 0};
-    size_t count = 0;
-    for (const nlohmann::json* detail : details) {
-      if (detail == nullptr || !detail->is_object() || !detail->contains("f")) continue;
-      sums[0] += detail->value("p", 0.0);
-      sums[1] += detail->value("r", 0.0);
-      sums[2] += detail->value("f", 0.0);
-      ++count;
-    }
-    if (count == 0) return nullptr;
-    RougeScore mean{sums[0] / count, sums[1] / count, sums[2] / count};
-    return {{"score", pick(mean, measure_)},
-            {"p", mean.p},
-            {"r", mean.r},
-            {"f", mean.f},
-            {"count", count}};
+  std::unique_ptr<CorpusStatistics> corpus_statistics() const override {
+    return std::make_unique<RougeCorpusStatistics>(variant_, measure_, text_);
   }
 
  private:

@@ -57,6 +57,19 @@ struct Score {
   nlohmann::json details;
 };
 
+// A corpus score's sufficient statistics, folded in one output at a time, so a corpus of any
+// size is scored in constant memory (`evalkit score --corpus` streams its input through one).
+class CorpusStatistics {
+ public:
+  virtual ~CorpusStatistics() = default;
+  // Adds one output as score() sees it; an output score() cannot score adds nothing.
+  virtual void add(const ScoreInput& input) = 0;
+  // Adds one trial's Score::details; the details of an errored score add nothing.
+  virtual void add_details(const nlohmann::json& details) = 0;
+  // The corpus-level object, as corpus() returns it for the same outputs.
+  virtual nlohmann::json result() const = 0;
+};
+
 class Scorer {
  public:
   virtual ~Scorer() = default;
@@ -75,11 +88,20 @@ class Scorer {
 
   // Corpus-level score from every trial's Score::details (e.g. corpus BLEU from summed
   // n-gram statistics), as a JSON object with at least "score" on the metric's own scale;
-  // null when the metric has no corpus form.
+  // null when the metric has no corpus form. By default the details are folded through
+  // corpus_statistics().
   virtual nlohmann::json corpus(const std::vector<const nlohmann::json*>& details) const {
-    (void)details;
-    return nullptr;
+    std::unique_ptr<CorpusStatistics> statistics = corpus_statistics();
+    if (statistics == nullptr) return nullptr;
+    for (const nlohmann::json* one : details) {
+      if (one != nullptr) statistics->add_details(*one);
+    }
+    return statistics->result();
   }
+
+  // Empty statistics to fold outputs into, for metrics whose corpus form is a sum; null for
+  // the others (their corpus() needs every trial's details).
+  virtual std::unique_ptr<CorpusStatistics> corpus_statistics() const { return nullptr; }
 };
 
 }  // namespace evalkit
