@@ -7,6 +7,7 @@
 #include <oneapi/tbb/version.h>
 #include <Eigen/Core>
 #include <boost/version.hpp>
+#include <simdjson.h>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,8 @@ int version_command(const Args& args) {
               BOOST_VERSION % 100);
   std::printf("  nlohmann-json  %d.%d.%d\n", NLOHMANN_JSON_VERSION_MAJOR,
               NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH);
+  std::printf("  simdjson       %d.%d.%d\n", simdjson::SIMDJSON_VERSION_MAJOR,
+              simdjson::SIMDJSON_VERSION_MINOR, simdjson::SIMDJSON_VERSION_REVISION);
   std::printf("  OpenSSL        %s\n", OpenSSL_version(OPENSSL_VERSION));
   return exit_code::kPassed;
 }

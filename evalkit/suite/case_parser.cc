@@ -11,7 +11,7 @@
 namespace evalkit {
 namespace {
 
-Status read_timeout(const YamlReader& reader, const YAML::Node& value, std::optional<double>* out) {
+Status read_timeout(const YamlReader& reader, const SourceNode& value, std::optional<double>* out) {
   double seconds = 0;
   if (Status s = reader.read_number(value, "timeout", &seconds); !s) return s;
   if (seconds <= 0) return reader.error_at(value, "'timeout' must be a positive number of seconds");
@@ -19,14 +19,14 @@ Status read_timeout(const YamlReader& reader, const YAML::Node& value, std::opti
   return Status::ok();
 }
 
-Status parse_inline_case(const YAML::Node& node, const YamlReader& reader, size_t number,
+Status parse_inline_case(const SourceNode& node, const YamlReader& reader, size_t number,
                          CaseConfig* out) {
-  std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+  std::vector<std::pair<SourceNode, SourceNode>> entries;
   if (Status s = reader.entries(node, suite_keys::inline_case(), "case", &entries); !s) return s;
   out->where = reader.where(node);
   for (const auto& [key, value] : entries) {
-    const std::string& name = key.Scalar();
-    const YAML::Node& at = value;
+    const std::string& name = key.scalar();
+    const SourceNode& at = value;
     Status status;
     if (name == "id") {
       status = reader.read_string(at, "id", &out->id);
@@ -41,7 +41,7 @@ Status parse_inline_case(const YAML::Node& node, const YamlReader& reader, size_
       }
       out->pass = rule;
     } else if (name == "vars") {
-      if (!value.IsMap()) {
+      if (!value.is_map()) {
         return reader.error_at(at, "expected a map for 'vars', got " + describe_node(value));
       }
       status = reader.read_json(value, &out->vars);
@@ -75,19 +75,19 @@ struct DatasetDefaults {
   std::optional<double> timeout_s;
 };
 
-Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
+Status parse_dataset_entry(const SourceNode& node, const YamlReader& reader,
                            const std::string& directory, std::vector<CaseConfig>* cases,
                            std::vector<std::string>* dataset_hashes) {
-  std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+  std::vector<std::pair<SourceNode, SourceNode>> entries;
   if (Status s = reader.entries(node, suite_keys::dataset_entry(), "dataset entry", &entries); !s) {
     return s;
   }
   std::string file;
-  YAML::Node file_node;
+  SourceNode file_node;
   DatasetDefaults defaults;
   for (const auto& [key, value] : entries) {
-    const std::string& name = key.Scalar();
-    const YAML::Node& at = value;
+    const std::string& name = key.scalar();
+    const SourceNode& at = value;
     Status status;
     if (name == "file") {
       file_node = at;
@@ -95,7 +95,7 @@ Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
     } else if (name == "labels") {
       status = reader.read_strings(at, "labels", &defaults.labels);
     } else if (name == "vars") {
-      if (!value.IsMap()) {
+      if (!value.is_map()) {
         return reader.error_at(at, "expected a map for 'vars', got " + describe_node(value));
       }
       status = reader.read_json(value, &defaults.vars);
@@ -136,16 +136,16 @@ Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
 
 }  // namespace
 
-Status parse_cases(const YAML::Node& node, const YamlReader& reader, const std::string& directory,
+Status parse_cases(const SourceNode& node, const YamlReader& reader, const std::string& directory,
                    std::vector<CaseConfig>* cases, std::vector<std::string>* dataset_hashes) {
-  if (!node.IsSequence()) {
+  if (!node.is_sequence()) {
     return reader.error_at(node,
                            "expected a list of cases for 'cases', got " + describe_node(node));
   }
   size_t number = 0;
   for (const auto& item : node) {
     ++number;
-    if (item.IsMap() && item["file"]) {
+    if (item.is_map() && item["file"]) {
       if (Status s = parse_dataset_entry(item, reader, directory, cases, dataset_hashes); !s) {
         return s;
       }

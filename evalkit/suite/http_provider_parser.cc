@@ -18,7 +18,7 @@ bool is_header_name(const std::string& name) {
   });
 }
 
-Status read_path(const YAML::Node& node, const YamlReader& reader, const std::string& what,
+Status read_path(const SourceNode& node, const YamlReader& reader, const std::string& what,
                  std::string* out) {
   if (Status s = reader.read_string(node, what, out); !s) return s;
   std::string problem;
@@ -53,7 +53,7 @@ bool read_status_range(const nlohmann::json& value, std::pair<int, int>* out) {
 }
 
 // Every {{...}} in the body's strings must be well formed.
-Status check_body_templates(const nlohmann::json& body, const YAML::Node& node,
+Status check_body_templates(const nlohmann::json& body, const SourceNode& node,
                             const YamlReader& reader) {
   if (body.is_string()) {
     std::vector<std::string> variables;
@@ -78,14 +78,14 @@ Status check_body_templates(const nlohmann::json& body, const YAML::Node& node,
 
 }  // namespace
 
-Status parse_secret_params(const YAML::Node& node, const YamlReader& reader,
+Status parse_secret_params(const SourceNode& node, const YamlReader& reader,
                            const std::string& what, std::vector<SecretParam>* out) {
-  if (!node.IsMap()) {
+  if (!node.is_map()) {
     return reader.error_at(
         node, "expected a map of name: value for '" + what + "', got " + describe_node(node));
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string name = it->first.Scalar();
+    const std::string name = it->first.scalar();
     if (what == "headers" && !is_header_name(name)) {
       return reader.error_at(it->first, "'" + name + "' is not a valid header name");
     }
@@ -105,7 +105,7 @@ Status parse_secret_params(const YAML::Node& node, const YamlReader& reader,
     }
     SecretParam param;
     param.name = name;
-    if (!it->second.IsScalar()) {
+    if (!it->second.is_scalar()) {
       return reader.error_at(it->second, "expected a string for " + what + " '" + name + "', got " +
                                              describe_node(it->second));
     }
@@ -126,7 +126,7 @@ Status parse_secret_params(const YAML::Node& node, const YamlReader& reader,
   return Status::ok();
 }
 
-Status parse_http_endpoint_key(const std::string& name, const YAML::Node& value,
+Status parse_http_endpoint_key(const std::string& name, const SourceNode& value,
                                const YamlReader& reader, HttpEndpointConfig* out, bool* handled) {
   *handled = true;
   if (name == "url") {
@@ -161,14 +161,14 @@ Status parse_http_endpoint_key(const std::string& name, const YAML::Node& value,
   }
   if (name == "error") return read_path(value, reader, "error", &out->paths.error);
   if (name == "usage") {
-    if (!value.IsMap()) {
+    if (!value.is_map()) {
       return reader.error_at(value,
                              "expected a map {prompt_tokens: path, completion_tokens: "
                              "path} for 'usage', got " +
                                  describe_node(value));
     }
     for (auto it = value.begin(); it != value.end(); ++it) {
-      const std::string key = it->first.Scalar();
+      const std::string key = it->first.scalar();
       if (key == "prompt_tokens") {
         if (Status s =
                 read_path(it->second, reader, "usage.prompt_tokens", &out->paths.prompt_tokens);

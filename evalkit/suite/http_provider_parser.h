@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
+#include "evalkit/suite/source_node.h"
 
 #include "evalkit/suite/suite.h"
 #include "evalkit/suite/yaml_reader.h"
@@ -14,12 +14,12 @@ namespace evalkit {
 
 // Reads one `http` provider key (name) into out; returns false in *handled when the key is
 // not one of them.
-Status parse_http_endpoint_key(const std::string& name, const YAML::Node& value,
+Status parse_http_endpoint_key(const std::string& name, const SourceNode& value,
                                const YamlReader& reader, HttpEndpointConfig* out, bool* handled);
 
 // `headers:` or `query:`: a map of name to value, values kept unexpanded (${VAR} is read
 // when the provider is built) and checked for well-formed ${...} and no line breaks.
-Status parse_secret_params(const YAML::Node& node, const YamlReader& reader,
+Status parse_secret_params(const SourceNode& node, const YamlReader& reader,
                            const std::string& what, std::vector<SecretParam>* out);
 
 }  // namespace evalkit

@@ -10,7 +10,7 @@
 namespace evalkit {
 namespace {
 
-using Entries = std::vector<std::pair<YAML::Node, YAML::Node>>;
+using Entries = std::vector<std::pair<SourceNode, SourceNode>>;
 
 bool is_tool_name(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
@@ -91,31 +91,31 @@ const std::string& roles_hint() {
 
 }  // namespace
 
-Status parse_chat_messages(const YAML::Node& node, const YamlReader& reader,
+Status parse_chat_messages(const SourceNode& node, const YamlReader& reader,
                            std::vector<ChatMessage>* out) {
-  if (!node.IsSequence() || node.size() == 0) {
+  if (!node.is_sequence() || node.size() == 0) {
     return reader.error_at(
         node, "expected a list of {role, content} messages for 'messages', got " +
-                  (node.IsSequence() ? std::string("an empty list") : describe_node(node)));
+                  (node.is_sequence() ? std::string("an empty list") : describe_node(node)));
   }
   const auto& roles = suite_keys::message_roles();
-  std::vector<YAML::Node> items;
+  std::vector<SourceNode> items;
   const size_t first = out->size();
   for (const auto& item : node) {
     Entries entries;
     if (Status s = reader.entries(item, suite_keys::message(), "message", &entries); !s) return s;
     ChatMessage message;
-    YAML::Node role_node;
+    SourceNode role_node;
     bool has_content = false;
     for (const auto& [key, value] : entries) {
-      const std::string& name = key.Scalar();
+      const std::string& name = key.scalar();
       Status status;
       if (name == "role") {
         role_node = value;
         status = reader.read_string(value, "role", &message.role);
       } else if (name == "content") {
         has_content = true;
-        if (value.IsScalar()) {
+        if (value.is_scalar()) {
           status = reader.read_string(value, "content", &message.content);
         } else {
           nlohmann::json content;
@@ -220,8 +220,8 @@ bool chat_messages_from_json(const nlohmann::json& value, std::vector<ChatMessag
   return true;
 }
 
-Status parse_tools(const YAML::Node& node, const YamlReader& reader, nlohmann::json* out) {
-  if (!node.IsSequence()) {
+Status parse_tools(const SourceNode& node, const YamlReader& reader, nlohmann::json* out) {
+  if (!node.is_sequence()) {
     return reader.error_at(node,
                            "expected a list of tools for 'tools', got " + describe_node(node));
   }
@@ -278,7 +278,7 @@ Status parse_tools(const YAML::Node& node, const YamlReader& reader, nlohmann::j
   return Status::ok();
 }
 
-Status parse_tool_choice(const YAML::Node& node, const YamlReader& reader,
+Status parse_tool_choice(const SourceNode& node, const YamlReader& reader,
                          const nlohmann::json& tools, nlohmann::json* out) {
   nlohmann::json choice;
   if (Status s = reader.read_json(node, &choice); !s) return s;

@@ -16,7 +16,7 @@
 namespace evalkit {
 namespace {
 
-using Entries = std::vector<std::pair<YAML::Node, YAML::Node>>;
+using Entries = std::vector<std::pair<SourceNode, SourceNode>>;
 
 // 1-based line and column of byte offset in text.
 SourceLocation location_in(const std::string& path, const std::string& text, size_t offset) {
@@ -34,7 +34,7 @@ Status check_role(const std::string& role, const std::function<Status(const std:
               did_you_mean(role, roles));
 }
 
-Status parse_message_content(const YAML::Node& node, const YamlReader& reader,
+Status parse_message_content(const SourceNode& node, const YamlReader& reader,
                              std::string* content) {
   if (Status s = reader.read_string(node, "content", content); !s) return s;
   std::vector<std::string> variables;
@@ -107,15 +107,12 @@ Status parse_json_chat(const std::string& path, const std::string& text, size_t 
 
 Status parse_yaml_chat(const std::string& path, const std::string& text,
                        std::vector<ChatMessage>* out) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    return Status::error_at(SourceLocation{path, e.mark.line + 1, e.mark.column + 1}, e.msg);
-  }
+  SourceDocument document;
+  if (Status s = read_yaml_source(path, text, &document); !s) return s;
+  const SourceNode root = document.root();
   // The file's own reader: no ${VAR} expansion outside the suite file.
   const YamlReader file_reader(path, [](const std::string&) { return std::nullopt; }, {});
-  if (!root.IsSequence()) {
+  if (!root.is_sequence()) {
     return Status::error_at(
         SourceLocation{path, 1, 1},
         "expected a list of {role, content} messages, got " + describe_node(root));
@@ -127,11 +124,11 @@ Status parse_yaml_chat(const std::string& path, const std::string& text,
     }
     ChatMessage message;
     for (const auto& [key, value] : entries) {
-      if (!value.IsScalar()) {
+      if (!value.is_scalar()) {
         return file_reader.error_at(
-            value, "expected text for '" + key.Scalar() + "', got " + describe_node(value));
+            value, "expected text for '" + key.scalar() + "', got " + describe_node(value));
       }
-      (key.Scalar() == "role" ? message.role : message.content) = value.Scalar();
+      (key.scalar() == "role" ? message.role : message.content) = value.scalar();
     }
     if (Status s = check_role(message.role,
                               [&](const std::string& m) { return file_reader.error_at(item, m); });
@@ -153,7 +150,7 @@ bool has_extension(const std::string& path, std::initializer_list<const char*> e
 
 // The prompts a file holds: one chat (.json, .yaml), one chat a line (.jsonl), or text
 // prompts separated by `---` lines (anything else).
-Status read_prompt_file(const YAML::Node& file_node, const YamlReader& reader,
+Status read_prompt_file(const SourceNode& file_node, const YamlReader& reader,
                         const PromptFiles& files, std::vector<std::vector<ChatMessage>>* out) {
   std::string name;
   if (Status s = reader.read_string(file_node, "file", &name); !s) return s;
@@ -198,12 +195,12 @@ Status read_prompt_file(const YAML::Node& file_node, const YamlReader& reader,
 }
 
 // One `prompts:` entry, which a file with several prompts turns into several.
-Status parse_prompt_entry(const YAML::Node& node, const YamlReader& reader,
+Status parse_prompt_entry(const SourceNode& node, const YamlReader& reader,
                           const PromptFiles& files, size_t number, std::vector<PromptConfig>* out) {
   PromptConfig prompt;
   prompt.where = reader.where(node);
   prompt.id = "prompt-" + std::to_string(number);
-  if (node.IsScalar()) {
+  if (node.is_scalar()) {
     prompt.messages.push_back({"user", ""});
     if (Status s = parse_message_content(node, reader, &prompt.messages.back().content); !s) {
       return s;
@@ -215,10 +212,10 @@ Status parse_prompt_entry(const YAML::Node& node, const YamlReader& reader,
   if (Status s = reader.entries(node, suite_keys::prompt(), "prompt", &entries); !s) return s;
   bool has_body = false, has_id = false, has_tool_choice = false;
   std::vector<std::vector<ChatMessage>> from_file;
-  YAML::Node file_node, tool_choice_node;
+  SourceNode file_node, tool_choice_node;
   for (const auto& [key, value] : entries) {
-    const std::string& name = key.Scalar();
-    const YAML::Node& at = value;
+    const std::string& name = key.scalar();
+    const SourceNode& at = value;
     if (name == "id") {
       has_id = true;
       if (Status s = reader.read_string(at, "id", &prompt.id); !s) return s;
@@ -239,7 +236,7 @@ Status parse_prompt_entry(const YAML::Node& node, const YamlReader& reader,
       continue;
     }
     if (name == "params") {
-      if (!at.IsMap()) {
+      if (!at.is_map()) {
         return reader.error_at(at, "expected a map for 'params', got " + describe_node(at));
       }
       if (Status s = reader.read_json(at, &prompt.params); !s) return s;
@@ -271,12 +268,12 @@ Status parse_prompt_entry(const YAML::Node& node, const YamlReader& reader,
       return s;
     }
   }
-  if (file_node.IsNull()) {
+  if (file_node.is_null()) {
     out->push_back(std::move(prompt));
     return Status::ok();
   }
   if (!has_id) {
-    std::string stem = std::filesystem::path(file_node.Scalar()).stem().string();
+    std::string stem = std::filesystem::path(file_node.scalar()).stem().string();
     std::replace_if(
         stem.begin(), stem.end(),
         [](unsigned char c) { return !std::isalnum(c) && c != '.' && c != '_' && c != '-'; }, '-');
@@ -332,9 +329,9 @@ std::vector<std::string> split_prompt_text(const std::string& text) {
   return parts;
 }
 
-Status parse_prompts(const YAML::Node& node, const YamlReader& reader, const PromptFiles& files,
+Status parse_prompts(const SourceNode& node, const YamlReader& reader, const PromptFiles& files,
                      std::vector<PromptConfig>* out) {
-  if (!node.IsSequence()) {
+  if (!node.is_sequence()) {
     return reader.error_at(node,
                            "expected a list of prompts for 'prompts', got " + describe_node(node));
   }
@@ -345,11 +342,11 @@ Status parse_prompts(const YAML::Node& node, const YamlReader& reader, const Pro
   return Status::ok();
 }
 
-Status parse_single_prompt(const YAML::Node& node, const YamlReader& reader,
+Status parse_single_prompt(const SourceNode& node, const YamlReader& reader,
                            const PromptFiles& files, std::vector<PromptConfig>* out) {
   const size_t first = out->size();
   if (Status s = parse_prompt_entry(node, reader, files, 1, out); !s) return s;
-  if (out->size() == first + 1 && !(node.IsMap() && node["id"])) (*out)[first].id = "prompt";
+  if (out->size() == first + 1 && !(node.is_map() && node["id"])) (*out)[first].id = "prompt";
   return Status::ok();
 }
 

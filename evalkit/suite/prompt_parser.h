@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
+#include "evalkit/suite/source_node.h"
 
 #include "evalkit/suite/suite.h"
 #include "evalkit/suite/yaml_reader.h"
@@ -22,12 +22,12 @@ struct PromptFiles {
 // Reads a `prompts:` list. Entries without an id get "prompt-<n>" (n counts entries from 1);
 // a file entry without an id is named after the file's stem ("qa"), and a file holding
 // several prompts gives "<id>-1", "<id>-2", ...
-Status parse_prompts(const YAML::Node& node, const YamlReader& reader, const PromptFiles& files,
+Status parse_prompts(const SourceNode& node, const YamlReader& reader, const PromptFiles& files,
                      std::vector<PromptConfig>* out);
 
 // Reads the top-level `prompt:` shorthand (a string or a map like a `prompts:` entry) as
 // one prompt with id "prompt".
-Status parse_single_prompt(const YAML::Node& node, const YamlReader& reader,
+Status parse_single_prompt(const SourceNode& node, const YamlReader& reader,
                            const PromptFiles& files, std::vector<PromptConfig>* out);
 
 // Splits the text of a prompt file into its prompts: lines that are exactly `---` (spaces

@@ -19,7 +19,7 @@ namespace {
 
 // The request parameters every OpenAI-compatible endpoint reads, checked before any paid call:
 // a non-numeric max_tokens or a temperature outside [0, 2] would fail every request.
-Status check_params(const YAML::Node& node, const YamlReader& reader,
+Status check_params(const SourceNode& node, const YamlReader& reader,
                     const nlohmann::json& params) {
   struct Range {
     const char* name;
@@ -37,7 +37,7 @@ Status check_params(const YAML::Node& node, const YamlReader& reader,
   for (const Range& range : kRanges) {
     const auto it = params.find(range.name);
     if (it == params.end() || it->is_null()) continue;
-    const YAML::Node at = node[range.name] ? node[range.name] : node;
+    const SourceNode at = node[range.name] ? node[range.name] : node;
     // ${VAR} expansions arrive as text: "256" is read as the number it spells.
     double value = 0;
     bool number = it->is_number();
@@ -126,14 +126,14 @@ std::string default_api_key_env(const std::string& type) {
   return "";
 }
 
-Status read_positive(const YamlReader& reader, const YAML::Node& node, const std::string& what,
+Status read_positive(const YamlReader& reader, const SourceNode& node, const std::string& what,
                      double* out) {
   if (Status s = reader.read_number(node, what, out); !s) return s;
   if (*out <= 0) return reader.error_at(node, "'" + what + "' must be greater than 0");
   return Status::ok();
 }
 
-Status read_at_least(const YamlReader& reader, const YAML::Node& node, const std::string& what,
+Status read_at_least(const YamlReader& reader, const SourceNode& node, const std::string& what,
                      int minimum, int* out) {
   if (Status s = reader.read_int(node, what, out); !s) return s;
   if (*out < minimum) {
@@ -142,9 +142,9 @@ Status read_at_least(const YamlReader& reader, const YAML::Node& node, const std
   return Status::ok();
 }
 
-Status read_command(const YamlReader& reader, const YAML::Node& node,
+Status read_command(const YamlReader& reader, const SourceNode& node,
                     std::vector<std::string>* out) {
-  if (node.IsScalar()) {
+  if (node.is_scalar()) {
     // The string form splits on whitespace and does no shell quoting; the list form is for
     // arguments that contain spaces.
     std::string text;
@@ -160,8 +160,8 @@ Status read_command(const YamlReader& reader, const YAML::Node& node,
 }
 
 // price: {input: USD per 1M prompt tokens, output: USD per 1M completion tokens}
-Status read_price(const YamlReader& reader, const YAML::Node& node, TokenPrice* out) {
-  if (!node.IsMap()) {
+Status read_price(const YamlReader& reader, const SourceNode& node, TokenPrice* out) {
+  if (!node.is_map()) {
     return reader.error_at(node,
                            "expected a map {input: USD, output: USD} (per million tokens) "
                            "for 'price', got " +
@@ -169,7 +169,7 @@ Status read_price(const YamlReader& reader, const YAML::Node& node, TokenPrice* 
   }
   bool has_input = false, has_output = false;
   for (const auto& entry : node) {
-    const std::string name = entry.first.Scalar();
+    const std::string name = entry.first.scalar();
     if (name != "input" && name != "output") {
       return reader.error_at(entry.first, "'price' takes 'input' and 'output', not '" + name + "'");
     }
@@ -186,22 +186,22 @@ Status read_price(const YamlReader& reader, const YAML::Node& node, TokenPrice* 
   return Status::ok();
 }
 
-Status parse_provider(const YAML::Node& node, const YamlReader& reader,
+Status parse_provider(const SourceNode& node, const YamlReader& reader,
                       const std::string& directory, ProviderConfig* out) {
-  if (node.IsMap() && node["api_key"]) {
+  if (node.is_map() && node["api_key"]) {
     return reader.error_at(node["api_key"],
                            "a suite never holds an API key: name the environment variable that "
                            "holds it with 'api_key_env'");
   }
-  std::vector<std::pair<YAML::Node, YAML::Node>> entries;
+  std::vector<std::pair<SourceNode, SourceNode>> entries;
   if (Status s = reader.entries(node, suite_keys::provider(), "provider", &entries); !s) return s;
   out->where = reader.where(node);
   out->directory = directory;
-  YAML::Node type_node, tool_choice_node;
+  SourceNode type_node, tool_choice_node;
   bool has_tool_choice = false;
   for (const auto& [key, value] : entries) {
-    const std::string& name = key.Scalar();
-    const YAML::Node& at = value;
+    const std::string& name = key.scalar();
+    const SourceNode& at = value;
     Status status;
     if (name == "id") {
       status = reader.read_string(at, "id", &out->id);
@@ -228,15 +228,15 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
                                      out->api_key_env + "'");
       }
     } else if (name == "params") {
-      if (!value.IsMap()) {
+      if (!value.is_map()) {
         return reader.error_at(at, "expected a map for 'params', got " + describe_node(value));
       }
       status = reader.read_json(value, &out->params);
       for (auto it = value.begin(); status && it != value.end(); ++it) {
         // A key in params is sent in the request body and written to the store and reports.
-        if (looks_like_secret_name(it->first.Scalar())) {
+        if (looks_like_secret_name(it->first.scalar())) {
           status = reader.error_at(
-              it->first, "'params." + it->first.Scalar() +
+              it->first, "'params." + it->first.scalar() +
                              "' would write a secret into the suite, the store and every "
                              "report; name the environment variable that holds the key with "
                              "'api_key_env'");
@@ -350,9 +350,9 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
   }
   for (const auto& [key, value] : entries) {
     for (const auto& rule : type_only_keys()) {
-      if (key.Scalar() == rule.key &&
+      if (key.scalar() == rule.key &&
           std::find(rule.types.begin(), rule.types.end(), out->type) == rule.types.end()) {
-        return reader.error_at(key, "'" + key.Scalar() + "' does not apply to " + out->type +
+        return reader.error_at(key, "'" + key.scalar() + "' does not apply to " + out->type +
                                         " provider '" + out->id + "'");
       }
     }
@@ -405,9 +405,9 @@ Status parse_provider(const YAML::Node& node, const YamlReader& reader,
 
 }  // namespace
 
-Status parse_providers(const YAML::Node& node, const YamlReader& reader,
+Status parse_providers(const SourceNode& node, const YamlReader& reader,
                        const std::string& directory, std::vector<ProviderConfig>* out) {
-  if (!node.IsSequence()) {
+  if (!node.is_sequence()) {
     return reader.error_at(
         node, "expected a list of providers for 'providers', got " + describe_node(node));
   }

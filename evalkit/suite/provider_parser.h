@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
+#include "evalkit/suite/source_node.h"
 
 #include "evalkit/suite/suite.h"
 #include "evalkit/suite/yaml_reader.h"
@@ -13,7 +13,7 @@ namespace evalkit {
 
 // Reads every provider and checks what its type needs (a model for openai-*, `responses`
 // for replay, `command` for exec). Replay files are resolved relative to directory.
-Status parse_providers(const YAML::Node& node, const YamlReader& reader,
+Status parse_providers(const SourceNode& node, const YamlReader& reader,
                        const std::string& directory, std::vector<ProviderConfig>* out);
 
 }  // namespace evalkit

@@ -9,41 +9,41 @@ namespace {
 
 // Records the text of plain scalars that became numbers or booleans, by JSON pointer, so that
 // a string option keeps what was written ("3.10", not 3.1).
-void record_scalar_texts(const YAML::Node& node, const nlohmann::json& value,
+void record_scalar_texts(const SourceNode& node, const nlohmann::json& value,
                          const std::string& pointer, std::map<std::string, std::string>* out) {
-  if (node.IsScalar()) {
+  if (node.is_scalar()) {
     if ((value.is_number() || value.is_boolean()) &&
-        node.Scalar().find("${") == std::string::npos) {
-      (*out)[pointer] = node.Scalar();
+        node.scalar().find("${") == std::string::npos) {
+      (*out)[pointer] = node.scalar();
     }
-  } else if (node.IsSequence() && value.is_array()) {
+  } else if (node.is_sequence() && value.is_array()) {
     for (size_t i = 0; i < node.size() && i < value.size(); ++i) {
       record_scalar_texts(node[i], value[i], pointer + "/" + std::to_string(i), out);
     }
   }
 }
 
-Status parse_scorer_spec(const YAML::Node& node, const YamlReader& reader, ScorerSpec* spec) {
+Status parse_scorer_spec(const SourceNode& node, const YamlReader& reader, ScorerSpec* spec) {
   spec->where = reader.where(node);
-  if (node.IsScalar()) return reader.read_string(node, "type", &spec->type);
+  if (node.is_scalar()) return reader.read_string(node, "type", &spec->type);
   // `not: <scorer>` negates the scorer it wraps (`not: {not: x}` is x again).
-  if (node.IsMap() && node.size() == 1 && node.begin()->first.IsScalar() &&
-      node.begin()->first.Scalar() == "not") {
+  if (node.is_map() && node.size() == 1 && node.begin()->first.is_scalar() &&
+      node.begin()->first.scalar() == "not") {
     if (Status s = parse_scorer_spec(node.begin()->second, reader, spec); !s) return s;
     spec->negate = !spec->negate;
     return Status::ok();
   }
-  if (!node.IsMap()) {
+  if (!node.is_map()) {
     return reader.error_at(
         node, "expected a scorer (a map with 'type', or a type name), got " + describe_node(node));
   }
   bool has_type = false;
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node key = it->first;
-    const YAML::Node value = it->second;
-    if (!key.IsScalar()) return reader.error_at(key, "expected a plain key in scorer");
-    const std::string& name = key.Scalar();
+    const SourceNode key = it->first;
+    const SourceNode value = it->second;
+    if (!key.is_scalar()) return reader.error_at(key, "expected a plain key in scorer");
+    const std::string& name = key.scalar();
     if (!seen.insert(name).second) {
       return reader.error_at(key, "key '" + name + "' appears twice in scorer");
     }
@@ -91,9 +91,9 @@ Status parse_scorer_spec(const YAML::Node& node, const YamlReader& reader, Score
 
 }  // namespace
 
-Status parse_scorer_specs(const YAML::Node& node, const YamlReader& reader,
+Status parse_scorer_specs(const SourceNode& node, const YamlReader& reader,
                           std::vector<ScorerSpec>* out) {
-  if (!node.IsSequence()) {
+  if (!node.is_sequence()) {
     return reader.error_at(node,
                            "expected a list of scorers for 'scorers', got " + describe_node(node));
   }

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
+#include "evalkit/suite/source_node.h"
 
 #include "evalkit/scorers/scorer.h"
 #include "evalkit/suite/yaml_reader.h"
@@ -13,7 +13,7 @@ namespace evalkit {
 // Reads a list of scorer specs. An item is a map with `type` (the reserved keys type,
 // weight, threshold, name and negate are lifted out; every other key becomes an option), just
 // a type name, or `not: <item>` (negated). Options are checked later, when the scorer is built.
-Status parse_scorer_specs(const YAML::Node& node, const YamlReader& reader,
+Status parse_scorer_specs(const SourceNode& node, const YamlReader& reader,
                           std::vector<ScorerSpec>* out);
 
 // The same from a JSON value (a JSONL dataset line's `scorers`); errors are placed at where.

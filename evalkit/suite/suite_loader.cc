@@ -4,14 +4,13 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include <yaml-cpp/yaml.h>
 
 #include "evalkit/base/files.h"
 #include "evalkit/base/hash.h"
+#include "evalkit/suite/source_node.h"
 #include "evalkit/suite/suite_parser.h"
 #include "evalkit/suite/suite_paths.h"
 #include "evalkit/suite/suite_validator.h"
-#include "evalkit/suite/yaml_expansion.h"
 #include "evalkit/suite/yaml_reader.h"
 #include "evalkit/text/utf8.h"
 
@@ -82,14 +81,14 @@ Status load_suite_text(const std::string& path, const std::string& bytes, Suite*
       }
     }
   }
-  if (Status s = check_yaml_expansion(path, bytes); !s) return s;
-  YAML::Node root;
-  try {
-    root = YAML::Load(bytes);
-  } catch (const YAML::ParserException& e) {
-    return Status::error_at(SourceLocation{path, e.mark.line + 1, e.mark.column + 1}, e.msg);
+  // JSON is read by a JSON parser; anything else, or JSON it refuses, by the YAML parser,
+  // which gives the same tree for JSON and words any error.
+  SourceDocument document;
+  if (!read_json_source(bytes, &document)) {
+    if (Status s = read_yaml_source(path, bytes, &document); !s) return s;
   }
-  if (!root || root.IsNull()) return Status::error_at(file, "suite file is empty");
+  const SourceNode root = document.root();
+  if (!root || root.is_null()) return Status::error_at(file, "suite file is empty");
 
   *suite = Suite();
   suite->path = path;
@@ -106,12 +105,10 @@ Status load_suite_text(const std::string& path, const std::string& bytes, Suite*
     if (Status s = parse_suite_document(root, reader, suite, &locations, &dataset_hashes); !s) {
       return s;
     }
-  } catch (const YAML::Exception& e) {
-    // The parser checks shapes before it reads; this is a last line of defence.
-    return Status::error_at(SourceLocation{path, e.mark.line + 1, e.mark.column + 1}, e.msg);
   } catch (const std::bad_alloc&) {
     return Status::error_at(file, "the suite is too large to load (out of memory)");
   }
+  document.clear();  // validation reads the Suite, not the tree
   if (options.confine_paths) {
     if (Status s = confine_judge_templates(*suite); !s) return s;
   }

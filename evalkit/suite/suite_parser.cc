@@ -13,10 +13,10 @@
 namespace evalkit {
 namespace {
 
-using Entries = std::vector<std::pair<YAML::Node, YAML::Node>>;
+using Entries = std::vector<std::pair<SourceNode, SourceNode>>;
 
 // The systems under test as a list of provider ids, each with its location.
-Status parse_under_test(const YAML::Node& node, const YamlReader& reader, const std::string& what,
+Status parse_under_test(const SourceNode& node, const YamlReader& reader, const std::string& what,
                         std::vector<std::string>* out, SuiteLocations* locations) {
   if (Status s = reader.read_strings(node, what, out); !s) return s;
   if (out->empty()) {
@@ -24,7 +24,7 @@ Status parse_under_test(const YAML::Node& node, const YamlReader& reader, const 
   }
   locations->under_test_key = reader.where(node);
   locations->under_test.clear();
-  if (node.IsSequence()) {
+  if (node.is_sequence()) {
     for (const auto& item : node) locations->under_test.push_back(reader.where(item));
   } else {
     locations->under_test.push_back(reader.where(node));
@@ -32,19 +32,19 @@ Status parse_under_test(const YAML::Node& node, const YamlReader& reader, const 
   return Status::ok();
 }
 
-Status parse_defaults(const YAML::Node& node, const YamlReader& reader, Suite* suite,
+Status parse_defaults(const SourceNode& node, const YamlReader& reader, Suite* suite,
                       SuiteLocations* locations) {
   SuiteDefaults* out = &suite->defaults;
   Entries entries;
   if (Status s = reader.entries(node, suite_keys::defaults(), "defaults", &entries); !s) return s;
   for (const auto& [key, value] : entries) {
-    const std::string& name = key.Scalar();
+    const std::string& name = key.scalar();
     if (name == "provider" && !suite->under_test.empty()) {
       return reader.error_at(key, "the systems under test are given twice: use either "
                                   "'under_test' or 'defaults.provider', not both (see " +
                                       locations->under_test_key.str() + ")");
     }
-    if (name == "provider" && value.IsSequence()) {
+    if (name == "provider" && value.is_sequence()) {
       // Several systems under test: the same as `under_test: [...]`.
       locations->defaults[name] = reader.where(value);
       if (Status s = parse_under_test(value, reader, "defaults.provider", &suite->under_test,
@@ -65,9 +65,9 @@ Status parse_defaults(const YAML::Node& node, const YamlReader& reader, Suite* s
 
 }  // namespace
 
-Status parse_pass_rule(const YAML::Node& node, const YamlReader& reader, PassRule* out) {
-  if (node.IsScalar()) {
-    if (node.Scalar() == "all") return Status::ok();
+Status parse_pass_rule(const SourceNode& node, const YamlReader& reader, PassRule* out) {
+  if (node.is_scalar()) {
+    if (node.scalar() == "all") return Status::ok();
     return reader.error_at(node,
                            "expected 'all' or a map like {weighted_score: 0.7} for 'pass', "
                            "got " +
@@ -76,8 +76,8 @@ Status parse_pass_rule(const YAML::Node& node, const YamlReader& reader, PassRul
   Entries entries;
   if (Status s = reader.entries(node, suite_keys::pass_rule(), "pass", &entries); !s) return s;
   for (const auto& [key, value] : entries) {
-    const YAML::Node& at = value;
-    if (key.Scalar() == "weighted_score") {
+    const SourceNode& at = value;
+    if (key.scalar() == "weighted_score") {
       out->kind = PassRule::Kind::kWeightedScore;
       if (Status s = reader.read_number(at, "weighted_score", &out->min_weighted_score); !s) {
         return s;
@@ -95,18 +95,18 @@ Status parse_pass_rule(const YAML::Node& node, const YamlReader& reader, PassRul
 
 namespace {
 
-Status parse_gate(const YAML::Node& node, const YamlReader& reader,
+Status parse_gate(const SourceNode& node, const YamlReader& reader,
                   std::map<std::string, GateRule>* out, SuiteLocations* locations) {
-  if (!node.IsMap()) {
+  if (!node.is_map()) {
     return reader.error_at(
         node, "expected a map of metric: {max_drop, min} for 'gate', got " + describe_node(node));
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string& metric = it->first.Scalar();
+    const std::string& metric = it->first.scalar();
     if (out->count(metric) > 0) {
       return reader.error_at(it->first, "gate metric '" + metric + "' appears twice");
     }
-    if (it->second.IsNull()) {
+    if (it->second.is_null()) {
       return reader.error_at(it->first, "gate rule for '" + metric + "' has no value");
     }
     Entries entries;
@@ -117,8 +117,8 @@ Status parse_gate(const YAML::Node& node, const YamlReader& reader,
     }
     GateRule rule;
     for (const auto& [key, value] : entries) {
-      const YAML::Node& at = value;
-      if (key.Scalar() == "test") {
+      const SourceNode& at = value;
+      if (key.scalar() == "test") {
         std::string test;
         if (Status s = reader.read_string(at, "test", &test); !s) return s;
         if (test == "none") {
@@ -132,8 +132,8 @@ Status parse_gate(const YAML::Node& node, const YamlReader& reader,
         continue;
       }
       double number = 0;
-      if (Status s = reader.read_number(at, key.Scalar(), &number); !s) return s;
-      if (key.Scalar() == "max_drop") {
+      if (Status s = reader.read_number(at, key.scalar(), &number); !s) return s;
+      if (key.scalar() == "max_drop") {
         if (number < 0) return reader.error_at(at, "'max_drop' must not be negative");
         rule.max_drop = number;
       } else {
@@ -164,15 +164,15 @@ bool is_suite_name(std::string_view name) {
   });
 }
 
-std::set<std::string> api_key_variables(const YAML::Node& root) {
+std::set<std::string> api_key_variables(const SourceNode& root) {
   std::set<std::string> names;
-  if (!root.IsMap()) return names;
-  const YAML::Node providers = root["providers"];
-  if (!providers || !providers.IsSequence()) return names;
+  if (!root.is_map()) return names;
+  const SourceNode providers = root["providers"];
+  if (!providers || !providers.is_sequence()) return names;
   for (const auto& provider : providers) {
-    if (!provider.IsMap()) continue;
-    const YAML::Node name = provider["api_key_env"];
-    if (name && name.IsScalar()) names.insert(name.Scalar());
+    if (!provider.is_map()) continue;
+    const SourceNode name = provider["api_key_env"];
+    if (name && name.is_scalar()) names.insert(name.scalar());
   }
   // The keys the providers read by default.
   for (const char* name : {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "AZURE_OPENAI_API_KEY",
@@ -182,15 +182,15 @@ std::set<std::string> api_key_variables(const YAML::Node& root) {
   return names;
 }
 
-Status parse_suite_document(const YAML::Node& root, const YamlReader& reader, Suite* suite,
+Status parse_suite_document(const SourceNode& root, const YamlReader& reader, Suite* suite,
                             SuiteLocations* locations, std::vector<std::string>* dataset_hashes) {
   Entries entries;
   if (Status s = reader.entries(root, suite_keys::top_level(), "suite", &entries); !s) return s;
-  YAML::Node prompts_key;
+  SourceNode prompts_key;
   bool has_prompts = false;
   for (const auto& [key, value] : entries) {
-    const std::string& name = key.Scalar();
-    const YAML::Node& at = value;
+    const std::string& name = key.scalar();
+    const SourceNode& at = value;
     Status status;
     if (name == "suite") {
       status = reader.read_string(at, "suite", &suite->name);

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
+#include "evalkit/suite/source_node.h"
 
 #include "evalkit/suite/suite.h"
 #include "evalkit/suite/yaml_reader.h"
@@ -28,17 +28,17 @@ struct SuiteLocations {
 // Fills *suite from root; suite->path and suite->directory must already be set (datasets
 // and replay files are found relative to the directory). *dataset_hashes receives the
 // SHA-256 of each dataset file read, in order.
-Status parse_suite_document(const YAML::Node& root, const YamlReader& reader, Suite* suite,
+Status parse_suite_document(const SourceNode& root, const YamlReader& reader, Suite* suite,
                             SuiteLocations* locations, std::vector<std::string>* dataset_hashes);
 
 // Reads `pass:`: `all` or {weighted_score, k_of_n}.
-Status parse_pass_rule(const YAML::Node& node, const YamlReader& reader, PassRule* out);
+Status parse_pass_rule(const SourceNode& node, const YamlReader& reader, PassRule* out);
 
 // Whether name suits ids and file names: letters, digits, '.', '_' and '-'.
 bool is_suite_name(std::string_view name);
 
 // The names of environment variables that providers' api_key_env entries name, read before
 // anything else so that ${VAR} expansion can refuse them everywhere.
-std::set<std::string> api_key_variables(const YAML::Node& root);
+std::set<std::string> api_key_variables(const SourceNode& root);
 
 }  // namespace evalkit

@@ -34,23 +34,8 @@ nlohmann::json plain_scalar_json(const std::string& text) {
 
 }  // namespace
 
-std::string describe_node(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return "nothing";
-    case YAML::NodeType::Scalar:
-      return "'" + node.Scalar() + "'";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a map";
-  }
-  return "something else";
-}
-
-SourceLocation YamlReader::where(const YAML::Node& node) const {
-  const YAML::Mark mark = node.Mark();
+SourceLocation YamlReader::where(const SourceNode& node) const {
+  const SourceMark mark = node.mark();
   SourceLocation location;
   location.file = file_;
   if (mark.line >= 0) {
@@ -60,35 +45,35 @@ SourceLocation YamlReader::where(const YAML::Node& node) const {
   return location;
 }
 
-Status YamlReader::entries(const YAML::Node& node, const std::vector<std::string>& allowed,
+Status YamlReader::entries(const SourceNode& node, const std::vector<std::string>& allowed,
                            const std::string& context,
-                           std::vector<std::pair<YAML::Node, YAML::Node>>* out) const {
-  if (!node.IsMap()) {
+                           std::vector<std::pair<SourceNode, SourceNode>>* out) const {
+  if (!node.is_map()) {
     return error_at(node, "expected a map for " + context + ", got " + describe_node(node));
   }
   out->clear();
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node key = it->first;
-    if (!key.IsScalar()) return error_at(key, "expected a plain key in " + context);
-    const std::string& name = key.Scalar();
+    const SourceNode key = it->first;
+    if (!key.is_scalar()) return error_at(key, "expected a plain key in " + context);
+    const std::string& name = key.scalar();
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       return error_at(key,
                       "unknown key '" + name + "' in " + context + did_you_mean(name, allowed));
     }
     for (const auto& [seen, value] : *out) {
-      if (seen.Scalar() == name) {
+      if (seen.scalar() == name) {
         return error_at(key, "key '" + name + "' appears twice in " + context + " (first at " +
                                  where(seen).str() + ")");
       }
     }
-    // yaml-cpp places an empty value after its line, so blame the key instead.
-    if (it->second.IsNull()) return error_at(key, "'" + name + "' in " + context + " has no value");
+    // An empty value is placed after its line, so blame the key instead.
+    if (it->second.is_null()) return error_at(key, "'" + name + "' in " + context + " has no value");
     out->emplace_back(key, it->second);
   }
   return Status::ok();
 }
 
-Status YamlReader::resolve_path(const YAML::Node& node, const std::string& directory,
+Status YamlReader::resolve_path(const SourceNode& node, const std::string& directory,
                                 const std::string& given, std::string* out) const {
   *out = resolve_suite_path(directory, given);
   if (confine_root_.empty()) return Status::ok();
@@ -98,32 +83,32 @@ Status YamlReader::resolve_path(const YAML::Node& node, const std::string& direc
   return Status::ok();
 }
 
-Status YamlReader::expand(const YAML::Node& node, std::string* out) const {
-  Status status = expand_env(node.Scalar(), getenv_, secrets_, out);
+Status YamlReader::expand(const SourceNode& node, std::string* out) const {
+  Status status = expand_env(node.scalar(), getenv_, secrets_, out);
   if (!status) return error_at(node, status.message());
   return Status::ok();
 }
 
-Status YamlReader::read_string(const YAML::Node& node, const std::string& what,
+Status YamlReader::read_string(const SourceNode& node, const std::string& what,
                                std::string* out) const {
-  if (!node.IsScalar()) {
+  if (!node.is_scalar()) {
     return error_at(node, "expected a string for '" + what + "', got " + describe_node(node));
   }
   return expand(node, out);
 }
 
-Status YamlReader::read_literal(const YAML::Node& node, const std::string& what,
+Status YamlReader::read_literal(const SourceNode& node, const std::string& what,
                                 std::string* out) const {
-  if (!node.IsScalar()) {
+  if (!node.is_scalar()) {
     return error_at(node, "expected a string for '" + what + "', got " + describe_node(node));
   }
-  *out = node.Scalar();
+  *out = node.scalar();
   return Status::ok();
 }
 
-Status YamlReader::read_number(const YAML::Node& node, const std::string& what, double* out) const {
+Status YamlReader::read_number(const SourceNode& node, const std::string& what, double* out) const {
   nlohmann::json value;
-  if (node.IsScalar()) {
+  if (node.is_scalar()) {
     if (Status status = read_json(node, &value); !status) return status;
   }
   if (!value.is_number()) {
@@ -133,9 +118,9 @@ Status YamlReader::read_number(const YAML::Node& node, const std::string& what, 
   return Status::ok();
 }
 
-Status YamlReader::read_int(const YAML::Node& node, const std::string& what, int* out) const {
+Status YamlReader::read_int(const SourceNode& node, const std::string& what, int* out) const {
   nlohmann::json value;
-  if (node.IsScalar()) {
+  if (node.is_scalar()) {
     if (Status status = read_json(node, &value); !status) return status;
   }
   if (!value.is_number_integer() || value.get<int64_t>() > INT32_MAX ||
@@ -146,19 +131,19 @@ Status YamlReader::read_int(const YAML::Node& node, const std::string& what, int
   return Status::ok();
 }
 
-Status YamlReader::read_strings(const YAML::Node& node, const std::string& what,
+Status YamlReader::read_strings(const SourceNode& node, const std::string& what,
                                 std::vector<std::string>* out) const {
   out->clear();
-  if (node.IsScalar()) {
+  if (node.is_scalar()) {
     out->emplace_back();
     return expand(node, &out->back());
   }
-  if (!node.IsSequence()) {
+  if (!node.is_sequence()) {
     return error_at(node, "expected a string or a list of strings for '" + what + "', got " +
                               describe_node(node));
   }
   for (const auto& item : node) {
-    if (!item.IsScalar()) {
+    if (!item.is_scalar()) {
       return error_at(item, "expected a list of strings for '" + what + "', got " +
                                 describe_node(item) + " in it");
     }
@@ -168,20 +153,20 @@ Status YamlReader::read_strings(const YAML::Node& node, const std::string& what,
   return Status::ok();
 }
 
-Status YamlReader::read_json(const YAML::Node& node, nlohmann::json* out) const {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
+Status YamlReader::read_json(const SourceNode& node, nlohmann::json* out) const {
+  switch (node.type()) {
+    case SourceNodeType::kNull:
+    case SourceNodeType::kUndefined:
       *out = nullptr;
       return Status::ok();
-    case YAML::NodeType::Scalar: {
+    case SourceNodeType::kScalar: {
       std::string text;
       if (Status status = expand(node, &text); !status) return status;
-      // yaml-cpp tags quoted scalars "!" and plain ones "?".
-      *out = node.Tag() == "!" ? nlohmann::json(std::move(text)) : plain_scalar_json(text);
+      // Quoted scalars are tagged "!", plain ones "?".
+      *out = node.tag() == "!" ? nlohmann::json(std::move(text)) : plain_scalar_json(text);
       return Status::ok();
     }
-    case YAML::NodeType::Sequence: {
+    case SourceNodeType::kSequence: {
       *out = nlohmann::json::array();
       for (const auto& item : node) {
         nlohmann::json value;
@@ -190,11 +175,11 @@ Status YamlReader::read_json(const YAML::Node& node, nlohmann::json* out) const 
       }
       return Status::ok();
     }
-    case YAML::NodeType::Map: {
+    case SourceNodeType::kMap: {
       *out = nlohmann::json::object();
       for (auto it = node.begin(); it != node.end(); ++it) {
-        if (!it->first.IsScalar()) return error_at(it->first, "expected a plain key");
-        const std::string& key = it->first.Scalar();
+        if (!it->first.is_scalar()) return error_at(it->first, "expected a plain key");
+        const std::string& key = it->first.scalar();
         if (out->contains(key)) return error_at(it->first, "key '" + key + "' appears twice");
         nlohmann::json value;
         if (Status status = read_json(it->second, &value); !status) return status;

@@ -16,7 +16,8 @@ TEST(VersionCommand, ListsDependencyVersions) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, StartsWith(std::string("evalkit ") + EVALKIT_VERSION));
   for (const char* name :
-       {"libcurl", "SQLite", "oneTBB", "yaml-cpp", "Eigen", "Boost", "nlohmann-json", "OpenSSL"}) {
+       {"libcurl", "SQLite", "oneTBB", "yaml-cpp", "Eigen", "Boost", "nlohmann-json", "simdjson",
+        "OpenSSL"}) {
     EXPECT_THAT(r.out, HasSubstr(name));
   }
   EXPECT_THAT(r.out, Not(HasSubstr("yaml-cpp       unknown")));

@@ -1,0 +1,132 @@
+// The JSON reader gives the tree the YAML reader gives for the same JSON text (so a suite's
+// errors name the same file:line:column whichever read it), and leaves to the YAML reader
+// whatever yaml-cpp reads otherwise.
+#include "evalkit/suite/source_node.h"
+
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace evalkit {
+namespace {
+
+// Every node in document order: type, position, tag and text.
+void describe_tree(const SourceNode& node, std::string* out) {
+  *out += std::to_string(static_cast<int>(node.type())) + " " + std::to_string(node.mark().line) +
+          ":" + std::to_string(node.mark().column) + " " + std::string(node.tag()) + " [" +
+          node.scalar() + "]\n";
+  if (node.is_map()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      describe_tree(it->first, out);
+      describe_tree(it->second, out);
+    }
+  } else if (node.is_sequence()) {
+    for (const auto& item : node) describe_tree(item, out);
+  }
+}
+
+std::string tree_of(const SourceDocument& document) {
+  std::string out;
+  describe_tree(document.root(), &out);
+  return out;
+}
+
+void expect_same_tree(const std::string& json) {
+  SourceDocument from_json, from_yaml;
+  ASSERT_TRUE(read_json_source(json, &from_json)) << json;
+  ASSERT_TRUE(read_yaml_source("suite.json", json, &from_yaml)) << json;
+  EXPECT_EQ(tree_of(from_json), tree_of(from_yaml)) << json;
+}
+
+TEST(SourceNodeTest, JsonGivesTheTreeYamlGives) {
+  expect_same_tree(R"({"a": 1})");
+  expect_same_tree(
+      "{\"suite\": \"s\", \"n\": null, \"list\": [1.50, true, false, -0, 1e5, -2.5E-3, \"x\"],\n"
+      "  \"empty\": {}, \"none\": [ ],\r\n\t\"nested\": {\"x\": [[], [{}], {\"y\": [null]}]},\n"
+      "  \"escapes\": \"a\\\"b\\\\c\\/d\\te\\u00e9\", \"caf\xc3\xa9\": \"\xc3\xa9t\xc3\xa9\",\n"
+      "  \"suite\": \"repeated keys are kept, in order\"}\n");
+  expect_same_tree(
+      "{\n  \"cases\": [\n    {\"id\": \"c1\", \"vars\": {\"q\": \"What?\"}, \"expected\": "
+      "\"42\"},\n"
+      "    {\"id\": \"c2\", \"scorers\": [{\"type\": \"contains\", \"value\": \"x\"}]}\n  ]\n}\n");
+}
+
+TEST(SourceNodeTest, JsonPositionsAreYamlCppMarks) {
+  SourceDocument document;
+  ASSERT_TRUE(read_json_source("{\"a\": [1,\n  \"\xc3\xa9\", {\"b\": null}]}", &document));
+  const SourceNode list = document.root()["a"];
+  ASSERT_TRUE(list.is_sequence());
+  EXPECT_EQ(list.mark().line, 0);
+  EXPECT_EQ(list.mark().column, 6);
+  EXPECT_EQ(list[1].mark().line, 1);  // 0-based: yaml-cpp's marks, shown 1-based in errors
+  EXPECT_EQ(list[1].mark().column, 2);
+  EXPECT_EQ(list[1].tag(), "!");        // quoted
+  EXPECT_EQ(list[0].tag(), "?");        // plain
+  EXPECT_EQ(list[2].mark().column, 8);  // columns count bytes: "é" is two
+  EXPECT_TRUE(list[2]["b"].is_null());
+  EXPECT_FALSE(list[2]["c"]);
+  EXPECT_FALSE(list[3]);
+}
+
+TEST(SourceNodeTest, WhatYamlCppReadsOtherwiseIsLeftToIt) {
+  SourceDocument document;
+  // A lone carriage return is whitespace to JSON but not to yaml-cpp.
+  EXPECT_FALSE(read_json_source("{\"a\": 1,\r\"b\": 2}", &document));
+  // yaml-cpp refuses surrogate escapes that JSON accepts in pairs.
+  EXPECT_FALSE(read_json_source(R"({"a": "\ud83d\ude00"})", &document));
+  EXPECT_FALSE(read_json_source(R"({"a": 1} trailing)", &document));
+  EXPECT_FALSE(read_json_source(R"(["not", "a map"])", &document));
+  EXPECT_FALSE(read_json_source("a: yaml", &document));
+  EXPECT_FALSE(read_json_source(R"({"a": 1,})", &document));
+  EXPECT_FALSE(read_json_source(std::string(600, '[') + std::string(600, ']'), &document));
+  EXPECT_FALSE(document.root());  // nothing half-built is left
+}
+
+TEST(SourceNodeTest, JsonPastTheExpansionLimitsIsLeftToTheYamlReader) {
+  YamlExpansionLimits limits;
+  limits.max_nodes = 5;
+  SourceDocument document;
+  const std::string json = R"({"a": [1, 2, 3, 4, 5, 6]})";
+  EXPECT_FALSE(read_json_source(json, &document, limits));
+  const Status status = read_yaml_source("suite.json", json, &document, limits);
+  ASSERT_FALSE(status);
+  EXPECT_THAT(status.message(), ::testing::StartsWith("suite.json:1:"));
+  EXPECT_THAT(status.message(), ::testing::HasSubstr("expand to more than 5 values"));
+}
+
+TEST(SourceNodeTest, YamlAliasesShareTheirAnchorsNodeAndAreCounted) {
+  SourceDocument document;
+  ASSERT_TRUE(read_yaml_source("s.yaml", "base: &b {x: 1}\nuse: *b\n", &document));
+  EXPECT_EQ(document.root()["use"]["x"].scalar(), "1");
+  EXPECT_EQ(document.root()["use"].mark().line, 0);  // the anchored node itself
+
+  std::string laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'i'; ++c) {
+    const char previous = static_cast<char>(c - 1);
+    laughs += std::string(1, c) + ": &" + c + " [*" + previous + ", *" + previous + ", *" +
+              previous + ", *" + previous + ", *" + previous + ", *" + previous + ", *" + previous +
+              ", *" + previous + ", *" + previous + ", *" + previous + "]\n";
+  }
+  const Status status = read_yaml_source("laughs.yaml", laughs, &document);
+  ASSERT_FALSE(status);
+  EXPECT_THAT(status.message(), ::testing::HasSubstr("billion laughs"));
+  EXPECT_FALSE(document.root());
+}
+
+TEST(SourceNodeTest, YamlSyntaxErrorsNameTheirPosition) {
+  SourceDocument document;
+  const Status status = read_yaml_source("bad.yaml", "a: [1, 2\nb: 3\n", &document);
+  ASSERT_FALSE(status);
+  EXPECT_THAT(status.message(), ::testing::StartsWith("bad.yaml:"));
+}
+
+TEST(SourceNodeTest, EmptyTextHasNoRoot) {
+  SourceDocument document;
+  ASSERT_TRUE(read_yaml_source("empty.yaml", "", &document));
+  EXPECT_FALSE(document.root());
+  EXPECT_EQ(describe_node(document.root()), "nothing");
+}
+
+}  // namespace
+}  // namespace evalkit
