@@ -19,7 +19,8 @@ const std::string kNoText;
 }  // namespace
 
 SourceNodeType SourceNode::type() const {
-  return document_ == nullptr ? SourceNodeType::kUndefined : document_->nodes_[index_].type;
+  if (document_ == nullptr) return null_ ? SourceNodeType::kNull : SourceNodeType::kUndefined;
+  return document_->nodes_[index_].type;
 }
 
 const std::string& SourceNode::scalar() const {
@@ -55,7 +56,7 @@ size_t SourceNode::size() const {
 }
 
 SourceNode SourceNode::operator[](std::string_view key) const {
-  if (!is_map()) return {};
+  if (!is_map()) return undefined();
   const auto& entry = document_->nodes_[index_];
   for (uint32_t i = 0; i + 1 < entry.count; i += 2) {
     const SourceNode name = document_->node(document_->children_[entry.first + i]);
@@ -63,11 +64,11 @@ SourceNode SourceNode::operator[](std::string_view key) const {
       return document_->node(document_->children_[entry.first + i + 1]);
     }
   }
-  return {};
+  return undefined();
 }
 
 SourceNode SourceNode::operator[](size_t index) const {
-  if (!is_sequence() || index >= size()) return {};
+  if (!is_sequence() || index >= size()) return undefined();
   const auto& entry = document_->nodes_[index_];
   return document_->node(document_->children_[entry.first + index]);
 }
@@ -123,7 +124,7 @@ void SourceDocument::attach(uint32_t index) {
     if (root_ == UINT32_MAX) root_ = index;
     return;
   }
-  open_.back().second.push_back(index);
+  pending_.push_back(index);
 }
 
 uint32_t SourceDocument::add_scalar(SourceMark mark, std::string_view tag, std::string text) {
@@ -155,17 +156,18 @@ uint32_t SourceDocument::open(SourceNodeType type, SourceMark mark, std::string_
   entry.column = mark.column;
   const uint32_t index = add(entry, tag);
   attach(index);
-  open_.emplace_back(index, std::vector<uint32_t>());
+  open_.emplace_back(index, pending_.size());
   return index;
 }
 
 void SourceDocument::close() {
   if (open_.empty()) return;
-  auto& [index, children] = open_.back();
-  nodes_[index].first = static_cast<uint32_t>(children_.size());
-  nodes_[index].count = static_cast<uint32_t>(children.size());
-  children_.insert(children_.end(), children.begin(), children.end());
+  const auto [index, start] = open_.back();
   open_.pop_back();
+  nodes_[index].first = static_cast<uint32_t>(children_.size());
+  nodes_[index].count = static_cast<uint32_t>(pending_.size() - start);
+  children_.insert(children_.end(), pending_.begin() + static_cast<long>(start), pending_.end());
+  pending_.resize(start);
 }
 
 void SourceDocument::add_alias(uint32_t index) { attach(index); }

@@ -32,10 +32,16 @@ class SourceNodeIterator;
 
 class SourceNode {
  public:
+  // A null node, as a default yaml-cpp node is; a key or item that is not there is undefined.
   SourceNode() = default;
+  static SourceNode undefined() {
+    SourceNode node;
+    node.null_ = false;
+    return node;
+  }
 
   SourceNodeType type() const;
-  bool is_defined() const { return document_ != nullptr; }
+  bool is_defined() const { return document_ != nullptr || null_; }
   explicit operator bool() const { return is_defined(); }
   bool is_null() const { return type() == SourceNodeType::kNull; }
   bool is_scalar() const { return type() == SourceNodeType::kScalar; }
@@ -68,6 +74,7 @@ class SourceNode {
 
   const SourceDocument* document_ = nullptr;
   uint32_t index_ = 0;
+  bool null_ = true;  // without a document: null (default) or undefined
 };
 
 struct SourceEntry : SourceNode {
@@ -101,7 +108,7 @@ inline SourceNodeIterator SourceNode::end() const { return SourceNodeIterator(*t
 
 class SourceDocument {
  public:
-  // The document's root; undefined when the text holds no document.
+  // The document's root; null when the text holds no document.
   SourceNode root() const { return root_ < nodes_.size() ? node(root_) : SourceNode(); }
 
   // Building, in document order: a scalar or null is added whole; a list or map is opened,
@@ -136,8 +143,10 @@ class SourceDocument {
   std::vector<uint32_t> children_;
   std::vector<std::string> scalars_;
   std::unordered_map<uint32_t, std::string> other_tags_;
-  // Children of the collections still open, innermost last.
-  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> open_;
+  // The collections still open, innermost last: each one's index and where its children
+  // start in pending_, which holds the children of all of them.
+  std::vector<std::pair<uint32_t, size_t>> open_;
+  std::vector<uint32_t> pending_;
   uint32_t root_ = UINT32_MAX;
 };
 

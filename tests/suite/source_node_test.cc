@@ -80,7 +80,7 @@ TEST(SourceNodeTest, WhatYamlCppReadsOtherwiseIsLeftToIt) {
   EXPECT_FALSE(read_json_source("a: yaml", &document));
   EXPECT_FALSE(read_json_source(R"({"a": 1,})", &document));
   EXPECT_FALSE(read_json_source(std::string(600, '[') + std::string(600, ']'), &document));
-  EXPECT_FALSE(document.root());  // nothing half-built is left
+  EXPECT_FALSE(document.root().is_map());  // nothing half-built is left
 }
 
 TEST(SourceNodeTest, JsonPastTheExpansionLimitsIsLeftToTheYamlReader) {
@@ -111,7 +111,7 @@ TEST(SourceNodeTest, YamlAliasesShareTheirAnchorsNodeAndAreCounted) {
   const Status status = read_yaml_source("laughs.yaml", laughs, &document);
   ASSERT_FALSE(status);
   EXPECT_THAT(status.message(), ::testing::HasSubstr("billion laughs"));
-  EXPECT_FALSE(document.root());
+  EXPECT_FALSE(document.root().is_sequence());
 }
 
 TEST(SourceNodeTest, YamlSyntaxErrorsNameTheirPosition) {
@@ -121,11 +121,18 @@ TEST(SourceNodeTest, YamlSyntaxErrorsNameTheirPosition) {
   EXPECT_THAT(status.message(), ::testing::StartsWith("bad.yaml:"));
 }
 
-TEST(SourceNodeTest, EmptyTextHasNoRoot) {
+TEST(SourceNodeTest, NodesThatAreNotThereAreNullOrUndefinedAsInYamlCpp) {
   SourceDocument document;
   ASSERT_TRUE(read_yaml_source("empty.yaml", "", &document));
-  EXPECT_FALSE(document.root());
+  EXPECT_TRUE(document.root().is_null());  // YAML::Load("") is a null node
   EXPECT_EQ(describe_node(document.root()), "nothing");
+  const SourceNode made;  // a default node is null and defined, as YAML::Node() is
+  EXPECT_TRUE(made.is_null());
+  EXPECT_TRUE(made);
+  ASSERT_TRUE(read_yaml_source("s.yaml", "a: [1]\n", &document));
+  EXPECT_FALSE(document.root()["b"]);  // a missing key is undefined
+  EXPECT_FALSE(document.root()["b"].is_null());
+  EXPECT_FALSE(document.root()["a"][1]);
 }
 
 }  // namespace
