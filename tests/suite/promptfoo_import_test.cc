@@ -374,6 +374,29 @@ TEST(PromptfooImport, HostileConfigsFailFastWithAClearError) {
   EXPECT_THAT(too_deep.status.message(), HasSubstr("nests more than 200 levels"));
 }
 
+// Credentials in an http provider's url (its endpoint, as base_url is an API provider's) are
+// never written to the suite: userinfo goes, secret query values are masked, and the note
+// says so.
+TEST(PromptfooImport, CredentialsInAnHttpProvidersUrlAreNeverWritten) {
+  const Imported imported = import_text("promptfoo-http-url-credentials", R"(prompts: ["{{q}}"]
+providers:
+  - id: https
+    config:
+      url: "https://bob:hunter2-app-password@rag.example.com/ask?api_key=qk-0123456789abcdef&v=2"
+      method: POST
+      body: {query: "{{prompt}}"}
+      transformResponse: json.answer
+tests:
+  - vars: {q: hi}
+)");
+  ASSERT_TRUE(imported.status) << imported.status.message();
+  EXPECT_THAT(imported.result.suite_yaml, Not(HasSubstr("hunter2-app-password")));
+  EXPECT_THAT(imported.result.suite_yaml, Not(HasSubstr("qk-0123456789abcdef")));
+  EXPECT_THAT(imported.result.suite_yaml,
+              HasSubstr("https://rag.example.com/ask?api_key=[redacted]&v=2"));
+  EXPECT_TRUE(any_note_has(imported.result.changed, "credentials in the URL are never written"));
+}
+
 TEST(PromptfooImport, UnreadableInputsAreErrors) {
   PromptfooImport result;
   EXPECT_FALSE(import_promptfoo(test_data_path("promptfoo/absent.yaml"), {}, &result));
