@@ -86,7 +86,7 @@ const std::vector<ScorerKind>& scorer_kinds() {
        "  --template NAME    judge template (required; judges/*.yaml or a file)\n"
        "  --provider ID      chat provider (in a suite; default defaults.judge)\n"
        "  --rubric, --criteria, --steps, --samples, --aggregate, --temperature, --seed,\n"
-       "  --choice-scores    see docs/judges.md"}},
+       "  --choice-scores    see docs/judges.md"},
       {"script", "the team's own check: a long-lived process speaking JSON lines (docs/scripts.md)",
        make_script_scorer, false,
        "  --command CMD      the worker's argv (or --python FILE / --javascript FILE)\n"
