@@ -326,12 +326,6 @@ Status check_case_scorer(const CaseConfig& config, const TemplatedScorer& entry,
   return scorers->check(rendered, needs_references);
 }
 
-// A prompt's distinct template variables, computed once for all cases.
-struct PromptVariables {
-  const PromptConfig* prompt;
-  std::vector<std::string> variables;
-};
-
 Status check_cases(const Suite& suite, const std::vector<TemplatedScorer>& suite_scorers,
                    ScorerCheck* scorers) {
   std::vector<PromptVariables> prompts;
