@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "evalkit/base/embedded.h"
@@ -113,8 +115,8 @@ Status parse_node(const YAML::Node& root, const std::string& origin, JudgeTempla
 }  // namespace
 
 const std::vector<std::string>& judge_template_variables() {
-  static const std::vector<std::string> kVariables = {"input",  "output",   "expected", "rubric",
-                                                      "criteria", "steps", "context"};
+  static const std::vector<std::string> kVariables = {"input",    "output", "expected", "rubric",
+                                                      "criteria", "steps",  "context"};
   return kVariables;
 }
 
@@ -139,6 +141,17 @@ Status load_judge_template(const std::string& name_or_path, JudgeTemplate* out) 
     if (out->name.empty()) out->name = name_or_path;
     return Status::ok();
   }
+  // Built-in templates never change, so each is parsed once per process: a suite with a judge
+  // scorer on each of 10,000 cases would otherwise parse the same YAML 10,000 times.
+  static std::mutex parsed_mutex;
+  static std::map<std::string, JudgeTemplate> parsed;
+  {
+    const std::lock_guard<std::mutex> lock(parsed_mutex);
+    if (const auto it = parsed.find(name_or_path); it != parsed.end()) {
+      *out = it->second;
+      return Status::ok();
+    }
+  }
   const auto embedded = embedded_file("judges/" + name_or_path + ".yaml");
   if (!embedded) {
     return Status::error("judge template '" + name_or_path + "' is not built in" +
@@ -151,6 +164,8 @@ Status load_judge_template(const std::string& name_or_path, JudgeTemplate* out) 
     return s;
   }
   if (out->name.empty()) out->name = name_or_path;
+  const std::lock_guard<std::mutex> lock(parsed_mutex);
+  parsed.emplace(name_or_path, *out);
   return Status::ok();
 }
 

@@ -3,8 +3,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
+#include "evalkit/suite/source_node.h"
 #include "evalkit/suite/yaml_reader.h"
 
 namespace evalkit {
@@ -17,7 +17,9 @@ using ::testing::Not;
 nlohmann::json read_back(const std::string& yaml) {
   const YamlReader reader("t.yaml", [](const std::string&) { return std::nullopt; }, {});
   nlohmann::json out;
-  const Status status = reader.read_json(YAML::Load(yaml), &out);
+  SourceDocument document;
+  Status status = read_yaml_source("t.yaml", yaml, &document);
+  if (status) status = reader.read_json(document.root(), &out);
   EXPECT_TRUE(status.is_ok()) << status.message() << "\n" << yaml;
   return out;
 }
