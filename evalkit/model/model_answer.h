@@ -15,6 +15,9 @@ namespace evalkit {
 
 struct ModelAnswer {
   std::string text;           // the assistant's text (joined, when streamed)
+  // The text as the model gave it, when a prompt's `transform:` replaced `text` with a part of
+  // the answer; unset otherwise.
+  std::optional<std::string> raw_text;
   std::string finish_reason;  // as the protocol names it: "stop", "length", "tool_calls", "end_turn"
   std::vector<ToolCall> tool_calls;  // in the order the model made them
 
@@ -34,7 +37,7 @@ struct ModelAnswer {
 // completion tokens (time_per_output_token_s = (latency - ttft) / (tokens - 1)).
 void derive_stream_timings(ModelAnswer* answer);
 
-// {"text", "finish_reason", "tool_calls"?, "prompt_tokens", "completion_tokens",
+// {"text", "raw_text"?, "finish_reason", "tool_calls"?, "prompt_tokens", "completion_tokens",
 //  "latency_s", "streamed"?, "time_to_first_token_s"?, ...}: optional members only when set.
 nlohmann::json answer_to_json(const ModelAnswer& answer);
 // Reads answer_to_json's form; missing members keep their defaults.

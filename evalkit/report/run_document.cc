@@ -22,8 +22,11 @@ CorpusScorers corpus_scorers(const nlohmann::json& specs) {
     spec.weight = j.value("weight", 1.0);
     if (j.contains("threshold") && j["threshold"].is_number()) spec.threshold = j["threshold"].get<double>();
     spec.name = j.value("name", "");
+    if (j.contains("transform")) spec.transform = j["transform"];
     spec.options = j;
-    for (const char* key : {"type", "weight", "threshold", "name"}) spec.options.erase(key);
+    for (const char* key : {"type", "weight", "threshold", "name", "transform"}) {
+      spec.options.erase(key);
+    }
     std::unique_ptr<Scorer> scorer;
     if (!make_scorer(spec, &scorer)) continue;
     const std::string name = spec.name.empty() ? scorer->name() : spec.name;

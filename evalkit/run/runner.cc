@@ -14,6 +14,7 @@
 #include "evalkit/providers/provider.h"
 #include "evalkit/providers/response_recorder.h"
 #include "evalkit/run/trial_scoring.h"
+#include "evalkit/scorers/answer_transform.h"
 #include "evalkit/scorers/registry.h"
 #include "evalkit/store/trial_writer.h"
 #include "evalkit/suite/template.h"
@@ -58,6 +59,7 @@ nlohmann::json scorer_specs_json(const std::vector<ScorerSpec>& specs) {
     j["weight"] = s.weight;
     if (s.threshold) j["threshold"] = *s.threshold;
     if (!s.name.empty()) j["name"] = s.name;
+    if (!s.transform.is_null()) j["transform"] = s.transform;
     out.push_back(std::move(j));
   }
   return out;
@@ -69,8 +71,10 @@ struct TrialTask {
   TrialResult result;
   std::vector<const Scorer*> scorers;
   std::vector<double> weights;  // from each scorer's spec
+  std::vector<std::string> types;  // each scorer's type, from its spec
   std::vector<std::unique_ptr<Scorer>> owned_scorers;  // the case's own scorers
   std::string input;  // last user message
+  std::string transform_failure;  // why the prompt's transform found nothing to score
   Clock::time_point started;
   double live_cost_usd = 0;  // of calls that reached a provider (not the cache)
   int64_t live_tokens = 0;
@@ -252,7 +256,29 @@ class Run {
       if (Status s = make_scorer(spec, &scorer); !s) return s;
       suite_scorers_.push_back(std::move(scorer));
     }
+    for (const auto& prompt : suite_.prompts) {
+      if (prompt.transform.is_null()) continue;
+      std::string error;
+      if (!AnswerTransform::compile(prompt.transform, &prompt_transforms_[prompt.id], &error)) {
+        return Status::error_at(prompt.where, "prompt transform: " + error);
+      }
+    }
     return Status::ok();
+  }
+
+  // Replaces the answer's text with the part the prompt's transform picks, keeping the text
+  // as raw_text; records why when it finds nothing (every scorer then fails with that reason).
+  void apply_prompt_transform(TrialTask& task) {
+    const auto it = prompt_transforms_.find(task.spec.prompt->id);
+    if (it == prompt_transforms_.end()) return;
+    ModelAnswer& answer = task.result.answer;
+    std::string text, failure;
+    if (!it->second.apply(&answer, answer.text, &text, &failure)) {
+      task.transform_failure = "prompt '" + task.spec.prompt->id + "' transform: " + failure;
+      return;
+    }
+    answer.raw_text = std::move(answer.text);
+    answer.text = std::move(text);
   }
 
   Status build_providers(int jobs) {
@@ -312,6 +338,7 @@ class Run {
     for (size_t i = 0; i < suite_scorers_.size(); ++i) {
       task->scorers.push_back(suite_scorers_[i].get());
       task->weights.push_back(suite_.scorers[i].weight);
+      task->types.push_back(suite_.scorers[i].type);
     }
     for (const auto& extra : spec.test_case->scorers) {
       std::unique_ptr<Scorer> scorer;
@@ -321,6 +348,7 @@ class Run {
       }
       task->scorers.push_back(scorer.get());
       task->weights.push_back(extra.weight);
+      task->types.push_back(extra.type);
       task->owned_scorers.push_back(std::move(scorer));
     }
 
@@ -360,6 +388,12 @@ class Run {
       return;
     }
     r.answer = std::move(static_cast<ModelAnswer&>(response));
+    apply_prompt_transform(*task);
+    if (!task->transform_failure.empty()) {
+      fail_trial_scores(task->scorers, task->types, task->weights, task->transform_failure, &r);
+      finish(task);
+      return;
+    }
     request_scorer_calls(task);
   }
 
@@ -410,6 +444,13 @@ class Run {
     input.vars = &task.result.vars;
     input.input = task.input;
     input.model_responses = responses;
+    const auto tools = task.result.request.find("tools");
+    if (tools != task.result.request.end() && !tools->is_null()) input.tools = &*tools;
+    if (const auto price = prices_.find(task.spec.provider->id); price != prices_.end()) {
+      const ModelAnswer& answer = task.result.answer;
+      input.cost_usd =
+          token_cost_usd(price->second, answer.prompt_tokens, answer.completion_tokens);
+    }
     return input;
   }
 
@@ -478,6 +519,7 @@ class Run {
   TrialPlan plan_;
   std::string run_id_;
   std::vector<std::unique_ptr<Scorer>> suite_scorers_;
+  std::map<std::string, AnswerTransform> prompt_transforms_;  // by prompt id
   CallCounters counters_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<ResponseRecorder> recorder_;

@@ -1,6 +1,7 @@
 #include "evalkit/scorers/registry.h"
 
 #include "evalkit/base/suggest.h"
+#include "evalkit/scorers/transformed.h"
 
 // One line per scorer kind. Each scorer lives in its own file and exposes its factory.
 
@@ -20,6 +21,10 @@ std::unique_ptr<Scorer> make_levenshtein_scorer(const ScorerSpec& spec, std::str
 std::unique_ptr<Scorer> make_rouge_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_similarity_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_judge_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_tool_call_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_latency_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_cost_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_finish_reason_scorer(const ScorerSpec& spec, std::string* error);
 
 const std::vector<ScorerKind>& scorer_kinds() {
   static const std::vector<ScorerKind> kinds = {
@@ -44,6 +49,14 @@ const std::vector<ScorerKind>& scorer_kinds() {
        make_similarity_scorer, true},
       {"judge", "a chat model grades the output with a judge template (judges/*.yaml)",
        make_judge_scorer, true},
+      {"tool_call", "the answer made the expected tool calls (F1 over the calls)",
+       make_tool_call_scorer, false},
+      {"latency", "the answer came within max seconds (total or to the first token)",
+       make_latency_scorer, false},
+      {"cost", "the answer cost at most max US dollars at its provider's price",
+       make_cost_scorer, false},
+      {"finish_reason", "the answer stopped for the given reason (stop, length, tool_calls, ...)",
+       make_finish_reason_scorer, false},
   };
   return kinds;
 }
@@ -64,8 +77,14 @@ Status make_scorer(const ScorerSpec& spec, std::unique_ptr<Scorer>* out) {
         spec.where, "scorer '" + spec.type + "' is unknown" + did_you_mean(spec.type, names));
   }
   std::string error;
+  AnswerTransform transform;
+  if (!spec.transform.is_null() && !AnswerTransform::compile(spec.transform, &transform, &error)) {
+    const SourceLocation& where = spec.transform_where.line > 0 ? spec.transform_where : spec.where;
+    return Status::error_at(where, "scorer '" + spec.type + "': " + error);
+  }
   *out = kind->make(spec, &error);
   if (*out == nullptr) return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
+  if (!transform.empty()) *out = make_transformed_scorer(spec, std::move(transform), std::move(*out));
   return Status::ok();
 }
 

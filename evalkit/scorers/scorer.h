@@ -22,7 +22,11 @@ struct ScorerSpec {
   double weight = 1.0;
   std::optional<double> threshold;  // pass when score >= threshold (scorer-specific default)
   std::string name;                 // optional display name; defaults to the scorer's metric name
+  // `transform:` as written (null for none): the part of the answer scored instead of its
+  // text (scorers/answer_transform.h).
+  nlohmann::json transform;
   SourceLocation where;             // for error messages
+  SourceLocation transform_where;   // of the transform, for its errors
 };
 
 struct ScoreInput {
@@ -33,6 +37,10 @@ struct ScoreInput {
   const std::vector<std::string>* expected = nullptr;  // references; may be empty, never null
   const nlohmann::json* vars = nullptr;                // the case's vars; never null
   std::string_view input;  // the rendered prompt (last user message), for judges
+  // The tools the request offered, in OpenAI's function format; null when none or unknown.
+  const nlohmann::json* tools = nullptr;
+  // What the answer cost at its provider's price (USD); unset when the price is unknown.
+  std::optional<double> cost_usd;
   // Answers to requests(), in the same order, for model-assisted scorers.
   const std::vector<ModelResponse>* model_responses = nullptr;
 };

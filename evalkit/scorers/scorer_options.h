@@ -20,6 +20,7 @@ class ScorerOptions {
   // a key of the wrong type records an error and returns false.
   bool get_string(const std::string& key, std::string* out);
   bool get_bool(const std::string& key, bool* out);
+  bool get_number(const std::string& key, double* out);
   // A string or a list of strings.
   bool get_string_list(const std::string& key, std::vector<std::string>* out);
   // Any JSON value.

@@ -34,6 +34,9 @@ Status parse_scorer_spec(const YAML::Node& node, const YamlReader& reader, Score
       spec->threshold = threshold;
     } else if (name == "name") {
       if (Status s = reader.read_string(value, "name", &spec->name); !s) return s;
+    } else if (name == "transform") {
+      if (Status s = reader.read_json(value, &spec->transform); !s) return s;
+      spec->transform_where = reader.where(value);
     } else {
       nlohmann::json option;
       if (Status s = reader.read_json(value, &option); !s) return s;

@@ -11,7 +11,7 @@
 namespace evalkit {
 
 // Reads a list of scorer specs. An item is a map with `type` (the reserved keys type,
-// weight, threshold and name are lifted out; every other key becomes an option) or just a
+// weight, threshold, name and transform are lifted out; every other key becomes an option) or just a
 // type name. Options are checked later, when the scorer is built.
 Status parse_scorer_specs(const YAML::Node& node, const YamlReader& reader,
                           std::vector<ScorerSpec>* out);

@@ -47,6 +47,9 @@ struct ProviderConfig {
 struct PromptConfig {
   std::string id;
   std::vector<ChatMessage> messages;  // contents are templates with {{var}} placeholders
+  // `transform:` as written (null for none): every scorer of this prompt's trials scores this
+  // part of the answer (scorers/answer_transform.h); checked when the suite loads.
+  nlohmann::json transform;
   SourceLocation where;
 };
 

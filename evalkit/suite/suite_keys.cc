@@ -38,7 +38,7 @@ const std::vector<std::string>& provider() {
 }
 
 const std::vector<std::string>& prompt() {
-  static const std::vector<std::string> keys = {"id", "messages", "prompt"};
+  static const std::vector<std::string> keys = {"id", "messages", "prompt", "transform"};
   return keys;
 }
 
@@ -65,7 +65,8 @@ const std::vector<std::string>& dataset_line() {
 }
 
 const std::vector<std::string>& scorer() {
-  static const std::vector<std::string> keys = {"type", "weight", "threshold", "name"};
+  static const std::vector<std::string> keys = {"type", "weight", "threshold", "name",
+                                                "transform"};
   return keys;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "evalkit/base/suggest.h"
+#include "evalkit/scorers/answer_transform.h"
 #include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/provider_parser.h"
 #include "evalkit/suite/scorer_spec_parser.h"
@@ -124,6 +125,15 @@ Status parse_prompt(const YAML::Node& node, const YamlReader& reader, size_t num
     const YAML::Node& at = value;
     if (name == "id") {
       if (Status s = reader.read_string(at, "id", &out->id); !s) return s;
+      continue;
+    }
+    if (name == "transform") {
+      if (Status s = reader.read_json(at, &out->transform); !s) return s;
+      AnswerTransform transform;
+      std::string error;
+      if (!AnswerTransform::compile(out->transform, &transform, &error)) {
+        return reader.error_at(at, "prompt transform: " + error);
+      }
       continue;
     }
     if (has_body) {

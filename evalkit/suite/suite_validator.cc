@@ -167,7 +167,7 @@ class ScorerCheck {
   explicit ScorerCheck(const Suite& suite) : suite_(suite) {}
 
   Status check(const ScorerSpec& spec) {
-    std::string key = spec.type + "\n" + spec.name + "\n" + spec.options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string key = spec.type + "\n" + spec.name + "\n" + spec.options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" + spec.transform.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (!checked_.insert(std::move(key)).second) return Status::ok();
     if (const auto it = spec.options.find("provider");
         it != spec.options.end() && it->is_string()) {
