@@ -1,12 +1,112 @@
 #include "evalkit/base/files.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace evalkit {
+namespace {
+
+std::string error_text(const std::string& path, int error) {
+  return "cannot write " + path + ": " + std::strerror(error);
+}
+
+// Writes all of contents to fd, retrying short writes and interruptions.
+int write_all(int fd, const std::string& contents) {
+  const char* data = contents.data();
+  size_t left = contents.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    data += n;
+    left -= static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+// The descriptor a path names when it is one of this process's own: -1 otherwise.
+int own_descriptor(const std::string& path) {
+  if (path == "-" || path == "/dev/stdout") return STDOUT_FILENO;
+  if (path == "/dev/stderr") return STDERR_FILENO;
+  for (const char* prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    const size_t length = std::strlen(prefix);
+    if (path.compare(0, length, prefix) != 0 || path.size() == length) continue;
+    const std::string number = path.substr(length);
+    if (number.find_first_not_of("0123456789") != std::string::npos || number.size() > 6) {
+      return -1;
+    }
+    return std::atoi(number.c_str());
+  }
+  return -1;
+}
+
+Status write_descriptor(int fd, const std::string& path, const std::string& contents) {
+  if (fd == STDOUT_FILENO) std::fflush(stdout);
+  if (fd == STDERR_FILENO) std::fflush(stderr);
+  if (const int error = write_all(fd, contents); error != 0) {
+    return Status::error(error_text(path == "-" ? "standard output" : path, error));
+  }
+  return Status::ok();
+}
+
+Status write_in_place(const std::string& path, const std::string& contents) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return Status::error(error_text(path, errno));
+  const int error = write_all(fd, contents);
+  const int closed = ::close(fd) == 0 ? 0 : errno;
+  if (error != 0 || closed != 0) return Status::error(error_text(path, error ? error : closed));
+  return Status::ok();
+}
+
+mode_t file_mode() {
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
+}
+
+Status replace_regular(const std::string& path, const std::string& contents) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path target(path);
+  // A symlink to a regular file: replace the file it points to, not the link.
+  if (fs::is_symlink(fs::symlink_status(target, ec))) {
+    const fs::path resolved = fs::canonical(target, ec);
+    if (!ec) target = resolved;
+  }
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  fs::create_directories(folder, ec);
+  // Built by appending: "." + name trips a GCC 12 -Wrestrict false alarm.
+  std::string name = ".";
+  name += target.filename().string();
+  name += ".XXXXXX";
+  std::string temporary = (folder / name).string();
+  const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
+  if (fd < 0) return Status::error(error_text(path, errno));
+  int error = write_all(fd, contents);
+  if (error == 0 && ::fchmod(fd, file_mode()) != 0) error = errno;
+  if (error == 0 && ::fsync(fd) != 0 && errno != EINVAL) error = errno;
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error == 0 && ::rename(temporary.c_str(), target.c_str()) != 0) error = errno;
+  if (error != 0) {
+    ::unlink(temporary.c_str());
+    return Status::error(error_text(path, error));
+  }
+  return Status::ok();
+}
+
+}  // namespace
 
 Status read_file(const std::string& path, std::string* contents) {
   std::ifstream in(path, std::ios::binary);
@@ -17,20 +117,17 @@ Status read_file(const std::string& path, std::string* contents) {
   return Status::ok();
 }
 
+bool is_standard_output(const std::string& path) { return own_descriptor(path) == STDOUT_FILENO; }
+
 Status write_file_atomic(const std::string& path, const std::string& contents) {
-  std::error_code ec;
-  const std::filesystem::path target(path);
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::error("cannot write " + path + ": " + std::strerror(errno));
-    out << contents;
-    if (!out.flush()) return Status::error("cannot write " + path + ": " + std::strerror(errno));
+  if (path.empty()) return Status::error("cannot write a file with an empty name");
+  if (const int fd = own_descriptor(path); fd >= 0) return write_descriptor(fd, path, contents);
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0) {
+    if (S_ISDIR(info.st_mode)) return Status::error("cannot write " + path + ": it is a folder");
+    if (!S_ISREG(info.st_mode)) return write_in_place(path, contents);
   }
-  std::filesystem::rename(temporary, target, ec);
-  if (ec) return Status::error("cannot write " + path + ": " + ec.message());
-  return Status::ok();
+  return replace_regular(path, contents);
 }
 
 }  // namespace evalkit

@@ -1,68 +1,47 @@
-// evalkit compare RUN_A RUN_B: the regression gate over two stored runs.
+// evalkit compare BASELINE CURRENT: the regression gate over two stored runs.
 #include <cstdio>
 #include <iostream>
 
 #include <boost/program_options.hpp>
 
+#include "evalkit/base/files.h"
 #include "evalkit/cli/commands.h"
 #include "evalkit/cli/compare_groups_command.h"
 #include "evalkit/cli/exit_codes.h"
+#include "evalkit/cli/gate_step.h"
 #include "evalkit/cli/report_outputs.h"
-#include "evalkit/gate/comparison.h"
-#include "evalkit/report/comparison_console.h"
 #include "evalkit/report/run_document.h"
 #include "evalkit/store/store.h"
 
 namespace po = boost::program_options;
 
 namespace evalkit::cli {
-namespace {
-
-// The gate settings a run was made with (alpha, gate rules, pass rule).
-CompareOptions stored_compare_options(const RunRecord& run) {
-  CompareOptions options;
-  options.alpha = run.config.value("alpha", 0.05);
-  options.pass = stored_pass_rule(run);
-  if (run.config.contains("gate") && run.config["gate"].is_object()) {
-    for (const auto& [metric, rule] : run.config["gate"].items()) {
-      GateRule g;
-      if (rule.contains("max_drop") && rule["max_drop"].is_number()) g.max_drop = rule["max_drop"].get<double>();
-      if (rule.contains("min") && rule["min"].is_number()) g.min = rule["min"].get<double>();
-      options.gate[metric] = g;
-    }
-  }
-  return options;
-}
-
-}  // namespace
 
 int compare_command(const Args& args) {
   po::options_description options(
-      "evalkit compare BASELINE_RUN CURRENT_RUN [options]\n       evalkit compare RUN --by provider|prompt [options]");
-  std::vector<std::string> refs;
+      "evalkit compare BASELINE_RUN CURRENT_RUN [options]\n       evalkit compare RUN --by "
+      "provider|prompt [options]");
+  std::vector<std::string> refs, prompt_pairs;
   std::string db = default_db_path();
   ReportPaths reports;
-  bool allow_mismatch = false;
+  GateSettings gate;
   std::string by;
+  // clang-format off
   options.add_options()("help,h", "show this help")
       ("by", po::value<std::string>(&by), "provider|prompt: compare the providers (or prompts) of one run RUN with each other")
       ("db", po::value<std::string>(&db), "SQLite database")
-      ("allow-signature-mismatch", po::bool_switch(&allow_mismatch), "compare metrics whose settings signature differs")
-      ("report-json", po::value<std::string>(&reports.json), "write the current run's JSON report with the comparison")
-      ("report-html", po::value<std::string>(&reports.html), "write the HTML report with the comparison")
-      ("report-md", po::value<std::string>(&reports.markdown), "write the Markdown summary with the comparison");
+      ("min-paired", po::value<double>(&gate.min_paired), "share of the baseline's cases that must pair for the gate to pass (default 1: all)")
+      ("pair-prompts", po::value<std::vector<std::string>>(&prompt_pairs), "OLD=NEW: compare the baseline's prompt OLD with the current run's prompt NEW (repeatable)")
+      ("allow-other-suite", po::bool_switch(&gate.allow_other_suite), "compare runs of two different suites")
+      ("allow-signature-mismatch", po::bool_switch(&gate.allow_signature_mismatch), "compare metrics whose settings signature differs");
+  // clang-format on
   po::options_description hidden;
   hidden.add_options()("run", po::value<std::vector<std::string>>(&refs));
-  po::options_description all;
-  all.add(options).add(hidden);
+  add_report_options(options, hidden, &reports);
   po::positional_options_description positional;
   positional.add("run", 2);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "evalkit compare: %s\n", e.what());
+  if (!parse_command_options("compare", args, options, hidden, positional, &vm)) {
     return exit_code::kUsageError;
   }
   if (!by.empty() && !vm.count("help")) {
@@ -75,13 +54,26 @@ int compare_command(const Args& args) {
   if (vm.count("help") || refs.size() != 2) {
     std::cout << options << "\nRuns are ids, unique prefixes, 'last', or baseline names. The gate "
               << "settings (alpha, gate rules, pass rule) are the current run's.\nExit code 2 when "
-              << "a metric regressed, 0 otherwise.\nWith --by, one run's providers (within each "
+              << "the gate fails (a gated metric regressed, a floor is not held, or the runs have "
+              << "nothing to compare), 0 otherwise.\nWith --by, one run's providers (within each "
               << "prompt) or prompts (within each provider) are compared pairwise.\nExamples: "
               << "evalkit compare main last\n          evalkit compare last --by provider\n";
     return vm.count("help") ? exit_code::kPassed : exit_code::kUsageError;
   }
+  if (!(gate.min_paired >= 0 && gate.min_paired <= 1)) {
+    std::fprintf(stderr, "evalkit compare: --min-paired wants a share between 0 and 1, got %g\n",
+                 gate.min_paired);
+    return exit_code::kUsageError;
+  }
+  for (const std::string& pair : prompt_pairs) {
+    if (!parse_prompt_pair(pair, &gate.prompt_pairs)) {
+      std::fprintf(stderr, "evalkit compare: --pair-prompts wants OLD=NEW, got '%s'\n",
+                   pair.c_str());
+      return exit_code::kUsageError;
+    }
+  }
   Store store;
-  if (Status s = store.open(db); !s) {
+  if (Status s = store.open(db, Store::Access::kRead); !s) {
     std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
     return exit_code::kInfrastructure;
   }
@@ -95,26 +87,40 @@ int compare_command(const Args& args) {
       return exit_code::kUsageError;
     }
   }
+  gate.baseline_label = refs[0];
+  gate.baseline_run_id = ids[0];
   RunRecord current;
-  std::vector<TrialResult> baseline_trials, current_trials;
-  store.load_run(ids[1], &current);
-  store.load_trials(ids[0], &baseline_trials);
-  store.load_trials(ids[1], &current_trials);
-  CompareOptions compare = stored_compare_options(current);
-  compare.allow_signature_mismatch = allow_mismatch;
-  Comparison result = compare_runs(baseline_trials, current_trials, compare);
-  result.baseline_name = refs[0] == ids[0] ? "" : refs[0];
-  result.baseline_run_id = ids[0];
-  print_comparison(stdout, result);
+  std::vector<TrialResult> current_trials;
+  if (Status s = store.load_run(ids[1], &current); !s) {
+    std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
+    return exit_code::kInfrastructure;
+  }
+  if (Status s = store.load_trials(ids[1], &current_trials); !s) {
+    std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
+    return exit_code::kInfrastructure;
+  }
+  std::FILE* out = stdout;
+  for (const std::string* path :
+       {&reports.json, &reports.html, &reports.junit, &reports.markdown}) {
+    if (is_standard_output(*path)) out = stderr;
+  }
+  GateStep step;
+  if (Status s = run_gate_step(store, current, current_trials,
+                               CompareOptions::from_run_config(current.config), gate, out, &step);
+      !s) {
+    std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
+    return exit_code::kInfrastructure;
+  }
   if (reports.any()) {
-    const nlohmann::json document =
-        build_run_document(current, current_trials, to_json(result), &baseline_trials);
+    nlohmann::json document =
+        build_run_document(current, current_trials, step.comparison, &step.baseline_trials);
+    document["gate"] = step.gate;
     if (Status s = write_reports(document, reports); !s) {
       std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
       return exit_code::kInfrastructure;
     }
   }
-  return result.regressed ? exit_code::kRegression : exit_code::kPassed;
+  return step.verdict.passed ? exit_code::kPassed : exit_code::kRegression;
 }
 
 }  // namespace evalkit::cli

@@ -12,10 +12,14 @@ namespace evalkit::cli {
 int import_command(const Args& args) {
   const char* usage =
       "Usage: evalkit import promptfoo CONFIG [-o SUITE]\n\n"
-      "Converts a promptfoo config (prompts, openai providers, tests with vars and assertions,\n"
-      "CSV test files) into an evalkit suite, written to SUITE or stdout. Whatever has no\n"
-      "evalkit equivalent is listed on stderr and as comments at the top of the suite.\n"
-      "Exit code 0 when a suite was written (check stderr for what was not converted).";
+      "Converts a promptfoo config (prompts and prompt files, providers including the\n"
+      "OpenAI-compatible services, tests from the config and from CSV/YAML/JSON/JSONL files,\n"
+      "defaultTest, assertions and their graders) into an evalkit suite, written to SUITE or\n"
+      "stdout. Paths in the suite are relative to SUITE's folder (or the current folder).\n"
+      "Everything not converted, or converted with a different form or meaning, is listed on\n"
+      "stderr and as comments at the top of the suite, each with file:line.\n\n"
+      "Exit code 0 when a suite was written; 3 when the config cannot be read, when no\n"
+      "provider under test converts, or when the result would not load (nothing is written).";
   std::string format, config, output;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
@@ -38,8 +42,10 @@ int import_command(const Args& args) {
     std::fprintf(stderr, "%s\n", usage);
     return exit_code::kUsageError;
   }
+  PromptfooImportOptions options;
+  options.output_path = output;
   PromptfooImport result;
-  if (Status s = import_promptfoo(config, &result); !s) {
+  if (Status s = import_promptfoo(config, options, &result); !s) {
     std::fprintf(stderr, "evalkit import: %s\n", s.message().c_str());
     return exit_code::kUsageError;
   }
@@ -52,6 +58,13 @@ int import_command(const Args& args) {
   for (const auto& line : result.not_converted) {
     std::fprintf(stderr, "not converted: %s\n", line.c_str());
   }
+  for (const auto& line : result.changed) std::fprintf(stderr, "changed: %s\n", line.c_str());
+  std::fprintf(stderr,
+               "%s: %d system(s) under test, %d prompt(s), %d case entr%s; %zu item(s) not "
+               "converted, %zu changed\n",
+               output.empty() ? "suite" : output.c_str(), result.systems_under_test, result.prompts,
+               result.cases, result.cases == 1 ? "y" : "ies", result.not_converted.size(),
+               result.changed.size());
   if (!output.empty()) {
     std::fprintf(stderr, "%s written; check it with: evalkit validate %s\n", output.c_str(),
                  output.c_str());

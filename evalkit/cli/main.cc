@@ -1,8 +1,10 @@
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
 
+#include "evalkit/base/secrets.h"
 #include "evalkit/cli/commands.h"
 #include "evalkit/cli/exit_codes.h"
 
@@ -37,6 +39,12 @@ Exit codes: 0 passed, 1 case failures, 2 regression, 3 usage or suite error,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write to a closed pipe or socket (a command that ignores its stdin, a reader of
+  // stdout that went away) fails with EPIPE instead of ending evalkit.
+  std::signal(SIGPIPE, SIG_IGN);
+  // Values of secret-named environment variables are redacted from everything any command
+  // writes (see docs/reliability.md#secrets).
+  evalkit::register_environment_secrets();
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     std::fputs(kUsage, stdout);

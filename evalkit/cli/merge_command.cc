@@ -11,6 +11,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "evalkit/base/files.h"
 #include "evalkit/cli/commands.h"
 #include "evalkit/cli/exit_codes.h"
 #include "evalkit/cli/report_outputs.h"
@@ -65,25 +66,20 @@ int merge_command(const Args& args) {
   std::vector<std::string> inputs;
   std::string db = default_db_path(), into;
   ReportPaths reports;
+  // clang-format off
   options.add_options()("help,h", "show this help")
       ("db", po::value<std::string>(&db), "SQLite database the merged run is stored in (default .evalkit/evalkit.db or $EVALKIT_DB)")
-      ("into", po::value<std::string>(&into), "also name the merged run NAME (a baseline name, usable by compare and baseline export)")
-      ("output,o", po::value<std::string>(&reports.json), "write the merged JSON report to FILE")
-      ("report-html", po::value<std::string>(&reports.html), "write the HTML report to FILE")
-      ("junit", po::value<std::string>(&reports.junit), "write JUnit XML to FILE")
-      ("report-md", po::value<std::string>(&reports.markdown), "write a Markdown summary to FILE");
+      ("into", po::value<std::string>(&into), "also name the merged run NAME (a baseline name, usable by compare and baseline export)");
+  // clang-format on
   po::options_description hidden;
   hidden.add_options()("input", po::value<std::vector<std::string>>(&inputs));
-  po::options_description all;
-  all.add(options).add(hidden);
+  add_report_options(options, hidden, &reports);
+  // -o/--output: the older spelling of --report-json here.
+  hidden.add_options()("output,o", po::value<std::string>(&reports.json), "same as --report-json");
   po::positional_options_description positional;
   positional.add("input", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "evalkit merge: %s\n", e.what());
+  if (!parse_command_options("merge", args, options, hidden, positional, &vm)) {
     return exit_code::kUsageError;
   }
   if (vm.count("help") || inputs.empty()) {
@@ -160,6 +156,10 @@ int merge_command(const Args& args) {
     sources.push_back({{"source", shard.source}, {"run", run.id}});
   }
   merged.config["merged_from"] = sources;
+  // The shards together cover the suite: the merged run is not filtered by --shard.
+  if (merged.config.contains("filters") && merged.config["filters"].is_object()) {
+    merged.config["filters"].erase("shard");
+  }
   // One order whatever the order of the inputs: by case, prompt, provider, repeat.
   std::sort(trials.begin(), trials.end(), [](const TrialResult& a, const TrialResult& b) {
     return std::tie(a.key.case_id, a.key.prompt_id, a.key.provider_id, a.key.repeat) <
@@ -188,13 +188,18 @@ int merge_command(const Args& args) {
       return exit_code::kInfrastructure;
     }
   }
-  std::printf("Merged %zu runs of suite '%s': %zu trials, %lld passed, %lld failed%s\n",
-              shards.size(), first.suite.c_str(), trials.size(),
-              static_cast<long long>(int64_t(trials.size()) - failed),
-              static_cast<long long>(failed),
-              merged.status == "complete" ? "" : (" (" + merged.status_reason + ")").c_str());
-  std::printf("Results: run %s in %s%s\n", merged.id.c_str(), store.path().c_str(),
-              into.empty() ? "" : (" (named '" + into + "')").c_str());
+  std::FILE* out = stdout;
+  for (const std::string* path :
+       {&reports.json, &reports.html, &reports.junit, &reports.markdown}) {
+    if (is_standard_output(*path)) out = stderr;
+  }
+  std::fprintf(out, "Merged %zu runs of suite '%s': %zu trials, %lld passed, %lld failed%s\n",
+               shards.size(), first.suite.c_str(), trials.size(),
+               static_cast<long long>(int64_t(trials.size()) - failed),
+               static_cast<long long>(failed),
+               merged.status == "complete" ? "" : (" (" + merged.status_reason + ")").c_str());
+  std::fprintf(out, "Results: run %s in %s%s\n", merged.id.c_str(), store.path().c_str(),
+               into.empty() ? "" : (" (named '" + into + "')").c_str());
   return failed > 0 || merged.status != "complete" ? exit_code::kCaseFailures : exit_code::kPassed;
 }
 

@@ -2,6 +2,7 @@
 #include "evalkit/cli/run_document_import.h"
 
 #include "evalkit/base/files.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/run/trial_json.h"
 
 namespace evalkit::cli {
@@ -25,7 +26,7 @@ Status run_from_document(const nlohmann::json& doc, const std::string& origin, R
   run->status_reason = r.value("status_reason", "");
   run->git_commit = r.value("git_commit", "");
   run->command_line = r.value("command_line", "");
-  run->providers = r.value("providers", nlohmann::json::array());
+  run->providers = redact_provider_urls(r.value("providers", nlohmann::json::array()));
   run->scorers = r.value("scorer_specs", nlohmann::json::array());
   run->config = r.value("config", nlohmann::json::object());
   run->planned_trials = r.value("planned_trials", int64_t(doc["trials"].size()));

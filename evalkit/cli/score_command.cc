@@ -1,8 +1,10 @@
 // evalkit score METRIC: the text metrics as a filter, so users can check evalkit's numbers
 // against the tools they already trust.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "evalkit/base/json_parse.h"
@@ -14,12 +16,16 @@ namespace evalkit::cli {
 namespace {
 
 const char* kHelp = R"(Usage: evalkit score METRIC [--OPTION VALUE]... [--corpus]
+       evalkit score METRIC --help      that metric's options
 
 Reads JSON lines {"hypothesis": "...", "references": ["..."]} (an "id" is echoed) on stdin and
-writes one JSON object per line with the metric's fields, on the scales the references print
-(BLEU and chrF 0-100, ROUGE 0-1). --corpus prints one corpus-level object instead.
+writes one JSON object per line: "value" (0-1, as gates see it), "pass" (at the metric's default
+threshold), "reason" when there is one, and the metric's own fields on the scales the
+references print (BLEU and chrF 0-100, ROUGE 0-1). --corpus prints one corpus-level object
+instead (bleu, chrf, rouge).
 
-Metrics and options (see docs/metrics.md):
+Every scorer that needs no model can be used (exact_match, contains, regex, ...; see
+docs/suite-format.md). Text metrics and their options (see docs/metrics.md):
   bleu         --tokenize 13a|intl|none --lowercase true --smooth exp|floor|add-k|none
                --smooth-value X --max-order N --effective-order true|false
   chrf         --char-order 6 --word-order 0|2 --beta 2 --lowercase true
@@ -40,6 +46,26 @@ nlohmann::json option_value(const std::string& text) {
   return text;
 }
 
+// `evalkit score METRIC --help`: what the metric does and its options.
+int print_metric_help(const ScorerKind& kind) {
+  std::printf("Usage: evalkit score %s [--OPTION VALUE]...%s\n\n%s: %s\n\nOptions:\n%s\n",
+              kind.type,
+              std::string(kind.type) == "bleu" || std::string(kind.type) == "chrf" ||
+                      std::string(kind.type) == "rouge"
+                  ? " [--corpus]"
+                  : "",
+              kind.type, kind.description,
+              kind.options != nullptr ? kind.options : "  (none beyond --threshold X)");
+  std::printf("  --threshold X      the value at which \"pass\" is true\n");
+  if (kind.model_assisted) {
+    std::printf(
+        "\n%s needs a model, so it runs only inside a suite (evalkit run); see "
+        "docs/judges.md.\n",
+        kind.type);
+  }
+  return exit_code::kPassed;
+}
+
 }  // namespace
 
 int score_command(const Args& args) {
@@ -48,12 +74,38 @@ int score_command(const Args& args) {
     return args.empty() ? exit_code::kUsageError : exit_code::kPassed;
   }
   const std::string metric = args[0];
+  const ScorerKind* kind = find_scorer_kind(metric);
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (kind != nullptr && (args[i] == "--help" || args[i] == "-h"))
+      return print_metric_help(*kind);
+  }
+  if (kind != nullptr && kind->model_assisted) {
+    std::fprintf(stderr,
+                 "evalkit score: %s needs a model provider, so it cannot score from stdin; use it "
+                 "in a suite (evalkit run). Run 'evalkit score %s --help' for its options.\n",
+                 metric.c_str(), metric.c_str());
+    return exit_code::kUsageError;
+  }
   nlohmann::json options = nlohmann::json::object();
   bool corpus = false;
+  std::optional<double> threshold;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--corpus") {
       corpus = true;
+      continue;
+    }
+    if (a == "--threshold" || a.rfind("--threshold=", 0) == 0) {
+      const std::string text = a == "--threshold" && i + 1 < args.size() ? args[++i]
+                               : a.size() > 12                           ? a.substr(12)
+                                                                         : "";
+      char* end = nullptr;
+      const double value = std::strtod(text.c_str(), &end);
+      if (text.empty() || end == nullptr || *end != '\0') {
+        std::fprintf(stderr, "evalkit score: --threshold wants a number, got '%s'\n", text.c_str());
+        return exit_code::kUsageError;
+      }
+      threshold = value;
       continue;
     }
     if (a.rfind("--", 0) != 0) {
@@ -84,6 +136,7 @@ int score_command(const Args& args) {
     spec.options = options;
     if (!variant.empty()) spec.options["variant"] = variant;
     spec.where.file = "evalkit score";
+    spec.threshold = threshold;
     std::unique_ptr<Scorer> scorer;
     if (Status s = make_scorer(spec, &scorer); !s) {
       std::fprintf(stderr, "%s\n", s.message().c_str());
@@ -124,10 +177,18 @@ int score_command(const Args& args) {
       Score score = scorers[k]->score(input);
       if (corpus) {
         details[k].push_back(std::move(score.details));
-      } else if (scorers.size() == 1) {
-        for (auto& [key, value] : score.details.items()) out[key] = value;
       } else {
-        out[scorers[k]->name()] = score.details;
+        nlohmann::json fields = {{"value", score.value}, {"pass", score.pass}};
+        if (score.error) fields["error"] = true;
+        if (!score.reason.empty()) fields["reason"] = score.reason;
+        if (score.details.is_object()) {
+          for (auto& [key, value] : score.details.items()) fields[key] = value;
+        }
+        if (scorers.size() == 1) {
+          for (auto& [key, value] : fields.items()) out[key] = value;
+        } else {
+          out[scorers[k]->name()] = std::move(fields);
+        }
       }
     }
     if (!corpus) std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -37,8 +37,62 @@ std::string take_db(Args* args) {
   return db;
 }
 
-bool open_store(const std::string& path, Store* store) {
-  if (Status s = store->open(path); !s) {
+// "-R ^q7$, --shard 1/4": what narrowed a stored run (its config "filters"), "" for none.
+std::string filters_text(const nlohmann::json& config) {
+  const auto filters = config.find("filters");
+  if (filters == config.end() || !filters->is_object()) return "";
+  std::string text;
+  auto add = [&](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
+  const std::pair<const char*, const char*> flags[] = {
+      {"tests_regex", "-R"}, {"exclude_regex", "-E"}, {"label_regex", "-L"}};
+  for (const auto& [key, flag] : flags) {
+    const auto it = filters->find(key);
+    if (it == filters->end() || !it->is_array()) continue;
+    for (const auto& value : *it) {
+      if (value.is_string()) add(std::string(flag) + " " + value.get<std::string>());
+    }
+  }
+  if (const auto it = filters->find("shard"); it != filters->end() && it->is_string()) {
+    add("--shard " + it->get<std::string>());
+  }
+  if (filters->contains("rerun_failed")) add("--rerun-failed");
+  if (const auto it = filters->find("repeat"); it != filters->end() && it->is_string()) {
+    add("--repeat " + it->get<std::string>());
+  }
+  return text;
+}
+
+std::string pass_rate_text(const RunRecord& run) {
+  if (run.finished_trials == 0) return "-";
+  char text[16];
+  std::snprintf(
+      text, sizeof text, "%.0f%%",
+      100.0 * static_cast<double>(run.passed_trials) / static_cast<double>(run.finished_trials));
+  return text;
+}
+
+// Why a run makes a poor baseline, or "" when it is a fair one.
+std::string baseline_problem(const RunRecord& run) {
+  if (run.finished_trials == 0) return "it has no trials";
+  if (const std::string filters = filters_text(run.config); !filters.empty()) {
+    return "it ran only part of the suite (" + filters + ")";
+  }
+  if (run.status != "complete") {
+    return "it is " + run.status +
+           (run.status_reason.empty() ? std::string() : " (" + run.status_reason + ")") + ", " +
+           std::to_string(run.finished_trials) + " of " + std::to_string(run.planned_trials) +
+           " trials finished";
+  }
+  if (run.errored_trials == run.finished_trials) {
+    return "every one of its " + std::to_string(run.finished_trials) + " trials errored";
+  }
+  return "";
+}
+
+
+bool open_store(const std::string& path, Store* store,
+                Store::Access access = Store::Access::kReadWrite) {
+  if (Status s = store->open(path, access); !s) {
     std::fprintf(stderr, "evalkit: %s\n", s.message().c_str());
     return false;
   }
@@ -55,13 +109,19 @@ int runs_command(const Args& in) {
     return exit_code::kPassed;
   }
   Store store;
-  if (!open_store(db, &store)) return exit_code::kInfrastructure;
+  if (!open_store(db, &store, Store::Access::kRead)) return exit_code::kInfrastructure;
   std::vector<RunRecord> runs;
   store.list_runs(args.empty() ? "" : args[0], 100, &runs);
-  std::printf("%-44s %-20s %-12s %8s  %s\n", "RUN", "SUITE", "STATUS", "TRIALS", "STARTED");
+  std::printf("%-44s %-20s %-12s %7s %6s  %-20s  %s\n", "RUN", "SUITE", "STATUS", "TRIALS", "PASS",
+              "STARTED", "PATH");
   for (const auto& r : runs) {
-    std::printf("%-44s %-20s %-12s %8lld  %s\n", r.id.c_str(), r.suite.c_str(), r.status.c_str(),
-                static_cast<long long>(r.finished_trials), r.started_at.c_str());
+    std::string path = r.suite_path.empty() ? "-" : r.suite_path;
+    if (const std::string filters = filters_text(r.config); !filters.empty()) {
+      path += " (" + filters + ")";
+    }
+    std::printf("%-44s %-20s %-12s %7lld %6s  %-20s  %s\n", r.id.c_str(), r.suite.c_str(),
+                r.status.c_str(), static_cast<long long>(r.finished_trials),
+                pass_rate_text(r).c_str(), r.started_at.c_str(), path.c_str());
   }
   return exit_code::kPassed;
 }
@@ -70,10 +130,13 @@ int baseline_command(const Args& in) {
   Args args = in;
   const std::string db = take_db(&args);
   const char* usage =
-      "Usage: evalkit baseline save NAME [RUN] [--suite SUITE] | list | show NAME | rm NAME\n"
-      "                        | export NAME FILE | import FILE NAME   [--db FILE]\n\n"
+      "Usage: evalkit baseline save NAME [RUN] [--suite SUITE] [--force] | list | show NAME\n"
+      "                        | rm NAME | export NAME FILE | import FILE NAME   [--db FILE]\n\n"
       "A baseline is a named pointer to a stored run. 'save' defaults to the latest run\n"
-      "(of --suite SUITE when given). CI saves one on main and compares pull requests with it:\n"
+      "(of --suite SUITE when given), and refuses a run that cannot stand for the suite (no\n"
+      "trials, filtered by -R/-E/-L/--shard/--rerun-failed/--repeat until-*, incomplete or\n"
+      "interrupted, every trial errored) unless --force is given. CI saves one on main and\n"
+      "compares pull requests with it:\n"
       "  evalkit baseline save main\n"
       "  evalkit run suite.yaml --baseline main\n"
       "'export' writes the baseline's run as a JSON report document that 'import' reads back, so\n"
@@ -82,14 +145,23 @@ int baseline_command(const Args& in) {
     std::puts(usage);
     return args.empty() ? exit_code::kUsageError : exit_code::kPassed;
   }
-  Store store;
-  if (!open_store(db, &store)) return exit_code::kInfrastructure;
   const std::string verb = args[0];
+  Store store;
+  const bool reads_only = verb == "list" || verb == "show" || verb == "export";
+  if (!open_store(db, &store, reads_only ? Store::Access::kRead : Store::Access::kReadWrite)) {
+    return exit_code::kInfrastructure;
+  }
   if (verb == "save" && args.size() >= 2) {
     std::string suite, ref = "last";
+    bool force = false;
     for (size_t i = 2; i < args.size(); ++i) {
       if (args[i] == "--suite" && i + 1 < args.size()) {
         suite = args[++i];
+      } else if (args[i] == "--force") {
+        force = true;
+      } else if (args[i].rfind("--", 0) == 0) {
+        std::fprintf(stderr, "evalkit baseline save: unknown option '%s'\n", args[i].c_str());
+        return exit_code::kUsageError;
       } else {
         ref = args[i];
       }
@@ -99,20 +171,46 @@ int baseline_command(const Args& in) {
       std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
       return exit_code::kUsageError;
     }
+    RunRecord run;
+    if (Status s = store.load_run(run_id, &run); !s) {
+      std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
+      return exit_code::kInfrastructure;
+    }
+    if (const std::string problem = baseline_problem(run); !problem.empty()) {
+      if (!force) {
+        std::fprintf(stderr,
+                     "evalkit baseline: refusing run %s as a baseline: %s. A gate against it "
+                     "would compare with less than the suite. Run the whole suite and save "
+                     "that, or pass --force.\n",
+                     run_id.c_str(), problem.c_str());
+        return exit_code::kUsageError;
+      }
+      std::fprintf(stderr, "evalkit baseline: saving anyway (--force): %s\n", problem.c_str());
+    }
     if (Status s = store.save_baseline(args[1], run_id); !s) {
       std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
       return exit_code::kInfrastructure;
     }
-    std::printf("baseline '%s' -> run %s\n", args[1].c_str(), run_id.c_str());
+    std::printf("baseline '%s' -> run %s (suite %s, %lld trials, %s passed)\n", args[1].c_str(),
+                run_id.c_str(), run.suite.c_str(), static_cast<long long>(run.finished_trials),
+                pass_rate_text(run).c_str());
     return exit_code::kPassed;
   }
   if (verb == "list") {
     std::vector<BaselineRecord> baselines;
     store.list_baselines(&baselines);
-    std::printf("%-20s %-44s %-20s %s\n", "NAME", "RUN", "SUITE", "SAVED");
+    std::printf("%-16s %-20s %7s %6s  %-20s  %-42s %s\n", "NAME", "SUITE", "TRIALS", "PASS",
+                "SAVED", "RUN", "FILTERS");
     for (const auto& b : baselines) {
-      std::printf("%-20s %-44s %-20s %s\n", b.name.c_str(), b.run_id.c_str(), b.suite.c_str(),
-                  b.created_at.c_str());
+      RunRecord run;
+      store.load_run(b.run_id, &run);
+      std::string notes = filters_text(run.config);
+      if (run.status != "complete" && !run.status.empty()) {
+        notes += (notes.empty() ? "" : "; ") + run.status;
+      }
+      std::printf("%-16s %-20s %7lld %6s  %-20s  %-42s %s\n", b.name.c_str(), b.suite.c_str(),
+                  static_cast<long long>(run.finished_trials), pass_rate_text(run).c_str(),
+                  b.created_at.c_str(), b.run_id.c_str(), notes.empty() ? "-" : notes.c_str());
     }
     return exit_code::kPassed;
   }
@@ -145,8 +243,10 @@ int baseline_command(const Args& in) {
       std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
       return exit_code::kInfrastructure;
     }
-    std::printf("baseline '%s' (run %s, %zu trials) -> %s\n", args[1].c_str(), b.run_id.c_str(),
-                trials.size(), args[2].c_str());
+    // Exported to standard output, the document owns it; the confirmation goes to stderr.
+    std::fprintf(is_standard_output(args[2]) ? stderr : stdout,
+                 "baseline '%s' (run %s, %zu trials) -> %s\n", args[1].c_str(), b.run_id.c_str(),
+                 trials.size(), args[2].c_str());
     return exit_code::kPassed;
   }
   if (verb == "import" && args.size() == 3) {
@@ -185,33 +285,24 @@ int report_command(const Args& in) {
   po::options_description options("evalkit report RUN [options]");
   std::string ref, db = default_db_path();
   ReportPaths reports;
-  options.add_options()("help,h", "show this help")
-      ("db", po::value<std::string>(&db), "SQLite database")
-      ("json", po::value<std::string>(&reports.json), "write the JSON report to FILE")
-      ("html", po::value<std::string>(&reports.html), "write the HTML report to FILE")
-      ("junit", po::value<std::string>(&reports.junit), "write JUnit XML to FILE")
-      ("md", po::value<std::string>(&reports.markdown), "write a Markdown summary to FILE");
+  options.add_options()("help,h", "show this help")("db", po::value<std::string>(&db),
+                                                    "SQLite database");
   po::options_description hidden;
   hidden.add_options()("run", po::value<std::string>(&ref));
-  po::options_description all;
-  all.add(options).add(hidden);
+  add_report_options(options, hidden, &reports);
   po::positional_options_description positional;
   positional.add("run", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "evalkit report: %s\n", e.what());
+  if (!parse_command_options("report", args, options, hidden, positional, &vm)) {
     return exit_code::kUsageError;
   }
   if (vm.count("help") || ref.empty() || !reports.any()) {
     std::cout << options << "\nRUN is a run id, a unique prefix of one, or 'last'.\n"
-              << "Example: evalkit report last --html out/report.html\n";
+              << "Example: evalkit report last --report-html out/report.html\n";
     return vm.count("help") ? exit_code::kPassed : exit_code::kUsageError;
   }
   Store store;
-  if (!open_store(db, &store)) return exit_code::kInfrastructure;
+  if (!open_store(db, &store, Store::Access::kRead)) return exit_code::kInfrastructure;
   std::string run_id;
   RunRecord run;
   std::vector<TrialResult> trials;

@@ -6,6 +6,7 @@
 
 #include "evalkit/cli/commands.h"
 #include "evalkit/cli/exit_codes.h"
+#include "evalkit/report/report_text.h"
 #include "evalkit/run/trial_plan.h"
 #include "evalkit/suite/suite_loader.h"
 
@@ -15,18 +16,46 @@ namespace evalkit::cli {
 
 int validate_command(const Args& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::puts("Usage: evalkit validate SUITE...\n\nLoads and checks each suite (keys, types, "
-              "datasets, scorers, providers, template variables) without running it.\n"
-              "Errors name file:line:column. Exit code 0 when every suite is valid, 3 otherwise.");
+    std::puts(
+        "Usage: evalkit validate [--strict] [--confine-paths] SUITE...\n\nLoads and checks "
+        "each suite (keys, types, datasets, scorers, providers, template variables) "
+        "without running it.\n"
+        "  --confine-paths  refuse files outside the suite's folder (.., absolute paths, "
+        "symbolic links)\n"
+        "  --strict         the strictest checks, --confine-paths included\n"
+        "Also refused before any model call: scorers that compare with references on cases "
+        "without any, a scorer's provider of the wrong kind, out-of-range thresholds and "
+        "params. Warnings (probable mistakes that still load): {single} braces where "
+        "{{placeholders}} were meant, case variables no prompt uses.\n"
+        "Errors name file:line:column. Exit code 0 when every suite is valid, 3 otherwise.");
     return args.empty() ? exit_code::kUsageError : exit_code::kPassed;
   }
+  SuiteLoadOptions load_options;
+  std::vector<std::string> paths;
+  for (const auto& arg : args) {
+    if (arg == "--confine-paths" || arg == "--strict") {
+      load_options.confine_paths = true;
+    } else if (arg.rfind("--", 0) == 0) {
+      std::fprintf(stderr, "evalkit validate: unknown option '%s'\n", arg.c_str());
+      return exit_code::kUsageError;
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (paths.empty()) {
+    std::fprintf(stderr, "evalkit validate: no suite given\n");
+    return exit_code::kUsageError;
+  }
   int code = exit_code::kPassed;
-  for (const auto& path : args) {
+  for (const auto& path : paths) {
     Suite suite;
-    if (Status s = load_suite(path, &suite); !s) {
+    if (Status s = load_suite(path, &suite, load_options); !s) {
       std::fprintf(stderr, "%s\n", s.message().c_str());
       code = exit_code::kUsageError;
       continue;
+    }
+    for (const std::string& warning : suite.warnings) {
+      std::fprintf(stderr, "warning: %s\n", warning.c_str());
     }
     std::printf("%s: suite '%s' is valid: %zu cases, %zu prompts, %zu providers, %zu scorers\n",
                 path.c_str(), suite.name.c_str(), suite.cases.size(), suite.prompts.size(),
@@ -79,7 +108,8 @@ int list_command(const Args& args) {
     std::string labels;
     for (const auto& l : spec.test_case->labels) labels += (labels.empty() ? "" : ",") + l;
     std::printf("  Test #%*lld: %s%s\n", width, static_cast<long long>(i + 1),
-                plan.display_name(spec).c_str(), labels.empty() ? "" : ("  [" + labels + "]").c_str());
+                terminal_safe(plan.display_name(spec)).c_str(),
+                labels.empty() ? "" : terminal_safe("  [" + labels + "]").c_str());
   }
   std::printf("\nTotal Tests: %lld\n", static_cast<long long>(plan.size()));
   return plan.size() == 0 ? exit_code::kNothingSelected : exit_code::kPassed;

@@ -50,6 +50,7 @@ std::vector<CaseAggregate> aggregate_cases(const std::vector<TrialResult>& trial
     }
     for (const Score& score : trial.scores) {
       MetricMean& metric = aggregate.metrics[score.name];
+      if (score.weight != 0) metric.weighted = true;
       if (score.error) {
         metric.errors += 1;
         continue;

@@ -27,6 +27,7 @@ struct MetricMean {
   int errors = 0;                 // repeats whose score errored (left out of the mean)
   std::string signature;          // of the first scored repeat
   bool mixed_signatures = false;  // repeats disagree on the signature
+  bool weighted = false;          // some repeat's score has a non-zero weight (not informational)
 };
 
 struct CaseAggregate {

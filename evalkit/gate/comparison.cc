@@ -2,149 +2,196 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <set>
 
 #include "evalkit/base/number_text.h"
+#include "evalkit/gate/case_pairing.h"
+#include "evalkit/gate/detectable_drop.h"
 #include "evalkit/gate/holm.h"
-#include "evalkit/gate/mcnemar.h"
 
 namespace evalkit {
 namespace {
 
-struct CasePair {
-  const CaseAggregate* baseline;
-  const CaseAggregate* current;
+// One metric's paired values: a from the baseline, b from the current run.
+struct Series {
+  std::vector<double> a, b;
+  std::vector<const CasePair*> pairs;
+  std::string mismatch;  // the first paired case whose signature differs
+};
+
+// A metric to compare over a set of pairs, before its test runs.
+struct Pending {
+  MetricComparison* result;
+  Series series;
+  bool in_family = false;
 };
 
 std::string output_of(const CaseAggregate& aggregate) {
   return aggregate.first_trial ? aggregate.first_trial->answer.text : std::string();
 }
 
-GateRule rule_for(const CompareOptions& options, const std::string& metric) {
-  auto it = options.gate.find(metric);
-  return it == options.gate.end() ? GateRule{} : it->second;
+Series pass_series(const std::vector<const CasePair*>& pairs) {
+  Series series;
+  for (const CasePair* pair : pairs) {
+    series.a.push_back(pair->baseline->pass ? 1 : 0);
+    series.b.push_back(pair->current->pass ? 1 : 0);
+    series.pairs.push_back(pair);
+  }
+  return series;
 }
 
-MetricComparison compare_pass_rate(const std::vector<CasePair>& pairs, double alpha) {
-  MetricComparison result;
-  result.metric = kPassRateMetric;
-  result.kind = MetricKind::kBinary;
-  result.test = "mcnemar-exact";
-  PairedOutcomes table;
-  for (const CasePair& pair : pairs) {
-    const bool was = pair.baseline->pass;
-    const bool is = pair.current->pass;
-    if (was && is) ++table.both_pass;
-    if (was && !is) ++table.lost;
-    if (!was && is) ++table.gained;
-    if (!was && !is) ++table.both_fail;
-  }
-  result.n_pairs = table.pairs();
-  if (result.n_pairs == 0) {
-    result.note = "no case is in both runs";
-    return result;
-  }
-  const double n = static_cast<double>(result.n_pairs);
-  result.baseline = static_cast<double>(table.both_pass + table.lost) / n;
-  result.current = static_cast<double>(table.both_pass + table.gained) / n;
-  result.delta = table.difference();
-  result.p_value = mcnemar_exact_p(table.lost, table.gained);
-  const Interval interval = newcombe_paired_interval(table, alpha);
-  result.ci_low = interval.low;
-  result.ci_high = interval.high;
-  return result;
-}
-
-MetricComparison compare_scores(const std::string& metric, const std::vector<CasePair>& pairs,
-                                const CompareOptions& options, std::vector<double>* baseline_means,
-                                std::vector<double>* current_means,
-                                std::vector<const CasePair*>* scored_pairs) {
-  MetricComparison result;
-  result.metric = metric;
-  result.kind = MetricKind::kContinuous;
-  result.test = "paired-bootstrap";
-  std::string mismatch;  // the first paired case whose signature differs
-  for (const CasePair& pair : pairs) {
-    auto base = pair.baseline->metrics.find(metric);
-    auto cur = pair.current->metrics.find(metric);
-    if (base == pair.baseline->metrics.end() || cur == pair.current->metrics.end()) continue;
+Series score_series(const std::string& metric, const std::vector<const CasePair*>& pairs) {
+  Series series;
+  for (const CasePair* pair : pairs) {
+    auto base = pair->baseline->metrics.find(metric);
+    auto cur = pair->current->metrics.find(metric);
+    if (base == pair->baseline->metrics.end() || cur == pair->current->metrics.end()) continue;
     if (base->second.count == 0 || cur->second.count == 0) continue;
-    if (mismatch.empty() && base->second.signature != cur->second.signature) {
-      mismatch = "signature differs: baseline " + base->second.signature + " vs current " +
-                 cur->second.signature + "; use --allow-signature-mismatch to compare anyway";
+    if (series.mismatch.empty() && base->second.signature != cur->second.signature) {
+      series.mismatch = "signature differs: baseline " + base->second.signature + " vs current " +
+                        cur->second.signature +
+                        "; use --allow-signature-mismatch to compare anyway";
     }
-    baseline_means->push_back(base->second.mean);
-    current_means->push_back(cur->second.mean);
-    scored_pairs->push_back(&pair);
+    series.a.push_back(base->second.mean);
+    series.b.push_back(cur->second.mean);
+    series.pairs.push_back(pair);
   }
-  result.n_pairs = static_cast<int64_t>(baseline_means->size());
-  if (result.n_pairs == 0) {
-    result.note = "no case was scored in both runs";
-    return result;
+  return series;
+}
+
+// Which metrics the gate watches, and by which rule.
+class GatePolicy {
+ public:
+  GatePolicy(const CompareOptions& options, const std::set<std::string>& weighted)
+      : options_(options), weighted_(weighted) {}
+
+  bool gated(const std::string& metric) const {
+    if (!options_.gate.empty()) return options_.gate.count(metric) > 0;
+    return metric == kPassRateMetric || weighted_.count(metric) > 0;
   }
-  if (!mismatch.empty() && !options.allow_signature_mismatch) {
-    result.note = std::move(mismatch);
-    return result;
+  GateRule rule(const std::string& metric) const {
+    auto it = options_.gate.find(metric);
+    return it == options_.gate.end() ? GateRule{} : it->second;
   }
+
+ private:
+  const CompareOptions& options_;
+  const std::set<std::string>& weighted_;
+};
+
+// Fills everything but the test's outputs; says whether the metric can be tested.
+bool prepare(const std::string& metric, const Series& series, const GatePolicy& policy,
+             const CompareOptions& options, MetricComparison* result) {
+  result->metric = metric;
+  result->gated = policy.gated(metric);
+  const GateRule rule = policy.rule(metric);
+  result->rule = rule.test == GateTest::kNone ? "threshold" : "paired";
+  result->max_drop = rule.max_drop.value_or(0.0);
+  result->min = rule.min;
+  result->n_pairs = static_cast<int64_t>(series.a.size());
+  const bool binary =
+      metric == kPassRateMetric || (values_are_binary(series.a) && values_are_binary(series.b));
+  result->kind = binary ? MetricKind::kBinary : MetricKind::kContinuous;
+  result->test = binary ? "mcnemar-exact" : "paired-bootstrap";
+  if (result->n_pairs == 0) {
+    result->note =
+        metric == kPassRateMetric ? "no case is in both runs" : "no case was scored in both runs";
+    return false;
+  }
+  if (!series.mismatch.empty() && !options.allow_signature_mismatch) {
+    result->note = series.mismatch;
+    return false;
+  }
+  return true;
+}
+
+void run_test(Pending& pending, double ci_alpha, const CompareOptions& options) {
+  MetricComparison& m = *pending.result;
   BootstrapOptions bootstrap;
   bootstrap.resamples = options.resamples;
   bootstrap.seed = options.seed;
-  bootstrap.alpha = options.alpha;
-  const BootstrapResult outcome = paired_bootstrap(*baseline_means, *current_means, bootstrap);
-  const double n = static_cast<double>(result.n_pairs);
-  double baseline_sum = 0, current_sum = 0;
-  for (double value : *baseline_means) baseline_sum += value;
-  for (double value : *current_means) current_sum += value;
-  result.baseline = baseline_sum / n;
-  result.current = current_sum / n;
-  result.delta = outcome.mean_difference;
-  result.ci_low = outcome.ci_low;
-  result.ci_high = outcome.ci_high;
-  result.p_value = outcome.p_value;
-  return result;
+  const PairedTestResult r =
+      m.kind == MetricKind::kBinary
+          ? paired_binary_test(pending.series.a, pending.series.b, ci_alpha)
+          : paired_test(pending.series.a, pending.series.b, ci_alpha, bootstrap);
+  m.baseline = r.a_mean;
+  m.current = r.b_mean;
+  m.delta = r.delta;
+  m.ci_low = r.ci_low;
+  m.ci_high = r.ci_high;
+  m.ci_level = r.ci_level;
+  m.p_value = r.p_value;
+  if (!m.gated || m.rule != "paired") return;
+  m.can_detect = smallest_reachable_p(r.pairs) <= ci_alpha;
+  if (m.kind == MetricKind::kBinary) {
+    const double noise =
+        2.0 * static_cast<double>(std::min(r.lost, r.gained)) / static_cast<double>(r.pairs);
+    m.detectable_drop = binary_detectable_drop(r.pairs, noise, ci_alpha, options.power);
+  } else {
+    double sd = r.sd_difference;
+    if (sd == 0 && r.pairs > 1) {  // no case moved: judge the noise by the spread of cases
+      double mean = 0, squares = 0;
+      for (double v : pending.series.a) mean += v;
+      mean /= static_cast<double>(r.pairs);
+      for (double v : pending.series.a) squares += (v - mean) * (v - mean);
+      sd = std::sqrt(squares / static_cast<double>(r.pairs - 1));
+    }
+    m.detectable_drop = continuous_detectable_drop(r.pairs, sd, ci_alpha, options.power);
+  }
 }
 
-bool is_compared(const MetricComparison& metric) { return metric.p_value.has_value(); }
-
-void decide_verdict(MetricComparison& metric, const GateRule& rule, double alpha) {
-  metric.max_drop = rule.max_drop.value_or(0.0);
-  metric.min = rule.min;
-  if (!is_compared(metric)) {
+void decide_verdict(MetricComparison& metric, double alpha) {
+  if (!metric.p_value) {
     metric.verdict = MetricVerdict::kNotCompared;
     return;
   }
   const double delta = *metric.delta;
-  const bool significant = *metric.p_adjusted <= alpha;
-  if (metric.min && *metric.current < *metric.min) {
-    metric.verdict = MetricVerdict::kRegressed;
-    metric.note =
-        "current " + format_number(*metric.current) + " is below min " + format_number(*metric.min);
-  } else if (delta < -metric.max_drop && significant) {
-    metric.verdict = MetricVerdict::kRegressed;
-  } else if (delta > 0 && significant) {
-    metric.verdict = MetricVerdict::kImproved;
-  } else {
-    metric.verdict = MetricVerdict::kNoSignificantChange;
-    if (delta < 0 && significant) {
-      metric.note = "significant drop of " + format_number(-delta) + " is within max_drop " +
-                    format_number(metric.max_drop);
-    } else if (delta < -metric.max_drop) {
-      metric.note = "drop of " + format_number(-delta) + " is not significant (p_adjusted " +
-                    format_number(*metric.p_adjusted) + ")";
+  if (metric.gated && metric.rule == "threshold") {
+    if (delta < -metric.max_drop) {
+      metric.verdict = MetricVerdict::kRegressed;
+      metric.note = "drop of " + format_number(-delta) + " is larger than max_drop " +
+                    format_number(metric.max_drop) + " (threshold rule, no test)";
+    } else {
+      metric.verdict = delta > 0 ? MetricVerdict::kImproved : MetricVerdict::kNoSignificantChange;
     }
+    return;
+  }
+  const double p = metric.p_adjusted.value_or(*metric.p_value);
+  const double max_drop = metric.gated ? metric.max_drop : 0.0;
+  switch (decide_drop(delta, p, alpha, max_drop)) {
+    case DropVerdict::kWorse:
+      metric.verdict = metric.gated ? MetricVerdict::kRegressed : MetricVerdict::kWorse;
+      return;
+    case DropVerdict::kBetter:
+      metric.verdict = MetricVerdict::kImproved;
+      return;
+    case DropVerdict::kNoSignificantChange:
+      break;
+  }
+  metric.verdict = MetricVerdict::kNoSignificantChange;
+  const bool significant = p <= alpha;
+  if (delta < 0 && significant) {
+    metric.note = "significant drop of " + format_number(-delta) + " is within max_drop " +
+                  format_number(max_drop);
+  } else if (delta < -max_drop) {
+    metric.note = std::string("drop of ") + format_number(-delta) + " is not significant (" +
+                  (metric.p_adjusted ? "p_adjusted " : "p ") + format_number(p) + ")";
+  }
+  // The interval is at the family's level; a test and an interval of different methods can
+  // still disagree at the edge. Say so rather than print an interval below zero unexplained.
+  if (metric.ci_high && *metric.ci_high < 0 && !significant) {
+    metric.note += std::string(metric.note.empty() ? "" : "; ") +
+                   "the interval excludes 0 but the exact test does not reject";
   }
 }
 
-void add_largest_drops(const std::string& metric, const std::vector<double>& baseline_means,
-                       const std::vector<double>& current_means,
-                       const std::vector<const CasePair*>& scored_pairs,
+void add_largest_drops(const std::string& metric, const Series& series,
                        std::vector<CaseDrop>* drops) {
   std::vector<size_t> fallen;
-  for (size_t i = 0; i < scored_pairs.size(); ++i) {
-    if (current_means[i] < baseline_means[i]) fallen.push_back(i);
+  for (size_t i = 0; i < series.pairs.size(); ++i) {
+    if (series.b[i] < series.a[i]) fallen.push_back(i);
   }
-  auto delta_of = [&](size_t i) { return current_means[i] - baseline_means[i]; };
+  auto delta_of = [&](size_t i) { return series.b[i] - series.a[i]; };
   const size_t keep = std::min(fallen.size(), kLargestDropsPerMetric);
   std::partial_sort(fallen.begin(), fallen.begin() + static_cast<std::ptrdiff_t>(keep),
                     fallen.end(), [&](size_t x, size_t y) {
@@ -153,9 +200,9 @@ void add_largest_drops(const std::string& metric, const std::vector<double>& bas
                     });
   for (size_t k = 0; k < keep; ++k) {
     const size_t i = fallen[k];
-    const CasePair& pair = *scored_pairs[i];
-    drops->push_back(CaseDrop{metric, pair.current->key, baseline_means[i], current_means[i],
-                              delta_of(i), output_of(*pair.baseline), output_of(*pair.current)});
+    const CasePair& pair = *series.pairs[i];
+    drops->push_back(CaseDrop{metric, pair.current->key, series.a[i], series.b[i], delta_of(i),
+                              output_of(*pair.baseline), output_of(*pair.current)});
   }
 }
 
@@ -166,6 +213,47 @@ CompareOptions CompareOptions::from_suite(const Suite& suite) {
   options.alpha = suite.alpha;
   options.gate = suite.gate;
   options.pass = suite.pass;
+  for (const PromptConfig& prompt : suite.prompts) {
+    if (!prompt.replaces.empty()) options.prompt_pairs[prompt.replaces] = prompt.id;
+  }
+  return options;
+}
+
+CompareOptions CompareOptions::from_run_config(const nlohmann::json& config) {
+  CompareOptions options;
+  if (!config.is_object()) return options;
+  if (const auto it = config.find("alpha"); it != config.end() && it->is_number()) {
+    options.alpha = it->get<double>();
+  }
+  if (const auto gate = config.find("gate"); gate != config.end() && gate->is_object()) {
+    for (const auto& [metric, rule] : gate->items()) {
+      if (!rule.is_object()) continue;
+      GateRule g;
+      if (const auto v = rule.find("max_drop"); v != rule.end() && v->is_number()) {
+        g.max_drop = v->get<double>();
+      }
+      if (const auto v = rule.find("min"); v != rule.end() && v->is_number())
+        g.min = v->get<double>();
+      if (const auto v = rule.find("test"); v != rule.end() && *v == "none")
+        g.test = GateTest::kNone;
+      options.gate[metric] = g;
+    }
+  }
+  if (const auto pass = config.find("pass"); pass != config.end() && pass->is_object()) try {
+      options.pass.kind = pass->value("kind", "all") == "weighted_score"
+                              ? PassRule::Kind::kWeightedScore
+                              : PassRule::Kind::kAll;
+      options.pass.min_weighted_score = pass->value("min_weighted_score", 0.0);
+      options.pass.k_of_n = pass->value("k_of_n", 0);
+    } catch (const nlohmann::json::exception&) {
+      options.pass = PassRule{};  // a malformed stored rule: the default, as for old runs
+    }
+  if (const auto replaces = config.find("prompt_replaces");
+      replaces != config.end() && replaces->is_object()) {
+    for (const auto& [prompt, old] : replaces->items()) {
+      if (old.is_string()) options.prompt_pairs[old.get<std::string>()] = prompt;
+    }
+  }
   return options;
 }
 
@@ -179,8 +267,22 @@ const char* metric_verdict_name(MetricVerdict verdict) {
       return "improved";
     case MetricVerdict::kNotCompared:
       return "not compared";
+    case MetricVerdict::kWorse:
+      return "worse (not gated)";
   }
   return "not compared";
+}
+
+const char* gate_outcome_name(GateOutcome outcome) {
+  switch (outcome) {
+    case GateOutcome::kPass:
+      return "pass";
+    case GateOutcome::kRegressed:
+      return "regressed";
+    case GateOutcome::kNotComparable:
+      return "not comparable";
+  }
+  return "not comparable";
 }
 
 Comparison compare_runs(const std::vector<TrialResult>& baseline,
@@ -190,72 +292,153 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
   const std::vector<CaseAggregate> baseline_cases = aggregate_cases(baseline, options.pass);
   const std::vector<CaseAggregate> current_cases = aggregate_cases(current, options.pass);
 
-  std::map<CaseKey, size_t> baseline_position;
-  for (size_t i = 0; i < baseline_cases.size(); ++i) {
-    baseline_position.emplace(baseline_cases[i].key, i);
-  }
-  std::vector<CasePair> pairs;
-  std::vector<bool> baseline_paired(baseline_cases.size(), false);
-  for (const CaseAggregate& aggregate : current_cases) {
-    auto it = baseline_position.find(aggregate.key);
-    if (it == baseline_position.end()) {
-      comparison.only_in_current.push_back(aggregate.key);
-    } else {
-      pairs.push_back({&baseline_cases[it->second], &aggregate});
-      baseline_paired[it->second] = true;
-    }
-  }
-  for (size_t i = 0; i < baseline_cases.size(); ++i) {
-    if (!baseline_paired[i]) comparison.only_in_baseline.push_back(baseline_cases[i].key);
-  }
+  PairedCases paired_cases =
+      pair_cases(baseline_cases, current_cases, options.prompt_pairs, options.min_paired);
+  const std::vector<CasePair>& pairs = paired_cases.pairs;
+  comparison.only_in_baseline = std::move(paired_cases.only_in_baseline);
+  comparison.only_in_current = std::move(paired_cases.only_in_current);
+  comparison.pairing = std::move(paired_cases.pairing);
+  const Pairing& pairing = comparison.pairing;
 
   // Every metric either run scored; one scored by a single run is listed, not compared.
-  std::set<std::string> baseline_metrics, current_metrics;
+  std::set<std::string> baseline_metrics, current_metrics, weighted;
   for (const CaseAggregate& aggregate : baseline_cases) {
-    for (const auto& entry : aggregate.metrics) baseline_metrics.insert(entry.first);
+    for (const auto& [name, mean] : aggregate.metrics) {
+      baseline_metrics.insert(name);
+      if (mean.weighted) weighted.insert(name);
+    }
   }
   for (const CaseAggregate& aggregate : current_cases) {
-    for (const auto& entry : aggregate.metrics) current_metrics.insert(entry.first);
+    for (const auto& [name, mean] : aggregate.metrics) {
+      current_metrics.insert(name);
+      if (mean.weighted) weighted.insert(name);
+    }
   }
   std::set<std::string> metric_names = baseline_metrics;
   metric_names.insert(current_metrics.begin(), current_metrics.end());
   metric_names.erase(kPassRateMetric);  // a scorer may not shadow the case pass rate
+  const GatePolicy policy(options, weighted);
 
-  comparison.metrics.push_back(compare_pass_rate(pairs, options.alpha));
-  struct ScoredMetric {
-    size_t index;
-    std::vector<double> baseline_means, current_means;
-    std::vector<const CasePair*> scored_pairs;
+  std::vector<const CasePair*> all_pairs;
+  for (const CasePair& pair : pairs) all_pairs.push_back(&pair);
+
+  // Phase 1: every comparison to make, pooled and per cell, so that the family is known
+  // before any interval is computed.
+  comparison.metrics.reserve(metric_names.size() + 1);
+  std::vector<Pending> pending;
+  std::vector<size_t> pooled_pending;  // indices into pending, parallel to comparison.metrics
+  auto add = [&](const std::string& name, Series series, MetricComparison* slot) {
+    const bool testable = prepare(name, series, policy, options, slot);
+    if (testable) pending.push_back(Pending{slot, std::move(series), false});
+    return testable;
   };
-  std::vector<ScoredMetric> scored;
+  comparison.metrics.emplace_back();
+  add(kPassRateMetric, pass_series(all_pairs), &comparison.metrics.back());
   for (const std::string& name : metric_names) {
+    comparison.metrics.emplace_back();
+    MetricComparison& slot = comparison.metrics.back();
     if (!baseline_metrics.count(name) || !current_metrics.count(name)) {
-      MetricComparison missing;
-      missing.metric = name;
-      missing.test = "paired-bootstrap";
-      missing.note = baseline_metrics.count(name) ? "scored only in the baseline run"
-                                                  : "scored only in the current run";
-      comparison.metrics.push_back(std::move(missing));
+      slot.metric = name;
+      slot.gated = policy.gated(name);
+      slot.test = "paired-bootstrap";
+      slot.note = baseline_metrics.count(name) ? "scored only in the baseline run"
+                                               : "scored only in the current run";
       continue;
     }
-    ScoredMetric entry{comparison.metrics.size(), {}, {}, {}};
-    comparison.metrics.push_back(compare_scores(name, pairs, options, &entry.baseline_means,
-                                                &entry.current_means, &entry.scored_pairs));
-    if (is_compared(comparison.metrics.back())) scored.push_back(std::move(entry));
+    add(name, score_series(name, all_pairs), &slot);
+  }
+  const size_t pooled_count = pending.size();
+
+  std::map<std::pair<std::string, std::string>, std::vector<const CasePair*>> by_cell;
+  for (const CasePair* pair : all_pairs) {
+    by_cell[{pair->current->key.prompt_id, pair->current->key.provider_id}].push_back(pair);
+  }
+  if (by_cell.size() > 1) {
+    comparison.cells.reserve(by_cell.size());
+    for (const auto& [cell, cell_pairs] : by_cell) {
+      CellComparison& c = comparison.cells.emplace_back();
+      c.prompt_id = cell.first;
+      c.provider_id = cell.second;
+      c.baseline_prompt_id = cell_pairs.front()->baseline->key.prompt_id;
+      c.paired = static_cast<int64_t>(cell_pairs.size());
+      c.metrics.reserve(metric_names.size() + 1);
+    }
+    size_t k = 0;
+    for (const auto& [cell, cell_pairs] : by_cell) {
+      CellComparison& c = comparison.cells[k++];
+      c.metrics.emplace_back();
+      add(kPassRateMetric, pass_series(cell_pairs), &c.metrics.back());
+      for (const MetricComparison& pooled : comparison.metrics) {
+        // Gated scorer metrics that the pooled comparison could test (prepare left no note).
+        if (pooled.metric == kPassRateMetric || !pooled.gated || !pooled.note.empty()) continue;
+        c.metrics.emplace_back();
+        add(pooled.metric, score_series(pooled.metric, cell_pairs), &c.metrics.back());
+      }
+    }
   }
 
+  // Phase 2: the family is every gated metric tested by significance; its intervals are at
+  // level 1 - alpha/m, so an interval and the Holm verdict tell the same story.
+  int family = 0;
+  for (Pending& p : pending) {
+    p.in_family = p.result->gated && p.result->rule == "paired";
+    if (p.in_family) ++family;
+  }
+  comparison.family_size = family;
+  const double family_alpha = family > 0 ? options.alpha / family : options.alpha;
+  for (Pending& p : pending) run_test(p, p.in_family ? family_alpha : options.alpha, options);
+
   std::vector<double> p_values;
-  std::vector<size_t> tested;
-  for (size_t i = 0; i < comparison.metrics.size(); ++i) {
-    if (!is_compared(comparison.metrics[i])) continue;
-    p_values.push_back(*comparison.metrics[i].p_value);
-    tested.push_back(i);
+  std::vector<MetricComparison*> tested;
+  for (Pending& p : pending) {
+    if (!p.in_family) continue;
+    p_values.push_back(*p.result->p_value);
+    tested.push_back(p.result);
   }
   const std::vector<double> adjusted = holm_adjust(p_values);
-  for (size_t k = 0; k < tested.size(); ++k) comparison.metrics[tested[k]].p_adjusted = adjusted[k];
+  for (size_t k = 0; k < tested.size(); ++k) tested[k]->p_adjusted = adjusted[k];
+
   for (MetricComparison& metric : comparison.metrics) {
-    decide_verdict(metric, rule_for(options, metric.metric), options.alpha);
+    decide_verdict(metric, options.alpha);
     if (metric.verdict == MetricVerdict::kRegressed) comparison.regressed = true;
+  }
+  for (CellComparison& cell : comparison.cells) {
+    for (MetricComparison& metric : cell.metrics) {
+      decide_verdict(metric, options.alpha);
+      if (metric.verdict == MetricVerdict::kRegressed) cell.regressed = true;
+    }
+    if (cell.regressed) comparison.regressed = true;
+  }
+
+  // When can the gate not pass, whatever the metrics say?
+  for (std::string& problem : pairing_problems(pairing)) {
+    comparison.not_comparable.push_back(std::move(problem));
+  }
+  if (pairing.paired > 0) {
+    bool threshold = false, detectable = false, any_paired = false;
+    for (const MetricComparison& metric : comparison.metrics) {
+      if (!metric.gated) continue;
+      if (!metric.p_value) {
+        if (metric.note.rfind("signature differs", 0) == 0) {
+          comparison.not_comparable.push_back("gated metric '" + metric.metric +
+                                              "' cannot be compared: " + metric.note);
+        }
+        continue;
+      }
+      if (metric.rule == "threshold") {
+        threshold = true;
+      } else {
+        any_paired = true;
+        detectable = detectable || metric.can_detect;
+      }
+    }
+    if (any_paired && !detectable && !threshold) {
+      comparison.not_comparable.push_back(
+          "with " + std::to_string(pairing.paired) + " paired cases no test at level " +
+          format_number(family_alpha) + " can reach significance (at least " +
+          std::to_string(pairs_needed_to_detect(family_alpha)) +
+          " are needed): add cases, or gate with a threshold rule ({max_drop: X, test: none})");
+    }
   }
 
   for (bool lost : {true, false}) {
@@ -266,9 +449,10 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
                                                output_of(*pair.current)});
     }
   }
-  for (const ScoredMetric& entry : scored) {
-    add_largest_drops(comparison.metrics[entry.index].metric, entry.baseline_means,
-                      entry.current_means, entry.scored_pairs, &comparison.largest_drops);
+  for (size_t i = 0; i < pooled_count; ++i) {
+    const Pending& p = pending[i];
+    if (p.result->metric == kPassRateMetric) continue;
+    add_largest_drops(p.result->metric, p.series, &comparison.largest_drops);
   }
   return comparison;
 }

@@ -1,17 +1,21 @@
-// Compares a run with a baseline, case by case: per metric a delta, a confidence interval,
-// a significance test and a verdict; and the cases that flipped or fell the most.
+// Compares a run with a baseline, case by case: how many cases paired (and why the others did
+// not), per metric a delta, a confidence interval, a significance test and a verdict, the same
+// per (prompt, provider) cell, and the cases that flipped or fell the most.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "evalkit/gate/case_aggregate.h"
+#include "evalkit/gate/case_pairing.h"
 #include "evalkit/gate/paired_bootstrap.h"
+#include "evalkit/gate/paired_test.h"
 #include "evalkit/run/trial.h"
 #include "evalkit/suite/suite.h"
 
@@ -24,40 +28,63 @@ inline constexpr const char* kPassRateMetric = "pass_rate";
 inline constexpr size_t kLargestDropsPerMetric = 10;
 
 struct CompareOptions {
-  double alpha = 0.05;  // significance level and interval confidence 1 - alpha
-  // Metric name (or "pass_rate") -> rule. A metric without a rule, or a rule without
-  // max_drop, uses max_drop 0: any significant drop regresses.
+  double alpha = 0.05;  // family-wise significance level
+  // Metric name (or "pass_rate") -> rule. When the map is empty, the gated metrics are
+  // pass_rate and every scorer with a non-zero weight, each with max_drop 0; otherwise exactly
+  // the metrics it names. Other metrics are compared for information and never fail the gate.
   std::map<std::string, GateRule> gate;
   PassRule pass;  // decides a case's pass over its repeats (k_of_n)
   uint64_t seed = kDefaultBootstrapSeed;
   int resamples = kDefaultBootstrapResamples;
   // Compare metrics whose signature differs between the runs (normally refused).
   bool allow_signature_mismatch = false;
+  // Baseline prompt id -> current prompt id: the baseline's cases of the old prompt pair with
+  // the current run's cases of the new one (a prompt renamed to version it).
+  std::map<std::string, std::string> prompt_pairs;
+  // The share of the baseline's cases that must pair for the gate to pass (1 = all).
+  double min_paired = 1.0;
+  // The power at which the smallest detectable drop of each gated metric is reported.
+  double power = 0.8;
 
-  // alpha, gate rules and pass rule as the suite declares them.
+  // alpha, gate rules, pass rule and prompt predecessors (`replaces:`) as the suite declares.
   static CompareOptions from_suite(const Suite& suite);
+  // The same from a stored run's config (RunRecord::config: alpha, gate, pass,
+  // prompt_replaces), as the run was made.
+  static CompareOptions from_run_config(const nlohmann::json& config);
 };
 
-enum class MetricKind { kBinary, kContinuous };
-enum class MetricVerdict { kRegressed, kNoSignificantChange, kImproved, kNotCompared };
+enum class MetricVerdict {
+  kRegressed,            // a gated metric fell by more than its rule allows
+  kNoSignificantChange,  //
+  kImproved,             //
+  kNotCompared,          // see the note
+  kWorse,                // an informational (not gated) metric fell significantly
+};
 
-// "regressed", "no significant change", "improved", "not compared".
+// "regressed", "no significant change", "improved", "not compared", "worse (not gated)".
 const char* metric_verdict_name(MetricVerdict verdict);
 
 struct MetricComparison {
   std::string metric;
   MetricKind kind = MetricKind::kContinuous;
+  bool gated = false;              // part of the gate (else informational)
+  std::string rule = "paired";     // gated metrics: "paired" (significance) or "threshold"
   std::optional<double> baseline;  // mean over the paired cases
   std::optional<double> current;
   std::optional<double> delta;   // current - baseline
-  std::optional<double> ci_low;  // interval of delta at 1 - alpha
+  std::optional<double> ci_low;  // interval of delta at ci_level
   std::optional<double> ci_high;
+  double ci_level = 0.95;            // 1 - alpha/m for gated paired metrics (m = family size)
   std::optional<double> p_value;     // two-sided, against "no change"
-  std::optional<double> p_adjusted;  // Holm over the metrics compared
+  std::optional<double> p_adjusted;  // Holm over the gated paired metrics (the family)
   std::string test;                  // "mcnemar-exact" or "paired-bootstrap"
   int64_t n_pairs = 0;
   double max_drop = 0;  // as applied
   std::optional<double> min;
+  // The smallest true drop the test flags with CompareOptions::power at its level, given this
+  // many pairs and the noise seen; nullopt when no drop can be detected with so few pairs.
+  std::optional<double> detectable_drop;
+  bool can_detect = true;  // a paired test at this level can reach significance at all
   MetricVerdict verdict = MetricVerdict::kNotCompared;
   std::string note;  // why not compared, or which rule fired
 };
@@ -80,30 +107,63 @@ struct CaseDrop {
   std::string current_output;
 };
 
+// One (prompt, provider) cell compared with the same cell of the baseline.
+struct CellComparison {
+  std::string prompt_id;           // the current run's
+  std::string baseline_prompt_id;  // differs when the prompt was paired by rename
+  std::string provider_id;
+  int64_t paired = 0;
+  std::vector<MetricComparison> metrics;  // pass_rate and the gated metrics
+  bool regressed = false;
+};
+
+enum class GateOutcome { kPass, kRegressed, kNotComparable };
+
+// "pass", "regressed", "not comparable".
+const char* gate_outcome_name(GateOutcome outcome);
+
 struct Comparison {
   std::string baseline_name;    // set by the caller; "" for a comparison of two runs
   std::string baseline_run_id;  // set by the caller
   double alpha = 0.05;
-  bool regressed = false;                 // some metric regressed
-  std::vector<MetricComparison> metrics;  // pass_rate first, then scorers by name
-  std::vector<CaseOutcome> flipped;       // pass -> fail, then fail -> pass
-  std::vector<CaseDrop> largest_drops;    // per metric, largest fall first
+  bool regressed = false;  // some gated metric regressed (pooled or in a cell)
+  // Why the gate cannot pass whatever the metrics say (too few pairs, another suite, a test
+  // that cannot reach significance); empty when the runs are comparable.
+  std::vector<std::string> not_comparable;
+  // What changed between the runs besides the trials (suite, models, settings), set by the
+  // caller from the stored runs.
+  std::vector<std::string> changes;
+  int family_size = 0;                    // the gated paired tests Holm adjusts over
+  std::vector<MetricComparison> metrics;  // over all paired cases: pass_rate first, then scorers
+  std::vector<CellComparison> cells;      // when the paired cases span several cells
+  Pairing pairing;
+  std::vector<CaseOutcome> flipped;     // pass -> fail, then fail -> pass
+  std::vector<CaseDrop> largest_drops;  // per metric, largest fall first
   std::vector<CaseKey> only_in_baseline;
   std::vector<CaseKey> only_in_current;
+
+  GateOutcome outcome() const {
+    if (!not_comparable.empty()) return GateOutcome::kNotComparable;
+    return regressed ? GateOutcome::kRegressed : GateOutcome::kPass;
+  }
+  bool passed() const { return outcome() == GateOutcome::kPass; }
 };
 
-// Pairs the cases of two runs by (case_id, prompt_id, provider_id) and compares them.
-//   pass_rate: each case's pass over its repeats (options.pass); exact McNemar test,
-//              Newcombe interval.
-//   a scorer:  each case's mean score over repeats without a scorer error; paired
+// Pairs the cases of two runs by (case_id, prompt_id, provider_id), the baseline's prompt ids
+// renamed by options.prompt_pairs, and compares them:
+//   pass_rate and 0/1 metrics: each case's pass (or value) over its repeats; exact McNemar
+//              test, Newcombe interval;
+//   other scores: each case's mean score over repeats without a scorer error; paired
 //              bootstrap (options.resamples, options.seed). A case enters when both runs
 //              scored it at least once.
-// A metric whose signature differs between the runs is "not compared" (with a note)
-// unless options.allow_signature_mismatch. p-values are Holm-adjusted over the metrics
-// compared. A metric regresses when delta < -max_drop and p_adjusted <= alpha, or when its
-// current mean is below the rule's min; it improves when delta > 0 and p_adjusted <= alpha.
-// Output quoted in flipped and largest_drops is the first repeat's. Cases in only one run
-// are listed in only_in_*, in their run's order. docs/gating.md explains the choices.
+// Only gated metrics (see CompareOptions::gate) form the Holm family, over all paired cases
+// and, when the pairs span several (prompt, provider) cells, in each cell too; their intervals
+// are at level 1 - alpha/m. A gated metric regresses when delta < -max_drop and, under the
+// default rule, p_adjusted <= alpha; under `test: none` the drop alone decides. A metric whose
+// signature differs between the runs is "not compared" unless allow_signature_mismatch.
+// The comparison is not comparable (the gate cannot pass) when no case paired, when fewer than
+// min_paired of the baseline's cases paired, or when no gated test could reach significance
+// with the pairs there are. docs/gating.md explains the choices.
 Comparison compare_runs(const std::vector<TrialResult>& baseline,
                         const std::vector<TrialResult>& current, const CompareOptions& options);
 

@@ -1,6 +1,7 @@
 #include "evalkit/gate/group_comparison.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -52,9 +53,11 @@ std::vector<Family> families_of(const std::vector<CaseAggregate>& aggregates,
   return families;
 }
 
-// A metric's paired values, kept until the Holm-adjusted level of its interval is known.
+// A metric's paired values, kept until the Holm-adjusted level of its interval is known;
+// for a continuous metric, its bootstrap with the resampled differences.
 struct PairedValues {
   std::vector<double> a, b;
+  BootstrapResult bootstrap;
 };
 
 bool all_binary(const PairedValues& values) {
@@ -82,10 +85,9 @@ double mean_of(const std::vector<double>& values) {
   return values.empty() ? 0.0 : sum / double(values.size());
 }
 
-// Fills the test statistics of `metric` at level 1 - alpha; the interval is redone once
-// the adjusted level is known (interval_at).
-void test_metric(const PairedValues& values, bool binary, const GroupCompareOptions& options,
-                 GroupMetricComparison* metric) {
+// Fills what `metric` needs before the family is adjusted: sizes, means, and for a binary
+// metric its exact test. A continuous metric's test runs later, batched (bootstrap_all).
+void test_metric(const PairedValues& values, bool binary, GroupMetricComparison* metric) {
   metric->n = int64_t(values.a.size());
   metric->kind = binary ? MetricKind::kBinary : MetricKind::kContinuous;
   metric->test = binary ? "mcnemar-exact" : "paired-bootstrap";
@@ -96,19 +98,51 @@ void test_metric(const PairedValues& values, bool binary, const GroupCompareOpti
     const PairedOutcomes table = outcome_table(values);
     metric->delta = table.difference();
     metric->p_value = mcnemar_exact_p(table.lost, table.gained);
-    return;
+  }
+}
+
+// The paired bootstrap of every continuous metric of every comparison: metrics with the
+// same number of pairs share one set of resamples (paired_bootstrap_batch), and the
+// resampled differences are kept for the interval at the adjusted level.
+void bootstrap_all(std::vector<GroupComparison>* comparisons,
+                   std::vector<std::vector<PairedValues>>* values,
+                   const GroupCompareOptions& options) {
+  std::map<size_t, std::vector<std::pair<size_t, size_t>>> by_size;  // n -> (comparison, metric)
+  for (size_t c = 0; c < comparisons->size(); ++c) {
+    for (size_t m = 0; m < (*comparisons)[c].metrics.size(); ++m) {
+      const GroupMetricComparison& metric = (*comparisons)[c].metrics[m];
+      if (metric.kind == MetricKind::kContinuous && metric.n > 0) {
+        by_size[size_t(metric.n)].emplace_back(c, m);
+      }
+    }
   }
   BootstrapOptions bootstrap;
   bootstrap.resamples = options.resamples;
   bootstrap.seed = options.seed;
   bootstrap.alpha = options.alpha;
-  const BootstrapResult result = paired_bootstrap(values.a, values.b, bootstrap);
-  metric->delta = result.mean_difference;
-  metric->p_value = result.p_value;
+  bootstrap.keep_resampled = true;
+  for (const auto& [n, members] : by_size) {
+    for (size_t first = 0; first < members.size(); first += kBootstrapBatchSize) {
+      const size_t last = std::min(members.size(), first + kBootstrapBatchSize);
+      std::vector<PairedSample> samples;
+      for (size_t i = first; i < last; ++i) {
+        const PairedValues& paired = (*values)[members[i].first][members[i].second];
+        samples.push_back({paired.a, paired.b});
+      }
+      std::vector<BootstrapResult> results = paired_bootstrap_batch(samples, bootstrap);
+      for (size_t i = first; i < last; ++i) {
+        const auto [c, m] = members[i];
+        GroupMetricComparison& metric = (*comparisons)[c].metrics[m];
+        PairedValues& paired = (*values)[c][m];
+        paired.bootstrap = std::move(results[i - first]);
+        metric.delta = paired.bootstrap.mean_difference;
+        metric.p_value = paired.bootstrap.p_value;
+      }
+    }
+  }
 }
 
-void interval_at(const PairedValues& values, double level, const GroupCompareOptions& options,
-                 GroupMetricComparison* metric) {
+void interval_at(const PairedValues& values, double level, GroupMetricComparison* metric) {
   metric->ci_level = level;
   const double alpha = 1 - level;
   if (metric->kind == MetricKind::kBinary) {
@@ -117,18 +151,13 @@ void interval_at(const PairedValues& values, double level, const GroupCompareOpt
     metric->ci_high = interval.high;
     return;
   }
-  BootstrapOptions bootstrap;
-  bootstrap.resamples = options.resamples;
-  bootstrap.seed = options.seed;
-  bootstrap.alpha = alpha;
-  const BootstrapResult result = paired_bootstrap(values.a, values.b, bootstrap);
-  metric->ci_low = result.ci_low;
-  metric->ci_high = result.ci_high;
+  const BootstrapInterval interval = bootstrap_interval(values.bootstrap, alpha);
+  metric->ci_low = interval.low;
+  metric->ci_high = interval.high;
 }
 
 // Compares two members of a family; `values` receives each metric's paired values.
 GroupComparison compare_pair(GroupBy by, const Family& family, const Member& a, const Member& b,
-                             const GroupCompareOptions& options,
                              std::vector<PairedValues>* values) {
   GroupComparison comparison;
   comparison.by = by;
@@ -173,7 +202,7 @@ GroupComparison compare_pair(GroupBy by, const Family& family, const Member& a, 
   }
   GroupMetricComparison pass_rate;
   pass_rate.metric = kPassRateMetric;
-  test_metric(pass, /*binary=*/true, options, &pass_rate);
+  test_metric(pass, /*binary=*/true, &pass_rate);
   if (pass_rate.n == 0) pass_rate.note = "no case was answered on both sides without an error";
   comparison.metrics.push_back(std::move(pass_rate));
   values->push_back(std::move(pass));
@@ -181,15 +210,17 @@ GroupComparison compare_pair(GroupBy by, const Family& family, const Member& a, 
   for (const std::string& name : metric_names) {
     PairedValues scores;
     for (const auto& [on_a, on_b] : pairs) {
-      const MetricMean& x = on_a->metrics.at(name);
-      const MetricMean& y = on_b->metrics.at(name);
-      if (x.count == 0 || y.count == 0) continue;
-      scores.a.push_back(x.mean);
-      scores.b.push_back(y.mean);
+      // Cases carry checks of their own, so a metric may exist for some cases only.
+      const auto x = on_a->metrics.find(name);
+      const auto y = on_b->metrics.find(name);
+      if (x == on_a->metrics.end() || y == on_b->metrics.end()) continue;
+      if (x->second.count == 0 || y->second.count == 0) continue;
+      scores.a.push_back(x->second.mean);
+      scores.b.push_back(y->second.mean);
     }
     GroupMetricComparison metric;
     metric.metric = name;
-    test_metric(scores, all_binary(scores), options, &metric);
+    test_metric(scores, all_binary(scores), &metric);
     if (metric.n == 0) metric.note = "no case was scored on both sides";
     comparison.metrics.push_back(std::move(metric));
     values->push_back(std::move(scores));
@@ -254,11 +285,13 @@ GroupComparisons compare_groups(const RunCases& cases, GroupBy by,
     for (size_t i = 0; i < family.members.size(); ++i) {
       for (size_t j = i + 1; j < family.members.size(); ++j) {
         values.emplace_back();
-        result.comparisons.push_back(compare_pair(by, family, family.members[i], family.members[j],
-                                                  options, &values.back()));
+        result.comparisons.push_back(
+            compare_pair(by, family, family.members[i], family.members[j], &values.back()));
       }
     }
   }
+
+  bootstrap_all(&result.comparisons, &values, options);
 
   std::vector<double> p_values;
   for (const GroupComparison& comparison : result.comparisons) {
@@ -278,7 +311,7 @@ GroupComparisons compare_groups(const RunCases& cases, GroupBy by,
           metric.p_adjusted > 0
               ? std::min(1.0, 1 - options.alpha * metric.p_value / metric.p_adjusted)
               : 1 - options.alpha;
-      interval_at(values[c][m], level, options, &metric);
+      interval_at(values[c][m], level, &metric);
       const bool significant = metric.p_adjusted <= options.alpha;
       metric.verdict = significant && metric.delta > 0   ? GroupVerdict::kBetter
                        : significant && metric.delta < 0 ? GroupVerdict::kWorse

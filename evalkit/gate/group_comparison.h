@@ -3,6 +3,7 @@
 // (exact McNemar for pass/fail, paired bootstrap for scores, Holm across the family).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -25,6 +26,10 @@ enum class GroupBy { kProvider, kPrompt };
 const char* group_by_name(GroupBy by);
 // Parses "provider" or "prompt"; false for anything else.
 bool parse_group_by(const std::string& text, GroupBy* by);
+
+// Samples bootstrapped together at most (paired_bootstrap_batch): their resampled sums take
+// B x this many doubles.
+inline constexpr size_t kBootstrapBatchSize = 32;
 
 struct GroupCompareOptions {
   double alpha = 0.05;  // family-wise significance level

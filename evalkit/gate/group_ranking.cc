@@ -11,20 +11,39 @@ struct Candidate {
   int64_t errored = 0;
 };
 
-// The mean of values with a percentile bootstrap interval: the paired bootstrap of values
-// against zeros resamples exactly the cases, so the same seeded machinery serves.
-void interval_of(const std::vector<double>& values, const GroupCompareOptions& options,
-                 RankingEntry* entry) {
-  if (values.empty()) return;
-  const std::vector<double> zeros(values.size(), 0.0);
+// An entry waiting for its interval, with its cases' outcomes.
+struct PendingEntry {
+  RankingEntry* entry;
+  const std::vector<double>* passes;
+};
+
+// Each entry's pass rate with a percentile bootstrap interval. The paired bootstrap of the
+// outcomes against zeros resamples exactly the cases, so the same seeded machinery serves;
+// entries with as many cases (across all rankings) share one set of resamples.
+void add_intervals(const std::vector<PendingEntry>& pending, const GroupCompareOptions& options) {
   BootstrapOptions bootstrap;
   bootstrap.resamples = options.resamples;
   bootstrap.seed = options.seed;
   bootstrap.alpha = options.alpha;
-  const BootstrapResult result = paired_bootstrap(zeros, values, bootstrap);
-  entry->pass_rate = result.mean_difference;
-  entry->ci_low = result.ci_low;
-  entry->ci_high = result.ci_high;
+  std::map<size_t, std::vector<const PendingEntry*>> by_size;
+  for (const PendingEntry& entry : pending) {
+    if (!entry.passes->empty()) by_size[entry.passes->size()].push_back(&entry);
+  }
+  for (const auto& [n, members] : by_size) {
+    const std::vector<double> zeros(n, 0.0);
+    for (size_t first = 0; first < members.size(); first += kBootstrapBatchSize) {
+      const size_t last = std::min(members.size(), first + kBootstrapBatchSize);
+      std::vector<PairedSample> samples;
+      for (size_t i = first; i < last; ++i) samples.push_back({zeros, *members[i]->passes});
+      const std::vector<BootstrapResult> results = paired_bootstrap_batch(samples, bootstrap);
+      for (size_t i = first; i < last; ++i) {
+        RankingEntry& entry = *members[i]->entry;
+        entry.pass_rate = results[i - first].mean_difference;
+        entry.ci_low = results[i - first].ci_low;
+        entry.ci_high = results[i - first].ci_high;
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -57,6 +76,7 @@ std::vector<Ranking> rank_groups(const RunCases& cases, const GroupComparisons& 
   }
 
   std::vector<Ranking> rankings;
+  std::vector<const std::vector<std::pair<std::string, Candidate>>*> lists;  // per ranking
   for (const std::string& within : within_order) {
     const auto& list = members[within];
     if (list.size() <= 2) continue;
@@ -69,7 +89,6 @@ std::vector<Ranking> rank_groups(const RunCases& cases, const GroupComparisons& 
       entry.id = id;
       entry.cases = int64_t(candidate.passes.size());
       entry.errored = candidate.errored;
-      interval_of(candidate.passes, options, &entry);
       ranking.entries.push_back(std::move(entry));
     }
     for (const GroupComparison& comparison : comparisons.comparisons) {
@@ -86,10 +105,21 @@ std::vector<Ranking> rank_groups(const RunCases& cases, const GroupComparisons& 
           1 + int(std::count_if(ranking.significant_pairs.begin(), ranking.significant_pairs.end(),
                                 [&](const auto& pair) { return pair.second == entry.id; }));
     }
+    rankings.push_back(std::move(ranking));
+    lists.push_back(&list);
+  }
+
+  std::vector<PendingEntry> pending;
+  for (size_t r = 0; r < rankings.size(); ++r) {
+    for (size_t i = 0; i < rankings[r].entries.size(); ++i) {
+      pending.push_back({&rankings[r].entries[i], &(*lists[r])[i].second.passes});
+    }
+  }
+  add_intervals(pending, options);
+  for (Ranking& ranking : rankings) {
     std::stable_sort(
         ranking.entries.begin(), ranking.entries.end(),
         [](const RankingEntry& x, const RankingEntry& y) { return x.pass_rate > y.pass_rate; });
-    rankings.push_back(std::move(ranking));
   }
   return rankings;
 }

@@ -83,17 +83,18 @@ std::shared_ptr<const KeptWeights> weights_for(int64_t n, int resamples, uint64_
   return fresh;
 }
 
-// T*_b = d*_b - d for every resample: the count matrix times the centred differences.
-// Centring first makes the zero-variance case exact (all products are 0).
-Eigen::VectorXd centred_resample_means(const Eigen::VectorXf& centred,
-                                       const BootstrapOptions& options) {
-  const int64_t n = centred.size();
+// T*_b = d*_b - d for every resample and every column of centred (n x k, one sample per
+// column): the count matrix times the centred differences. Centring first makes the
+// zero-variance case exact (all products are 0). Returns B x k (B x 1 for a vector).
+template <typename Centred>
+Eigen::MatrixXd centred_resample_means(const Centred& centred, const BootstrapOptions& options) {
+  const int64_t n = centred.rows();
   const int resamples = options.resamples;
-  Eigen::VectorXd shifts(resamples);
+  Eigen::MatrixXd shifts(resamples, centred.cols());
   const double scale = 1.0 / static_cast<double>(n);
   if (options.reuse_weights && n * resamples <= kMaxKeptEntries) {
     const auto weights = weights_for(n, resamples, options.seed);
-    shifts = (weights->counts * centred).cast<double>() * scale;
+    shifts = (weights->counts * centred).template cast<double>() * scale;
     return shifts;
   }
   const Eigen::Index rows_per_block =
@@ -103,7 +104,8 @@ Eigen::VectorXd centred_resample_means(const Eigen::VectorXf& centred,
   for (Eigen::Index first = 0; first < resamples; first += rows_per_block) {
     const Eigen::Index rows = std::min<Eigen::Index>(rows_per_block, resamples - first);
     draw_counts(rng, n, rows, block);
-    shifts.segment(first, rows) = (block.topRows(rows) * centred).cast<double>() * scale;
+    shifts.middleRows(first, rows) =
+        (block.topRows(rows) * centred).template cast<double>() * scale;
   }
   return shifts;
 }
@@ -121,39 +123,81 @@ double quantile(std::vector<double>& values, double q) {
   return low + fraction * (high - low);
 }
 
+// The result of one sample from its mean and its column of resampled shifts.
+template <typename Shifts>
+BootstrapResult result_from_shifts(int64_t n, double mean, const Shifts& shifts,
+                                   const BootstrapOptions& options) {
+  BootstrapResult result;
+  result.pairs = n;
+  result.mean_difference = mean;
+  int64_t at_least_as_extreme = 0;
+  for (Eigen::Index b = 0; b < shifts.size(); ++b) {
+    if (std::abs(shifts[b]) >= std::abs(mean)) ++at_least_as_extreme;
+  }
+  result.p_value =
+      static_cast<double>(1 + at_least_as_extreme) / static_cast<double>(options.resamples + 1);
+  std::vector<double> resampled(static_cast<size_t>(shifts.size()));
+  for (Eigen::Index b = 0; b < shifts.size(); ++b) resampled[b] = mean + shifts[b];
+  if (options.keep_resampled) result.resampled = resampled;
+  result.ci_low = quantile(resampled, options.alpha / 2);
+  result.ci_high = quantile(resampled, 1 - options.alpha / 2);
+  return result;
+}
+
+Eigen::VectorXd differences_of(std::span<const double> baseline, std::span<const double> current) {
+  if (baseline.size() != current.size()) {
+    throw std::invalid_argument("paired_bootstrap: baseline and current differ in length");
+  }
+  Eigen::VectorXd differences(static_cast<Eigen::Index>(baseline.size()));
+  for (size_t i = 0; i < baseline.size(); ++i) differences[i] = current[i] - baseline[i];
+  return differences;
+}
+
 }  // namespace
 
 BootstrapResult paired_bootstrap(std::span<const double> baseline, std::span<const double> current,
                                  const BootstrapOptions& options) {
-  if (baseline.size() != current.size()) {
-    throw std::invalid_argument("paired_bootstrap: baseline and current differ in length");
-  }
+  const Eigen::VectorXd differences = differences_of(baseline, current);
   if (options.resamples < 1) throw std::invalid_argument("paired_bootstrap: resamples < 1");
-  BootstrapResult result;
-  const int64_t n = static_cast<int64_t>(baseline.size());
-  result.pairs = n;
-  if (n == 0) return result;
-
-  Eigen::VectorXd differences(n);
-  for (int64_t i = 0; i < n; ++i) differences[i] = current[i] - baseline[i];
+  const int64_t n = differences.size();
+  if (n == 0) return BootstrapResult{};
   const double mean = differences.mean();
-  result.mean_difference = mean;
   const Eigen::VectorXf centred = (differences.array() - mean).cast<float>().matrix();
+  const Eigen::MatrixXd shifts = centred_resample_means(centred, options);
+  return result_from_shifts(n, mean, shifts.col(0), options);
+}
 
-  const Eigen::VectorXd shifts = centred_resample_means(centred, options);
-
-  int64_t at_least_as_extreme = 0;
-  for (double shift : shifts) {
-    if (std::abs(shift) >= std::abs(mean)) ++at_least_as_extreme;
+std::vector<BootstrapResult> paired_bootstrap_batch(std::span<const PairedSample> samples,
+                                                    const BootstrapOptions& options) {
+  if (options.resamples < 1) throw std::invalid_argument("paired_bootstrap: resamples < 1");
+  std::vector<BootstrapResult> results;
+  if (samples.empty()) return results;
+  const size_t length = samples.front().baseline.size();
+  const Eigen::Index n = static_cast<Eigen::Index>(length);
+  Eigen::MatrixXf centred(n, static_cast<Eigen::Index>(samples.size()));
+  std::vector<double> means;
+  for (size_t k = 0; k < samples.size(); ++k) {
+    if (samples[k].baseline.size() != length) {
+      throw std::invalid_argument("paired_bootstrap_batch: samples differ in length");
+    }
+    const Eigen::VectorXd differences = differences_of(samples[k].baseline, samples[k].current);
+    means.push_back(n > 0 ? differences.mean() : 0.0);
+    centred.col(static_cast<Eigen::Index>(k)) =
+        (differences.array() - means.back()).cast<float>().matrix();
   }
-  result.p_value =
-      static_cast<double>(1 + at_least_as_extreme) / static_cast<double>(options.resamples + 1);
+  if (n == 0) return std::vector<BootstrapResult>(samples.size());
+  const Eigen::MatrixXd shifts = centred_resample_means(centred, options);
+  for (size_t k = 0; k < samples.size(); ++k) {
+    results.push_back(
+        result_from_shifts(n, means[k], shifts.col(static_cast<Eigen::Index>(k)), options));
+  }
+  return results;
+}
 
-  std::vector<double> resampled(shifts.size());
-  for (Eigen::Index b = 0; b < shifts.size(); ++b) resampled[b] = mean + shifts[b];
-  result.ci_low = quantile(resampled, options.alpha / 2);
-  result.ci_high = quantile(resampled, 1 - options.alpha / 2);
-  return result;
+BootstrapInterval bootstrap_interval(const BootstrapResult& result, double alpha) {
+  if (result.resampled.empty()) return {result.mean_difference, result.mean_difference};
+  std::vector<double> values = result.resampled;
+  return {quantile(values, alpha / 2), quantile(values, 1 - alpha / 2)};
 }
 
 }  // namespace evalkit

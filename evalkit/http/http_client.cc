@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -17,6 +18,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "evalkit/base/secrets.h"
 #include "evalkit/http/adaptive_limit.h"
 
 namespace evalkit {
@@ -141,6 +143,11 @@ struct HttpClient::Impl {
     if (t->response.body.size() + n > t->max_body) {
       t->response.body_too_large = true;
       return 0;  // aborts the transfer
+    }
+    if (t->request.timestamp_body && n > 0) {
+      t->response.arrivals.push_back(
+          {t->response.body.size(),
+           std::chrono::duration<double>(Clock::now() - t->started).count()});
     }
     t->response.body.append(data, n);
     return n;
@@ -368,6 +375,9 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_USERAGENT, "evalkit/" EVALKIT_VERSION);
+    // Only HTTP(S), also after a redirect: a base URL of file:// or gopher:// must not work.
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     t->started = Clock::now();
     Pool& pool = pools[t->request.pool];
     if (pool.adaptive) t->adaptive_epoch = pool.adaptive->epoch();
@@ -393,10 +403,15 @@ struct HttpClient::Impl {
           std::chrono::duration<double>(Clock::now() - t->started).count();
       if (code != CURLE_OK) {
         t->response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
-        t->response.transport_error =
-            t->response.body_too_large
-                ? "response body larger than " + std::to_string(options.max_body_bytes) + " bytes"
-                : curl_easy_strerror(code);
+        if (t->response.body_too_large) {
+          t->response.transport_error =
+              "response body larger than " + std::to_string(options.max_body_bytes) + " bytes";
+        } else if (code == CURLE_PARTIAL_FILE) {
+          // A stream (or a body) cut off by the server or the network.
+          t->response.transport_error = "the connection closed before the whole answer arrived";
+        } else {
+          t->response.transport_error = curl_easy_strerror(code);
+        }
       }
       curl_multi_remove_handle(multi, e);
       curl_slist_free_all(t->headers);
@@ -418,6 +433,8 @@ struct HttpClient::Impl {
       ++finished;
       Callback done = std::move(t->done);
       HttpResponse response = std::move(t->response);
+      // An endpoint may echo a key (in an error, or in an answer); no caller sees it.
+      redact_secrets_in_place(&response.body);
       delete t;
       done(std::move(response));
     }
@@ -443,6 +460,15 @@ struct HttpClient::Impl {
     ready_pools.clear();
   }
 };
+
+double arrival_time_s(const std::vector<BodyArrival>& arrivals, size_t offset) {
+  if (arrivals.empty()) return 0;
+  // The last piece starting at or before offset holds it.
+  auto after = std::upper_bound(arrivals.begin(), arrivals.end(), offset,
+                                [](size_t at, const BodyArrival& a) { return at < a.offset; });
+  if (after == arrivals.begin()) return arrivals.front().elapsed_s;
+  return std::prev(after)->elapsed_s;
+}
 
 HttpClient::HttpClient(const HttpClientOptions& options) : impl_(std::make_unique<Impl>()) {
   ensure_curl_global();

@@ -22,6 +22,17 @@ struct HttpRequest {
   // What this request is expected to cost against the pool's tokens-per-minute limit;
   // corrected with correct_pool_tokens() once the real usage is known.
   double estimated_tokens = 0;
+  // Streamed answers (server-sent events): also note when each piece of the body arrived
+  // (HttpResponse::arrivals), so a parser can tell when each event came. Off, the body costs
+  // nothing extra.
+  bool timestamp_body = false;
+};
+
+// A piece of a streamed body: the byte offset where it starts and when it arrived, in seconds
+// since the attempt started.
+struct BodyArrival {
+  size_t offset = 0;
+  double elapsed_s = 0;
 };
 
 struct HttpResponse {
@@ -33,7 +44,13 @@ struct HttpResponse {
   bool timed_out = false;
   bool body_too_large = false;    // the body exceeded HttpClientOptions::max_body_bytes
   double elapsed_s = 0;
+  // With HttpRequest::timestamp_body: one entry per piece, in order (offsets increase).
+  std::vector<BodyArrival> arrivals;
 };
+
+// When the byte at offset arrived: the elapsed_s of the piece that holds it (the last piece's
+// for an offset past the end); 0 when there are no arrivals.
+double arrival_time_s(const std::vector<BodyArrival>& arrivals, size_t offset);
 
 struct HttpClientOptions {
   int max_in_flight = 1024;                    // over all pools

@@ -17,13 +17,17 @@ int64_t integer_or_zero(const nlohmann::json& value, const char* key) {
 }  // namespace
 
 void derive_stream_timings(ModelAnswer* answer) {
+  derive_stream_timings(answer, answer->latency_s);
+}
+
+void derive_stream_timings(ModelAnswer* answer, double stream_s) {
   if (!answer->streamed || !answer->time_to_first_token_s) return;
-  const double generation_s = answer->latency_s - *answer->time_to_first_token_s;
+  const double generation_s = stream_s - *answer->time_to_first_token_s;
   if (answer->completion_tokens > 1 && generation_s >= 0) {
     answer->time_per_output_token_s = generation_s / double(answer->completion_tokens - 1);
   }
-  if (answer->completion_tokens > 0 && answer->latency_s > 0) {
-    answer->tokens_per_s = double(answer->completion_tokens) / answer->latency_s;
+  if (answer->completion_tokens > 0 && stream_s > 0) {
+    answer->tokens_per_s = double(answer->completion_tokens) / stream_s;
   }
 }
 

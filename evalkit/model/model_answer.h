@@ -36,6 +36,10 @@ struct ModelAnswer {
 // Fills the per-token timings of a streamed answer from its total, first-token time and
 // completion tokens (time_per_output_token_s = (latency - ttft) / (tokens - 1)).
 void derive_stream_timings(ModelAnswer* answer);
+// The same over stream_s, the seconds of the attempt that streamed (latency_s also counts
+// failed attempts and backoff before it): time_per_output_token_s = (stream_s - ttft) /
+// (tokens - 1), tokens_per_s = tokens / stream_s.
+void derive_stream_timings(ModelAnswer* answer, double stream_s);
 
 // {"text", "raw_text"?, "finish_reason", "tool_calls"?, "prompt_tokens", "completion_tokens",
 //  "latency_s", "streamed"?, "time_to_first_token_s"?, ...}: optional members only when set.

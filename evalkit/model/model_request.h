@@ -23,6 +23,11 @@ struct ModelRequest {
   nlohmann::json tools;
   nlohmann::json tool_choice;  // "auto", "none", "required", or {"type":"function",...}; null
   std::vector<std::string> inputs;  // kEmbedding: texts to embed
+  // The case's variables: script providers see them (promptfoo's context.vars), the generic
+  // http provider builds its body from them. Part of the request's identity only when
+  // vars_in_identity is set (the answer depends on them beyond the rendered messages).
+  nlohmann::json vars = nlohmann::json::object();
+  bool vars_in_identity = false;
 };
 
 // What identifies a chat request's content for replay and cache keys: {"messages": [...]}

@@ -2,16 +2,21 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
+
+#include "evalkit/base/number_text.h"
 
 extern char** environ;
 
@@ -20,14 +25,39 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Largest stdout a command may write, as for an HTTP body; beyond it the command is killed.
+constexpr size_t kMaxOutputBytes = 32 * 1024 * 1024;
+// Only the end of stderr is shown; more is not kept.
+constexpr size_t kMaxErrorBytes = 64 * 1024;
+
 struct CommandResult {
   int exit_code = -1;
+  int signal = 0;  // the signal that ended the command, if one did
   bool timed_out = false;
+  bool output_too_large = false;
+  bool input_refused = false;  // the command closed stdin before reading all of its input
   std::string out;
   std::string err;
   std::string spawn_error;
 };
 
+// A SIGPIPE for a write to a command that closed its stdin: blocked on this thread (the
+// write then fails with EPIPE) and taken off the pending set, so it never kills evalkit
+// even where the process has not ignored SIGPIPE.
+void discard_pending_sigpipe() {
+  sigset_t pipe_only;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  sigset_t pending;
+  sigpending(&pending);
+  if (sigismember(&pending, SIGPIPE)) {
+    const timespec zero{0, 0};
+    sigtimedwait(&pipe_only, nullptr, &zero);
+  }
+}
+
+// Runs argv in a process group of its own (so a timeout or an oversized output kills the
+// command's children too), feeding input on stdin and collecting stdout and stderr.
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input,
                           double timeout_s) {
   CommandResult result;
@@ -42,12 +72,28 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  // The command starts with default signal handling and nothing blocked, whatever this
+  // thread has (SIGPIPE is blocked here).
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   close(in_pipe[0]);
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -76,7 +122,6 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     if (in_fd >= 0) fds[n++] = {in_fd, POLLOUT, 0};
     const int ready = poll(fds, n, 50);
     if (Clock::now() > deadline) {
-      kill(pid, SIGKILL);
       result.timed_out = true;
       break;
     }
@@ -86,6 +131,12 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
       if (fds[i].fd == in_fd) {
         const ssize_t w = write(in_fd, input.data() + written, input.size() - written);
         if (w > 0) written += size_t(w);
+        if (w < 0 && errno == EAGAIN) continue;
+        if (w < 0) {
+          // EPIPE: the command closed its stdin (or exited) without reading all of it.
+          discard_pending_sigpipe();
+          result.input_refused = true;
+        }
         if (w < 0 || written == input.size()) {
           close(in_fd);
           in_fd = -1;
@@ -96,17 +147,45 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
       if (r <= 0) {
         if (fds[i].fd == out_pipe[0]) out_open = false;
         if (fds[i].fd == err_pipe[0]) err_open = false;
+      } else if (fds[i].fd == out_pipe[0]) {
+        result.out.append(buffer, size_t(r));
+        if (result.out.size() > kMaxOutputBytes) {
+          result.output_too_large = true;
+          out_open = err_open = false;
+        }
       } else {
-        (fds[i].fd == out_pipe[0] ? result.out : result.err).append(buffer, size_t(r));
+        result.err.append(buffer, size_t(r));
+        if (result.err.size() > 2 * kMaxErrorBytes)
+          result.err.erase(0, result.err.size() - kMaxErrorBytes);
       }
     }
   }
+  // The whole group: a command's children (a shell's pipeline, a server it started) go with it.
+  if (result.timed_out || result.output_too_large) kill(-pid, SIGKILL);
   if (in_fd >= 0) close(in_fd);
   close(out_pipe[0]);
   close(err_pipe[0]);
+  // Wait for the command to exit without reaping it, so that its process group id cannot be
+  // reused meanwhile; a command that closed its output but keeps running is timed out too.
+  for (;;) {
+    siginfo_t info{};
+    const int waited = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT);
+    if (waited == 0 && info.si_pid == pid) break;
+    if (waited < 0 && errno != EINTR) break;
+    if (!result.timed_out && Clock::now() > deadline) {
+      result.timed_out = true;
+      kill(-pid, SIGKILL);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Processes the command left behind (a daemon it forked, a stuck pipeline stage) would run
+  // on unowned: the group ends with the command.
+  kill(-pid, SIGKILL);
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   return result;
 }
 
@@ -145,6 +224,12 @@ class ExecProvider : public Provider {
   };
 
   void work() {
+    // A command that does not read its stdin makes a write fail with EPIPE instead of
+    // raising SIGPIPE (which would end evalkit).
+    sigset_t pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
     for (;;) {
       Job job;
       {
@@ -186,13 +271,21 @@ class ExecProvider : public Provider {
       response.error = result.spawn_error;
     } else if (result.timed_out) {
       response.error_kind = error_kind::kTimeout;
-      response.error = "command timed out after " + std::to_string(config_.timeout_s) + " s";
+      response.error = "command timed out after " + format_number(config_.timeout_s) +
+                       " s (it and every process it started were killed)";
+    } else if (result.output_too_large) {
+      response.error_kind = error_kind::kMalformed;
+      response.error = "command wrote more than " + std::to_string(kMaxOutputBytes >> 20) +
+                       " MiB to stdout; it was killed";
     } else if (result.exit_code != 0) {
       response.error_kind = error_kind::kExec;
       std::string tail = result.err.size() > 300 ? result.err.substr(result.err.size() - 300)
                                                  : result.err;
-      response.error = "command exited with status " + std::to_string(result.exit_code) +
-                       (tail.empty() ? "" : ": " + tail);
+      response.error =
+          (result.signal != 0 ? "command was killed by signal " + std::to_string(result.signal)
+                              : "command exited with status " + std::to_string(result.exit_code)) +
+          (result.input_refused ? " (it did not read its input)" : "") +
+          (tail.empty() ? "" : ": " + tail);
     } else {
       response.ok = true;
       response.text = std::move(result.out);

@@ -27,12 +27,11 @@ struct EmbeddingJob {
 class OpenAIEmbeddingsProvider : public Provider {
  public:
   OpenAIEmbeddingsProvider(const ProviderConfig& config, const ProviderEnvironment& environment,
-                           std::string base_url, std::string api_key)
+                           std::string base_url, OpenAIEndpoint endpoint)
       : config_(config),
         environment_(environment),
         base_url_(std::move(base_url)),
-        url_(openai_endpoint_url(base_url_, "/embeddings")),
-        api_key_(std::move(api_key)),
+        endpoint_(std::move(endpoint)),
         policy_(retry_policy_for(config)) {
     apply_rate_limits(*environment_.http, config);
     if (!environment.cache_db_path.empty()) {
@@ -84,7 +83,7 @@ class OpenAIEmbeddingsProvider : public Provider {
       if (cache_ != nullptr) {
         for (size_t index : indices) batch_keys.push_back(keys[index]);
       }
-      HttpRequest http = openai_post(config_, url_, api_key_, body);
+      HttpRequest http = openai_post(config_, endpoint_, body);
       const double estimate = http.estimated_tokens;
       send_with_retries(
           *environment_.http, std::move(http), policy_, environment_.counters,
@@ -101,7 +100,8 @@ class OpenAIEmbeddingsProvider : public Provider {
       parse_embeddings_list(outcome.response.body, indices.size(), &answer);
     }
     correct_token_estimate(*environment_.http, config_, estimate, answer);
-    settle_openai_response(&answer, environment_.counters, api_key_);
+    explain_endpoint_failure(config_, endpoint_.url, !endpoint_.secrets.empty(), &answer);
+    settle_openai_response(&answer, environment_.counters, endpoint_.secrets);
     if (answer.ok && cache_ != nullptr) {
       for (size_t i = 0; i < keys.size(); ++i) cache_->put(keys[i], answer.embeddings[i]);
     }
@@ -145,8 +145,7 @@ class OpenAIEmbeddingsProvider : public Provider {
   ProviderConfig config_;
   ProviderEnvironment environment_;
   std::string base_url_;
-  std::string url_;
-  std::string api_key_;
+  OpenAIEndpoint endpoint_;
   RetryPolicy policy_;
   std::unique_ptr<EmbeddingCache> cache_;
 };
@@ -206,12 +205,19 @@ void parse_embeddings_list(const std::string& body, size_t expected_count,
   response->ok = true;
 }
 
-std::unique_ptr<Provider> make_openai_embeddings_provider(const ProviderConfig& config,
-                                                          const ProviderEnvironment& environment,
-                                                          std::string base_url,
-                                                          std::string api_key) {
-  return std::make_unique<OpenAIEmbeddingsProvider>(config, environment, std::move(base_url),
-                                                    std::move(api_key));
+Status make_openai_embeddings_provider(const ProviderConfig& config,
+                                       const ProviderEnvironment& environment,
+                                       const EnvLookup& getenv, std::string base_url,
+                                       const std::string& api_key, std::unique_ptr<Provider>* out) {
+  OpenAIEndpoint endpoint;
+  if (Status s = make_openai_endpoint(config, getenv, base_url, "/embeddings", "Authorization",
+                                      api_key, &endpoint);
+      !s) {
+    return s;
+  }
+  *out = std::make_unique<OpenAIEmbeddingsProvider>(config, environment, std::move(base_url),
+                                                    std::move(endpoint));
+  return Status::ok();
 }
 
 }  // namespace evalkit

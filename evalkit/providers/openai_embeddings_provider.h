@@ -5,16 +5,18 @@
 #include <string>
 
 #include "evalkit/providers/provider.h"
+#include "evalkit/suite/env_expansion.h"
 
 namespace evalkit {
 
 // base_url and api_key are resolved by the caller, as for openai-chat. One ModelRequest's
 // inputs go out in HTTP requests of at most config.batch_size texts each (sent together and
 // joined in order); texts found in the run's embedding cache are not sent at all.
-std::unique_ptr<Provider> make_openai_embeddings_provider(const ProviderConfig& config,
-                                                          const ProviderEnvironment& environment,
-                                                          std::string base_url,
-                                                          std::string api_key);
+// getenv reads the ${VAR}s of the provider's headers and query; an unset one is an error.
+Status make_openai_embeddings_provider(const ProviderConfig& config,
+                                       const ProviderEnvironment& environment,
+                                       const EnvLookup& getenv, std::string base_url,
+                                       const std::string& api_key, std::unique_ptr<Provider>* out);
 
 // Parses an embeddings list body: data[i].embedding placed by data[i].index into
 // response->embeddings (expected_count entries), usage.prompt_tokens. On any other shape,

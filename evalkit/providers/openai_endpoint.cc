@@ -1,20 +1,29 @@
-#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/openai_endpoint.h"
 
+#include "evalkit/base/json_parse.h"
+#include "evalkit/base/secrets.h"
+#include "evalkit/providers/endpoint_params.h"
 #include "evalkit/providers/provider.h"
+#include "evalkit/text/excerpt.h"
 
 namespace evalkit {
 namespace {
 
-// The server's own error message when the body is an OpenAI-style error object.
+// Longest server error message kept, in characters.
+constexpr size_t kServerMessageChars = 500;
+
+// The server's own error message when the body is an OpenAI-style error object (redacted,
+// then cut), else a snippet of the body.
 std::string server_message(const std::string& body) {
   nlohmann::json value = parse_untrusted_json(body);
   if (value.is_object() && value.contains("error")) {
     const auto& e = value["error"];
-    if (e.is_object() && e.contains("message") && e["message"].is_string()) {
-      return e["message"].get<std::string>();
+    const nlohmann::json* message = nullptr;
+    if (e.is_object() && e.contains("message") && e["message"].is_string()) message = &e["message"];
+    if (e.is_string()) message = &e;
+    if (message != nullptr) {
+      return excerpt(redact_secrets(message->get<std::string>()), kServerMessageChars);
     }
-    if (e.is_string()) return e.get<std::string>();
   }
   return body_snippet(body);
 }
@@ -22,11 +31,18 @@ std::string server_message(const std::string& body) {
 }  // namespace
 
 std::string body_snippet(const std::string& body) {
-  std::string s = body.substr(0, 200);
+  // Redacted whole first: a cut could leave a piece of a key too short to recognise.
+  const std::string redacted = redact_secrets(body);
+  size_t cut = std::min<size_t>(200, redacted.size());
+  while (cut > 0 && cut < redacted.size() &&
+         (static_cast<unsigned char>(redacted[cut]) & 0xC0) == 0x80) {
+    --cut;  // no half character at the cut
+  }
+  std::string s = redacted.substr(0, cut);
   for (char& c : s) {
     if (static_cast<unsigned char>(c) < 0x20) c = ' ';
   }
-  return body.size() > 200 ? s + "…" : s;
+  return redacted.size() > 200 ? s + "…" : s;
 }
 
 std::string openai_endpoint_url(std::string base_url, std::string_view path) {
@@ -41,14 +57,33 @@ RetryPolicy retry_policy_for(const ProviderConfig& config) {
   return policy;
 }
 
-HttpRequest openai_post(const ProviderConfig& config, const std::string& url,
-                        const std::string& api_key, const nlohmann::json& body) {
+Status make_openai_endpoint(const ProviderConfig& config, const EnvLookup& getenv,
+                            const std::string& base_url, std::string_view path,
+                            const std::string& auth_header_name, const std::string& api_key,
+                            OpenAIEndpoint* out) {
+  EndpointParams params;
+  if (Status s = resolve_endpoint_params(config, getenv, &params); !s) return s;
+  out->url = with_query(openai_endpoint_url(base_url, path), params.query);
+  out->headers = {"Content-Type: application/json"};
+  const bool own_auth = has_header(params.headers, auth_header_name) ||
+                        has_header(params.headers, "Authorization");
+  if (!api_key.empty() && !own_auth) {
+    out->headers.push_back(auth_header_name + ": " +
+                           (auth_header_name == "Authorization" ? "Bearer " : "") + api_key);
+  }
+  out->headers.insert(out->headers.end(), params.headers.begin(), params.headers.end());
+  out->secrets = std::move(params.secrets);
+  if (!api_key.empty()) out->secrets.push_back(api_key);
+  return Status::ok();
+}
+
+HttpRequest openai_post(const ProviderConfig& config, const OpenAIEndpoint& endpoint,
+                        const nlohmann::json& body) {
   HttpRequest http;
-  http.url = url;
+  http.url = endpoint.url;
   http.pool = config.id;
   http.timeout_s = config.timeout_s;
-  http.headers = {"Content-Type: application/json"};
-  if (!api_key.empty()) http.headers.push_back("Authorization: Bearer " + api_key);
+  http.headers = endpoint.headers;
   http.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   // About four bytes a token for what is sent, plus the most the model may answer.
   double answer_tokens = 0;
@@ -99,9 +134,10 @@ bool read_openai_outcome(const SendOutcome& outcome, ModelResponse* response) {
 }
 
 void settle_openai_response(ModelResponse* response, CallCounters* counters,
-                            const std::string& api_key) {
+                            const std::vector<std::string>& secrets) {
   if (!response->ok && counters != nullptr) counters->count_error(response->error_kind);
-  response->error = redact(std::move(response->error), api_key);
+  for (const auto& secret : secrets) response->error = redact(std::move(response->error), secret);
+  redact_secrets_in_place(&response->error);
 }
 
 }  // namespace evalkit

@@ -1,5 +1,5 @@
 // What model calls cost: USD per million input and output tokens, from a built-in table of
-// common OpenAI models or the suite's own `price:` for a provider.
+// common OpenAI, Anthropic and Bedrock models or the suite's own `price:` for a provider.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,8 @@
 namespace evalkit {
 
 // The built-in price of model, matched by the longest known prefix so dated snapshots
-// ("gpt-4o-2024-08-06") price like their family; nullopt for a model the table lacks.
+// ("gpt-4o-2024-08-06") price like their family, after dropping a Bedrock id's region and
+// vendor prefixes ("us.anthropic."); nullopt for a model the table lacks.
 std::optional<TokenPrice> known_model_price(const std::string& model);
 
 // The provider's price: its suite `price:` when given, else the built-in table; nullopt when

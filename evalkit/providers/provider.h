@@ -10,6 +10,7 @@
 #include "evalkit/http/http_client.h"
 #include "evalkit/providers/call_counters.h"
 #include "evalkit/model/model_response.h"
+#include "evalkit/suite/env_expansion.h"
 #include "evalkit/suite/suite.h"
 
 namespace evalkit {
@@ -57,7 +58,17 @@ nlohmann::json merge_params(const nlohmann::json& provider_params, const nlohman
 // plus config.dimensions for an embedding request, since they change the vectors.
 nlohmann::json replay_params(const ProviderConfig& config, const ModelRequest& request);
 
-// Replaces every occurrence of secret in text with "[redacted]".
+// Rewrites a failed response's error so that it names the provider and the endpoint it
+// called (credentials removed) and says what most likely fixes it: a connection failure
+// points at the suite's base_url (or OPENAI_BASE_URL when the suite sets none), a 401 or
+// 403 at the environment variable named by api_key_env and whether it is set, a 404 at the
+// model name and the URL's path. Every network provider calls it on its failures.
+void explain_endpoint_failure(const ProviderConfig& config, const std::string& url, bool key_set,
+                              ModelResponse* response);
+
+// redact_secrets(text), and every occurrence of secret (registered or not, 4 characters or
+// more) replaced by "[redacted]". New code registers its secrets (register_secret in
+// evalkit/base/secrets.h) and calls redact_secrets.
 std::string redact(std::string text, const std::string& secret);
 
 }  // namespace evalkit

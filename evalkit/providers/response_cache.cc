@@ -1,11 +1,12 @@
-#include "evalkit/base/json_parse.h"
 #include "evalkit/providers/response_cache.h"
+#include "evalkit/base/json_parse.h"
 
 #include <sqlite3.h>
 
 #include <cstdlib>
 
 #include "evalkit/base/hash.h"
+#include "evalkit/base/secrets.h"
 
 namespace evalkit {
 namespace {
@@ -18,6 +19,7 @@ nlohmann::json response_to_json(const ModelResponse& r) {
   nlohmann::json j = answer_to_json(r);
   j["http_status"] = r.http_status;
   if (!r.embeddings.empty()) j["embeddings"] = r.embeddings;
+  redact_secrets_in_place(&j);  // an endpoint may echo a key inside an answer
   return j;
 }
 
@@ -108,24 +110,52 @@ std::string response_cache_key(const std::string& provider_type, const std::stri
     key["input"] = request.inputs;
   } else {
     key.update(chat_request_identity(request));
+    // A script provider is the team's own code: it sees the case's vars, so they decide the
+    // answer as much as the messages do.
+    if (provider_type == "script") key["vars"] = request.vars;
   }
   return canonical_json_hash(key);
 }
 
 std::string cache_endpoint(const ProviderConfig& config, const ProviderEnvironment& environment) {
-  if (config.type == "exec") {
+  if (config.type == "exec" || config.type == "script") {
     std::string line;
     for (const auto& word : config.command) line += (line.empty() ? "" : " ") + word;
+    // A script provider given as a promptfoo-style file is named by that file.
+    for (const char* key : {"python", "javascript"}) {
+      if (config.extra.contains(key)) line += std::string(key) + ":" + config.extra.value(key, "");
+    }
+    if (config.type == "script") line = config.directory + "|" + line;
     return line;
   }
-  if (!config.base_url.empty()) return config.base_url;
-  std::optional<std::string> from_env;
-  if (environment.getenv) {
-    from_env = environment.getenv("OPENAI_BASE_URL");
-  } else if (const char* v = std::getenv("OPENAI_BASE_URL")) {
-    from_env = v;
+  const auto env = [&](const char* name) -> std::string {
+    std::optional<std::string> value;
+    if (environment.getenv) {
+      value = environment.getenv(name);
+    } else if (const char* v = std::getenv(name)) {
+      value = v;
+    }
+    return value.value_or("");
+  };
+  // What decides the answer beyond the request; never a header or query value (secrets).
+  if (config.type == "http") return config.http.method + " " + config.http.url;
+  if (config.type == "bedrock") {
+    std::string region = config.region.empty() ? env("AWS_REGION") : config.region;
+    if (region.empty()) region = env("AWS_DEFAULT_REGION");
+    return (config.base_url.empty() ? "bedrock-runtime" : config.base_url) + " " + region;
   }
-  if (from_env && !from_env->empty()) return *from_env;
+  if (config.type == "azure-openai") {
+    const std::string endpoint =
+        config.base_url.empty() ? env("AZURE_OPENAI_ENDPOINT") : config.base_url;
+    return endpoint + " deployment=" + config.deployment + " api-version=" + config.api_version;
+  }
+  if (!config.base_url.empty()) return config.base_url;
+  if (config.type == "anthropic-messages") {
+    const std::string from_env = env("ANTHROPIC_BASE_URL");
+    return from_env.empty() ? "https://api.anthropic.com" : from_env;
+  }
+  const std::string from_env = env("OPENAI_BASE_URL");
+  if (!from_env.empty()) return from_env;
   return "https://api.openai.com/v1";
 }
 

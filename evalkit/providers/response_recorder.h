@@ -7,7 +7,6 @@
 //    "response": {"embeddings": [[0.1, ...]], "prompt_tokens": 8, "latency_s": 0.05}}
 #pragma once
 
-#include <cstdio>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -25,10 +24,17 @@ class ResponseRecorder {
   Status open(const std::string& path);
   void record(const std::string& key, const std::string& model, const ModelRequest& request,
               const nlohmann::json& params, const ModelResponse& response);
+  // The first write error (a full disk): recording stopped there, and the line it was
+  // writing was removed so the file ends with a whole line. OK while every write succeeded.
+  Status status() const;
+  size_t recorded() const;
 
  private:
-  std::mutex mutex_;
-  std::FILE* file_ = nullptr;
+  mutable std::mutex mutex_;
+  int fd_ = -1;
+  std::string path_;
+  size_t recorded_ = 0;
+  Status error_;
 };
 
 // A loaded replay file.

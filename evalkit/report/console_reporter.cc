@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "evalkit/report/report_text.h"
+
 namespace evalkit {
 namespace {
 
+// text on one line, cut to about max bytes, with control characters shown as escapes.
 std::string one_line(const std::string& text, size_t max) {
   std::string s;
   for (char c : text) s.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
@@ -14,7 +17,7 @@ std::string one_line(const std::string& text, size_t max) {
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
     s = s.substr(0, cut) + "…";
   }
-  return s;
+  return terminal_safe(s);
 }
 
 }  // namespace
@@ -64,7 +67,7 @@ void ConsoleReporter::draw_progress(int64_t finished) {
 }
 
 void ConsoleReporter::on_trial(const TrialSpec& spec, const TrialResult& result, int64_t finished) {
-  const std::string name = plan_->display_name(spec);
+  const std::string name = terminal_safe(plan_->display_name(spec));
   const bool failed = !result.pass;
   std::string status;
   std::vector<std::string> details;

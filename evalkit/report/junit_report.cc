@@ -2,6 +2,7 @@
 
 #include <regex>
 #include <string_view>
+#include <vector>
 
 #include "evalkit/base/files.h"
 #include "evalkit/report/document_fields.h"
@@ -168,6 +169,104 @@ void append_counts(std::string* out, const SuiteCounts& counts) {
   append_attribute(out, "time", seconds(counts.time));
 }
 
+// The gate's checks as test cases: one per gated metric (over all cells and per cell), one per
+// floor, and one for the pairing when the runs had nothing to compare, so a CI test view shows
+// which metric (and which prompt x provider cell) failed the gate.
+struct GateCase {
+  std::string name;
+  std::string failure;  // empty when it passed
+  std::string details;
+};
+
+std::string metric_line(const nlohmann::json& metric) {
+  return format_fixed(number_field(metric, "baseline"), 4) + " -> " +
+         format_fixed(number_field(metric, "current"), 4) + " (delta " +
+         format_fixed(number_field(metric, "delta"), 4) + ", p " +
+         format_fixed(number_field(metric, "p_adjusted", number_field(metric, "p_value", 1)), 4) +
+         ")";
+}
+
+void add_metric_cases(const nlohmann::json& metrics, const std::string& cell,
+                      std::vector<GateCase>* cases) {
+  for (const auto& metric : metrics) {
+    if (!bool_field(metric, "gated")) continue;
+    const std::string verdict = text_field(metric, "verdict");
+    GateCase c;
+    c.name = "gate: " + text_field(metric, "metric") + (cell.empty() ? "" : " [" + cell + "]");
+    c.details = verdict + ": " + metric_line(metric);
+    const std::string note = text_field(metric, "note");
+    if (!note.empty()) c.details += "; " + note;
+    if (verdict == "regressed") c.failure = text_field(metric, "metric") + " regressed";
+    cases->push_back(std::move(c));
+  }
+}
+
+std::vector<GateCase> gate_cases(const nlohmann::json& document) {
+  std::vector<GateCase> cases;
+  const nlohmann::json& comparison = object_field(document, "comparison");
+  if (!comparison.empty()) {
+    const nlohmann::json& reasons = array_field(comparison, "not_comparable");
+    if (!reasons.empty()) {
+      GateCase c{"gate: pairing", "nothing to compare with the baseline", ""};
+      for (const auto& reason : reasons) {
+        if (reason.is_string()) c.details += reason.get<std::string>() + "\n";
+      }
+      cases.push_back(std::move(c));
+    }
+    add_metric_cases(array_field(comparison, "metrics"), "", &cases);
+    for (const auto& cell : array_field(comparison, "cells")) {
+      add_metric_cases(array_field(cell, "metrics"),
+                       text_field(cell, "prompt_id") + " x " + text_field(cell, "provider_id"),
+                       &cases);
+    }
+  }
+  for (const auto& floor : array_field(object_field(document, "gate"), "floors")) {
+    GateCase c;
+    c.name = "floor: " + text_field(floor, "metric");
+    c.details = "value " + format_fixed(number_field(floor, "value"), 4) + ", min " +
+                format_fixed(number_field(floor, "min"), 4);
+    if (!bool_field(floor, "held")) c.failure = c.name.substr(7) + " is below its floor";
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
+void append_gate_testsuite(std::string* out, const std::string& suite,
+                           const std::vector<GateCase>& cases, int id) {
+  int failures = 0;
+  for (const GateCase& c : cases) failures += c.failure.empty() ? 0 : 1;
+  *out += "  <testsuite";
+  append_attribute(out, "name", suite + " gate");
+  append_attribute(out, "id", std::to_string(id));
+  append_attribute(out, "tests", std::to_string(cases.size()));
+  append_attribute(out, "failures", std::to_string(failures));
+  append_attribute(out, "errors", "0");
+  append_attribute(out, "skipped", "0");
+  append_attribute(out, "time", "0.000");
+  *out += ">\n";
+  for (const GateCase& c : cases) {
+    *out += "    <testcase";
+    append_attribute(out, "classname", suite + ".gate");
+    append_attribute(out, "name", c.name);
+    append_attribute(out, "time", "0.000");
+    *out += ">\n";
+    if (!c.failure.empty()) {
+      *out += "      <failure";
+      append_attribute(out, "message", truncate_utf8(c.failure, kMaxMessageBytes));
+      append_attribute(out, "type", "evalkit.gate");
+      *out += ">";
+      append_escaped(out, truncate_utf8(c.details, kMaxSystemOutBytes));
+      *out += "</failure>\n";
+    } else {
+      *out += "      <system-out>";
+      append_escaped(out, truncate_utf8(c.details, kMaxSystemOutBytes));
+      *out += "</system-out>\n";
+    }
+    *out += "    </testcase>\n";
+  }
+  *out += "  </testsuite>\n";
+}
+
 void append_property(std::string* out, std::string_view name, const std::string& value) {
   if (value.empty()) return;
   *out += "      <property";
@@ -206,12 +305,15 @@ void append_testsuite(std::string* out, const nlohmann::json& document, const Su
 
 std::string render_documents(const std::vector<const nlohmann::json*>& documents) {
   std::vector<SuiteCounts> suites;
+  std::vector<std::vector<GateCase>> gates;
   SuiteCounts total;
   for (const nlohmann::json* document : documents) {
     SuiteCounts counts = count_trials(*document);
     counts.time = number_field(object_field(*document, "run"), "duration_s");
-    total.tests += counts.tests;
+    gates.push_back(gate_cases(*document));
+    total.tests += counts.tests + int(gates.back().size());
     total.failures += counts.failures;
+    for (const GateCase& c : gates.back()) total.failures += c.failure.empty() ? 0 : 1;
     total.errors += counts.errors;
     total.skipped += counts.skipped;
     total.time += counts.time;
@@ -221,8 +323,13 @@ std::string render_documents(const std::vector<const nlohmann::json*>& documents
   append_attribute(&out, "name", "evalkit");
   append_counts(&out, total);
   out += ">\n";
+  int id = 0;
   for (size_t i = 0; i < documents.size(); ++i) {
-    append_testsuite(&out, *documents[i], suites[i], int(i));
+    append_testsuite(&out, *documents[i], suites[i], id++);
+    if (!gates[i].empty()) {
+      append_gate_testsuite(
+          &out, text_field(object_field(*documents[i], "run"), "suite", "evalkit"), gates[i], id++);
+    }
   }
   out += "</testsuites>\n";
   return out;

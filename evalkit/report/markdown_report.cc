@@ -55,19 +55,23 @@ std::string headline(const json& document) {
   const json& comparison = object_field(document, "comparison");
   const int failed = int(number_field(summary, "failed"));
   const int errors = int(number_field(summary, "errors"));
-  const bool regressed = text_field(comparison, "verdict") == "regressed";
+  const std::string verdict = text_field(comparison, "verdict");
+  const bool regressed = verdict == "regressed";
+  const bool gate_failed = text_field(object_field(document, "gate"), "verdict") == "fail";
   std::string icon = "✅";
   std::string state = "all passed";
   if (failed > 0 || errors > 0) {
     icon = failed > 0 ? "❌" : "⚠️";
     state = std::to_string(failed) + " failed, " + std::to_string(errors) + " errors";
   }
-  if (regressed) icon = "❌";
+  if (regressed || gate_failed) icon = "❌";
   std::string line =
       "## " + icon + " evalkit: " + md_text(text_field(run, "suite", "run"), 100) + ": " + state;
   if (!comparison.empty()) {
     const std::string baseline = text_field(object_field(comparison, "baseline"), "name");
-    line += regressed ? ", regressed" : ", no regression";
+    line += verdict == "not comparable" ? ", nothing to compare"
+            : regressed                 ? ", regressed"
+                                        : ", no regression";
     line += " against " + (baseline.empty() ? std::string("the baseline") : md_text(baseline, 60));
   }
   const std::string status = text_field(run, "status", "complete");
@@ -138,6 +142,40 @@ std::string gate_table(const json& comparison) {
            format_signed(number_field(metric, "ci_low"), 3) + ", " +
            format_signed(number_field(metric, "ci_high"), 3) + "] | " +
            optional_fixed(metric, "p_adjusted", 3) + " | " + verdict + " |\n";
+  }
+  return out + "\n";
+}
+
+// The cells of a comparison whose pairs span several (prompt, provider) cells.
+std::string cell_table(const json& comparison) {
+  const json& cells = array_field(comparison, "cells");
+  if (cells.empty()) return "";
+  std::string out =
+      "### Per cell (prompt × provider)\n\n| Cell | Paired | Metric | Baseline | Current | Δ | "
+      "p (Holm) | Verdict |\n|---|---:|---|---:|---:|---:|---:|---|\n";
+  for (const auto& cell : cells) {
+    const std::string name = md_text(text_field(cell, "prompt_id"), 40) + " × " +
+                             md_text(text_field(cell, "provider_id"), 40);
+    for (const auto& metric : array_field(cell, "metrics")) {
+      out += "| " + name + " | " + format_thousands(number_field(cell, "paired")) + " | " +
+             md_text(text_field(metric, "metric"), 60) + " | " +
+             format_fixed(number_field(metric, "baseline"), 3) + " | " +
+             format_fixed(number_field(metric, "current"), 3) + " | " +
+             format_signed(number_field(metric, "delta"), 3) + " | " +
+             optional_fixed(metric, "p_adjusted", 3) + " | " +
+             verdict_text(text_field(metric, "verdict")) + " |\n";
+    }
+  }
+  return out + "\n";
+}
+
+// Why the gate failed, when it did: nothing to compare, regressions, floors.
+std::string gate_reasons(const json& document) {
+  const json& gate = object_field(document, "gate");
+  if (text_field(gate, "verdict") != "fail") return "";
+  std::string out = "### ❌ Gate failed\n\n";
+  for (const auto& reason : array_field(gate, "reasons")) {
+    if (reason.is_string()) out += "- " + md_text(reason.get<std::string>(), 300) + "\n";
   }
   return out + "\n";
 }
@@ -216,9 +254,11 @@ std::string render_markdown_report(const json& document, const MarkdownReportOpt
   BoundedMarkdown out(options.max_bytes);
   out.add(headline(document));
   out.add(totals(document));
+  out.add(gate_reasons(document));
   const json& comparison = object_field(document, "comparison");
   if (!comparison.empty()) {
     out.add(gate_table(comparison));
+    out.add(cell_table(comparison));
     add_regressed_cases(&out, comparison, options);
   }
   for (const std::string& piece : group_markdown_pieces(document)) {

@@ -87,6 +87,35 @@ std::string truncate_utf8(std::string_view text, size_t max_bytes, std::string_v
   return out;
 }
 
+std::string terminal_safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (pos < text.size()) {
+    char32_t c = 0;
+    const size_t length = decode_utf8(text, pos, &c);
+    if (length == 0) {
+      out += kReplacement;
+      ++pos;
+      continue;
+    }
+    // C0 and C1 controls and DEL start terminal escape sequences (colours, the window title,
+    // OSC 52 clipboard writes) or move the cursor over what was printed; bidirectional
+    // overrides reorder what a reader sees. All are shown as escapes instead.
+    const bool control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
+    const bool bidi = (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+    if (control || bidi) {
+      char escape[16];
+      std::snprintf(escape, sizeof escape, c < 0x80 ? "\\x%02X" : "\\u%04X", unsigned(c));
+      out += escape;
+    } else {
+      out.append(text.substr(pos, length));
+    }
+    pos += length;
+  }
+  return out;
+}
+
 std::string single_line(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -24,6 +24,11 @@ std::string truncate_utf8(std::string_view text, size_t max_bytes, std::string_v
 // showing multi-line output on one line.
 std::string single_line(std::string_view text);
 
+// `text` as valid UTF-8 that cannot drive a terminal: C0 and C1 control characters and DEL
+// become "\x1B" / "\u009B", bidirectional overrides "\u202E", invalid bytes U+FFFD. For
+// everything untrusted that evalkit prints (case ids, outputs, reasons, errors).
+std::string terminal_safe(std::string_view text);
+
 // `value` with `decimals` digits after the point ("0.850"); "–" for NaN.
 std::string format_fixed(double value, int decimals);
 

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "evalkit/base/files.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/gate/case_aggregate.h"
 #include "evalkit/report/group_fields.h"
 #include "evalkit/run/trial_json.h"
@@ -22,9 +23,10 @@ CorpusScorers corpus_scorers(const nlohmann::json& specs) {
     spec.weight = j.value("weight", 1.0);
     if (j.contains("threshold") && j["threshold"].is_number()) spec.threshold = j["threshold"].get<double>();
     spec.name = j.value("name", "");
+    spec.negate = j.value("negate", false);
     if (j.contains("transform")) spec.transform = j["transform"];
     spec.options = j;
-    for (const char* key : {"type", "weight", "threshold", "name", "transform"}) {
+    for (const char* key : {"type", "weight", "threshold", "name", "negate", "transform"}) {
       spec.options.erase(key);
     }
     std::unique_ptr<Scorer> scorer;
@@ -75,7 +77,7 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
                 {"status_reason", run.status_reason},
                 {"git_commit", run.git_commit},
                 {"command_line", run.command_line},
-                {"providers", run.providers},
+                {"providers", redact_provider_urls(run.providers)},
                 {"planned_trials", run.planned_trials},
                 {"config", run.config},
                 {"scorer_specs", run.scorers}};

@@ -2,6 +2,7 @@
 
 #include <tbb/task_arena.h>
 
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -10,31 +11,24 @@
 #include <random>
 #include <set>
 
+#include "evalkit/base/git_head.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/providers/price_table.h"
 #include "evalkit/providers/provider.h"
 #include "evalkit/providers/response_recorder.h"
+#include "evalkit/run/trial_redaction.h"
 #include "evalkit/run/trial_scoring.h"
 #include "evalkit/scorers/answer_transform.h"
 #include "evalkit/scorers/registry.h"
 #include "evalkit/store/trial_writer.h"
+#include "evalkit/suite/scorer_template.h"
 #include "evalkit/suite/template.h"
+#include "evalkit/worker/worker_pool.h"
 
 namespace evalkit {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string git_commit_of(const std::string& directory) {
-  const std::string command = "git -C '" + directory + "' rev-parse HEAD 2>/dev/null";
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "";
-  char buffer[128] = {0};
-  std::string out;
-  if (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out = buffer;
-  pclose(pipe);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out.size() == 40 ? out : "";
-}
 
 std::string new_run_id(const std::string& suite) {
   std::time_t now = std::time(nullptr);
@@ -51,6 +45,24 @@ std::string new_run_id(const std::string& suite) {
   return std::string(stamp) + "-" + name + "-" + suffix;
 }
 
+// A provider's params as stored for comparing runs (temperature, max_tokens, ...); a value
+// under a name that looks like a secret is left out.
+nlohmann::json comparable_params(const nlohmann::json& params) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!params.is_object()) return out;
+  for (const auto& [key, value] : params.items()) {
+    std::string lower;
+    for (char c : key)
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    bool secret = false;
+    for (const char* word : {"key", "secret", "token", "password", "credential", "auth"}) {
+      secret = secret || lower.find(word) != std::string::npos;
+    }
+    if (!secret) out[key] = value;
+  }
+  return out;
+}
+
 nlohmann::json scorer_specs_json(const std::vector<ScorerSpec>& specs) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& s : specs) {
@@ -59,6 +71,7 @@ nlohmann::json scorer_specs_json(const std::vector<ScorerSpec>& specs) {
     j["weight"] = s.weight;
     if (s.threshold) j["threshold"] = *s.threshold;
     if (!s.name.empty()) j["name"] = s.name;
+    if (s.negate) j["negate"] = true;
     if (!s.transform.is_null()) j["transform"] = s.transform;
     out.push_back(std::move(j));
   }
@@ -104,7 +117,11 @@ class Run {
       if (Status s = store_.finished_trial_indices(run_id_, &done_before); !s) return s;
     } else {
       run_id_ = new_run_id(suite_.name);
-      if (Status s = store_.create_run(make_run_record()); !s) return s;
+      if (Status s = store_.create_run(make_run_record()); !s) {
+        summary->store_error = s.message();  // the database, not the suite: exit 4
+        return Status::error("evalkit run: cannot start a run in " + store_.path() + ": " +
+                             s.message());
+      }
     }
 
     writer_ = std::make_unique<TrialWriter>(&store_, run_id_);
@@ -124,6 +141,8 @@ class Run {
         interrupted = true;
         break;
       }
+      if (writer_->failed()) break;  // nothing more could be kept: stop spending on calls
+      if (unreachable_) break;       // the endpoint is down: do not retry every case against it
       {
         std::unique_lock<std::mutex> lock(mutex_);
         slot_free_.wait(lock, [&] { return in_flight_ < window; });
@@ -141,12 +160,19 @@ class Run {
       std::unique_lock<std::mutex> lock(mutex_);
       slot_free_.wait(lock, [&] { return in_flight_ == 0; });
     }
+    // Script workers end with the run (closing their stdin lets them exit on their own).
+    shutdown_shared_worker_pools();
     const Status written = writer_->flush();
+    summary_.trials_lost = int64_t(writer_->lost());
+    if (!written) summary_.store_error = written.message();
     writer_.reset();
     if (cache_) {
       if (Status s = cache_->flush(); !s)
         std::fprintf(stderr, "evalkit: %s\n", s.message().c_str());
       summary_.cache_hits = cache_->hits();
+    }
+    if (recorder_) {
+      if (Status s = recorder_->status(); !s) summary_.record_error = s.message();
     }
     summary_.run_id = run_id_;
     summary_.planned = plan_.size();
@@ -156,9 +182,16 @@ class Run {
     if (http_) summary_.concurrency_cuts = http_->stats().concurrency_cuts;
     summary_.errors_by_kind = counters_.errors();
     summary_.not_run = plan_.size() - int64_t(done_before.size()) - started;
-    const int64_t stored = int64_t(done_before.size()) + summary_.finished;
+    const int64_t stored = int64_t(done_before.size()) + summary_.finished - summary_.trials_lost;
     std::string reason;
-    if (interrupted) {
+    if (unreachable_ && summary_.store_error.empty()) {
+      summary_.status = "incomplete";
+      reason = "endpoint unreachable: " + summary_.unreachable;
+    } else if (!summary_.store_error.empty()) {
+      summary_.status = "incomplete";
+      reason = "store write failed, " + std::to_string(summary_.trials_lost) + " of " +
+               std::to_string(summary_.finished) + " finished trials lost: " + summary_.store_error;
+    } else if (interrupted) {
       summary_.status = "interrupted";
       reason = "interrupted before all trials ran";
     } else if (over_budget) {
@@ -170,12 +203,13 @@ class Run {
     summary_.status_reason = reason;
     if (Status s = store_.finish_run(run_id_, summary_.status, reason, utc_now_iso8601(),
                                      summary_.duration_s);
-        !s) {
-      return s;
+        !s && summary_.store_error.empty()) {
+      // The trials are stored but the run stays 'running': --resume still finishes it.
+      summary_.store_error = s.message();
     }
     providers_.clear();  // stops exec workers before the HTTP client goes away
     *summary = summary_;
-    return written;
+    return Status::ok();
   }
 
  private:
@@ -217,11 +251,14 @@ class Run {
     r.description = suite_.description;
     r.started_at = utc_now_iso8601();
     r.status = "running";
-    r.git_commit = git_commit_of(suite_.directory.empty() ? "." : suite_.directory);
-    r.command_line = options_.command_line;
+    r.git_commit = git_head_commit(suite_.directory.empty() ? "." : suite_.directory);
+    r.command_line = redact_secrets(options_.command_line);
     for (const auto& p : suite_.providers) {
-      r.providers.push_back({{"id", p.id}, {"type", p.type}, {"model", p.model},
-                             {"base_url", p.base_url}});
+      r.providers.push_back({{"id", p.id},
+                             {"type", p.type},
+                             {"model", p.model},
+                             {"base_url", redact_url(p.base_url)},
+                             {"params", comparable_params(p.params)}});
     }
     // Every distinct scorer configuration (suite-wide and per case), so reports can rebuild
     // them for corpus-level scores.
@@ -238,22 +275,36 @@ class Run {
       nlohmann::json g = nlohmann::json::object();
       if (rule.max_drop) g["max_drop"] = *rule.max_drop;
       if (rule.min) g["min"] = *rule.min;
+      if (rule.test == GateTest::kNone) g["test"] = "none";
       gate[metric] = g;
     }
     r.config = {{"alpha", suite_.alpha},
                 {"gate", gate},
                 {"repeat", plan_.repeat()},
-                {"pass", {{"kind", suite_.pass.kind == PassRule::Kind::kAll ? "all" : "weighted_score"},
-                          {"min_weighted_score", suite_.pass.min_weighted_score},
-                          {"k_of_n", suite_.pass.k_of_n}}}};
+                {"pass",
+                 {{"kind", suite_.pass.kind == PassRule::Kind::kAll ? "all" : "weighted_score"},
+                  {"min_weighted_score", suite_.pass.min_weighted_score},
+                  {"k_of_n", suite_.pass.k_of_n}}},
+                {"filters",
+                 options_.selection.is_object() ? options_.selection : nlohmann::json::object()}};
+    nlohmann::json predecessors = nlohmann::json::object();
+    for (const auto& prompt : suite_.prompts) {
+      if (!prompt.replaces.empty()) predecessors[prompt.id] = prompt.replaces;
+    }
+    if (!predecessors.empty()) r.config["prompt_replaces"] = std::move(predecessors);
     r.planned_trials = plan_.size();
     return r;
   }
 
+  // Suite scorers whose options use {{var}} are built for each trial; the others once.
   Status build_scorers() {
     for (const auto& spec : suite_.scorers) {
+      std::vector<std::string> variables;
+      if (Status s = scorer_variables(spec, &variables); !s) return s;
       std::unique_ptr<Scorer> scorer;
-      if (Status s = make_scorer(spec, &scorer); !s) return s;
+      if (variables.empty()) {
+        if (Status s = make_scorer(spec, &scorer); !s) return s;
+      }
       suite_scorers_.push_back(std::move(scorer));
     }
     for (const auto& prompt : suite_.prompts) {
@@ -281,6 +332,21 @@ class Run {
     answer.text = std::move(text);
   }
 
+  // A scorer for this trial from spec, its {{var}} options rendered with the case's vars.
+  Status add_trial_scorer(const ScorerSpec& spec, TrialTask* task) {
+    ScorerSpec rendered;
+    if (Status s = render_scorer_spec(spec, task->spec.test_case->vars, &rendered); !s) {
+      return Status::error("scorer '" + spec.type + "': " + s.message());
+    }
+    std::unique_ptr<Scorer> scorer;
+    if (Status s = make_scorer(rendered, &scorer); !s) return s;
+    task->scorers.push_back(scorer.get());
+    task->weights.push_back(spec.weight);
+    task->types.push_back(spec.type);
+    task->owned_scorers.push_back(std::move(scorer));
+    return Status::ok();
+  }
+
   Status build_providers(int jobs) {
     HttpClientOptions http_options;
     http_options.max_in_flight = jobs;
@@ -303,9 +369,13 @@ class Run {
       std::unique_ptr<Provider> provider;
       if (Status s = make_provider(config, environment, &provider); !s) {
         // Under --replay-strict with the cache on, the cache alone answers a provider that
-        // would need the network; a miss is then a replay_miss, not a request.
-        const bool network = config.type.rfind("openai-", 0) == 0;
-        if (!(cache_ && options_.replay_strict && network)) return s;
+        // would need the network and has no responses file; a miss is then a replay_miss,
+        // not a request. A responses file that cannot be read is an error of its own.
+        const bool network =
+            config.type != "replay" && config.type != "exec" && config.type != "script";
+        if (!(cache_ && options_.replay_strict && network && config.responses_file.empty())) {
+          return s;
+        }
       }
       if (cache_) {
         provider = make_caching_provider(config, cache_endpoint(config, environment),
@@ -336,35 +406,55 @@ class Run {
     r.expected = spec.test_case->expected;
     r.vars = spec.test_case->vars;
     for (size_t i = 0; i < suite_scorers_.size(); ++i) {
+      if (suite_scorers_[i] == nullptr) {
+        if (Status s = add_trial_scorer(suite_.scorers[i], task.get()); !s) {
+          finish_with_error(task, error_kind::kScorer, s.message());
+          return;
+        }
+        continue;
+      }
       task->scorers.push_back(suite_scorers_[i].get());
       task->weights.push_back(suite_.scorers[i].weight);
       task->types.push_back(suite_.scorers[i].type);
     }
     for (const auto& extra : spec.test_case->scorers) {
-      std::unique_ptr<Scorer> scorer;
-      if (Status s = make_scorer(extra, &scorer); !s) {
+      if (Status s = add_trial_scorer(extra, task.get()); !s) {
         finish_with_error(task, error_kind::kScorer, s.message());
         return;
       }
-      task->scorers.push_back(scorer.get());
-      task->weights.push_back(extra.weight);
-      task->types.push_back(extra.type);
-      task->owned_scorers.push_back(std::move(scorer));
     }
 
     ModelRequest request;
     request.provider_id = spec.provider->id;
-    for (const auto& message : spec.prompt->messages) {
-      std::string content;
-      if (Status s = render_template(message.content, spec.test_case->vars, &content); !s) {
-        finish_with_error(task, error_kind::kScorer, "prompt '" + spec.prompt->id + "': " + s.message());
-        return;
+    request.params = spec.prompt->params;
+    request.vars = spec.test_case->vars;
+    // The prompt's turns, then the case's own conversation, each rendered with the case's vars.
+    for (const auto* turns : {&spec.prompt->messages, &spec.test_case->messages}) {
+      for (const auto& message : *turns) {
+        ChatMessage rendered = message;
+        if (Status s = render_template(message.content, spec.test_case->vars, &rendered.content);
+            !s) {
+          const std::string where = turns == &spec.test_case->messages
+                                        ? "case '" + spec.test_case->id + "' messages"
+                                        : "prompt '" + spec.prompt->id + "'";
+          finish_with_error(task, error_kind::kScorer, where + ": " + s.message());
+          return;
+        }
+        if (rendered.role == "user") task->input = rendered.content;
+        request.messages.push_back(std::move(rendered));
       }
-      if (message.role == "user") task->input = content;
-      request.messages.push_back({message.role, std::move(content)});
     }
+    // A prompt's tools (and choice) win over its provider's.
+    request.tools = spec.prompt->tools.is_null() ? spec.provider->tools : spec.prompt->tools;
+    request.tool_choice =
+        spec.prompt->tool_choice.is_null() ? spec.provider->tool_choice : spec.prompt->tool_choice;
+    // Only an http provider's body may use variables the prompt does not; other providers'
+    // keys leave them out, so their replay and cache keys stay what they were.
+    request.vars_in_identity = spec.provider->type == "http";
     r.request = {{"messages", chat_messages_to_json(request.messages)},
-                 {"params", spec.provider->params}};
+                 {"params", merge_params(spec.provider->params, request.params)}};
+    if (!request.tools.is_null()) r.request["tools"] = request.tools;
+    if (!request.tool_choice.is_null()) r.request["tool_choice"] = request.tool_choice;
     if (spec.test_case->timeout_s) r.request["timeout_s"] = *spec.test_case->timeout_s;
 
     providers_.at(spec.provider->id)->send(request, [this, task](ModelResponse response) {
@@ -373,8 +463,22 @@ class Run {
     });
   }
 
+  // Counts connection failures of a provider's first calls (see kUnreachableAfterFailures).
+  void note_reachability(const std::string& provider_id, const ModelResponse& response) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Reachability& r = reachability_[provider_id];
+    if (r.reached) return;
+    if (response.ok || response.error_kind != std::string(error_kind::kConnect)) {
+      r.reached = true;
+    } else if (++r.connect_failures >= kUnreachableAfterFailures && !unreachable_) {
+      summary_.unreachable = response.error;
+      unreachable_ = true;
+    }
+  }
+
   void after_generation(const std::shared_ptr<TrialTask>& task, ModelResponse response) {
     TrialResult& r = task->result;
+    note_reachability(task->spec.provider->id, response);
     r.attempts = response.attempts;
     r.cached = response.cached;
     r.prompt_tokens = response.prompt_tokens;
@@ -388,6 +492,7 @@ class Run {
       return;
     }
     r.answer = std::move(static_cast<ModelAnswer&>(response));
+    redact_answer(&r.answer);  // before a judge or an embedder is sent it
     apply_prompt_transform(*task);
     if (!task->transform_failure.empty()) {
       fail_trial_scores(task->scorers, task->types, task->weights, task->transform_failure, &r);
@@ -464,11 +569,11 @@ class Run {
         account(*task, calls->requests[i][j].provider_id, responses[j]);
       }
     }
-    score_trial(task->scorers, task->weights, calls->responses, suite_.pass,
-                [&](const std::vector<ModelResponse>* responses) {
-                  return score_input(*task, responses);
-                },
-                &r);
+    const PassRule& rule = task->spec.test_case->pass ? *task->spec.test_case->pass : suite_.pass;
+    score_trial(
+        task->scorers, task->weights, calls->responses, rule,
+        [&](const std::vector<ModelResponse>* responses) { return score_input(*task, responses); },
+        &r);
     finish(task);
   }
 
@@ -486,6 +591,7 @@ class Run {
 
   void finish(const std::shared_ptr<TrialTask>& task) {
     TrialResult& r = task->result;
+    redact_trial(&r);  // before the console, the store and every report see it
     r.duration_s = std::chrono::duration<double>(Clock::now() - task->started).count();
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -531,6 +637,12 @@ class Run {
   std::mutex mutex_;
   std::condition_variable slot_free_;
   int in_flight_ = 0;
+  struct Reachability {
+    bool reached = false;  // some call got an answer (or an HTTP error) from the endpoint
+    int connect_failures = 0;
+  };
+  std::map<std::string, Reachability> reachability_;  // by provider id; guarded by mutex_
+  std::atomic<bool> unreachable_{false};
   RunSummary summary_;
 };
 

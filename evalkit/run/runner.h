@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "evalkit/base/status.h"
 #include "evalkit/providers/response_cache.h"
 #include "evalkit/run/trial_plan.h"
@@ -15,6 +17,11 @@
 
 namespace evalkit {
 
+// When a provider's first this many model calls all fail to connect (each after its own
+// retries), the endpoint is taken to be down: the run stops scheduling trials instead of
+// retrying every case against it, and ends incomplete.
+inline constexpr int kUnreachableAfterFailures = 5;
+
 struct RunOptions {
   CaseFilter filter;
   int jobs = 0;  // model requests in flight at most; 0 = the sum of the run providers' concurrency
@@ -22,6 +29,10 @@ struct RunOptions {
   std::string record_file;    // --record: append live responses to this replay file
   bool replay_strict = false; // --replay-strict: no network at all
   std::string command_line;
+  // How the run narrowed the suite (-R, -E, -L, --shard, --rerun-failed, --repeat until-*), as
+  // stored in the run's config "filters"; empty when it ran the whole suite. A baseline is
+  // refused for a filtered run.
+  nlohmann::json selection = nlohmann::json::object();
   std::string resume_run_id;  // --resume: finish this run instead of starting one
   // --cache: answers kept in the run database. Under replay_strict a miss is a replay_miss.
   CacheMode cache = CacheMode::kOff;
@@ -65,6 +76,14 @@ struct RunSummary {
   int64_t spent_tokens = 0;   // tokens of live calls only
   int64_t not_run = 0;        // trials left unrun (budget or interrupt)
   long long cache_hits = 0;
+  // When the store failed to keep trials (a full disk): the first error, and how many
+  // finished trials of this invocation are not stored. The run is then incomplete.
+  std::string store_error;
+  int64_t trials_lost = 0;
+  std::string record_error;  // --record could not write every answer (ResponseRecorder::status)
+  // Set when the run stopped because a provider's first kUnreachableAfterFailures calls all
+  // failed to connect: the last of those errors (it names the provider and its URL).
+  std::string unreachable;
 };
 
 // Runs suite into store. Returns an error Status only when the run could not start

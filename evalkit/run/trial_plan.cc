@@ -28,7 +28,24 @@ Status TrialPlan::make(const Suite& suite, const CaseFilter& filter, int repeat,
   if (plan->providers_.empty()) return Status::error("suite '" + suite.name + "' has no provider to run");
 
   plan->pairs_.clear();
+  plan->starts_.clear();
+  plan->prompt_providers_.clear();
+  plan->total_ = 0;
   plan->selected_cases_ = 0;
+  const bool limited = std::any_of(plan->providers_.begin(), plan->providers_.end(),
+                                   [](const ProviderConfig* p) { return !p->prompts.empty(); });
+  if (limited) {
+    for (const auto& prompt : suite.prompts) {
+      plan->prompt_providers_.emplace_back();
+      for (const ProviderConfig* provider : plan->providers_) {
+        if (provider->prompts.empty() ||
+            std::find(provider->prompts.begin(), provider->prompts.end(), prompt.id) !=
+                provider->prompts.end()) {
+          plan->prompt_providers_.back().push_back(provider);
+        }
+      }
+    }
+  }
   for (size_t c = 0; c < suite.cases.size(); ++c) {
     const CaseConfig& test_case = suite.cases[c];
     const auto matches = [&](const std::regex& r) { return std::regex_search(test_case.id, r); };
@@ -48,21 +65,45 @@ Status TrialPlan::make(const Suite& suite, const CaseFilter& filter, int repeat,
     ++plan->selected_cases_;
     for (size_t p = 0; p < suite.prompts.size(); ++p) {
       if (test_case.prompt && *test_case.prompt != suite.prompts[p].id) continue;
+      if (!plan->prompt_providers_.empty() && plan->prompt_providers_[p].empty()) continue;
       plan->pairs_.emplace_back(uint32_t(c), uint32_t(p));
     }
   }
   plan->per_pair_ = int64_t(plan->providers_.size()) * plan->repeat_;
+  if (!plan->prompt_providers_.empty()) {
+    // Providers limited to some prompts: each pair has its own number of trials.
+    plan->starts_.reserve(plan->pairs_.size());
+    for (const auto& [c, p] : plan->pairs_) {
+      plan->starts_.push_back(plan->total_);
+      plan->total_ += int64_t(plan->prompt_providers_[p].size()) * plan->repeat_;
+    }
+  }
   return Status::ok();
+}
+
+int64_t TrialPlan::size() const {
+  return prompt_providers_.empty() ? int64_t(pairs_.size()) * per_pair_ : total_;
 }
 
 TrialSpec TrialPlan::at(int64_t index) const {
   TrialSpec spec;
   spec.index = index;
-  const auto& [c, p] = pairs_[size_t(index / per_pair_)];
-  const int64_t rest = index % per_pair_;
+  if (prompt_providers_.empty()) {
+    const auto& [c, p] = pairs_[size_t(index / per_pair_)];
+    const int64_t rest = index % per_pair_;
+    spec.test_case = &suite_->cases[c];
+    spec.prompt = &suite_->prompts[p];
+    spec.provider = providers_[size_t(rest / repeat_)];
+    spec.repeat = int(rest % repeat_);
+    return spec;
+  }
+  const size_t pair =
+      size_t(std::upper_bound(starts_.begin(), starts_.end(), index) - starts_.begin()) - 1;
+  const auto& [c, p] = pairs_[pair];
+  const int64_t rest = index - starts_[pair];
   spec.test_case = &suite_->cases[c];
   spec.prompt = &suite_->prompts[p];
-  spec.provider = providers_[size_t(rest / repeat_)];
+  spec.provider = prompt_providers_[p][size_t(rest / repeat_)];
   spec.repeat = int(rest % repeat_);
   return spec;
 }

@@ -35,7 +35,7 @@ class TrialPlan {
   static Status make(const Suite& suite, const CaseFilter& filter, int repeat,
                      TrialPlan* plan);
 
-  int64_t size() const { return int64_t(pairs_.size()) * per_pair_; }
+  int64_t size() const;
   TrialSpec at(int64_t index) const;
   // The providers trials run on: the suite's systems under test (Suite::systems_under_test).
   const std::vector<const ProviderConfig*>& providers() const { return providers_; }
@@ -51,6 +51,11 @@ class TrialPlan {
   std::vector<const ProviderConfig*> providers_;
   int repeat_ = 1;
   int64_t per_pair_ = 1;
+  // Only when some provider runs only some prompts (ProviderConfig::prompts): the providers
+  // of each prompt, and the first trial index of each pair.
+  std::vector<std::vector<const ProviderConfig*>> prompt_providers_;
+  std::vector<int64_t> starts_;
+  int64_t total_ = 0;
   size_t selected_cases_ = 0;
 };
 

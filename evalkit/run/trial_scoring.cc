@@ -26,7 +26,8 @@ void score_trial(const std::vector<const Scorer*>& scorers, const std::vector<do
       score.pass = false;
       if (first_error.empty()) first_error = score.name + ": " + score.reason;
     }
-    all_pass = all_pass && score.pass;
+    // `pass: all` is over the scorers that count: a weight-0 scorer is informational.
+    if (score.weight != 0) all_pass = all_pass && score.pass;
     weighted += score.weight * score.value;
     weight_sum += score.weight;
     result->scores.push_back(std::move(score));

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evalkit/base/json_parse.h"
 #include "evalkit/scorers/match_scorer.h"
 #include "evalkit/scorers/scorer_options.h"
 #include "evalkit/text/code_fence.h"
@@ -77,8 +78,8 @@ class JsonFieldScorer : public MatchScorer {
     const std::string_view text = strip_fence_ ? strip_code_fence(input.output) : input.output;
     nlohmann::json document;
     try {
-      document = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error&) {
+      document = parse_json_within_depth(text);
+    } catch (const nlohmann::json::exception&) {
       return verdict(false, "output is not JSON: " + quoted_excerpt(input.output));
     }
     std::string missing;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "evalkit/base/number_text.h"
 #include "evalkit/scorers/judge_template.h"
@@ -16,6 +17,7 @@ namespace {
 struct JudgeSettings {
   std::string provider;
   std::map<std::string, std::string> fills;  // rubric, criteria, steps
+  std::optional<std::string> context;        // {{context}}; by default the case's vars.context
   int samples = 1;
   bool majority = false;
   double temperature = 0;
@@ -178,6 +180,30 @@ class JudgeScorer final : public Scorer {
     return best;
   }
 
+  // The retrieved context: the scorer's `context` option, else the case's `context` variable
+  // (a string, or a list of passages joined by blank lines).
+  bool context_text(const ScoreInput& input, std::string* out) const {
+    if (settings_.context) {
+      *out = *settings_.context;
+      return true;
+    }
+    if (input.vars == nullptr || !input.vars->is_object()) return false;
+    const auto it = input.vars->find("context");
+    if (it == input.vars->end() || it->is_null()) return false;
+    if (it->is_string()) {
+      *out = it->get<std::string>();
+    } else if (it->is_array()) {
+      out->clear();
+      for (const auto& passage : *it) {
+        *out += (out->empty() ? "" : "\n\n") +
+                (passage.is_string() ? passage.get<std::string>() : passage.dump());
+      }
+    } else {
+      *out = it->dump();
+    }
+    return !out->empty();
+  }
+
   // The judge's messages for input; swapped exchanges output and expected (pairwise).
   bool render(const ScoreInput& input, bool swapped, std::vector<ChatMessage>* messages,
               std::string* problem) const {
@@ -193,6 +219,20 @@ class JudgeScorer final : public Scorer {
     if (needs_expected && expected.empty()) {
       if (problem) *problem = "judge template '" + template_.name + "' needs an expected answer";
       return false;
+    }
+    const bool needs_context = std::find(template_.variables.begin(), template_.variables.end(),
+                                         "context") != template_.variables.end();
+    if (needs_context) {
+      std::string context;
+      if (!context_text(input, &context)) {
+        if (problem) {
+          *problem = "judge template '" + template_.name +
+                     "' needs {{context}}: give the case a 'context' variable or the scorer a "
+                     "'context' option";
+        }
+        return false;
+      }
+      vars["context"] = std::move(context);
     }
     vars["input"] = std::string(input.input);
     vars["output"] = swapped ? expected : std::string(input.output);
@@ -230,6 +270,19 @@ std::unique_ptr<Scorer> make_judge_scorer(const ScorerSpec& spec, std::string* e
   for (const char* key : {"rubric", "criteria", "steps"}) {
     std::string value;
     if (options.get_string(key, &value)) settings.fills[key] = value;
+  }
+  if (const nlohmann::json* context = options.get_json("context")) {
+    if (context->is_string()) {
+      settings.context = context->get<std::string>();
+    } else if (context->is_array() &&
+               std::all_of(context->begin(), context->end(),
+                           [](const nlohmann::json& p) { return p.is_string(); })) {
+      std::string joined;
+      for (const auto& p : *context) joined += (joined.empty() ? "" : "\n\n") + p.get<std::string>();
+      settings.context = joined;
+    } else {
+      options.fail("option 'context' must be a string or a list of strings");
+    }
   }
   const auto read_number = [&](const char* key, double* out) {
     const nlohmann::json* value = options.get_json(key);

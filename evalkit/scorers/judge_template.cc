@@ -113,8 +113,8 @@ Status parse_node(const YAML::Node& root, const std::string& origin, JudgeTempla
 }  // namespace
 
 const std::vector<std::string>& judge_template_variables() {
-  static const std::vector<std::string> kVariables = {"input",  "output",   "expected",
-                                                      "rubric", "criteria", "steps"};
+  static const std::vector<std::string> kVariables = {"input",  "output",   "expected", "rubric",
+                                                      "criteria", "steps", "context"};
   return kVariables;
 }
 

@@ -17,6 +17,7 @@ struct JudgeTemplate {
   std::string description;
   std::string system;  // may be empty
   std::string user;    // {{input}} {{output}} {{expected}} {{rubric}} {{criteria}} {{steps}}
+                       // {{context}}
   VerdictSpec verdict;
   double threshold = 0.5;  // pass when score >= threshold, unless the scorer sets its own
   // Ask twice with {{output}} and {{expected}} swapped; the swapped verdict counts as

@@ -56,6 +56,10 @@ void OptionReader::get(const char* key, double* value) {
 void OptionReader::get(const char* key, std::string* value) {
   if (!options_.is_object() || !options_.contains(key)) return;
   const auto& v = options_.at(key);
+  if (v.is_number() || v.is_boolean()) {
+    *value = v.dump();  // a number where text is expected is taken as its text
+    return;
+  }
   if (!v.is_string()) return fail(std::string("option '") + key + "' must be a string");
   *value = v.get<std::string>();
 }

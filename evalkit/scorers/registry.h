@@ -17,6 +17,9 @@ struct ScorerKind {
   // location: the caller prefixes spec.where).
   std::unique_ptr<Scorer> (*make)(const ScorerSpec& spec, std::string* error);
   bool model_assisted;  // needs a provider (similarity, judge)
+  // The scorer's own options, one per line ("name  what it does"), for `evalkit score TYPE
+  // --help`; null when it has none beyond the common ones (weight, threshold, name).
+  const char* options = nullptr;
 };
 
 // Every registered scorer kind, in registry order.

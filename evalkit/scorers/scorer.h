@@ -2,6 +2,7 @@
 // Scoring is per trial; aggregation (means, corpus statistics, gates) happens later.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,11 +23,17 @@ struct ScorerSpec {
   double weight = 1.0;
   std::optional<double> threshold;  // pass when score >= threshold (scorer-specific default)
   std::string name;                 // optional display name; defaults to the scorer's metric name
+  bool negate = false;              // `negate: true` / `not:`: pass when the scorer would fail
   // `transform:` as written (null for none): the part of the answer scored instead of its
   // text (scorers/answer_transform.h).
   nlohmann::json transform;
+  // The suite's folder: relative paths in options (script files, schemas) resolve against it.
+  std::string directory;
   SourceLocation where;             // for error messages
   SourceLocation transform_where;   // of the transform, for its errors
+  // Option values written as plain numbers or booleans, as written ("3.10", "1788", "yes"),
+  // by JSON pointer ("/value", "/value/0"): a string option given `value: 3.10` reads "3.10".
+  std::map<std::string, std::string> scalar_texts;
 };
 
 struct ScoreInput {

@@ -17,14 +17,25 @@ void ScorerOptions::fail(const std::string& message) {
   if (error_.empty()) error_ = message;
 }
 
+bool ScorerOptions::text_of(const nlohmann::json& value, const std::string& pointer,
+                            std::string* out) const {
+  if (value.is_string()) {
+    *out = value.get<std::string>();
+    return true;
+  }
+  if (!value.is_number() && !value.is_boolean()) return false;
+  const auto written = scalar_texts_.find(pointer);
+  *out = written != scalar_texts_.end() ? written->second : value.dump();
+  return true;
+}
+
 bool ScorerOptions::get_string(const std::string& key, std::string* out) {
   const nlohmann::json* value = lookup(key);
   if (value == nullptr) return false;
-  if (!value->is_string()) {
+  if (!text_of(*value, "/" + key, out)) {
     fail("option '" + key + "' expects a string");
     return false;
   }
-  *out = value->get<std::string>();
   return true;
 }
 
@@ -53,19 +64,23 @@ bool ScorerOptions::get_number(const std::string& key, double* out) {
 bool ScorerOptions::get_string_list(const std::string& key, std::vector<std::string>* out) {
   const nlohmann::json* value = lookup(key);
   if (value == nullptr) return false;
-  if (value->is_string()) {
-    *out = {value->get<std::string>()};
+  std::string text;
+  if (text_of(*value, "/" + key, &text)) {
+    *out = {std::move(text)};
     return true;
   }
-  const bool all_strings =
-      value->is_array() && std::all_of(value->begin(), value->end(),
-                                       [](const nlohmann::json& item) { return item.is_string(); });
-  if (!all_strings) {
+  std::vector<std::string> items;
+  if (value->is_array()) {
+    for (size_t i = 0; i < value->size(); ++i) {
+      if (!text_of((*value)[i], "/" + key + "/" + std::to_string(i), &text)) break;
+      items.push_back(std::move(text));
+    }
+  }
+  if (!value->is_array() || items.size() != value->size()) {
     fail("option '" + key + "' expects a string or a list of strings");
     return false;
   }
-  out->clear();
-  for (const auto& item : *value) out->push_back(item.get<std::string>());
+  *out = std::move(items);
   return true;
 }
 

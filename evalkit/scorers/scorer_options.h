@@ -14,10 +14,12 @@ namespace evalkit {
 
 class ScorerOptions {
  public:
-  explicit ScorerOptions(const ScorerSpec& spec) : options_(spec.options) {}
+  explicit ScorerOptions(const ScorerSpec& spec)
+      : options_(spec.options), scalar_texts_(spec.scalar_texts) {}
 
   // Each getter marks key as known. A missing key leaves *out unchanged and returns false;
-  // a key of the wrong type records an error and returns false.
+  // a key of the wrong type records an error and returns false. Where a string is expected,
+  // a number or boolean is taken as its text (as written in the suite when known).
   bool get_string(const std::string& key, std::string* out);
   bool get_bool(const std::string& key, bool* out);
   bool get_number(const std::string& key, double* out);
@@ -35,8 +37,11 @@ class ScorerOptions {
 
  private:
   const nlohmann::json* lookup(const std::string& key);
+  // A string, or a number or boolean as text; false for anything else.
+  bool text_of(const nlohmann::json& value, const std::string& pointer, std::string* out) const;
 
   const nlohmann::json& options_;
+  const std::map<std::string, std::string>& scalar_texts_;
   std::vector<std::string> known_;
   std::string error_;
 };

@@ -3,6 +3,10 @@
 
 #include <sqlite3.h>
 
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 
@@ -117,7 +121,9 @@ const char* kRunColumns =
     "id, suite, suite_path, suite_hash, description, started_at, finished_at, duration_s, "
     "status, status_reason, git_commit, command_line, providers_json, scorers_json, "
     "config_json, planned_trials, "
-    "(SELECT COUNT(*) FROM trials t WHERE t.run_id = runs.id)";
+    "(SELECT COUNT(*) FROM trials t WHERE t.run_id = runs.id), "
+    "(SELECT COUNT(*) FROM trials t WHERE t.run_id = runs.id AND t.pass = 1), "
+    "(SELECT COUNT(*) FROM trials t WHERE t.run_id = runs.id AND COALESCE(t.error, '') != '')";
 
 RunRecord read_run(const Statement& s) {
   RunRecord r;
@@ -138,6 +144,8 @@ RunRecord read_run(const Statement& s) {
   r.config = s.json(14, nlohmann::json::object());
   r.planned_trials = s.integer(15);
   r.finished_trials = s.integer(16);
+  r.passed_trials = s.integer(17);
+  r.errored_trials = s.integer(18);
   return r;
 }
 
@@ -166,10 +174,17 @@ Status Store::exec(const std::string& sql) {
   return Status::ok();
 }
 
-Status Store::open(const std::string& path) {
+Status Store::open(const std::string& path, Access access) {
   path_ = path;
   std::error_code ec;
   const std::filesystem::path p(path);
+  if (access == Access::kRead && std::filesystem::is_regular_file(p, ec)) {
+    // SQLite in WAL mode writes beside the database (-wal, -shm) even to read it.
+    const std::string folder = p.has_parent_path() ? p.parent_path().string() : ".";
+    if (::access(path.c_str(), W_OK) != 0 || ::access(folder.c_str(), W_OK) != 0) {
+      return open_read_only(path);
+    }
+  }
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
   if (sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -185,6 +200,49 @@ Status Store::open(const std::string& path) {
   }
   if (Status s = exec(kSchema); !s) return s;
   return migrate();
+}
+
+Status Store::open_read_only(const std::string& path) {
+  read_only_ = true;
+  const auto readable = [this] {
+    return sqlite3_exec(db_, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) ==
+           SQLITE_OK;
+  };
+  // Read-only works when the WAL index (-shm) exists or can be made; otherwise only
+  // immutable mode, which reads the main file alone, can open it.
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nullptr) ==
+          SQLITE_OK &&
+      readable()) {
+    return Status::ok();
+  }
+  sqlite3_close(db_);
+  db_ = nullptr;
+  std::string uri = "file:";
+  for (unsigned char c : std::filesystem::absolute(path).string()) {
+    if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_') {
+      uri += char(c);
+    } else {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", c);
+      uri += escaped;
+    }
+  }
+  uri += "?immutable=1";
+  if (sqlite3_open_v2(uri.c_str(), &db_,
+                      SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK ||
+      !readable()) {
+    return Status::error("cannot read database " + path +
+                         " (read-only): " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+  }
+  std::error_code ec;
+  if (std::filesystem::file_size(path + "-wal", ec) > 0 && !ec) {
+    std::fprintf(stderr,
+                 "evalkit: %s is read-only and has a -wal file; trials written since its last "
+                 "checkpoint are not visible\n",
+                 path.c_str());
+  }
+  return Status::ok();
 }
 
 Status Store::migrate() {

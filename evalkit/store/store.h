@@ -36,6 +36,8 @@ struct RunRecord {
   nlohmann::json config = nlohmann::json::object();    // alpha, gate, pass rule, repeat, filters
   int64_t planned_trials = 0;
   int64_t finished_trials = 0;  // filled when loading
+  int64_t passed_trials = 0;    // filled when loading
+  int64_t errored_trials = 0;   // filled when loading: trials with an error (model or scorer)
 };
 
 struct BaselineRecord {
@@ -52,8 +54,17 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // Opens (creating if needed, with parent folders) the database at path.
-  Status open(const std::string& path);
+  enum class Access {
+    kReadWrite,  // run, baseline save/import, merge: may create and write
+    kRead,       // runs, report, compare, baseline list/show/export: only read
+  };
+  // Opens (creating if needed, with parent folders) the database at path. With
+  // Access::kRead an existing database that this process cannot write (a read-only file,
+  // folder or file system) is opened read-only, or immutable when SQLite cannot keep its
+  // WAL index beside it; then trials only in an uncheckpointed -wal file are not seen, and
+  // a warning says so.
+  Status open(const std::string& path, Access access = Access::kReadWrite);
+  bool read_only() const { return read_only_; }
   const std::string& path() const { return path_; }
 
   Status create_run(const RunRecord& run);
@@ -80,8 +91,10 @@ class Store {
  private:
   Status exec(const std::string& sql);
   Status migrate();  // brings a store written by an older evalkit up to this schema
+  Status open_read_only(const std::string& path);
   sqlite3* db_ = nullptr;
   std::string path_;
+  bool read_only_ = false;
 };
 
 // Current UTC time as ISO 8601 ("2026-11-23T11:30:00Z").

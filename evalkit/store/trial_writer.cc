@@ -41,6 +41,11 @@ Status TrialWriter::flush() {
   return error_;
 }
 
+size_t TrialWriter::lost() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return lost_;
+}
+
 void TrialWriter::work() {
   std::vector<TrialResult> batch;
   for (;;) {
@@ -60,7 +65,11 @@ void TrialWriter::work() {
     Status status = store_->write_trials(run_id_, batch);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!status && error_) error_ = status;
+      if (!status) {
+        if (error_) error_ = status;
+        lost_ += batch.size();
+        failed_ = true;
+      }
       written_ += batch.size();
     }
     batch.clear();

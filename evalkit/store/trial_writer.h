@@ -2,6 +2,7 @@
 // neither the network loop nor the scorers wait on disk.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -22,6 +23,10 @@ class TrialWriter {
   void push(TrialResult trial);
   // Blocks until everything pushed so far is committed; returns the first write error.
   Status flush();
+  // Whether a write has failed (a full disk, a read-only file): the batch it held is lost.
+  bool failed() const { return failed_.load(); }
+  // Trials pushed but not stored because their batch failed to commit.
+  size_t lost() const;
 
  private:
   void work();
@@ -29,7 +34,7 @@ class TrialWriter {
   Store* store_;
   std::string run_id_;
   double max_delay_s_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable flushed_;
   std::deque<TrialResult> queue_;
@@ -38,6 +43,8 @@ class TrialWriter {
   bool stopping_ = false;
   int flush_requests_ = 0;  // callers blocked in flush(): write without waiting for a batch
   Status error_;
+  size_t lost_ = 0;
+  std::atomic<bool> failed_{false};
   std::thread thread_;
 };
 

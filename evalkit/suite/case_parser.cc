@@ -3,8 +3,10 @@
 #include <filesystem>
 
 #include "evalkit/suite/dataset_reader.h"
+#include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/scorer_spec_parser.h"
 #include "evalkit/suite/suite_keys.h"
+#include "evalkit/suite/suite_parser.h"
 
 namespace evalkit {
 namespace {
@@ -29,6 +31,15 @@ Status parse_inline_case(const YAML::Node& node, const YamlReader& reader, size_
     if (name == "id") {
       status = reader.read_string(at, "id", &out->id);
       if (status && out->id.empty()) status = reader.error_at(at, "case 'id' is empty");
+    } else if (name == "description") {
+      status = reader.read_string(at, "description", &out->description);
+    } else if (name == "pass") {
+      PassRule rule;
+      status = parse_pass_rule(at, reader, &rule);
+      if (status && rule.k_of_n != 0) {
+        status = reader.error_at(at, "'k_of_n' belongs to the suite's 'pass', not a case's");
+      }
+      out->pass = rule;
     } else if (name == "vars") {
       if (!value.IsMap()) {
         return reader.error_at(at, "expected a map for 'vars', got " + describe_node(value));
@@ -46,6 +57,8 @@ Status parse_inline_case(const YAML::Node& node, const YamlReader& reader, size_
       out->prompt = prompt;
     } else if (name == "timeout") {
       status = read_timeout(reader, value, &out->timeout_s);
+    } else if (name == "messages") {
+      status = parse_chat_messages(at, reader, &out->messages);
     }
     if (!status) return status;
   }
@@ -55,6 +68,7 @@ Status parse_inline_case(const YAML::Node& node, const YamlReader& reader, size_
 
 // What a `{file: ...}` entry adds to each of its cases.
 struct DatasetDefaults {
+  nlohmann::json vars = nlohmann::json::object();  // a case's own vars win
   std::vector<std::string> labels;
   std::vector<ScorerSpec> scorers;
   std::optional<std::string> prompt;
@@ -80,6 +94,11 @@ Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
       status = reader.read_string(at, "file", &file);
     } else if (name == "labels") {
       status = reader.read_strings(at, "labels", &defaults.labels);
+    } else if (name == "vars") {
+      if (!value.IsMap()) {
+        return reader.error_at(at, "expected a map for 'vars', got " + describe_node(value));
+      }
+      status = reader.read_json(value, &defaults.vars);
     } else if (name == "scorers") {
       status = parse_scorer_specs(at, reader, &defaults.scorers);
     } else if (name == "prompt") {
@@ -91,7 +110,8 @@ Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
     }
     if (!status) return status;
   }
-  const std::string path = resolve_suite_path(directory, file);
+  std::string path;
+  if (Status s = reader.resolve_path(file_node, directory, file, &path); !s) return s;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return reader.error_at(file_node,
@@ -103,6 +123,9 @@ Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
   dataset_hashes->push_back(sha256);
   for (size_t i = first; i < cases->size(); ++i) {
     CaseConfig& config = (*cases)[i];
+    for (const auto& [name, value] : defaults.vars.items()) {
+      if (!config.vars.contains(name)) config.vars[name] = value;
+    }
     config.labels.insert(config.labels.end(), defaults.labels.begin(), defaults.labels.end());
     config.scorers.insert(config.scorers.end(), defaults.scorers.begin(), defaults.scorers.end());
     if (!config.prompt) config.prompt = defaults.prompt;
@@ -112,12 +135,6 @@ Status parse_dataset_entry(const YAML::Node& node, const YamlReader& reader,
 }
 
 }  // namespace
-
-std::string resolve_suite_path(const std::string& directory, const std::string& path) {
-  const std::filesystem::path given(path);
-  if (given.is_absolute() || directory.empty()) return given.lexically_normal().string();
-  return (std::filesystem::path(directory) / given).lexically_normal().string();
-}
 
 Status parse_cases(const YAML::Node& node, const YamlReader& reader, const std::string& directory,
                    std::vector<CaseConfig>* cases, std::vector<std::string>* dataset_hashes) {

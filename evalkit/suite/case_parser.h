@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "evalkit/suite/suite.h"
+#include "evalkit/suite/suite_paths.h"
 #include "evalkit/suite/yaml_reader.h"
 
 namespace evalkit {
@@ -16,8 +17,5 @@ namespace evalkit {
 // *dataset_hashes receives the SHA-256 of each dataset file in order, for the content hash.
 Status parse_cases(const YAML::Node& node, const YamlReader& reader, const std::string& directory,
                    std::vector<CaseConfig>* cases, std::vector<std::string>* dataset_hashes);
-
-// path joined to directory unless it is absolute, in normal form.
-std::string resolve_suite_path(const std::string& directory, const std::string& path);
 
 }  // namespace evalkit

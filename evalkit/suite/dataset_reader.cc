@@ -1,5 +1,8 @@
 #include "evalkit/suite/dataset_reader.h"
 
+#include <cstdlib>
+#include "evalkit/base/json_parse.h"
+
 #include <filesystem>
 #include <unordered_map>
 
@@ -9,6 +12,9 @@
 #include "evalkit/base/hash.h"
 #include "evalkit/base/suggest.h"
 #include "evalkit/suite/csv_reader.h"
+#include "evalkit/suite/promptfoo_check.h"
+#include "evalkit/suite/scorer_spec_parser.h"
+#include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/suite_keys.h"
 
 namespace evalkit {
@@ -79,10 +85,38 @@ bool read_evals_input(const nlohmann::json& input, nlohmann::json* vars, std::st
   return true;
 }
 
+// A case's own pass rule: "all" or {"weighted_score": x} with 0 <= x <= 1.
+Status read_pass_json(const nlohmann::json& value, const SourceLocation& where, CaseConfig* out) {
+  PassRule rule;
+  if (value == "all") {
+    out->pass = rule;
+    return Status::ok();
+  }
+  const auto problem = [&] {
+    return Status::error_at(where, "expected \"all\" or {\"weighted_score\": x} for 'pass'");
+  };
+  if (!value.is_object() || value.size() != 1 || !value.contains("weighted_score")) {
+    return problem();
+  }
+  const auto& score = value["weighted_score"];
+  if (!score.is_number() || score.get<double>() < 0 || score.get<double>() > 1) {
+    return Status::error_at(where, "'weighted_score' must be a number between 0 and 1");
+  }
+  rule.kind = PassRule::Kind::kWeightedScore;
+  rule.min_weighted_score = score.get<double>();
+  out->pass = rule;
+  return Status::ok();
+}
+
 Status read_jsonl_case(const std::string& path, int line, std::string_view text,
                        const std::string& stem, CaseConfig* out) {
   const SourceLocation where = line_location(path, line);
   nlohmann::json value;
+  if (const size_t deep = json_nesting_overflow(text); deep != std::string_view::npos) {
+    return Status::error_at(
+        line_location(path, line, static_cast<int>(deep + 1)),
+        "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   try {
     value = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
@@ -132,6 +166,18 @@ Status read_jsonl_case(const std::string& path, int line, std::string_view text,
         return Status::error_at(where, "expected a positive number of seconds for 'timeout'");
       }
       out->timeout_s = field.get<double>();
+    } else if (key == "description") {
+      if (!field.is_string()) return Status::error_at(where, "expected a string for 'description'");
+      out->description = field.get<std::string>();
+    } else if (key == "scorers") {
+      if (Status s = parse_scorer_specs_json(field, where, &out->scorers); !s) return s;
+    } else if (key == "pass") {
+      if (Status s = read_pass_json(field, where, out); !s) return s;
+    } else if (key == "messages") {
+      std::string problem;
+      if (!chat_messages_from_json(field, &out->messages, &problem)) {
+        return Status::error_at(where, problem);
+      }
     } else if (key == "input") {
       nlohmann::json input_vars = nlohmann::json::object();
       std::string problem;
@@ -169,16 +215,86 @@ Status read_jsonl(const std::string& path, std::string_view data, const std::str
 
 // What a CSV column means.
 struct CsvColumn {
-  enum class Role { kVar, kId, kExpected, kLabels };
+  // kChecks: promptfoo's `__expected` syntax; kReference: evalkit's `expected`.
+  enum class Role {
+    kVar,
+    kId,
+    kReference,
+    kChecks,
+    kLabels,
+    kThreshold,
+    kMetric,
+    kDescription,
+    kMetadata
+  };
   Role role = Role::kVar;
   std::string name;
 };
 
-bool is_expected_column(const std::string& name) {
-  if (name == "expected" || name == "__expected") return true;
-  const std::string_view rest = std::string_view(name).substr(std::min<size_t>(name.size(), 10));
-  return name.rfind("__expected", 0) == 0 && !rest.empty() &&
-         rest.find_first_not_of("0123456789") == std::string_view::npos;
+// promptfoo reads every column starting with "__expected" as a check.
+bool is_checks_column(const std::string& name) { return name.rfind("__expected", 0) == 0; }
+
+// A cell of an `__expected` column: a check in promptfoo's syntax ("icontains:paris",
+// "similar(0.8):...", "not-regex:..."), or plain text, which is a reference and an exact check.
+Status read_checks_cell(const std::string& cell, const SourceLocation& where,
+                        const std::string& column, CaseConfig* out) {
+  PromptfooCheck check;
+  nlohmann::json scorer;
+  if (!parse_promptfoo_cell(cell, &check)) {
+    out->expected.push_back(cell);
+    scorer = {{"type", "exact_match"}, {"expected", cell}};
+  } else if (Status s = promptfoo_check_scorer(check, &scorer); !s) {
+    return Status::error_at(where, "column '" + column + "': " + s.message());
+  }
+  return parse_scorer_specs_json(nlohmann::json::array({scorer}), where, &out->scorers);
+}
+
+// `__metadata:KEY` gives the label "KEY=value"; `__metadata:KEY[]` one label per item of a
+// comma-separated list (`\,` is a comma inside an item), as promptfoo splits it.
+void add_metadata_labels(const std::string& column, const std::string& cell,
+                         std::vector<std::string>* labels) {
+  std::string key = column.substr(11);
+  const bool list = key.size() > 2 && key.compare(key.size() - 2, 2, "[]") == 0;
+  if (list) key.resize(key.size() - 2);
+  const auto add = [&](std::string value) {
+    const size_t begin = value.find_first_not_of(" \t");
+    if (begin == std::string::npos) return;
+    value = value.substr(begin, value.find_last_not_of(" \t") - begin + 1);
+    labels->push_back(key + "=" + value);
+  };
+  if (!list) return add(cell);
+  std::string item;
+  for (size_t i = 0; i < cell.size(); ++i) {
+    if (cell[i] == '\\' && i + 1 < cell.size() && cell[i + 1] == ',') {
+      item += ',';
+      ++i;
+    } else if (cell[i] == ',') {
+      add(std::move(item));
+      item.clear();
+    } else {
+      item += cell[i];
+    }
+  }
+  add(std::move(item));
+}
+
+// `__threshold`: the row passes when the weighted mean of its scores reaches it. Empty or 0
+// means the suite's rule, as in promptfoo.
+Status read_threshold_cell(const std::string& cell, const SourceLocation& where, CaseConfig* out) {
+  if (cell.find_first_not_of(" \t") == std::string::npos) return Status::ok();
+  char* end = nullptr;
+  const double value = std::strtod(cell.c_str(), &end);
+  if (end == cell.c_str() || std::string_view(end).find_first_not_of(" \t") != std::string::npos ||
+      !(value >= 0 && value <= 1)) {
+    return Status::error_at(
+        where, "column '__threshold': expected a number from 0 to 1, got '" + cell + "'");
+  }
+  if (value == 0) return Status::ok();
+  PassRule rule;
+  rule.kind = PassRule::Kind::kWeightedScore;
+  rule.min_weighted_score = value;
+  out->pass = rule;
+  return Status::ok();
 }
 
 Status read_csv(const std::string& path, std::string_view data, const std::string& stem,
@@ -203,15 +319,32 @@ Status read_csv(const std::string& path, std::string_view data, const std::strin
     }
     CsvColumn column;
     column.name = name;
+    static const std::vector<std::string> kSpecial = {"__expected", "__threshold", "__metric",
+                                                      "__description"};
     if (name == "id") {
       column.role = CsvColumn::Role::kId;
     } else if (name == "labels") {
       column.role = CsvColumn::Role::kLabels;
-    } else if (is_expected_column(name)) {
-      column.role = CsvColumn::Role::kExpected;
+    } else if (name == "expected") {
+      column.role = CsvColumn::Role::kReference;
+    } else if (is_checks_column(name)) {
+      column.role = CsvColumn::Role::kChecks;
+    } else if (name == "__threshold") {
+      column.role = CsvColumn::Role::kThreshold;
+    } else if (name == "__metric") {
+      column.role = CsvColumn::Role::kMetric;
+    } else if (name == "__description") {
+      column.role = CsvColumn::Role::kDescription;
+    } else if (name.rfind("__metadata:", 0) == 0 && name.size() > 11) {
+      column.role = CsvColumn::Role::kMetadata;
+    } else if (name == "__prefix" || name == "__suffix" || name == "__providerOutput" ||
+               name.rfind("__config", 0) == 0) {
+      return Status::error_at(where, "promptfoo column '" + name + "' is not supported (use " +
+                                         "__expected, __threshold, __metric, __description or " +
+                                         "__metadata:KEY)");
     } else if (name.rfind("__", 0) == 0) {
       return Status::error_at(
-          where, "unknown special column '" + name + "'" + did_you_mean(name, {"__expected"}));
+          where, "unknown special column '" + name + "'" + did_you_mean(name, kSpecial));
     }
     columns.push_back(std::move(column));
   }
@@ -223,6 +356,7 @@ Status read_csv(const std::string& path, std::string_view data, const std::strin
     }
     CaseConfig config;
     config.where = line_location(path, line);
+    std::string metric;
     for (size_t i = 0; i < columns.size(); ++i) {
       std::string& cell = fields[i];
       switch (columns[i].role) {
@@ -232,13 +366,34 @@ Status read_csv(const std::string& path, std::string_view data, const std::strin
         case CsvColumn::Role::kId:
           config.id = std::move(cell);
           break;
-        case CsvColumn::Role::kExpected:
+        case CsvColumn::Role::kReference:
           if (!cell.empty()) config.expected.push_back(std::move(cell));
           break;
+        case CsvColumn::Role::kChecks:
+          if (cell.find_first_not_of(" \t\r\n") == std::string::npos) break;
+          if (Status s = read_checks_cell(cell, config.where, columns[i].name, &config); !s) {
+            return s;
+          }
+          break;
         case CsvColumn::Role::kLabels:
-          config.labels = split_labels(cell);
+          for (auto& label : split_labels(cell)) config.labels.push_back(std::move(label));
+          break;
+        case CsvColumn::Role::kThreshold:
+          if (Status s = read_threshold_cell(cell, config.where, &config); !s) return s;
+          break;
+        case CsvColumn::Role::kMetric:
+          metric = std::move(cell);
+          break;
+        case CsvColumn::Role::kDescription:
+          config.description = std::move(cell);
+          break;
+        case CsvColumn::Role::kMetadata:
+          add_metadata_labels(columns[i].name, cell, &config.labels);
           break;
       }
+    }
+    if (!metric.empty()) {
+      for (auto& spec : config.scorers) spec.name = metric;
     }
     if (config.id.empty()) config.id = stem + "-" + std::to_string(line);
     cases->push_back(std::move(config));

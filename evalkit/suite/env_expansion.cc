@@ -1,14 +1,6 @@
 #include "evalkit/suite/env_expansion.h"
 
 namespace evalkit {
-namespace {
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-}  // namespace
-
 bool is_env_name(std::string_view name) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
@@ -18,11 +10,6 @@ bool is_env_name(std::string_view name) {
     if (!letter && !(digit && i > 0)) return false;
   }
   return true;
-}
-
-bool looks_like_secret_name(std::string_view name) {
-  return ends_with(name, "_API_KEY") || name == "API_KEY" || ends_with(name, "_TOKEN") ||
-         ends_with(name, "_SECRET");
 }
 
 Status expand_env(std::string_view text, const EnvLookup& getenv,

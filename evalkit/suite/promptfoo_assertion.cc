@@ -1,189 +1,334 @@
 #include "evalkit/suite/promptfoo_assertion.h"
 
-#include <regex>
-#include <set>
+#include "evalkit/base/files.h"
+#include "evalkit/suite/promptfoo_check.h"
+#include "evalkit/text/utf8.h"
 
-namespace evalkit {
+namespace evalkit::promptfoo {
 namespace {
 
-ConvertedAssertion not_converted(const std::string& problem) {
-  ConvertedAssertion out;
-  out.problem = problem;
-  return out;
+// `$ref: '#/a/b'` within the config.
+YAML::Node resolve_ref(const YAML::Node& root, const std::string& ref) {
+  if (ref.rfind("#/", 0) != 0) return YAML::Node();
+  YAML::Node node = YAML::Clone(root);
+  size_t position = 2;
+  while (position <= ref.size()) {
+    size_t slash = ref.find('/', position);
+    if (slash == std::string::npos) slash = ref.size();
+    const std::string part = ref.substr(position, slash - position);
+    if (!node.IsMap() || !node[part]) return YAML::Node();
+    node.reset(node[part]);
+    position = slash + 1;
+  }
+  return node;
 }
 
-std::string scalar_text(const YAML::Node& node) {
-  return node && node.IsScalar() ? node.as<std::string>() : std::string();
+// Every string in value converted to an evalkit template; false with *problem otherwise.
+bool convert_templates(Json* value, std::string* problem) {
+  if (value->is_string()) {
+    std::string converted;
+    if (!evalkit_template(value->get<std::string>(), &converted, problem)) return false;
+    *value = converted;
+    return true;
+  }
+  if (value->is_array() || value->is_object()) {
+    for (auto& item : *value) {
+      if (!convert_templates(&item, problem)) return false;
+    }
+  }
+  return true;
 }
 
-// Types whose scorer compares the output with the case's expected answer.
-struct ReferenceType {
-  const char* promptfoo;
-  const char* evalkit;
-};
-constexpr ReferenceType kReferenceTypes[] = {
-    {"equals", "exact_match"}, {"similar", "similarity"},      {"rouge-n", "rouge"},
-    {"bleu", "bleu"},          {"levenshtein", "levenshtein"}, {"factuality", "judge"},
-};
+// A `file://` value: text files become their text, JSON/YAML files their value; code files
+// stay references (for code checks).
+bool load_file_value(const YAML::Node& where, const std::string& reference,
+                     const AssertionScope& scope, Json* out) {
+  const std::string path = scope.context.resolve(reference);
+  const std::string ext = extension_of(path.substr(0, path.find(':', 2)));
+  if (ext == ".js" || ext == ".ts" || ext == ".py" || ext == ".mjs" || ext == ".cjs") {
+    *out = reference;
+    return true;
+  }
+  if (ext == ".json" || ext == ".yaml" || ext == ".yml") {
+    YAML::Node loaded;
+    if (Status s = scope.context.load_yaml(path, &loaded); !s) {
+      scope.context.dropped(where, scope.owner + ": assertion value " + s.message());
+      return false;
+    }
+    ImportContext::FileScope file(&scope.context, path);
+    *out = scope.context.value(loaded);
+    return true;
+  }
+  std::string text;
+  if (Status s = read_file(path, &text); !s || !is_valid_utf8(text)) {
+    scope.context.dropped(where,
+                          scope.owner + ": assertion value '" + reference + "' cannot be read");
+    return false;
+  }
+  *out = text;
+  return true;
+}
 
-// Types that carry their needle in a `value` option.
-struct NeedleType {
-  const char* promptfoo;
-  const char* evalkit;
-  const char* mode;  // nullptr: a single value
-};
-constexpr NeedleType kNeedleTypes[] = {
-    {"contains", "contains", nullptr},       {"icontains", "icontains", nullptr},
-    {"contains-any", "contains", "any"},     {"contains-all", "contains", "all"},
-    {"icontains-any", "icontains", "any"},   {"icontains-all", "icontains", "all"},
-    {"starts-with", "starts_with", nullptr}, {"not-contains", "not_contains", nullptr},
-};
+// Points model-graded scorers at their grader.
+bool assign_grader(const YAML::Node& where, const YAML::Node& own_grader,
+                   const AssertionScope& scope, Json* scorer) {
+  const std::string type = (*scorer)["type"].get<std::string>();
+  if (type != "judge" && type != "similarity") return true;
+  const YAML::Node spec = present(own_grader) ? own_grader : scope.test_grader;
+  std::string id;
+  if (present(spec)) {
+    const bool ok = type == "judge" ? scope.graders.judge_for(spec, scope.context, &id)
+                                    : scope.graders.embedder_for(spec, scope.context, &id);
+    if (!ok) {
+      scope.context.dropped(where, scope.owner + ": the grader of this '" + type +
+                                       "' check is not converted, so neither is the check");
+      return false;
+    }
+  }
+  if (id.empty()) {
+    if (type == "judge") scope.graders.use_default_judge();
+    if (type == "similarity") scope.graders.use_default_embedder();
+  } else {
+    (*scorer)["provider"] = id;
+  }
+  return true;
+}
+
+// A code check's `file://x.js[:fn]` is relative to the config; the suite needs it relative
+// to itself.
+void rebase_code_file(const AssertionScope& scope, Json* scorer) {
+  for (const char* key : {"javascript", "python"}) {
+    if (!scorer->contains(key) || !(*scorer)[key].is_string()) continue;
+    const std::string value = (*scorer)[key].get<std::string>();
+    if (value.rfind("file://", 0) != 0) continue;
+    std::string file = value.substr(7), function;
+    const size_t colon = file.find(':', 2);
+    if (colon != std::string::npos) {
+      function = file.substr(colon);
+      file = file.substr(0, colon);
+    }
+    (*scorer)[key] =
+        "file://" + scope.context.suite_relative(scope.context.resolve(file)) + function;
+  }
+}
+
+bool finish_scorer(const YAML::Node& where, PromptfooCheck check, const YAML::Node& grader,
+                   const AssertionScope& scope, Json* scorer) {
+  std::string problem;
+  Json value = check.value;
+  if (!convert_templates(&value, &problem)) {
+    scope.context.dropped(where, scope.owner + ": '" + check.type + "' check " + problem);
+    return false;
+  }
+  check.value = nlohmann::json::parse(value.dump());
+  nlohmann::json converted;
+  if (Status s = promptfoo_check_scorer(check, &converted); !s) {
+    scope.context.dropped(where, scope.owner + ": " + s.message());
+    return false;
+  }
+  *scorer = Json::parse(converted.dump());
+  rebase_code_file(scope, scorer);
+  return assign_grader(where, grader, scope, scorer);
+}
 
 }  // namespace
 
-ConvertedAssertion convert_promptfoo_assertion(const YAML::Node& assertion) {
-  if (!assertion.IsMap() || !assertion["type"]) return not_converted("an assertion needs 'type'");
-  const std::string type = scalar_text(assertion["type"]);
-  const YAML::Node value = assertion["value"];
-  ConvertedAssertion out;
-  YAML::Node scorer(YAML::NodeType::Map);
-  const auto common = [&](double default_threshold, bool threshold_applies) {
-    if (assertion["metric"]) scorer["name"] = scalar_text(assertion["metric"]);
-    if (assertion["weight"]) scorer["weight"] = assertion["weight"].as<double>();
-    if (threshold_applies) {
-      scorer["threshold"] =
-          assertion["threshold"] ? assertion["threshold"].as<double>() : default_threshold;
+void convert_assertion(const YAML::Node& input, const AssertionScope& scope, Json* out) {
+  scope.context.tick();
+  YAML::Node node = input;
+  if (node.IsMap() && node["$ref"]) {
+    node.reset(resolve_ref(scope.root, node["$ref"].as<std::string>("")));
+    if (!present(node)) {
+      scope.context.dropped(input, scope.owner + ": '$ref' " + input["$ref"].as<std::string>("") +
+                                       " does not resolve");
+      return;
     }
-  };
-  for (const auto& kind : kReferenceTypes) {
-    if (type != kind.promptfoo) continue;
-    if (!value || !value.IsScalar()) {
-      return not_converted("'" + type + "' with a non-text value has no evalkit equivalent");
-    }
-    out.reference = value.as<std::string>();
-    scorer["type"] = kind.evalkit;
-    if (type == "equals") {
-      common(0, false);
-    } else if (type == "similar") {
-      common(0.75, true);
-    } else if (type == "rouge-n") {
-      scorer["variant"] = "rouge1";
-      common(0.75, true);
-    } else if (type == "bleu") {
-      common(0.5, true);
-    } else if (type == "levenshtein") {
-      // promptfoo's threshold is the largest edit distance that passes.
-      common(0, false);
-      scorer["max_distance"] = assertion["threshold"] ? assertion["threshold"].as<int>() : 5;
-    } else if (type == "factuality") {
-      scorer["template"] = "factuality";
-      common(0, false);
-    }
-    out.scorer = scorer;
-    return out;
   }
-  for (const auto& kind : kNeedleTypes) {
-    if (type != kind.promptfoo) continue;
-    if (!value) return not_converted("'" + type + "' without a value");
-    scorer["type"] = kind.evalkit;
-    if (kind.mode != nullptr) {
-      YAML::Node values(YAML::NodeType::Sequence);
-      if (value.IsSequence()) {
-        for (const auto& v : value) values.push_back(scalar_text(v));
+  if (!node.IsMap() || !node["type"] || !node["type"].IsScalar()) {
+    scope.context.dropped(input, scope.owner + ": an assertion needs a 'type'");
+    return;
+  }
+  const std::string type = node["type"].Scalar();
+  if (type == "assert-set") {
+    if (node["threshold"]) {
+      scope.context.dropped(input, scope.owner +
+                                       ": an assert-set with a threshold is not "
+                                       "converted");
+      return;
+    }
+    if (node["assert"] && node["assert"].IsSequence()) {
+      for (const auto& child : node["assert"]) convert_assertion(child, scope, out);
+    }
+    return;
+  }
+  PromptfooCheck check;
+  check.type = type;
+  YAML::Node grader;
+  Json name, weight, script_config;
+  for (const auto& item : node) {
+    const std::string key = item.first.as<std::string>("");
+    if (key == "type") continue;
+    if (key == "value") {
+      if (item.second.IsScalar() && item.second.Scalar().rfind("file://", 0) == 0) {
+        Json loaded;
+        if (!load_file_value(item.second, item.second.Scalar(), scope, &loaded)) return;
+        check.value = nlohmann::json::parse(loaded.dump());
       } else {
-        // promptfoo splits a comma-separated string into the list.
-        std::string text = scalar_text(value), item;
-        for (size_t start = 0; start <= text.size();) {
-          size_t comma = text.find(',', start);
-          if (comma == std::string::npos) comma = text.size();
-          item = text.substr(start, comma - start);
-          item.erase(0, item.find_first_not_of(' '));
-          item.erase(item.find_last_not_of(' ') + 1);
-          if (!item.empty()) values.push_back(item);
-          start = comma + 1;
-        }
+        check.value = nlohmann::json::parse(scope.context.value(item.second).dump());
       }
-      scorer["value"] = values;
-      scorer["mode"] = kind.mode;
+    } else if (key == "threshold") {
+      const Json threshold = scope.context.value(item.second);
+      if (!threshold.is_number()) {
+        scope.context.dropped(item.first, scope.owner + ": threshold is not a number");
+        return;
+      }
+      check.threshold = threshold.get<double>();
+    } else if (key == "metric") {
+      name = item.second.as<std::string>("");
+    } else if (key == "weight") {
+      weight = scope.context.value(item.second);
+      if (!weight.is_number() || weight.get<double>() < 0) {
+        scope.context.dropped(item.first, scope.owner + ": weight is not a number >= 0");
+        return;
+      }
+    } else if (key == "provider") {
+      grader.reset(item.second);
+    } else if (key == "config" && (type == "javascript" || type == "python")) {
+      script_config = scope.context.value(item.second);
+    } else if (key == "transform" || key == "contextTransform") {
+      scope.context.dropped(item.first, scope.owner + ": '" + type + "' check with a " + key +
+                                            " (JavaScript) is not converted");
+      return;
     } else {
-      if (!value.IsScalar()) return not_converted("'" + type + "' with a non-text value");
-      scorer["value"] = value.as<std::string>();
+      scope.context.dropped(item.first,
+                            scope.owner + ": assertion key '" + key + "' is not converted");
     }
-    common(0, false);
-    out.scorer = scorer;
-    return out;
   }
-  if (type == "regex") {
-    if (!value || !value.IsScalar()) return not_converted("'regex' without a pattern");
-    scorer["type"] = "regex";
-    scorer["pattern"] = value.as<std::string>();
-  } else if (type == "is-json") {
-    if (value) return not_converted("'is-json' with a JSON schema: the schema is not checked");
-    scorer["type"] = "is_json";
-  } else if (type == "llm-rubric" || type == "model-graded-closedqa") {
-    if (!value || !value.IsScalar()) return not_converted("'" + type + "' without a rubric");
-    scorer["type"] = "judge";
-    if (type == "llm-rubric") {
-      scorer["template"] = "rubric";
-      scorer["rubric"] = value.as<std::string>();
-    } else {
-      scorer["template"] = "closed_qa";
-      scorer["criteria"] = value.as<std::string>();
-    }
-  } else {
-    return not_converted("assertion type '" + type + "' has no evalkit equivalent");
-  }
-  common(0, false);
-  out.scorer = scorer;
-  return out;
+  Json scorer;
+  if (!finish_scorer(input, check, grader, scope, &scorer)) return;
+  if (!name.is_null() && !name.get<std::string>().empty()) scorer["name"] = name;
+  if (!weight.is_null()) scorer["weight"] = weight;
+  if (!script_config.is_null() && scorer["type"] == "script") scorer["config"] = script_config;
+  out->push_back(scorer);
 }
 
-ConvertedAssertion convert_promptfoo_expected_cell(const std::string& cell) {
-  // "type: value" or "type(threshold): value"; a prefix that is not an assertion type is text.
-  static const std::set<std::string> kKnownTypes = {"equals",
-                                                    "contains",
-                                                    "icontains",
-                                                    "contains-any",
-                                                    "contains-all",
-                                                    "icontains-any",
-                                                    "icontains-all",
-                                                    "starts-with",
-                                                    "not-contains",
-                                                    "regex",
-                                                    "is-json",
-                                                    "similar",
-                                                    "llm-rubric",
-                                                    "grade",
-                                                    "factuality",
-                                                    "model-graded-closedqa",
-                                                    "rouge-n",
-                                                    "bleu",
-                                                    "levenshtein",
-                                                    "javascript",
-                                                    "fn",
-                                                    "python",
-                                                    "eval",
-                                                    "webhook",
-                                                    "cost",
-                                                    "latency",
-                                                    "perplexity",
-                                                    "answer-relevance",
-                                                    "context-faithfulness"};
-  static const std::regex kPrefix(R"(^\s*([a-z-]+)(\(([0-9.]+)\))?\s*:\s*([\s\S]*)$)");
-  std::smatch m;
-  YAML::Node assertion(YAML::NodeType::Map);
-  if (cell == "is-json") {
-    assertion["type"] = "is-json";
-  } else if (std::regex_match(cell, m, kPrefix) && kKnownTypes.count(m[1].str())) {
-    const std::string type = m[1].str();
-    assertion["type"] = type == "grade" ? "llm-rubric" : type;
-    assertion["value"] = m[4].str();
-    if (m[3].matched) assertion["threshold"] = std::stod(m[3].str());
-  } else {
-    assertion["type"] = "equals";
-    assertion["value"] = cell;
+bool convert_expected_cell(const std::string& cell, const std::string& location,
+                           const AssertionScope& scope, Json* scorer) {
+  PromptfooCheck check;
+  if (!parse_promptfoo_cell(cell, &check)) {
+    check.type = "equals";
+    check.value = cell;
   }
-  return convert_promptfoo_assertion(assertion);
+  if (check.value.is_string() && check.value.get<std::string>().rfind("file://", 0) == 0 &&
+      check.type != "javascript" && check.type != "python") {
+    scope.context.dropped_at(
+        location, scope.owner + ": '" + check.type + "' check reading a file is not converted");
+    return false;
+  }
+  std::string problem;
+  Json value = Json::parse(check.value.dump());
+  if (!convert_templates(&value, &problem)) {
+    scope.context.dropped_at(location, scope.owner + ": '" + check.type + "' check " + problem);
+    return false;
+  }
+  check.value = nlohmann::json::parse(value.dump());
+  nlohmann::json converted;
+  if (Status s = promptfoo_check_scorer(check, &converted); !s) {
+    scope.context.dropped_at(location, scope.owner + ": " + s.message());
+    return false;
+  }
+  *scorer = Json::parse(converted.dump());
+  rebase_code_file(scope, scorer);
+  return assign_grader(YAML::Node(), YAML::Node(), scope, scorer);
 }
 
-}  // namespace evalkit
+void Graders::set_defaults(const YAML::Node& spec, ImportContext& context) {
+  ConvertedProvider converted;
+  const bool pair = spec.IsMap() && (spec["text"] || spec["embedding"]);
+  if (!pair || spec["text"]) {
+    if (convert_grader(spec, false, context, &converted)) {
+      default_judge_ = add(converted, "grader");
+      judge_set_ = true;
+    }
+  }
+  if (pair && spec["embedding"]) {
+    if (convert_grader(spec, true, context, &converted)) {
+      default_embedder_ = add(converted, "embedder");
+      embedder_set_ = true;
+    }
+  }
+}
+
+bool Graders::judge_for(const YAML::Node& spec, ImportContext& context, std::string* id) {
+  ConvertedProvider converted;
+  if (!convert_grader(spec, false, context, &converted)) return false;
+  *id = add(converted, "grader");
+  if (*id == default_judge_) {
+    judge_used_ = true;
+    id->clear();
+  }
+  return true;
+}
+
+bool Graders::embedder_for(const YAML::Node& spec, ImportContext& context, std::string* id) {
+  ConvertedProvider converted;
+  // A chat grader named for a similarity check leaves the embedding model to the default.
+  if (!(spec.IsMap() && spec["embedding"])) {
+    id->clear();
+    return true;
+  }
+  if (!convert_grader(spec, true, context, &converted)) return false;
+  *id = add(converted, "embedder");
+  if (*id == default_embedder_) {
+    embedder_used_ = true;
+    id->clear();
+  }
+  return true;
+}
+
+std::string Graders::add(const ConvertedProvider& converted, const std::string& wanted) {
+  const std::string spec = converted.provider.dump();
+  for (const auto& [known, id] : by_spec_) {
+    if (known == spec) return id;
+  }
+  std::string id = wanted;
+  for (int n = 2; ids_->count(id); ++n) id = wanted + "-" + std::to_string(n);
+  ids_->insert(id);
+  Json provider = {{"id", id}};
+  for (const auto& [key, value] : converted.provider.items()) provider[key] = value;
+  providers_.push_back(provider);
+  by_spec_.emplace_back(spec, id);
+  return id;
+}
+
+Json Graders::providers(ImportContext& context) {
+  if (judge_used_ && !judge_set_) {
+    ConvertedProvider fallback;
+    fallback.provider = {{"type", "openai-chat"}, {"model", "gpt-4.1"}};
+    default_judge_ = add(fallback, "grader");
+    judge_set_ = true;
+    context.changed(YAML::Node(),
+                    "model-graded checks are graded by OpenAI's gpt-4.1 "
+                    "(provider 'grader'); promptfoo picks its default grader by "
+                    "the API keys it finds");
+  }
+  if (embedder_used_ && !embedder_set_) {
+    ConvertedProvider fallback;
+    fallback.provider = {{"type", "openai-embeddings"}, {"model", "text-embedding-3-large"}};
+    fallback.embeddings = true;
+    default_embedder_ = add(fallback, "embedder");
+    embedder_set_ = true;
+  }
+  // Only the graders something uses.
+  Json used = Json::array();
+  for (const auto& provider : providers_) {
+    const std::string& id = provider["id"].get_ref<const std::string&>();
+    if ((id == default_judge_ && !judge_used_) || (id == default_embedder_ && !embedder_used_)) {
+      continue;
+    }
+    used.push_back(provider);
+  }
+  return used;
+}
+
+}  // namespace evalkit::promptfoo

@@ -1,439 +1,338 @@
-#include "evalkit/base/json_parse.h"
 #include "evalkit/suite/promptfoo_import.h"
 
+#include <algorithm>
 #include <filesystem>
-#include <map>
 #include <set>
 
-#include <yaml-cpp/yaml.h>
-#include <nlohmann/json.hpp>
-
 #include "evalkit/base/files.h"
-#include "evalkit/suite/csv_reader.h"
-#include "evalkit/suite/promptfoo_assertion.h"
+#include "evalkit/suite/prompt_parser.h"
+#include "evalkit/suite/promptfoo_prompts.h"
+#include "evalkit/suite/promptfoo_tests.h"
+#include "evalkit/suite/suite_loader.h"
+#include "evalkit/suite/template.h"
+#include "evalkit/suite/yaml_writer.h"
+#include "evalkit/text/utf8.h"
 
 namespace evalkit {
 namespace {
 
-// evalkit ids: letters, digits, '-', '_', '.'; everything else becomes '-'.
-std::string to_id(const std::string& text, const std::string& fallback) {
-  std::string id;
-  for (char c : text) {
-    const bool keep = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
-    if (keep) {
-      id += char(std::tolower(static_cast<unsigned char>(c)));
-    } else if (!id.empty() && id.back() != '-') {
-      id += '-';
+using promptfoo::ConvertedPrompts;
+using promptfoo::ConvertedProvider;
+using promptfoo::ConvertedTests;
+using promptfoo::Graders;
+using promptfoo::ImportContext;
+using promptfoo::Json;
+using promptfoo::TestConverter;
+
+// Top-level keys that only shape how promptfoo runs or where it writes; listed as dropped.
+const std::set<std::string>& run_only_keys() {
+  static const std::set<std::string> keys = {"outputPath",
+                                             "sharing",
+                                             "writeLatestResults",
+                                             "env",
+                                             "commandLineOptions",
+                                             "tracing",
+                                             "extensions",
+                                             "nunjucksFilters",
+                                             "derivedMetrics",
+                                             "metadata",
+                                             "redteam",
+                                             "scenarios",
+                                             "tags",
+                                             "evaluateOptions",
+                                             "assertionTemplates",
+                                             "filters",
+                                             "outputs"};
+  return keys;
+}
+
+// The first path segment of each {{variable}} in the strings of value.
+void collect_variables(const Json& value, std::set<std::string>* out) {
+  if (value.is_string()) {
+    for (const auto& variable : template_variables(value.get<std::string>())) {
+      out->insert(variable.substr(0, variable.find('.')));
+    }
+  } else if (value.is_array() || value.is_object()) {
+    for (const auto& item : value) collect_variables(item, out);
+  }
+}
+
+// The variables the prompts use (prompt files read as the loader reads them).
+std::set<std::string> prompt_variables(const Json& prompts, const std::string& suite_dir) {
+  std::set<std::string> out;
+  for (const auto& prompt : prompts) {
+    if (prompt.contains("prompt")) collect_variables(prompt["prompt"], &out);
+    if (prompt.contains("messages")) collect_variables(prompt["messages"], &out);
+    if (prompt.contains("file")) {
+      std::string text;
+      const std::string path =
+          (std::filesystem::path(suite_dir) / prompt["file"].get<std::string>()).string();
+      if (read_file(path, &text)) {
+        const Json parsed = Json::parse(text, nullptr, false);
+        if (!parsed.is_discarded()) {
+          collect_variables(parsed, &out);
+        } else {
+          collect_variables(Json(text), &out);
+        }
+      }
     }
   }
-  while (!id.empty() && id.back() == '-') id.pop_back();
-  return id.empty() ? fallback : id;
+  return out;
 }
 
 class Importer {
  public:
-  explicit Importer(std::string path)
-      : path_(std::move(path)), dir_(std::filesystem::path(path_).parent_path()) {}
+  Importer(const std::string& path, const PromptfooImportOptions& options)
+      : path_(path),
+        options_(options),
+        output_dir_(options.output_path.empty()
+                        ? std::string(".")
+                        : std::filesystem::path(options.output_path).parent_path().string()),
+        context_(path, output_dir_.empty() ? "." : output_dir_),
+        graders_(&provider_ids_) {}
 
   Status run(PromptfooImport* out);
 
  private:
-  void note(const YAML::Node& where, const std::string& what) {
-    const YAML::Mark mark = where.Mark();
-    notes_.push_back(mark.is_null() ? path_ + ": " + what
-                                    : path_ + ":" + std::to_string(mark.line + 1) + ":" +
-                                          std::to_string(mark.column + 1) + ": " + what);
-  }
-  std::string unique_id(std::set<std::string>* used, const std::string& wanted);
-  std::string relative_file(const std::string& ref) const {
-    const std::string name = ref.rfind("file://", 0) == 0 ? ref.substr(7) : ref;
-    return (dir_ / name).string();
-  }
-  void convert_prompts(const YAML::Node& prompts);
-  void add_prompt(const YAML::Node& where, const std::string& id, const std::string& text);
-  void convert_providers(const YAML::Node& providers);
-  void convert_provider(const YAML::Node& provider);
-  void convert_tests(const YAML::Node& tests);
-  Status convert_csv(const YAML::Node& where, const std::string& file);
-  void add_case(const std::string& description, YAML::Node vars,
-                const std::vector<std::pair<YAML::Node, ConvertedAssertion>>& assertions);
-  void convert_default_test(const YAML::Node& default_test);
+  void convert_systems_under_test(const YAML::Node& root);
+  void fill_missing_variables();
+  Json assemble(const YAML::Node& root);
 
   std::string path_;
-  std::filesystem::path dir_;
-  std::vector<std::string> notes_;
-  Status file_error_ = Status::ok();
-  YAML::Node prompts_{YAML::NodeType::Sequence};
-  YAML::Node providers_{YAML::NodeType::Sequence};
-  YAML::Node cases_{YAML::NodeType::Sequence};
-  YAML::Node scorers_{YAML::NodeType::Sequence};  // defaultTest assertions without a reference
-  std::vector<std::pair<YAML::Node, ConvertedAssertion>> default_referenced_;
-  YAML::Node default_vars_{YAML::NodeType::Map};
-  std::set<std::string> prompt_ids_, provider_ids_, case_ids_;
-  bool needs_judge_ = false, needs_embedder_ = false;
+  PromptfooImportOptions options_;
+  std::string output_dir_;
+  ImportContext context_;
+  std::set<std::string> provider_ids_;
+  Graders graders_;
+  ConvertedPrompts prompts_;
+  ConvertedTests tests_;
+  Json systems_ = Json::array();
+  int repeat_ = 1;
 };
 
-std::string Importer::unique_id(std::set<std::string>* used, const std::string& wanted) {
-  std::string id = wanted;
-  for (int n = 2; used->count(id); ++n) id = wanted + "-" + std::to_string(n);
-  used->insert(id);
-  return id;
-}
-
-void Importer::add_prompt(const YAML::Node& where, const std::string& id, const std::string& text) {
-  if (text.find("{%") != std::string::npos) {
-    note(where, "prompt '" + id + "' uses Nunjucks tags ({% ... %}), which evalkit templates lack");
-    return;
+void Importer::convert_systems_under_test(const YAML::Node& root) {
+  YAML::Node list = root["targets"] ? root["targets"] : root["providers"];
+  if (root["targets"] && root["providers"]) {
+    context_.dropped(root["providers"],
+                     "'providers' is ignored because 'targets' is given, as "
+                     "promptfoo does");
   }
-  YAML::Node prompt(YAML::NodeType::Map);
-  prompt["id"] = unique_id(&prompt_ids_, id);
-  // A prompt that is a JSON list of chat messages becomes messages.
-  const nlohmann::json chat = parse_untrusted_json(text);
-  if (chat.is_array() && !chat.empty() && chat[0].is_object() && chat[0].contains("role")) {
-    YAML::Node messages(YAML::NodeType::Sequence);
-    for (const auto& m : chat) {
-      YAML::Node message(YAML::NodeType::Map);
-      message["role"] = m.value("role", "user");
-      message["content"] = m.value("content", "");
-      messages.push_back(message);
-    }
-    prompt["messages"] = messages;
-  } else {
-    prompt["prompt"] = text;
+  if (!list) return;
+  if (list.IsScalar() || list.IsMap()) {
+    YAML::Node single(YAML::NodeType::Sequence);
+    single.push_back(list);
+    list.reset(single);
   }
-  prompts_.push_back(prompt);
-}
-
-void Importer::convert_prompts(const YAML::Node& prompts) {
-  if (!prompts) return;
-  YAML::Node list = prompts.IsSequence() ? prompts : YAML::Node(YAML::NodeType::Sequence);
-  if (!prompts.IsSequence()) list.push_back(prompts);
-  int n = 0;
-  for (const auto& p : list) {
-    ++n;
-    std::string text, id = "prompt-" + std::to_string(n);
-    if (p.IsMap()) {
-      if (p["label"]) id = to_id(p["label"].as<std::string>(), id);
-      const YAML::Node raw = p["raw"] ? p["raw"] : p["content"];
-      if (!raw || !raw.IsScalar()) {
-        note(p, "prompt " + std::to_string(n) + " has no 'raw' text");
-        continue;
-      }
-      text = raw.as<std::string>();
-    } else if (p.IsScalar()) {
-      text = p.as<std::string>();
-    }
-    if (text.rfind("file://", 0) == 0) {
-      const std::string file = relative_file(text);
-      const std::string ext = std::filesystem::path(file).extension().string();
-      if (ext != ".txt" && ext != ".md" && ext != ".json") {
-        note(p, "prompt file '" + text + "' is code or a format evalkit does not read");
-        continue;
-      }
-      if (Status s = read_file(file, &text); !s) {
-        note(p, "prompt file '" + file + "' cannot be read");
-        continue;
-      }
-      if (!p.IsMap()) id = to_id(std::filesystem::path(file).stem().string(), id);
-    }
-    add_prompt(p, id, text);
-  }
-}
-
-void Importer::convert_provider(const YAML::Node& provider) {
-  const std::string ref =
-      provider.IsMap() ? provider["id"].as<std::string>("") : provider.as<std::string>("");
-  std::string model;
-  if (ref.rfind("openai:chat:", 0) == 0) {
-    model = ref.substr(12);
-  } else if (ref.rfind("openai:", 0) == 0 && ref.find(':', 7) == std::string::npos) {
-    model = ref.substr(7);
-  }
-  if (model.empty()) {
-    note(provider, "provider '" + ref +
-                       "' is not an OpenAI chat provider; only openai:chat:MODEL "
-                       "and openai:MODEL (optionally with config.apiBaseUrl) are converted");
-    return;
-  }
-  YAML::Node out(YAML::NodeType::Map);
-  const std::string label = provider.IsMap() ? provider["label"].as<std::string>("") : "";
-  out["id"] = unique_id(&provider_ids_, to_id(label.empty() ? model : label, "assistant"));
-  out["type"] = "openai-chat";
-  out["model"] = model;
-  if (provider.IsMap() && provider["config"] && provider["config"].IsMap()) {
-    YAML::Node params(YAML::NodeType::Map);
-    static const std::set<std::string> kParams = {"temperature",
-                                                  "max_tokens",
-                                                  "top_p",
-                                                  "seed",
-                                                  "stop",
-                                                  "presence_penalty",
-                                                  "frequency_penalty",
-                                                  "response_format",
-                                                  "max_completion_tokens"};
-    for (const auto& item : provider["config"]) {
-      const std::string key = item.first.as<std::string>();
-      if (key == "apiBaseUrl" || key == "apiHost") {
-        std::string url = item.second.as<std::string>();
-        if (key == "apiHost") url = "https://" + url + "/v1";
-        out["base_url"] = url;
-      } else if (key == "apiKeyEnvar") {
-        out["api_key_env"] = item.second.as<std::string>();
-      } else if (key == "apiKey") {
-        note(item.first, "provider '" + ref +
-                             "': a literal apiKey is never written to a suite; "
-                             "set api_key_env to the variable that holds it");
-      } else if (kParams.count(key)) {
-        params[key] = item.second;
-      } else {
-        note(item.first, "provider '" + ref + "': config '" + key + "' is not converted");
-      }
-    }
-    if (params.size() > 0) out["params"] = params;
-  }
-  providers_.push_back(out);
-}
-
-void Importer::convert_providers(const YAML::Node& providers) {
-  if (!providers) return;
-  if (providers.IsSequence()) {
-    for (const auto& p : providers) convert_provider(p);
-  } else {
-    convert_provider(providers);
-  }
-}
-
-void Importer::add_case(const std::string& description, YAML::Node vars,
-                        const std::vector<std::pair<YAML::Node, ConvertedAssertion>>& assertions) {
-  YAML::Node out(YAML::NodeType::Map);
-  const std::string id =
-      unique_id(&case_ids_, to_id(description, "test-" + std::to_string(case_ids_.size() + 1)));
-  out["id"] = id;
-  YAML::Node merged(YAML::NodeType::Map);
-  for (const auto& v : default_vars_) merged[v.first.as<std::string>()] = v.second;
-  if (vars && vars.IsMap()) {
-    for (const auto& v : vars) {
-      const std::string name = v.first.as<std::string>();
-      if (v.second.IsSequence()) {
-        note(v.first, "case '" + id + "': variable '" + name +
-                          "' is a list, which promptfoo expands into one test per value; "
-                          "evalkit keeps it as one list value");
-      }
-      if (v.second.IsScalar() && v.second.as<std::string>().rfind("file://", 0) == 0) {
-        note(v.first, "case '" + id + "': variable '" + name +
-                          "' loads a file in promptfoo; evalkit keeps the text 'file://...'");
-      }
-      merged[name] = v.second;
-    }
-  }
-  out["vars"] = merged;
-  std::optional<std::string> reference;
-  YAML::Node scorers(YAML::NodeType::Sequence);
-  std::vector<std::pair<YAML::Node, ConvertedAssertion>> all = default_referenced_;
-  all.insert(all.end(), assertions.begin(), assertions.end());
-  for (const auto& [node, converted] : all) {
-    if (!converted.problem.empty()) {
-      note(node, "case '" + id + "': " + converted.problem);
+  for (const auto& node : list) {
+    context_.tick();
+    ConvertedProvider converted;
+    if (!promptfoo::convert_provider(node, context_, &converted)) continue;
+    if (converted.embeddings) {
+      context_.dropped(node, "an embeddings model cannot be a system under test");
       continue;
     }
-    if (converted.reference) {
-      if (reference && *reference != *converted.reference) {
-        note(node, "case '" + id + "': a second expected value ('" + *converted.reference +
-                       "') for " + converted.scorer["type"].as<std::string>() +
-                       "; evalkit compares every reference scorer with one expected answer");
+    Json provider = {{"id", promptfoo::unique_id(&provider_ids_,
+                                                 promptfoo::to_id(converted.name, "assistant"))}};
+    for (const auto& [key, value] : converted.provider.items()) provider[key] = value;
+    if (!converted.prompt_labels.empty()) {
+      Json ids = Json::array();
+      for (const auto& label : converted.prompt_labels) {
+        const auto it = prompts_.by_name.find(label);
+        if (it == prompts_.by_name.end()) {
+          context_.dropped(node, "provider '" + provider["id"].get<std::string>() + "': prompt '" +
+                                     label +
+                                     "' is not among the converted "
+                                     "prompts");
+          continue;
+        }
+        for (const auto& id : it->second) ids.push_back(id);
+      }
+      if (ids.empty()) {
+        context_.dropped(node, "provider '" + provider["id"].get<std::string>() +
+                                   "' runs none of the converted prompts, so it is left out");
         continue;
       }
-      reference = converted.reference;
+      provider["prompts"] = ids;
     }
-    const std::string type = converted.scorer["type"].as<std::string>();
-    needs_judge_ = needs_judge_ || type == "judge";
-    needs_embedder_ = needs_embedder_ || type == "similarity";
-    scorers.push_back(converted.scorer);
+    systems_.push_back(provider);
   }
-  if (reference) out["expected"] = *reference;
-  if (scorers.size() > 0) out["scorers"] = scorers;
-  cases_.push_back(out);
 }
 
-Status Importer::convert_csv(const YAML::Node& where, const std::string& ref) {
-  const std::string file = relative_file(ref);
-  std::string text;
-  if (Status s = read_file(file, &text); !s) return s;
-  CsvReader reader(text);
-  std::vector<std::string> header, fields;
-  int line = 0;
-  if (!reader.next(&header, &line)) return Status::error(file + ": no header row");
-  while (reader.next(&fields, &line)) {
-    if (fields.size() != header.size()) {
-      return Status::error(file + ":" + std::to_string(line) + ": " +
-                           std::to_string(fields.size()) + " fields, the header has " +
-                           std::to_string(header.size()));
-    }
-    YAML::Node vars(YAML::NodeType::Map);
-    std::string description;
-    std::vector<std::pair<YAML::Node, ConvertedAssertion>> assertions;
-    for (size_t i = 0; i < header.size(); ++i) {
-      const std::string& column = header[i];
-      if (column.rfind("__expected", 0) == 0) {
-        if (fields[i].empty()) continue;
-        ConvertedAssertion converted = convert_promptfoo_expected_cell(fields[i]);
-        if (!converted.problem.empty()) {
-          converted.problem =
-              file + ":" + std::to_string(line) + ": " + column + ": " + converted.problem;
+void Importer::fill_missing_variables() {
+  std::set<std::string> needed =
+      prompt_variables(prompts_.prompts, output_dir_.empty() ? "." : output_dir_);
+  collect_variables(tests_.scorers, &needed);
+  std::map<std::string, int> filled;
+  for (size_t i = 0; i < tests_.cases.size(); ++i) {
+    Json& entry = tests_.cases[i];
+    std::set<std::string> wanted = needed;
+    if (entry.contains("scorers")) collect_variables(entry["scorers"], &wanted);
+    const auto columns = tests_.dataset_columns.find(i);
+    for (const auto& name : wanted) {
+      if (columns != tests_.dataset_columns.end()) {
+        if (columns->second.count(name) ||
+            (entry.contains("vars") && entry["vars"].contains(name))) {
+          continue;
         }
-        assertions.emplace_back(where, converted);
-      } else if (column == "__description") {
-        description = fields[i];
-      } else if (column.rfind("__", 0) == 0) {
-        if (!fields[i].empty()) {
-          note(where,
-               file + ":" + std::to_string(line) + ": column '" + column + "' is not converted");
-        }
+        entry["vars"][name] = "";
       } else {
-        vars[column] = fields[i];
+        if (entry["vars"].contains(name)) continue;
+        entry["vars"][name] = "";
       }
+      ++filled[name];
     }
-    add_case(description.empty()
-                 ? std::filesystem::path(file).stem().string() + "-" + std::to_string(line)
-                 : description,
-             vars, assertions);
   }
-  if (!reader.error().empty()) {
-    return Status::error(file + ":" + std::to_string(line) + ": " + reader.error());
-  }
-  return Status::ok();
-}
-
-void Importer::convert_tests(const YAML::Node& tests) {
-  if (!tests) return;
-  if (tests.IsScalar()) {
-    const std::string ref = tests.as<std::string>();
-    if (ref.size() > 4 && ref.substr(ref.size() - 4) == ".csv") {
-      if (Status s = convert_csv(tests, ref); !s) file_error_ = s;
-    } else {
-      note(tests, "tests file '" + ref + "' is not CSV; only CSV test files are converted");
-    }
-    return;
-  }
-  if (!tests.IsSequence()) return note(tests, "'tests' is neither a list nor a file");
-  for (const auto& test : tests) {
-    if (test.IsScalar()) {
-      convert_tests(test);
-      continue;
-    }
-    if (!test.IsMap()) continue;
-    std::vector<std::pair<YAML::Node, ConvertedAssertion>> assertions;
-    if (test["assert"]) {
-      for (const auto& a : test["assert"])
-        assertions.emplace_back(a, convert_promptfoo_assertion(a));
-    }
-    for (const auto& item : test) {
-      const std::string key = item.first.as<std::string>();
-      if (key != "vars" && key != "assert" && key != "description") {
-        note(item.first, "test key '" + key + "' is not converted");
-      }
-    }
-    add_case(test["description"].as<std::string>(""), test["vars"], assertions);
+  for (const auto& [name, count] : filled) {
+    context_.changed(YAML::Node(), "variable '" + name + "' is missing from " +
+                                       std::to_string(count) +
+                                       " test(s): it is set to \"\" there, as promptfoo renders a "
+                                       "missing variable");
   }
 }
 
-void Importer::convert_default_test(const YAML::Node& default_test) {
-  if (!default_test) return;
-  if (!default_test.IsMap()) return note(default_test, "'defaultTest' is not a mapping");
-  for (const auto& item : default_test) {
-    const std::string key = item.first.as<std::string>();
-    if (key == "vars" && item.second.IsMap()) {
-      default_vars_ = item.second;
-    } else if (key == "assert") {
-      for (const auto& a : item.second) {
-        ConvertedAssertion converted = convert_promptfoo_assertion(a);
-        // Scorers that need a reference must sit on each case, beside its expected answer.
-        if (!converted.problem.empty()) {
-          note(a, "defaultTest: " + converted.problem);
-        } else if (!converted.reference) {
-          const std::string type = converted.scorer["type"].as<std::string>();
-          needs_judge_ = needs_judge_ || type == "judge";
-          scorers_.push_back(converted.scorer);
-        } else {
-          default_referenced_.emplace_back(a, converted);
-        }
-      }
-    } else {
-      note(item.first, "defaultTest key '" + key + "' is not converted");
-    }
+Json Importer::assemble(const YAML::Node& root) {
+  const std::string description =
+      root["description"] ? root["description"].as<std::string>("") : "";
+  const std::string folder = std::filesystem::absolute(path_).parent_path().filename().string();
+  Json suite = Json::object();
+  suite["suite"] = promptfoo::to_id(description, promptfoo::to_id(folder, "promptfoo"));
+  if (!description.empty()) suite["description"] = description;
+  // The systems under test by name: a grader can never be taken for one.
+  Json under_test = Json::array();
+  for (const auto& provider : systems_) under_test.push_back(provider["id"]);
+  suite["under_test"] = under_test;
+  const Json graders = graders_.providers(context_);
+  Json defaults = Json::object();
+  if (graders_.judge_used()) defaults["judge"] = graders_.default_judge();
+  if (graders_.embedder_used()) defaults["embedder"] = graders_.default_embedder();
+  if (!defaults.empty()) suite["defaults"] = defaults;
+  Json providers = systems_;
+  for (const auto& grader : graders) providers.push_back(grader);
+  suite["providers"] = providers;
+  suite["prompts"] = prompts_.prompts;
+  suite["cases"] = tests_.cases;
+  if (!tests_.scorers.empty()) suite["scorers"] = tests_.scorers;
+  if (tests_.default_threshold && *tests_.default_threshold > 0) {
+    suite["pass"] = {{"weighted_score", std::min(1.0, *tests_.default_threshold)}};
   }
+  if (repeat_ > 1) suite["repeat"] = repeat_;
+  return suite;
 }
 
 Status Importer::run(PromptfooImport* out) {
   YAML::Node root;
-  try {
-    root = YAML::LoadFile(path_);
-  } catch (const YAML::Exception& e) {
-    return Status::error(path_ + ": " + e.what());
-  }
+  if (Status s = context_.load_yaml(path_, &root); !s) return s;
   if (!root.IsMap()) return Status::error(path_ + ": a promptfoo config is a mapping");
-  static const std::set<std::string> kHandled = {"description", "prompts", "providers", "tests",
-                                                 "defaultTest"};
+  static const std::set<std::string> kConverted = {"description", "prompts", "providers",
+                                                   "targets",     "tests",   "defaultTest"};
   for (const auto& item : root) {
-    const std::string key = item.first.as<std::string>();
-    if (!kHandled.count(key)) note(item.first, "top-level key '" + key + "' is not converted");
-  }
-  convert_prompts(root["prompts"]);
-  convert_providers(root["providers"]);
-  convert_default_test(root["defaultTest"]);
-  convert_tests(root["tests"]);
-  if (!file_error_) return file_error_;
-  if (prompts_.size() == 0 && providers_.size() == 0 && cases_.size() == 0) {
-    return Status::error(path_ + ": no prompts, providers or tests to convert");
-  }
-
-  const std::string description = root["description"].as<std::string>("");
-  YAML::Node suite(YAML::NodeType::Map);
-  suite["suite"] = to_id(description, to_id(dir_.filename().string(), "promptfoo"));
-  if (!description.empty()) suite["description"] = description;
-  if (needs_judge_ || needs_embedder_) {
-    YAML::Node defaults(YAML::NodeType::Map);
-    // promptfoo grades with OpenAI models unless told otherwise; so does the converted suite.
-    if (needs_judge_) {
-      YAML::Node grader(YAML::NodeType::Map);
-      grader["id"] = unique_id(&provider_ids_, "grader");
-      grader["type"] = "openai-chat";
-      grader["model"] = "gpt-4o";
-      defaults["judge"] = grader["id"];
-      providers_.push_back(grader);
+    const std::string key = item.first.as<std::string>("");
+    if (key == "evaluateOptions" && item.second.IsMap()) {
+      for (const auto& option : item.second) {
+        const std::string name = option.first.as<std::string>("");
+        const Json value = context_.value(option.second);
+        if (name == "repeat" && value.is_number_integer() && value.get<int64_t>() >= 1 &&
+            value.get<int64_t>() <= 1000) {
+          repeat_ = int(value.get<int64_t>());
+        } else {
+          context_.dropped(option.first, "evaluateOptions." + name + " is not converted");
+        }
+      }
+    } else if (key == "assertionTemplates") {
+      continue;  // read through `$ref`
+    } else if (!kConverted.count(key)) {
+      context_.dropped(item.first, "top-level key '" + key + "' is not converted" +
+                                       (run_only_keys().count(key) ? " (it shapes how promptfoo "
+                                                                     "runs, not what it tests)"
+                                                                   : ""));
     }
-    if (needs_embedder_) {
-      YAML::Node embedder(YAML::NodeType::Map);
-      embedder["id"] = unique_id(&provider_ids_, "embedder");
-      embedder["type"] = "openai-embeddings";
-      embedder["model"] = "text-embedding-3-large";
-      defaults["embedder"] = embedder["id"];
-      providers_.push_back(embedder);
-    }
-    suite["defaults"] = defaults;
   }
-  suite["providers"] = providers_;
-  suite["prompts"] = prompts_;
-  suite["cases"] = cases_;
-  if (scorers_.size() > 0) suite["scorers"] = scorers_;
+  promptfoo::convert_prompts(root["prompts"], context_, &prompts_);
+  convert_systems_under_test(root);
+  if (systems_.empty()) {
+    std::string why;
+    for (const auto& note : context_.dropped_notes()) why += "\n  " + note;
+    return Status::error(path_ + ": no provider under test converts, so there is nothing to " +
+                         "run (graders are never made the system under test)" + why);
+  }
+  if (prompts_.prompts.empty()) {
+    std::string why;
+    for (const auto& note : context_.dropped_notes()) why += "\n  " + note;
+    return Status::error(path_ + ": no prompt converts" + why);
+  }
+  TestConverter tests(context_, graders_, root, &tests_);
+  tests.default_test(root["defaultTest"]);
+  tests.tests(root["tests"]);
+  if (tests_.cases.empty()) {
+    // promptfoo runs each prompt once when there are no tests.
+    Json only = {{"id", "test-1"}, {"vars", tests_.default_vars}};
+    if (!tests_.default_labels.empty()) only["labels"] = tests_.default_labels;
+    tests_.cases.push_back(only);
+  }
+  fill_missing_variables();
+  const Json suite = assemble(root);
 
-  YAML::Emitter emitter;
-  emitter << suite;
   std::string header = "# Converted from " + path_ + " by 'evalkit import promptfoo'.\n";
-  if (!notes_.empty()) {
-    header += "# Not converted (" + std::to_string(notes_.size()) + "):\n";
-    for (const auto& n : notes_) header += "#   " + n + "\n";
+  if (!context_.dropped_notes().empty()) {
+    header += "# Not converted (" + std::to_string(context_.dropped_notes().size()) + "):\n";
+    for (const auto& n : context_.dropped_notes()) header += "#   " + n + "\n";
   }
-  out->suite_yaml = header + emitter.c_str() + "\n";
-  out->not_converted = notes_;
+  if (!context_.changed_notes().empty()) {
+    header += "# Changed (" + std::to_string(context_.changed_notes().size()) + "):\n";
+    for (const auto& n : context_.changed_notes()) header += "#   " + n + "\n";
+  }
+  // Comments must stay comments: a note holding a line break continues as a comment.
+  std::string safe_header;
+  for (size_t i = 0; i < header.size(); ++i) {
+    safe_header += header[i];
+    if ((header[i] == '\n' || header[i] == '\r') && i + 1 < header.size() && header[i + 1] != '#') {
+      safe_header += "#   ";
+    }
+  }
+  YamlWriterOptions yaml_options;
+  yaml_options.expand_keys = {"base_url", "url", "headers", "query"};  // ${VAR} we wrote
+  out->suite_yaml = safe_header + to_yaml(suite, yaml_options);
+  out->not_converted = context_.dropped_notes();
+  out->changed = context_.changed_notes();
+  out->systems_under_test = int(systems_.size());
+  out->prompts = int(suite["prompts"].size());
+  out->cases = int(suite["cases"].size());
+
+  // The suite must load with evalkit's own loader, as it will be written.
+  const std::string where = options_.output_path.empty()
+                                ? (std::filesystem::current_path() / "suite.yaml").string()
+                                : options_.output_path;
+  // Variables the suite reads (keys, endpoints) are the user's to set: any value will do here.
+  SuiteLoadOptions load_options;
+  load_options.getenv = [](const std::string&) {
+    return std::optional<std::string>("http://127.0.0.1");
+  };
+  Suite loaded;
+  if (Status s = load_suite_text(where, out->suite_yaml, &loaded, load_options); !s) {
+    return Status::error(
+        path_ + ": the converted suite does not load, so it is not written: " + s.message());
+  }
   return Status::ok();
 }
 
 }  // namespace
 
-Status import_promptfoo(const std::string& path, PromptfooImport* out) {
-  Importer importer(path);
-  return importer.run(out);
+Status import_promptfoo(const std::string& path, const PromptfooImportOptions& options,
+                        PromptfooImport* out) {
+  *out = PromptfooImport();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return Status::error(path + ": not found");
+  Importer importer(path, options);
+  try {
+    return importer.run(out);
+  } catch (const promptfoo::ConfigTooLarge& e) {
+    *out = PromptfooImport();
+    return Status::error(path + ": " + e.what());
+  } catch (const YAML::Exception& e) {
+    *out = PromptfooImport();
+    return Status::error(path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                         std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
 }
 
 }  // namespace evalkit

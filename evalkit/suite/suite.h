@@ -21,12 +21,56 @@ struct TokenPrice {
   double output_per_million = 0;
 };
 
+// A header or query parameter a provider sends. The value is kept as written: ${VAR} in it is
+// read from the environment only when the provider is built, and the result is a secret
+// (never stored, reported or logged).
+struct SecretParam {
+  std::string name;
+  std::string value_template;
+};
+
+// Where a generic `http` provider finds things in the endpoint's JSON answer: a dotted path
+// ("json.answer.text", "data.items.0.text"; a leading "json." is optional) or a JSON pointer
+// ("/answer/text"). Empty means "not given".
+struct HttpAnswerPaths {
+  std::string output;  // the answer's text (required)
+  std::string prompt_tokens;
+  std::string completion_tokens;
+  std::string tool_calls;     // an array of calls, OpenAI's or evalkit's {name, arguments} form
+  std::string finish_reason;
+  std::string error;          // when this holds a value other than null/false, the call failed
+};
+
+// The generic `http` provider: any JSON API.
+struct HttpEndpointConfig {
+  std::string url;  // after ${VAR} expansion (a secret-free URL; secrets go in `query`)
+  std::string method = "POST";
+  // The request body: JSON whose strings are templates ({{prompt}}, {{messages}}, {{vars}},
+  // {{var.path}}); a string value that is exactly one placeholder becomes the JSON value.
+  nlohmann::json body;
+  HttpAnswerPaths paths;
+  // Statuses that count as errors, as [low, high] ranges; empty means "not 2xx".
+  std::vector<std::pair<int, int>> error_statuses;
+};
+
 struct ProviderConfig {
   std::string id;
-  std::string type;  // "openai-chat", "openai-embeddings", "replay", "exec"
+  // "openai-chat", "openai-embeddings", "azure-openai", "anthropic-messages", "bedrock",
+  // "http", "replay", "exec"
+  std::string type;
   std::string model;
-  std::string base_url;     // after ${VAR} expansion; empty means OPENAI_BASE_URL or OpenAI's
+  std::string base_url;     // after ${VAR} expansion; empty means the type's default endpoint
   std::string api_key_env;  // name of the environment variable holding the key (never the key)
+  std::vector<SecretParam> headers;  // extra request headers (openai-*, azure, anthropic, http)
+  std::vector<SecretParam> query;    // extra URL query parameters (openai-*, azure, http)
+  bool stream = false;  // ask for a streamed answer (server-sent events) and time it
+  nlohmann::json tools;        // OpenAI function format; a prompt's own tools win; null: none
+  nlohmann::json tool_choice;  // "auto", "none", "required" or {"type": "function", ...}
+  std::string deployment;         // azure-openai: the deployment (default: model)
+  std::string api_version;        // azure-openai: the api-version query parameter
+  std::string anthropic_version;  // anthropic-messages: the anthropic-version header
+  std::string region;             // bedrock: AWS region (default: AWS_REGION)
+  HttpEndpointConfig http;        // http
   nlohmann::json params = nlohmann::json::object();  // temperature, max_tokens, seed, ...
   int concurrency = 32;                              // requests in flight to this provider at most
   bool adaptive_concurrency = false;  // halve concurrency on 429/503 bursts, regrow on success
@@ -41,26 +85,25 @@ struct ProviderConfig {
   std::vector<std::string> command;  // exec: argv
   std::optional<TokenPrice> price;   // overrides the built-in price table (budgets, cost)
   nlohmann::json extra = nlohmann::json::object();  // type-specific keys not listed above
+  std::vector<std::string> prompts;  // prompt ids this provider runs; empty means every prompt
+  std::string directory;  // the suite's folder: script providers run there
   SourceLocation where;
 };
 
 struct PromptConfig {
   std::string id;
   std::vector<ChatMessage> messages;  // contents are templates with {{var}} placeholders
+  // Request parameters for this prompt, merged over the provider's (a response_format
+  // schema, a max_tokens of its own).
+  nlohmann::json params = nlohmann::json::object();
+  // The prompt this one is a new version of (`replaces:`): a baseline that has cases of that
+  // prompt and none of this one pairs them with this prompt's cases.
+  std::string replaces;
+  nlohmann::json tools;        // OpenAI function format; null: the provider's tools, if any
+  nlohmann::json tool_choice;  // null: the provider's
   // `transform:` as written (null for none): every scorer of this prompt's trials scores this
   // part of the answer (scorers/answer_transform.h); checked when the suite loads.
   nlohmann::json transform;
-  SourceLocation where;
-};
-
-struct CaseConfig {
-  std::string id;
-  nlohmann::json vars = nlohmann::json::object();
-  std::vector<std::string> expected;  // zero or more references
-  std::vector<std::string> labels;
-  std::vector<ScorerSpec> scorers;    // added to the suite's scorers for this case
-  std::optional<std::string> prompt;  // restrict to one prompt id
-  std::optional<double> timeout_s;
   SourceLocation where;
 };
 
@@ -73,9 +116,32 @@ struct PassRule {
   int k_of_n = 0;
 };
 
+struct CaseConfig {
+  std::string id;
+  std::string description;  // free text shown beside the id (promptfoo's test description)
+  nlohmann::json vars = nlohmann::json::object();
+  std::vector<std::string> expected;  // zero or more references
+  std::vector<std::string> labels;
+  // A conversation sent after the prompt's messages: user, assistant (with tool calls) and
+  // tool turns; contents are templates like a prompt's. The model's reply is the answer.
+  std::vector<ChatMessage> messages;
+  std::vector<ScorerSpec> scorers;    // added to the suite's scorers for this case
+  std::optional<PassRule> pass;       // this case's own rule instead of the suite's
+  std::optional<std::string> prompt;  // restrict to one prompt id
+  std::optional<double> timeout_s;
+  SourceLocation where;
+};
+
+// How a gate rule decides that a drop is a regression.
+enum class GateTest {
+  kPaired,  // the drop exceeds max_drop and a paired test finds it significant (Holm family)
+  kNone,    // the drop exceeds max_drop, whatever the noise (small suites; no test)
+};
+
 struct GateRule {
   std::optional<double> max_drop;  // allowed drop in the mean before it can count as a regression
-  std::optional<double> min;       // absolute floor
+  std::optional<double> min;       // absolute floor, checked on every run
+  GateTest test = GateTest::kPaired;
 };
 
 struct SuiteDefaults {
@@ -102,6 +168,8 @@ struct Suite {
   // The systems under test as the suite lists them (`under_test:` or a list in
   // `defaults.provider`), in order; validate_suite fills it from systems_under_test().
   std::vector<std::string> under_test;
+  // Things that load but are probably mistakes ("file:line:col: ..."), shown by validate and run.
+  std::vector<std::string> warnings;
 
   const ProviderConfig* find_provider(const std::string& id) const;
   const PromptConfig* find_prompt(const std::string& id) const;

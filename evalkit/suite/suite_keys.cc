@@ -33,40 +33,70 @@ const std::vector<std::string>& provider() {
                                                 "dimensions",
                                                 "responses",
                                                 "command",
-                                                "price"};
+                                                "python",
+                                                "javascript",
+                                                "interpreter",
+                                                "config",
+                                                "workers",
+                                                "price",
+                                                "prompts",
+                                                "headers",
+                                                "query",
+                                                "stream",
+                                                "tools",
+                                                "tool_choice",
+                                                "deployment",
+                                                "api_version",
+                                                "anthropic_version",
+                                                "region",
+                                                "url",
+                                                "method",
+                                                "body",
+                                                "output",
+                                                "usage",
+                                                "tool_calls",
+                                                "finish_reason",
+                                                "error",
+                                                "error_status"};
   return keys;
 }
 
 const std::vector<std::string>& prompt() {
-  static const std::vector<std::string> keys = {"id", "messages", "prompt", "transform"};
+  static const std::vector<std::string> keys = {"id",     "messages", "prompt",      "file",
+                                                "params", "replaces", "tools",       "tool_choice",
+                                                "transform"};
   return keys;
 }
 
 const std::vector<std::string>& message() {
-  static const std::vector<std::string> keys = {"role", "content"};
+  static const std::vector<std::string> keys = {"role", "content", "tool_calls", "tool_call_id",
+                                                "name"};
   return keys;
 }
 
 const std::vector<std::string>& inline_case() {
-  static const std::vector<std::string> keys = {"id",      "vars",   "expected", "labels",
-                                                "scorers", "prompt", "timeout"};
+  static const std::vector<std::string> keys = {
+      "id",     "description", "vars",    "expected", "labels",  "scorers",
+      "pass",   "prompt",      "timeout", "messages"};
   return keys;
 }
 
 const std::vector<std::string>& dataset_entry() {
-  static const std::vector<std::string> keys = {"file", "labels", "scorers", "prompt", "timeout"};
+  static const std::vector<std::string> keys = {"file",    "vars",   "labels",
+                                                "scorers", "prompt", "timeout"};
   return keys;
 }
 
 const std::vector<std::string>& dataset_line() {
-  static const std::vector<std::string> keys = {"id",     "vars",    "expected", "labels",
-                                                "prompt", "timeout", "input",    "ideal"};
+  static const std::vector<std::string> keys = {
+      "id",     "description", "vars",    "expected", "labels", "scorers",
+      "pass",   "prompt",      "timeout", "input",    "ideal",  "messages"};
   return keys;
 }
 
 const std::vector<std::string>& scorer() {
-  static const std::vector<std::string> keys = {"type", "weight", "threshold", "name",
-                                                "transform"};
+  static const std::vector<std::string> keys = {"type",   "weight",   "threshold", "name",
+                                                "negate", "expected", "transform"};
   return keys;
 }
 
@@ -76,18 +106,19 @@ const std::vector<std::string>& pass_rule() {
 }
 
 const std::vector<std::string>& gate_rule() {
-  static const std::vector<std::string> keys = {"max_drop", "min"};
+  static const std::vector<std::string> keys = {"max_drop", "min", "test"};
   return keys;
 }
 
 const std::vector<std::string>& provider_types() {
-  static const std::vector<std::string> types = {"openai-chat", "openai-embeddings", "replay",
-                                                 "exec"};
+  static const std::vector<std::string> types = {
+      "openai-chat", "openai-embeddings", "azure-openai", "anthropic-messages", "bedrock",
+      "http",        "replay",            "exec",         "script"};
   return types;
 }
 
 const std::vector<std::string>& message_roles() {
-  static const std::vector<std::string> roles = {"system", "user", "assistant"};
+  static const std::vector<std::string> roles = {"system", "user", "assistant", "tool"};
   return roles;
 }
 

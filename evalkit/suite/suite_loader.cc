@@ -9,7 +9,9 @@
 #include "evalkit/base/files.h"
 #include "evalkit/base/hash.h"
 #include "evalkit/suite/suite_parser.h"
+#include "evalkit/suite/suite_paths.h"
 #include "evalkit/suite/suite_validator.h"
+#include "evalkit/suite/yaml_expansion.h"
 #include "evalkit/suite/yaml_reader.h"
 #include "evalkit/text/utf8.h"
 
@@ -22,6 +24,33 @@ std::optional<std::string> process_getenv(const std::string& name) {
   return std::string(value);
 }
 
+// Judge templates named by file (.yaml/.yml, as validate_suite resolves them) under
+// --confine-paths; checked before anything reads them.
+Status confine_judge_templates(const Suite& suite) {
+  const auto check = [&](const ScorerSpec& spec) -> Status {
+    if (spec.type != "judge") return Status::ok();
+    const auto it = spec.options.find("template");
+    if (it == spec.options.end() || !it->is_string()) return Status::ok();
+    const std::string name = it->get<std::string>();
+    const size_t dot = name.rfind('.');
+    const std::string extension = dot == std::string::npos ? "" : name.substr(dot);
+    if (extension != ".yaml" && extension != ".yml") return Status::ok();  // a built-in name
+    if (Status s = confine_path(suite.directory, resolve_suite_path(suite.directory, name)); !s) {
+      return Status::error_at(spec.where, "judge template '" + name + "' " + s.message());
+    }
+    return Status::ok();
+  };
+  for (const auto& spec : suite.scorers) {
+    if (Status s = check(spec); !s) return s;
+  }
+  for (const auto& test_case : suite.cases) {
+    for (const auto& spec : test_case.scorers) {
+      if (Status s = check(spec); !s) return s;
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions& options) {
@@ -32,6 +61,12 @@ Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions&
   }
   std::string bytes;
   if (Status s = read_file(path, &bytes); !s) return Status::error_at(file, s.message());
+  return load_suite_text(path, bytes, suite, options);
+}
+
+Status load_suite_text(const std::string& path, const std::string& bytes, Suite* suite,
+                       const SuiteLoadOptions& options) {
+  const SourceLocation file{path, 0, 0};
 
   if (!is_valid_utf8(bytes)) {
     // Name the first bad byte: later stages (JSON, SQLite, reports) all assume UTF-8.
@@ -47,6 +82,7 @@ Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions&
       }
     }
   }
+  if (Status s = check_yaml_expansion(path, bytes); !s) return s;
   YAML::Node root;
   try {
     root = YAML::Load(bytes);
@@ -61,8 +97,9 @@ Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions&
   suite->directory = parent.empty() ? "." : parent;
   suite->name = std::filesystem::path(path).stem().string();
 
-  const YamlReader reader(path, options.getenv ? options.getenv : process_getenv,
-                          api_key_variables(root));
+  YamlReader reader(path, options.getenv ? options.getenv : process_getenv,
+                    api_key_variables(root));
+  if (options.confine_paths) reader.confine_paths_to(suite->directory);
   SuiteLocations locations;
   std::vector<std::string> dataset_hashes;
   try {
@@ -72,6 +109,11 @@ Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions&
   } catch (const YAML::Exception& e) {
     // The parser checks shapes before it reads; this is a last line of defence.
     return Status::error_at(SourceLocation{path, e.mark.line + 1, e.mark.column + 1}, e.msg);
+  } catch (const std::bad_alloc&) {
+    return Status::error_at(file, "the suite is too large to load (out of memory)");
+  }
+  if (options.confine_paths) {
+    if (Status s = confine_judge_templates(*suite); !s) return s;
   }
   if (Status s = validate_suite(locations, suite); !s) return s;
 

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "evalkit/base/suggest.h"
-#include "evalkit/scorers/answer_transform.h"
 #include "evalkit/suite/case_parser.h"
+#include "evalkit/suite/prompt_parser.h"
+#include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/provider_parser.h"
 #include "evalkit/suite/scorer_spec_parser.h"
 #include "evalkit/suite/suite_keys.h"
-#include "evalkit/suite/template.h"
 
 namespace evalkit {
 namespace {
@@ -63,112 +63,9 @@ Status parse_defaults(const YAML::Node& node, const YamlReader& reader, Suite* s
   return Status::ok();
 }
 
-Status parse_message_content(const YAML::Node& node, const YamlReader& reader,
-                             std::string* content) {
-  if (Status s = reader.read_string(node, "content", content); !s) return s;
-  std::vector<std::string> variables;
-  if (Status s = parse_template_variables(*content, &variables); !s) {
-    return reader.error_at(node, s.message());
-  }
-  return Status::ok();
-}
+}  // namespace
 
-Status parse_messages(const YAML::Node& node, const YamlReader& reader,
-                      std::vector<ChatMessage>* out) {
-  if (!node.IsSequence() || node.size() == 0) {
-    return reader.error_at(
-        node, "expected a list of {role, content} messages for 'messages', got " +
-                  (node.IsSequence() ? std::string("an empty list") : describe_node(node)));
-  }
-  const auto& roles = suite_keys::message_roles();
-  for (const auto& item : node) {
-    Entries entries;
-    if (Status s = reader.entries(item, suite_keys::message(), "message", &entries); !s) return s;
-    ChatMessage message;
-    YAML::Node role_node;
-    bool has_content = false;
-    for (const auto& [key, value] : entries) {
-      const YAML::Node& at = value;
-      if (key.Scalar() == "role") {
-        role_node = at;
-        if (Status s = reader.read_string(at, "role", &message.role); !s) return s;
-      } else {
-        has_content = true;
-        if (Status s = parse_message_content(at, reader, &message.content); !s) return s;
-      }
-    }
-    if (message.role.empty()) return reader.error_at(item, "message has no 'role'");
-    if (std::find(roles.begin(), roles.end(), message.role) == roles.end()) {
-      return reader.error_at(role_node, "message role '" + message.role +
-                                            "' is unknown (use system, user or assistant)" +
-                                            did_you_mean(message.role, roles));
-    }
-    if (!has_content) return reader.error_at(item, "message has no 'content'");
-    out->push_back(std::move(message));
-  }
-  return Status::ok();
-}
-
-Status parse_prompt(const YAML::Node& node, const YamlReader& reader, size_t number,
-                    PromptConfig* out) {
-  out->where = reader.where(node);
-  out->id = "prompt-" + std::to_string(number);
-  if (node.IsScalar()) {
-    out->messages.push_back({"user", ""});
-    return parse_message_content(node, reader, &out->messages.back().content);
-  }
-  Entries entries;
-  if (Status s = reader.entries(node, suite_keys::prompt(), "prompt", &entries); !s) return s;
-  bool has_body = false;
-  for (const auto& [key, value] : entries) {
-    const std::string& name = key.Scalar();
-    const YAML::Node& at = value;
-    if (name == "id") {
-      if (Status s = reader.read_string(at, "id", &out->id); !s) return s;
-      continue;
-    }
-    if (name == "transform") {
-      if (Status s = reader.read_json(at, &out->transform); !s) return s;
-      AnswerTransform transform;
-      std::string error;
-      if (!AnswerTransform::compile(out->transform, &transform, &error)) {
-        return reader.error_at(at, "prompt transform: " + error);
-      }
-      continue;
-    }
-    if (has_body) {
-      return reader.error_at(key, "a prompt has either 'messages' or 'prompt', not both");
-    }
-    has_body = true;
-    if (name == "messages") {
-      if (Status s = parse_messages(at, reader, &out->messages); !s) return s;
-    } else {
-      out->messages.push_back({"user", ""});
-      if (Status s = parse_message_content(at, reader, &out->messages.back().content); !s) {
-        return s;
-      }
-    }
-  }
-  if (!has_body) return reader.error_at(node, "prompt '" + out->id + "' has no 'messages'");
-  return Status::ok();
-}
-
-Status parse_prompts(const YAML::Node& node, const YamlReader& reader,
-                     std::vector<PromptConfig>* out) {
-  if (!node.IsSequence()) {
-    return reader.error_at(node,
-                           "expected a list of prompts for 'prompts', got " + describe_node(node));
-  }
-  size_t number = 0;
-  for (const auto& item : node) {
-    PromptConfig prompt;
-    if (Status s = parse_prompt(item, reader, ++number, &prompt); !s) return s;
-    out->push_back(std::move(prompt));
-  }
-  return Status::ok();
-}
-
-Status parse_pass(const YAML::Node& node, const YamlReader& reader, PassRule* out) {
+Status parse_pass_rule(const YAML::Node& node, const YamlReader& reader, PassRule* out) {
   if (node.IsScalar()) {
     if (node.Scalar() == "all") return Status::ok();
     return reader.error_at(node,
@@ -196,6 +93,8 @@ Status parse_pass(const YAML::Node& node, const YamlReader& reader, PassRule* ou
   return Status::ok();
 }
 
+namespace {
+
 Status parse_gate(const YAML::Node& node, const YamlReader& reader,
                   std::map<std::string, GateRule>* out, SuiteLocations* locations) {
   if (!node.IsMap()) {
@@ -219,6 +118,19 @@ Status parse_gate(const YAML::Node& node, const YamlReader& reader,
     GateRule rule;
     for (const auto& [key, value] : entries) {
       const YAML::Node& at = value;
+      if (key.Scalar() == "test") {
+        std::string test;
+        if (Status s = reader.read_string(at, "test", &test); !s) return s;
+        if (test == "none") {
+          rule.test = GateTest::kNone;
+        } else if (test != "paired") {
+          return reader.error_at(at,
+                                 "'test' must be 'paired' (a significance test, the "
+                                 "default) or 'none' (a plain threshold on the drop), got '" +
+                                     test + "'");
+        }
+        continue;
+      }
       double number = 0;
       if (Status s = reader.read_number(at, key.Scalar(), &number); !s) return s;
       if (key.Scalar() == "max_drop") {
@@ -231,6 +143,11 @@ Status parse_gate(const YAML::Node& node, const YamlReader& reader,
     if (!rule.max_drop && !rule.min) {
       return reader.error_at(it->second,
                              "gate rule for '" + metric + "' needs 'max_drop' or 'min'");
+    }
+    if (rule.test == GateTest::kNone && !rule.max_drop) {
+      return reader.error_at(it->second, "gate rule for '" + metric +
+                                             "' has 'test: none', which needs 'max_drop' (the "
+                                             "largest drop that passes)");
     }
     (*out)[metric] = rule;
     locations->gate[metric] = reader.where(it->first);
@@ -257,7 +174,11 @@ std::set<std::string> api_key_variables(const YAML::Node& root) {
     const YAML::Node name = provider["api_key_env"];
     if (name && name.IsScalar()) names.insert(name.Scalar());
   }
-  names.insert("OPENAI_API_KEY");
+  // The keys the providers read by default.
+  for (const char* name : {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "AZURE_OPENAI_API_KEY",
+                           "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}) {
+    names.insert(name);
+  }
   return names;
 }
 
@@ -297,20 +218,15 @@ Status parse_suite_document(const YAML::Node& root, const YamlReader& reader, Su
       }
       prompts_key = key;
       has_prompts = true;
-      if (name == "prompts") {
-        status = parse_prompts(at, reader, &suite->prompts);
-      } else {
-        PromptConfig prompt;
-        status = parse_prompt(at, reader, 1, &prompt);
-        prompt.id = "prompt";
-        suite->prompts.push_back(std::move(prompt));
-      }
+      const PromptFiles files{suite->directory, dataset_hashes};
+      status = name == "prompts" ? parse_prompts(at, reader, files, &suite->prompts)
+                                 : parse_single_prompt(at, reader, files, &suite->prompts);
     } else if (name == "cases") {
       status = parse_cases(at, reader, suite->directory, &suite->cases, dataset_hashes);
     } else if (name == "scorers") {
       status = parse_scorer_specs(at, reader, &suite->scorers);
     } else if (name == "pass") {
-      status = parse_pass(at, reader, &suite->pass);
+      status = parse_pass_rule(at, reader, &suite->pass);
       locations->pass = reader.where(at);
     } else if (name == "repeat") {
       status = reader.read_int(at, "repeat", &suite->repeat);

@@ -31,6 +31,9 @@ struct SuiteLocations {
 Status parse_suite_document(const YAML::Node& root, const YamlReader& reader, Suite* suite,
                             SuiteLocations* locations, std::vector<std::string>* dataset_hashes);
 
+// Reads `pass:`: `all` or {weighted_score, k_of_n}.
+Status parse_pass_rule(const YAML::Node& node, const YamlReader& reader, PassRule* out);
+
 // Whether name suits ids and file names: letters, digits, '.', '_' and '-'.
 bool is_suite_name(std::string_view name);
 

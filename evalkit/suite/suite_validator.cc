@@ -1,11 +1,14 @@
 #include "evalkit/suite/suite_validator.h"
 
+#include <cctype>
+#include <map>
 #include <set>
 #include <unordered_map>
 
 #include "evalkit/base/suggest.h"
 #include "evalkit/scorers/registry.h"
 #include "evalkit/suite/case_parser.h"
+#include "evalkit/suite/scorer_template.h"
 #include "evalkit/suite/template.h"
 
 namespace evalkit {
@@ -83,6 +86,22 @@ Status check_defaults(const SuiteLocations& locations, Suite* suite) {
   return Status::ok();
 }
 
+// A provider's `prompts` must name prompts of the suite.
+Status check_provider_prompts(const Suite& suite) {
+  std::vector<std::string> ids;
+  for (const auto& prompt : suite.prompts) ids.push_back(prompt.id);
+  for (const auto& provider : suite.providers) {
+    for (const auto& id : provider.prompts) {
+      if (suite.find_prompt(id) == nullptr) {
+        return Status::error_at(provider.where, "provider '" + provider.id + "' names prompt '" +
+                                                    id + "', which is not defined" +
+                                                    did_you_mean(id, ids));
+      }
+    }
+  }
+  return Status::ok();
+}
+
 // The systems under test answer the prompts; judges and embedders serve the scorers and
 // stay out of the matrix (a model grading its own answers is a biased judge: a second
 // provider entry with the same model keeps the roles apart).
@@ -135,6 +154,7 @@ Status check_systems_under_test(const SuiteLocations& locations, Suite* suite) {
 // Model-assisted scorers without a `provider` use the suite's embedder or judge; a judge
 // template given as a file is found next to the suite, like datasets.
 void complete_model_scorer(const Suite& suite, ScorerSpec* spec) {
+  spec->directory = suite.directory;  // script files and schemas are found next to the suite
   if (!spec->options.is_object()) return;
   const std::string& fallback = spec->type == "similarity" ? suite.defaults.embedder
                                 : spec->type == "judge"    ? suite.defaults.judge
@@ -166,13 +186,20 @@ class ScorerCheck {
  public:
   explicit ScorerCheck(const Suite& suite) : suite_(suite) {}
 
-  Status check(const ScorerSpec& spec) {
-    std::string key = spec.type + "\n" + spec.name + "\n" + spec.options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" + spec.transform.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    if (!checked_.insert(std::move(key)).second) return Status::ok();
-    if (const auto it = spec.options.find("provider");
-        it != spec.options.end() && it->is_string()) {
-      if (Status s = check_provider_reference(suite_, it->get<std::string>(), spec.where,
+  // Builds spec once; *needs_references tells whether it errs on a case without references.
+  Status check(const ScorerSpec& spec, bool* needs_references = nullptr) {
+    std::string key = spec.type + "\n" + spec.name + (spec.negate ? "\nnot\n" : "\n") + spec.options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" + spec.transform.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const auto [it, inserted] = needs_references_.try_emplace(std::move(key), false);
+    if (needs_references != nullptr) *needs_references = it->second;
+    if (!inserted) return Status::ok();
+    if (const auto provider = spec.options.find("provider");
+        provider != spec.options.end() && provider->is_string()) {
+      if (Status s = check_provider_reference(suite_, provider->get<std::string>(), spec.where,
                                               "scorer '" + spec.type + "':");
+          !s) {
+        return s;
+      }
+      if (Status s = check_provider_type(spec, *suite_.find_provider(provider->get<std::string>()));
           !s) {
         return s;
       }
@@ -180,16 +207,84 @@ class ScorerCheck {
     std::unique_ptr<Scorer> scorer;
     if (Status s = make_scorer(spec, &scorer); !s) return s;
     metrics_.insert(scorer->name());
+    it->second = errs_without_references(spec, *scorer);
+    if (needs_references != nullptr) *needs_references = it->second;
     return Status::ok();
   }
 
   const std::set<std::string>& metrics() const { return metrics_; }
 
  private:
+  // A similarity scorer needs an embeddings model, a judge a chat model.
+  static Status check_provider_type(const ScorerSpec& spec, const ProviderConfig& provider) {
+    if (spec.type == "similarity" && provider.type != "openai-embeddings" &&
+        provider.type != "replay") {
+      return Status::error_at(spec.where, "scorer 'similarity': provider '" + provider.id +
+                                              "' is a " + provider.type +
+                                              " provider; similarity needs openai-embeddings "
+                                              "(or replay)");
+    }
+    if (spec.type == "judge" && provider.type == "openai-embeddings") {
+      return Status::error_at(spec.where, "scorer 'judge': provider '" + provider.id +
+                                              "' is an embeddings provider; a judge needs a "
+                                              "chat model");
+    }
+    return Status::ok();
+  }
+
+  // Scores a stand-in output with no references: a scorer that errs needs them. Model-assisted
+  // scorers are not called (similarity always compares with references; a judge's template
+  // decides for itself).
+  static bool errs_without_references(const ScorerSpec& spec, const Scorer& scorer) {
+    if (spec.type == "similarity") return true;
+    const ScorerKind* kind = find_scorer_kind(spec.type);
+    if (kind == nullptr || kind->model_assisted) return false;
+    static const std::vector<std::string> kNone;
+    static const nlohmann::json kNoVars = nlohmann::json::object();
+    ScoreInput input;
+    input.output = "x";
+    input.expected = &kNone;
+    input.vars = &kNoVars;
+    try {
+      return scorer.score(input).error;
+    } catch (const std::exception&) {
+      return false;  // the scorer's own failure, not a missing reference
+    }
+  }
+
   const Suite& suite_;
-  std::set<std::string> checked_;
+  std::map<std::string, bool> needs_references_;  // by spec key
   std::set<std::string> metrics_;
 };
+
+// The names a dataset column holding the answers often has.
+bool looks_like_answers(const std::string& name) {
+  std::string lower;
+  for (char c : name)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  static const std::set<std::string> kNames = {
+      "answer",      "answers",        "expected_answer", "expected_output",
+      "reference",   "references",     "target",          "ground_truth",
+      "groundtruth", "gold",           "label",           "solution",
+      "ideal",       "correct_answer", "output",          "expected_result"};
+  return kNames.count(lower) > 0;
+}
+
+Status missing_references(const CaseConfig& config, const ScorerSpec& scorer) {
+  std::string message = "case '" + config.id + "' has no expected answer, but scorer '" +
+                        scorer.type + "' (" + scorer.where.str() +
+                        ") compares with one and would fail every trial";
+  if (config.vars.is_object()) {
+    for (const auto& [key, value] : config.vars.items()) {
+      if (!looks_like_answers(key)) continue;
+      message += "; its variable '" + key +
+                 "' looks like the answers: name that column 'expected' (or the JSONL key "
+                 "'expected')";
+      break;
+    }
+  }
+  return Status::error_at(config.where, message);
+}
 
 // A prompt's distinct template variables, computed once for all cases.
 struct PromptVariables {
@@ -197,7 +292,48 @@ struct PromptVariables {
   std::vector<std::string> variables;
 };
 
-Status check_cases(const Suite& suite, ScorerCheck* scorers) {
+// A scorer spec and the case variables its options use ({{var}}), found once.
+struct TemplatedScorer {
+  const ScorerSpec* spec;
+  std::vector<std::string> variables;
+};
+
+Status find_scorer_variables(const ScorerSpec& spec, std::vector<std::string>* variables) {
+  if (Status s = scorer_variables(spec, variables); !s) {
+    return Status::error_at(spec.where, "scorer '" + spec.type + "': " + s.message());
+  }
+  return Status::ok();
+}
+
+// Checks a scorer against one case: every variable it uses exists, and the spec rendered
+// with the case's vars builds. Specs without variables are built once.
+Status check_case_scorer(const CaseConfig& config, const TemplatedScorer& entry,
+                         ScorerCheck* scorers, bool* needs_references) {
+  if (entry.variables.empty()) return scorers->check(*entry.spec, needs_references);
+  for (const auto& variable : entry.variables) {
+    if (find_template_variable(config.vars, variable) == nullptr) {
+      return Status::error_at(config.where, "case '" + config.id + "' has no variable '" +
+                                                variable + "' used by scorer '" + entry.spec->type +
+                                                "' (" + entry.spec->where.str() + ")");
+    }
+  }
+  ScorerSpec rendered;
+  if (Status s = render_scorer_spec(*entry.spec, config.vars, &rendered); !s) {
+    return Status::error_at(config.where, "case '" + config.id + "', scorer '" + entry.spec->type +
+                                              "' (" + entry.spec->where.str() +
+                                              "): " + s.message());
+  }
+  return scorers->check(rendered, needs_references);
+}
+
+// A prompt's distinct template variables, computed once for all cases.
+struct PromptVariables {
+  const PromptConfig* prompt;
+  std::vector<std::string> variables;
+};
+
+Status check_cases(const Suite& suite, const std::vector<TemplatedScorer>& suite_scorers,
+                   ScorerCheck* scorers) {
   std::vector<PromptVariables> prompts;
   std::vector<std::string> prompt_ids;
   for (const auto& prompt : suite.prompts) {
@@ -211,8 +347,20 @@ Status check_cases(const Suite& suite, ScorerCheck* scorers) {
     prompts.push_back(std::move(entry));
     prompt_ids.push_back(prompt.id);
   }
+  // The first suite-wide scorer without variables that needs references (checked once).
+  const ScorerSpec* suite_needing = nullptr;
+  for (const auto& entry : suite_scorers) {
+    if (!entry.variables.empty()) continue;
+    bool needs = false;
+    if (Status s = scorers->check(*entry.spec, &needs); !s) return s;
+    if (needs && suite_needing == nullptr) suite_needing = entry.spec;
+  }
   std::unordered_map<std::string, const CaseConfig*> ids;
   ids.reserve(suite.cases.size());
+  // Structural errors (ids, prompts, variables, scorers) come first; a case without the
+  // references its scorers need is reported once every case is otherwise sound.
+  const CaseConfig* unreferenced = nullptr;
+  const ScorerSpec* unreferenced_by = nullptr;
   for (const auto& config : suite.cases) {
     const auto [it, inserted] = ids.emplace(config.id, &config);
     if (!inserted) {
@@ -236,15 +384,29 @@ Status check_cases(const Suite& suite, ScorerCheck* scorers) {
         }
       }
     }
-    if (suite.scorers.empty() && config.scorers.empty()) {
-      return Status::error_at(
-          config.where,
-          "case '" + config.id + "' has no scorers (add 'scorers:' to the suite or the case)");
+    const ScorerSpec* needing = nullptr;
+    for (const auto& entry : suite_scorers) {
+      if (entry.variables.empty()) continue;  // checked once, before the cases
+      bool needs = false;
+      if (Status s = check_case_scorer(config, entry, scorers, &needs); !s) return s;
+      if (needs && needing == nullptr) needing = entry.spec;
     }
     for (const auto& spec : config.scorers) {
-      if (Status s = scorers->check(spec); !s) return s;
+      TemplatedScorer entry{&spec, {}};
+      if (Status s = find_scorer_variables(spec, &entry.variables); !s) return s;
+      bool needs = false;
+      if (Status s = check_case_scorer(config, entry, scorers, &needs); !s) return s;
+      if (needs && needing == nullptr) needing = &spec;
+    }
+    if (config.expected.empty() && unreferenced == nullptr) {
+      if (needing == nullptr) needing = suite_needing;
+      if (needing != nullptr) {
+        unreferenced = &config;
+        unreferenced_by = needing;
+      }
     }
   }
+  if (unreferenced != nullptr) return missing_references(*unreferenced, *unreferenced_by);
   return Status::ok();
 }
 
@@ -260,6 +422,73 @@ Status check_gate(const Suite& suite, const SuiteLocations& locations,
         "gate metric '" + metric + "' is not produced by any scorer" + did_you_mean(metric, known));
   }
   return Status::ok();
+}
+
+// "{country}" in a prompt: a placeholder written with single braces is sent as it is.
+void warn_single_braces(Suite* suite) {
+  std::set<std::string> variables;
+  for (const auto& test_case : suite->cases) {
+    if (!test_case.vars.is_object()) continue;
+    for (const auto& item : test_case.vars.items()) variables.insert(item.key());
+    if (variables.size() > 1000) break;
+  }
+  for (const auto& prompt : suite->prompts) {
+    for (const auto& message : prompt.messages) {
+      const std::string& text = message.content;
+      for (size_t open = text.find('{'); open != std::string::npos;
+           open = text.find('{', open + 1)) {
+        if ((open > 0 && text[open - 1] == '{') ||
+            (open + 1 < text.size() && text[open + 1] == '{')) {
+          continue;
+        }
+        const size_t close = text.find('}', open);
+        if (close == std::string::npos) break;
+        const std::string name = text.substr(open + 1, close - open - 1);
+        if (name.empty() || !variables.count(name) ||
+            (close + 1 < text.size() && text[close + 1] == '}')) {
+          continue;
+        }
+        suite->warnings.push_back(prompt.where.str() + ": prompt '" + prompt.id + "' has '{" +
+                                  name + "}', which is sent as written; a placeholder is '{{" +
+                                  name + "}}'");
+      }
+    }
+  }
+}
+
+// A variable every case carries but no prompt uses: often a dataset column meant for
+// `expected`, or a renamed placeholder.
+void warn_unused_variables(Suite* suite) {
+  std::set<std::string> used;
+  for (const auto& prompt : suite->prompts) {
+    for (const auto& message : prompt.messages) {
+      for (const auto& variable : template_variables(message.content)) {
+        used.insert(variable.substr(0, variable.find('.')));
+      }
+    }
+  }
+  auto mentioned = [&](const std::string& name) {
+    // Scorer options may name a variable too ({{var}} or the name itself).
+    for (const auto& spec : suite->scorers) {
+      if (spec.options.dump().find(name) != std::string::npos) return true;
+    }
+    return false;
+  };
+  std::map<std::string, size_t> unused;  // variable -> cases that carry it
+  for (const auto& test_case : suite->cases) {
+    if (!test_case.vars.is_object()) continue;
+    for (const auto& item : test_case.vars.items()) {
+      if (!used.count(item.key())) ++unused[item.key()];
+    }
+  }
+  for (const auto& [name, cases] : unused) {
+    if (mentioned(name)) continue;
+    std::string line = file_only(*suite).str() + ": variable '" + name + "' of " +
+                       std::to_string(cases) + " case" + (cases == 1 ? "" : "s") +
+                       " is used by no prompt";
+    if (looks_like_answers(name)) line += " (if it holds the answers, name it 'expected')";
+    suite->warnings.push_back(line);
+  }
 }
 
 }  // namespace
@@ -278,6 +507,7 @@ Status validate_suite(const SuiteLocations& locations, Suite* suite) {
   if (Status s = check_unique_ids(suite->providers, "provider"); !s) return s;
   if (Status s = check_unique_ids(suite->prompts, "prompt"); !s) return s;
   if (Status s = check_defaults(locations, suite); !s) return s;
+  if (Status s = check_provider_prompts(*suite); !s) return s;
   complete_model_scorers(suite);
   if (Status s = check_systems_under_test(locations, suite); !s) return s;
   if (suite->pass.k_of_n > suite->repeat) {
@@ -286,11 +516,20 @@ Status validate_suite(const SuiteLocations& locations, Suite* suite) {
                                                 std::to_string(suite->repeat) + " time(s)");
   }
   ScorerCheck scorers(*suite);
+  std::vector<TemplatedScorer> suite_scorers;
   for (const auto& spec : suite->scorers) {
-    if (Status s = scorers.check(spec); !s) return s;
+    TemplatedScorer entry{&spec, {}};
+    if (Status s = find_scorer_variables(spec, &entry.variables); !s) return s;
+    if (entry.variables.empty()) {
+      if (Status s = scorers.check(spec); !s) return s;
+    }
+    suite_scorers.push_back(std::move(entry));
   }
-  if (Status s = check_cases(*suite, &scorers); !s) return s;
-  return check_gate(*suite, locations, scorers.metrics());
+  if (Status s = check_cases(*suite, suite_scorers, &scorers); !s) return s;
+  if (Status s = check_gate(*suite, locations, scorers.metrics()); !s) return s;
+  warn_single_braces(suite);
+  warn_unused_variables(suite);
+  return Status::ok();
 }
 
 }  // namespace evalkit

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "evalkit/base/suggest.h"
+#include "evalkit/suite/suite_paths.h"
 
 namespace evalkit {
 namespace {
@@ -83,6 +84,16 @@ Status YamlReader::entries(const YAML::Node& node, const std::vector<std::string
     // yaml-cpp places an empty value after its line, so blame the key instead.
     if (it->second.IsNull()) return error_at(key, "'" + name + "' in " + context + " has no value");
     out->emplace_back(key, it->second);
+  }
+  return Status::ok();
+}
+
+Status YamlReader::resolve_path(const YAML::Node& node, const std::string& directory,
+                                const std::string& given, std::string* out) const {
+  *out = resolve_suite_path(directory, given);
+  if (confine_root_.empty()) return Status::ok();
+  if (Status s = confine_path(confine_root_, *out); !s) {
+    return error_at(node, "'" + given + "' " + s.message());
   }
   return Status::ok();
 }

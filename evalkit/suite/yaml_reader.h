@@ -46,6 +46,15 @@ class YamlReader {
   // (after expansion); quoted scalars stay strings.
   Status read_json(const YAML::Node& node, nlohmann::json* out) const;
 
+  // A file the suite names (a dataset, a responses file), joined to directory unless it is
+  // absolute. Under confine_paths_to(root) a path that leaves root (by "..", an absolute
+  // path or a symbolic link) is an error at node.
+  Status resolve_path(const YAML::Node& node, const std::string& directory,
+                      const std::string& given, std::string* out) const;
+  // Refuse paths outside root from now on (--confine-paths); "" allows every path.
+  void confine_paths_to(std::string root) { confine_root_ = std::move(root); }
+  const std::string& confine_root() const { return confine_root_; }
+
   // An error at node.
   Status error_at(const YAML::Node& node, const std::string& message) const {
     return Status::error_at(where(node), message);
@@ -57,6 +66,7 @@ class YamlReader {
   std::string file_;
   EnvLookup getenv_;
   std::set<std::string> secrets_;
+  std::string confine_root_;
 };
 
 // "a string", "a list", "a map", "nothing": what a node is, for type errors.

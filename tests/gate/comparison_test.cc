@@ -7,53 +7,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/gate_trials.h"
+
 namespace evalkit {
 namespace {
 
 using ::testing::HasSubstr;
 
-// prefix followed by a number, e.g. "c12".
-std::string numbered(const std::string& prefix, int number) {
-  std::string text = prefix;
-  text += std::to_string(number);
-  return text;
-}
-
-struct ScoreValue {
-  std::string name;
-  double value;
-  std::string signature;
-  bool error = false;
-};
-
-TrialResult make_trial(const std::string& case_id, int repeat, bool pass,
-                       std::vector<ScoreValue> scores = {}, const std::string& output = "") {
-  TrialResult trial;
-  trial.key = {case_id, "qa", "model", repeat};
-  trial.pass = pass;
-  trial.answer.text = output.empty() ? numbered(case_id + "#", repeat) : output;
-  double total = 0;
-  for (const ScoreValue& value : scores) {
-    Score score;
-    score.name = value.name;
-    score.type = value.name;
-    score.value = value.value;
-    score.signature = value.signature;
-    score.error = value.error;
-    score.pass = !value.error && value.value >= 0.5;
-    trial.scores.push_back(score);
-    total += value.value;
-  }
-  trial.weighted_score = scores.empty() ? (pass ? 1.0 : 0.0) : total / scores.size();
-  return trial;
-}
-
-// n cases named prefix0..; the first `passing` pass.
-std::vector<TrialResult> pass_fail_run(int n, int passing, const std::string& prefix = "c") {
-  std::vector<TrialResult> run;
-  for (int i = 0; i < n; ++i) run.push_back(make_trial(numbered(prefix, i), 0, i < passing));
-  return run;
-}
+using testing::make_trial;
+using testing::numbered;
+using testing::pass_fail_run;
 
 const MetricComparison& metric_named(const Comparison& comparison, const std::string& name) {
   auto it = std::find_if(comparison.metrics.begin(), comparison.metrics.end(),
@@ -192,19 +155,21 @@ TEST(ComparisonTest, NoisyDropIsNotSignificant) {
   EXPECT_FALSE(comparison.regressed);
 }
 
-TEST(ComparisonTest, ImprovementAndMinFloor) {
+TEST(ComparisonTest, ImprovementAndMinIsNotAComparisonVerdict) {
   const Comparison improved =
       compare_runs(pass_fail_run(100, 50), pass_fail_run(100, 80), CompareOptions{});
   EXPECT_EQ(metric_named(improved, "pass_rate").verdict, MetricVerdict::kImproved);
   EXPECT_FALSE(improved.regressed);
 
+  // A floor is checked on every run by check_floors (floors_test.cc), not by the comparison:
+  // the comparison only carries the rule for the reports.
   CompareOptions options;
   options.gate["pass_rate"].min = 0.9;
   const Comparison floored = compare_runs(pass_fail_run(100, 50), pass_fail_run(100, 80), options);
   const MetricComparison& pass_rate = metric_named(floored, "pass_rate");
-  EXPECT_EQ(pass_rate.verdict, MetricVerdict::kRegressed);
-  EXPECT_THAT(pass_rate.note, HasSubstr("below min 0.9"));
-  EXPECT_TRUE(floored.regressed);
+  EXPECT_EQ(pass_rate.verdict, MetricVerdict::kImproved);
+  EXPECT_EQ(*pass_rate.min, 0.9);
+  EXPECT_FALSE(floored.regressed);
 }
 
 TEST(ComparisonTest, KOfNDecidesWhichCasesFlip) {
@@ -311,9 +276,16 @@ TEST(ComparisonTest, ToJsonMatchesTheReportFormat) {
   std::vector<std::string> keys;
   for (const auto& item : pass_rate.items()) keys.push_back(item.key());
   std::sort(keys.begin(), keys.end());
-  EXPECT_EQ(keys, (std::vector<std::string>{"baseline", "ci_high", "ci_low", "current", "delta",
-                                            "kind", "max_drop", "metric", "min", "n_pairs", "note",
-                                            "p_adjusted", "p_value", "test", "verdict"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"baseline", "can_detect", "ci_high",  "ci_level",
+                                            "ci_low",   "current",    "delta",    "detectable_drop",
+                                            "gated",    "kind",       "max_drop", "metric",
+                                            "min",      "n_pairs",    "note",     "p_adjusted",
+                                            "p_value",  "rule",       "test",     "verdict"}));
+  EXPECT_EQ(json["pairing"]["paired"], 30);
+  EXPECT_EQ(json["pairing"]["baseline_cases"], 30);
+  EXPECT_EQ(json["family_size"], 2);
+  EXPECT_EQ(json["not_comparable"], nlohmann::json::array());
+  EXPECT_EQ(json["cells"], nlohmann::json::array());
   EXPECT_EQ(pass_rate["metric"], "pass_rate");
   EXPECT_EQ(pass_rate["kind"], "binary");
   EXPECT_TRUE(pass_rate["min"].is_null());

@@ -161,8 +161,8 @@ TEST(GroupComparisonTest, ScoresUseThePairedBootstrapAndZeroOneScoresTheExactTes
     binary.push_back(make_trial({case_name(i), "qa", "a", true, 1.0}));
     binary.push_back(make_trial({case_name(i), "qa", "b", true, i < 30 ? 1.0 : 0.0}));
   }
-  const GroupMetricComparison& zero_one =
-      compare_groups(binary, GroupBy::kProvider, options).comparisons[0].metrics[1];
+  const GroupComparisons binary_result = compare_groups(binary, GroupBy::kProvider, options);
+  const GroupMetricComparison& zero_one = binary_result.comparisons[0].metrics[1];
   EXPECT_EQ(zero_one.kind, MetricKind::kBinary);
   EXPECT_EQ(zero_one.test, "mcnemar-exact");
   EXPECT_DOUBLE_EQ(zero_one.p_value, mcnemar_exact_p(10, 0));

@@ -19,7 +19,7 @@ using ::testing::HasSubstr;
 
 // A promptfoo config in the shape of promptfoo's own getting-started example: one prompt,
 // an OpenAI-compatible provider with its base URL, tests with vars and assertions, and a
-// JavaScript assertion that has no evalkit equivalent.
+// webhook assertion that has no evalkit equivalent.
 std::string promptfoo_config(const std::string& base_url) {
   return R"(description: Capitals through the importer
 prompts:
@@ -43,7 +43,7 @@ tests:
     vars: {country: Peru}
     assert:
       - {type: equals, value: Lima}
-      - {type: javascript, value: "output.length < 10"}
+      - {type: webhook, value: "http://127.0.0.1:9/check"}
 )";
 }
 
@@ -64,7 +64,7 @@ TEST(ImportCommandTest, ImportedSuiteValidatesAndRunsAgainstTheEndpoint) {
 
   const ProcessResult imported = run_evalkit({"import", "promptfoo", config, "-o", suite});
   ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
-  EXPECT_THAT(imported.err, HasSubstr("javascript"));  // listed as not converted
+  EXPECT_THAT(imported.err, HasSubstr("webhook"));  // listed as not converted
   EXPECT_THAT(imported.err, HasSubstr("evalkit validate " + suite));
   ASSERT_TRUE(std::filesystem::exists(suite));
 
@@ -74,7 +74,7 @@ TEST(ImportCommandTest, ImportedSuiteValidatesAndRunsAgainstTheEndpoint) {
   std::string written;
   ASSERT_TRUE(read_file(suite, &written).is_ok());
   EXPECT_EQ(to_stdout.out, written);
-  EXPECT_THAT(written, HasSubstr("javascript"));  // and in the suite's comments
+  EXPECT_THAT(written, HasSubstr("webhook"));  // and in the suite's comments
 
   const ProcessResult valid = run_evalkit({"validate", suite});
   EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;

@@ -139,5 +139,45 @@ TEST(ScoreCommandTest, BadInputIsAUsageErrorNamingTheLine) {
   EXPECT_THAT(unknown.err, ::testing::HasSubstr("did you mean 'bleu'"));
 }
 
+TEST(ScoreCommandTest, EachMetricPrintsItsOwnOptions) {
+  const ProcessResult bleu = run_evalkit({"score", "bleu", "--help"});
+  EXPECT_EQ(bleu.exit_code, 0) << bleu.err;
+  EXPECT_THAT(bleu.out, ::testing::HasSubstr("Usage: evalkit score bleu"));
+  EXPECT_THAT(bleu.out, ::testing::HasSubstr("--tokenize 13a|intl|none"));
+  EXPECT_THAT(bleu.out, ::testing::HasSubstr("--corpus"));
+  const ProcessResult regex = run_evalkit({"score", "regex", "-h"});
+  EXPECT_EQ(regex.exit_code, 0);
+  EXPECT_THAT(regex.out, ::testing::HasSubstr("--pattern RE"));
+  const ProcessResult judge = run_evalkit({"score", "judge", "--help"});
+  EXPECT_EQ(judge.exit_code, 0);
+  EXPECT_THAT(judge.out, ::testing::HasSubstr("runs only inside a suite"));
+}
+
+TEST(ScoreCommandTest, MatchScorersScoreAndModelScorersAreRefused) {
+  ProcessOptions options;
+  options.stdin_data =
+      "{\"id\": 1, \"hypothesis\": \"Paris\", \"references\": [\"Paris\"]}\n"
+      "{\"id\": 2, \"hypothesis\": \"Lyon\", \"references\": [\"Paris\"]}\n";
+  const ProcessResult r = run_evalkit({"score", "exact_match"}, options);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<nlohmann::json> lines = parse_lines(r.out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["id"], 1);
+  EXPECT_EQ(lines[0]["value"], 1.0);
+  EXPECT_EQ(lines[0]["pass"], true);
+  EXPECT_EQ(lines[1]["value"], 0.0);
+  EXPECT_EQ(lines[1]["pass"], false);
+  EXPECT_THAT(lines[1]["reason"].get<std::string>(), ::testing::HasSubstr("Lyon"));
+  // Options and --threshold reach the scorer.
+  const ProcessResult contains = run_evalkit({"score", "contains", "--value", "yo"}, options);
+  EXPECT_EQ(parse_lines(contains.out)[1]["pass"], true);
+  const ProcessResult strict = run_evalkit({"score", "levenshtein", "--threshold", "0.9"}, options);
+  EXPECT_EQ(parse_lines(strict.out)[1]["pass"], false);
+  EXPECT_EQ(run_evalkit({"score", "levenshtein", "--threshold", "high"}, options).exit_code, 3);
+  const ProcessResult similarity = run_evalkit({"score", "similarity"}, options);
+  EXPECT_EQ(similarity.exit_code, 3);
+  EXPECT_THAT(similarity.err, ::testing::HasSubstr("needs a model provider"));
+}
+
 }  // namespace
 }  // namespace evalkit::testing

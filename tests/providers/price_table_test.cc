@@ -31,6 +31,28 @@ TEST(PriceTableTest, SuitePriceWinsAndLocalProvidersAreFree) {
   EXPECT_DOUBLE_EQ(provider_price(exec)->input_per_million, 0);
 }
 
+TEST(PriceTableTest, AnthropicModelsPriceByFamilyNewestFirst) {
+  EXPECT_DOUBLE_EQ(known_model_price("claude-opus-4-5-20251101")->input_per_million, 5.00);
+  EXPECT_DOUBLE_EQ(known_model_price("claude-opus-4-20250514")->input_per_million, 15.00);
+  EXPECT_DOUBLE_EQ(known_model_price("claude-sonnet-4-5")->output_per_million, 15.00);
+  EXPECT_DOUBLE_EQ(known_model_price("claude-3-5-haiku-20241022")->input_per_million, 0.80);
+  EXPECT_DOUBLE_EQ(known_model_price("claude-haiku-4-5-20251001")->output_per_million, 5.00);
+}
+
+TEST(PriceTableTest, BedrockIdsDropTheirRegionAndVendor) {
+  EXPECT_DOUBLE_EQ(
+      known_model_price("anthropic.claude-3-5-sonnet-20240620-v1:0")->input_per_million, 3.00);
+  EXPECT_DOUBLE_EQ(
+      known_model_price("us.anthropic.claude-3-haiku-20240307-v1:0")->output_per_million, 1.25);
+  EXPECT_DOUBLE_EQ(known_model_price("amazon.nova-pro-v1:0")->output_per_million, 3.20);
+  EXPECT_DOUBLE_EQ(known_model_price("meta.llama3-1-70b-instruct-v1:0")->input_per_million, 0.72);
+  EXPECT_FALSE(known_model_price("amazon.titan-text-express-v1").has_value());
+  ProviderConfig bedrock;
+  bedrock.type = "bedrock";
+  bedrock.model = "eu.amazon.nova-lite-v1:0";
+  EXPECT_DOUBLE_EQ(provider_price(bedrock)->input_per_million, 0.06);
+}
+
 TEST(PriceTableTest, CostIsPerMillionTokens) {
   EXPECT_DOUBLE_EQ(token_cost_usd(TokenPrice{2.5, 10}, 1000, 500), 0.0025 + 0.005);
 }

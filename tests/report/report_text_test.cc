@@ -50,6 +50,21 @@ TEST(ReportTextTest, SingleLineCollapsesWhitespace) {
   EXPECT_EQ(single_line(""), "");
 }
 
+TEST(ReportTextTest, TerminalSafeEscapesEverythingThatDrivesATerminal) {
+  // OSC 52 (write the clipboard), a title, CSI in its 7-bit and 8-bit (C1) forms, DEL, a
+  // carriage return that would overwrite the line, a right-to-left override.
+  EXPECT_EQ(terminal_safe("\x1b]52;c;aGk=\x07"), "\\x1B]52;c;aGk=\\x07");
+  EXPECT_EQ(terminal_safe("a\rb\nc\td\x7f"), "a\\x0Db\\x0Ac\\x09d\\x7F");
+  EXPECT_EQ(terminal_safe("x\xc2\x9b"
+                          "31m"),
+            "x\\u009B31m");
+  EXPECT_EQ(terminal_safe("abc\xe2\x80\xae"
+                          "fed"),
+            "abc\\u202Efed");
+  EXPECT_EQ(terminal_safe("\xff"), "\xEF\xBF\xBD");
+  EXPECT_EQ(terminal_safe("Paris — ok ✓"), "Paris — ok ✓");
+}
+
 TEST(ReportTextTest, FormatFixed) {
   EXPECT_EQ(format_fixed(0.8456, 3), "0.846");
   EXPECT_EQ(format_fixed(2, 1), "2.0");

@@ -76,8 +76,11 @@ TEST(ExactMatchTest, RejectsBadOptions) {
             "scorer 'exact_match': unknown option 'normalise' (did you mean 'normalize'?)");
   EXPECT_EQ(scorer_error("exact_match", {{"normalize", {"lowr"}}}),
             "scorer 'exact_match': unknown normalize step 'lowr' (did you mean 'lower'?)");
-  EXPECT_EQ(scorer_error("exact_match", {{"normalize", 3}}),
+  EXPECT_EQ(scorer_error("exact_match", {{"normalize", {{"step", "lower"}}}}),
             "scorer 'exact_match': option 'normalize' expects a string or a list of strings");
+  // A number where text is expected is taken as its text.
+  EXPECT_EQ(scorer_error("exact_match", {{"normalize", 3}}),
+            "scorer 'exact_match': unknown normalize step '3'");
 }
 
 TEST(ExactMatchTest, UnknownTypeSuggestsTheClosest) {

@@ -16,7 +16,9 @@ using ::testing::HasSubstr;
 TEST(JudgeTemplateTest, EveryBuiltInTemplateLoads) {
   const auto names = builtin_judge_templates();
   EXPECT_EQ(names,
-            (std::vector<std::string>{"closed_qa", "factuality", "geval", "pairwise", "rubric"}));
+            (std::vector<std::string>{"answer_relevance", "closed_qa", "context_faithfulness",
+                                      "context_relevance", "factuality", "geval", "pairwise",
+                                      "refusal", "rubric"}));
   for (const auto& name : names) {
     JudgeTemplate loaded;
     const Status status = load_judge_template(name, &loaded);
@@ -117,6 +119,47 @@ TEST(JudgeScorerTest, SamplesUseSuccessiveSeedsAndMajorityDecides) {
   EXPECT_TRUE(score.pass);
   EXPECT_EQ(score.reason, "Right.");
   EXPECT_EQ(score.details["verdicts"].size(), 3u);
+}
+
+TEST(JudgeScorerTest, RagTemplatesReadTheContextFromTheCaseOrTheOption) {
+  auto scorer = testing::make_test_scorer(
+      "judge", {{"template", "context_faithfulness"}, {"provider", "grader"}});
+  const std::vector<std::string> expected;
+  nlohmann::json vars = {{"context", {"The bridge opened in 1932.", "It is 1,149 m long."}}};
+  ScoreInput input;
+  input.output = "It opened in 1932 and is red.";
+  input.input = "When did the bridge open?";
+  input.expected = &expected;
+  input.vars = &vars;
+  const auto requests = scorer->requests(input);
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_THAT(requests[0].messages.back().content,
+              HasSubstr("[Retrieved context]\nThe bridge opened in 1932.\n\nIt is 1,149 m long."));
+  std::vector<ModelResponse> answers(1);
+  answers[0].ok = true;
+  answers[0].text =
+      R"({"reason": "'is red' is not in the context", "supported": 1, "claims": 2, "score": 0.5})";
+  input.model_responses = &answers;
+  const Score score = scorer->score(input);
+  ASSERT_FALSE(score.error) << score.reason;
+  EXPECT_DOUBLE_EQ(score.value, 0.5);
+  EXPECT_FALSE(score.pass);  // the template's threshold is 0.8
+  EXPECT_EQ(score.reason, "'is red' is not in the context");
+
+  // The option wins over the case; without either the score is an error that says so.
+  auto with_option = testing::make_test_scorer(
+      "judge", {{"template", "context_relevance"}, {"provider", "grader"}, {"context", "Only this."}});
+  EXPECT_THAT(with_option->requests(input)[0].messages.back().content, HasSubstr("Only this."));
+  const nlohmann::json no_vars = nlohmann::json::object();
+  input.vars = &no_vars;
+  EXPECT_TRUE(scorer->requests(input).empty());
+  const Score missing = scorer->score(input);
+  EXPECT_TRUE(missing.error);
+  EXPECT_THAT(missing.reason, HasSubstr("needs {{context}}: give the case a 'context' variable"));
+  EXPECT_THAT(testing::scorer_error("judge", {{"template", "context_relevance"},
+                                              {"provider", "grader"},
+                                              {"context", 3}}),
+              HasSubstr("option 'context' must be a string or a list of strings"));
 }
 
 }  // namespace

@@ -51,6 +51,14 @@ TEST(EnvExpansionTest, RefusesSecrets) {
   EXPECT_NE(expand("${GITHUB_TOKEN:-x}").find("would copy a secret"), std::string::npos);
   EXPECT_TRUE(looks_like_secret_name("HF_TOKEN"));
   EXPECT_FALSE(looks_like_secret_name("KEYBOARD"));
+  // Names the old suffix list let through (issue: they expanded into prompts and the store).
+  for (const char* name : {"AWS_SECRET_ACCESS_KEY", "AZURE_OPENAI_KEY", "OPENAI_KEY", "DB_PASSWORD",
+                           "GH_PAT", "openai_api_key", "SMTP_PASS", "GCP_CREDENTIALS"}) {
+    EXPECT_NE(expand(std::string("${") + name + ":-x}").find("would copy a secret"),
+              std::string::npos)
+        << name;
+  }
+  EXPECT_EQ(expand("${MAX_TOKENS:-256}"), "256");
   EXPECT_TRUE(is_env_name("_A1"));
   EXPECT_FALSE(is_env_name("A-B"));
 }

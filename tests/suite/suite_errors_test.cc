@@ -99,6 +99,15 @@ TEST(SuiteErrorsTest, EnvironmentVariables) {
                         kPrompt + kCases + kScorers),
             "qa.yaml:1:59: a suite never holds an API key: name the environment variable that "
             "holds it with 'api_key_env'");
+  EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, params: {api_key: "
+                        "sk-123}}]\n" +
+                        kPrompt + kCases + kScorers),
+            "qa.yaml:1:59: 'params.api_key' would write a secret into the suite, the store and "
+            "every report; name the environment variable that holds the key with 'api_key_env'");
+  EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: m, params: {max_tokens: "
+                        "\"${MAX_TOKENS:-9}\"}}]\n" +
+                        kPrompt + kCases + kScorers),
+            "");
   EXPECT_EQ(suite_error("providers: [{id: a, type: openai-chat, model: \"${MODEL\"}]\n" + kPrompt +
                         kCases + kScorers),
             "qa.yaml:1:47: '${' without a closing '}' (write '$${' for a literal '${')");
@@ -199,8 +208,7 @@ TEST(SuiteErrorsTest, Scorers) {
       0u);
   EXPECT_EQ(suite_error(kProviders + kPrompt + kCases + "scorers: [{weight: 2}]\n"),
             "qa.yaml:4:11: scorer has no 'type' (e.g. {type: exact_match})");
-  EXPECT_EQ(suite_error(kProviders + kPrompt + kCases),
-            "qa.yaml:3:9: case 'fr' has no scorers (add 'scorers:' to the suite or the case)");
+  EXPECT_EQ(suite_error(kProviders + kPrompt + kCases), "");  // a case without scorers loads
   EXPECT_EQ(suite_error(kProviders + kPrompt +
                         "cases: [{id: fr, vars: {country: France}, scorers: [{type: regx}]}]\n" +
                         kScorers),

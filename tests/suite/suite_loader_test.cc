@@ -302,14 +302,14 @@ cases: [{file: d.jsonl}]
 scorers: [exact_match]
 )";
   fixture.write("s.yaml", suite_text);
-  fixture.write("d.jsonl", "{\"vars\": {\"q\": \"a\"}}\n");
+  fixture.write("d.jsonl", "{\"vars\": {\"q\": \"a\"}, \"expected\": \"a\"}\n");
   Suite first;
   ASSERT_TRUE(fixture.load("s.yaml", &first).is_ok());
   EXPECT_EQ(first.content_hash.size(), 64u);
   Suite again;
   ASSERT_TRUE(fixture.load("s.yaml", &again).is_ok());
   EXPECT_EQ(again.content_hash, first.content_hash);
-  fixture.write("d.jsonl", "{\"vars\": {\"q\": \"b\"}}\n");
+  fixture.write("d.jsonl", "{\"vars\": {\"q\": \"b\"}, \"expected\": \"a\"}\n");
   Suite data_changed;
   ASSERT_TRUE(fixture.load("s.yaml", &data_changed).is_ok());
   EXPECT_NE(data_changed.content_hash, first.content_hash);
@@ -318,7 +318,8 @@ scorers: [exact_match]
   ASSERT_TRUE(fixture.load("s.yaml", &suite_changed).is_ok());
   EXPECT_NE(suite_changed.content_hash, data_changed.content_hash);
   EXPECT_EQ(first.content_hash,
-            sha256_hex(sha256_hex(suite_text) + "\n" + sha256_hex("{\"vars\": {\"q\": \"a\"}}\n")));
+            sha256_hex(sha256_hex(suite_text) + "\n" +
+                       sha256_hex("{\"vars\": {\"q\": \"a\"}, \"expected\": \"a\"}\n")));
 }
 
 TEST(SuiteLoaderTest, LoadsALargeJsonlDataset) {

@@ -233,17 +233,42 @@ class EventLoopHttpServer::Loop {
       const bool delayed = reply.delay.count() > 0;
       const Clock::time_point ready =
           delayed ? round_up_to_millisecond(Clock::now() + reply.delay) : Clock::now();
-      connection.pending.push_back({ready,
-                                    reply.close_without_answer
-                                        ? std::string()
-                                        : serialize_http_response(reply.response, !keep_alive),
-                                    reply.close_without_answer, !keep_alive});
-      if (delayed) add_timer(ready, id);
+      if (!reply.stream.empty() && !reply.close_without_answer) {
+        queue_stream(id, connection, reply, ready, keep_alive);
+      } else {
+        connection.pending.push_back({ready,
+                                      reply.close_without_answer
+                                          ? std::string()
+                                          : serialize_http_response(reply.response, !keep_alive),
+                                      reply.close_without_answer, !keep_alive});
+        if (delayed) add_timer(ready, id);
+      }
       if (!keep_alive) connection.stop_parsing = true;
     }
     connection.in.erase(0, offset);
     if (connection.stop_parsing) connection.in.clear();
     release_ready_answers(id, connection);
+  }
+
+  // A streamed answer is one pending entry per piece, each due `after` the one before: the
+  // connection's in-order release sends them as their times come.
+  void queue_stream(uint64_t id, Connection& connection, const HttpReply& reply,
+                    Clock::time_point ready, bool keep_alive) {
+    const bool close = !keep_alive || reply.cut_stream;
+    std::string head = serialize_chunked_response_head(reply.response, close);
+    for (size_t i = 0; i < reply.stream.size(); ++i) {
+      const StreamPart& part = reply.stream[i];
+      if (i > 0) ready = round_up_to_millisecond(ready + part.after);
+      std::string bytes = i == 0 ? std::move(head) : std::string();
+      if (!part.data.empty()) bytes += serialize_chunk(part.data);
+      connection.pending.push_back({ready, std::move(bytes), false, false});
+      if (ready > Clock::now()) add_timer(ready, id);
+    }
+    if (reply.cut_stream) {
+      connection.pending.push_back({ready, std::string(), true, true});
+    } else {
+      connection.pending.push_back({ready, serialize_chunk(""), false, !keep_alive});
+    }
   }
 
   // Moves answers whose time has come, in order, to the output buffer and writes.

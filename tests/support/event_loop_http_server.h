@@ -7,18 +7,32 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "tests/support/http_message.h"
 
 namespace evalkit::testing {
 
+// A piece of a streamed answer body, sent `after` the piece before it (the first piece goes
+// with the status line, after the reply's delay).
+struct StreamPart {
+  std::chrono::milliseconds after{0};
+  std::string data;
+};
+
 // What to do with one request: answer `response` after `delay`, or, with
-// `close_without_answer`, close the connection after `delay` without answering.
+// `close_without_answer`, close the connection after `delay` without answering. With `stream`,
+// the body is sent in those pieces with chunked transfer coding (response.body is ignored),
+// as a server-sent-events endpoint does; `cut_stream` closes the connection after the last
+// piece without ending the body, as a dropped stream looks.
 struct HttpReply {
   HttpResponse response;
   std::chrono::milliseconds delay{0};
   bool close_without_answer = false;
+  std::vector<StreamPart> stream;
+  bool cut_stream = false;
 };
 
 // Decides the answers. Both methods run on the server's I/O thread, one call at a time.

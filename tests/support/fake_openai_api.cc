@@ -1,10 +1,12 @@
 #include "tests/support/fake_openai_api.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <stdexcept>
 
 #include "evalkit/base/hash.h"
+#include "tests/support/fake_model_turns.h"
 
 namespace evalkit::testing {
 namespace {
@@ -100,6 +102,91 @@ HttpResponse openai_error(int status, std::string_view message, std::string_view
   return json_response(status, ordered_json{{"error", error}});
 }
 
+namespace {
+
+HttpResponse invalid(std::string_view message) {
+  return openai_error(400, message, "invalid_request_error");
+}
+
+// The checks OpenAI makes of tools, tool_choice and tool turns, with its own messages.
+std::optional<HttpResponse> check_tool_use(const nlohmann::json& request,
+                                           FakeConversation* conversation) {
+  const bool has_tools = request.contains("tools");
+  if (has_tools) {
+    if (!request["tools"].is_array()) return invalid("Invalid type for 'tools': expected an array");
+    for (const auto& tool : request["tools"]) {
+      if (!tool.is_object() || tool.value("type", "") != "function" || !tool.contains("function") ||
+          !tool["function"].is_object() || !tool["function"].contains("name") ||
+          !tool["function"]["name"].is_string()) {
+        return invalid("Missing required parameter: 'tools[0].function'.");
+      }
+      conversation->tool_names.push_back(tool["function"]["name"].get<std::string>());
+    }
+  }
+  if (request.contains("tool_choice")) {
+    if (!has_tools) {
+      return invalid(
+          "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are "
+          "specified.");
+    }
+    const auto& choice = request["tool_choice"];
+    if (choice == "none") {
+      conversation->tool_mode = FakeToolMode::kNone;
+    } else if (choice == "required") {
+      conversation->tool_mode = FakeToolMode::kRequired;
+    } else if (choice.is_object() && choice.contains("function") &&
+               choice["function"].is_object() && choice["function"].contains("name")) {
+      conversation->tool_mode = FakeToolMode::kNamed;
+      conversation->forced_tool = choice["function"]["name"].get<std::string>();
+    } else if (choice != "auto") {
+      return invalid("Invalid value for 'tool_choice'.");
+    }
+  }
+  std::vector<std::string> open_calls;  // ids the last assistant turn called
+  for (const auto& message : request["messages"]) {
+    const std::string role = message.value("role", "");
+    if (role == "assistant") {
+      open_calls.clear();
+      conversation->trailing_tool_results.clear();
+      if (!message.contains("tool_calls")) continue;
+      if (!message["tool_calls"].is_array())
+        return invalid("Invalid type for 'messages.tool_calls'");
+      for (const auto& call : message["tool_calls"]) {
+        if (!call.is_object() || !call.contains("id") || !call["id"].is_string() ||
+            call.value("type", "") != "function" || !call.contains("function") ||
+            !call["function"].is_object() || !call["function"].contains("name") ||
+            !call["function"].contains("arguments") || !call["function"]["arguments"].is_string()) {
+          return invalid(
+              "Invalid 'messages.tool_calls': each call needs an id, type 'function' and a "
+              "function with a name and its arguments as a JSON string.");
+        }
+        open_calls.push_back(call["id"].get<std::string>());
+      }
+    } else if (role == "tool") {
+      const std::string id = message.contains("tool_call_id") && message["tool_call_id"].is_string()
+                                 ? message["tool_call_id"].get<std::string>()
+                                 : "";
+      if (std::find(open_calls.begin(), open_calls.end(), id) == open_calls.end()) {
+        return invalid(
+            "Invalid parameter: messages with role 'tool' must be a response to a preceeding "
+            "message with 'tool_calls'.");
+      }
+      conversation->trailing_tool_results.push_back(
+          message.contains("content") ? message_text(message["content"]) : "");
+    } else if (role == "user") {
+      conversation->trailing_tool_results.clear();
+    }
+  }
+  // Results only count when they end the conversation.
+  const auto& last = request["messages"].back();
+  if (!last.is_object() || last.value("role", "") != "tool") {
+    conversation->trailing_tool_results.clear();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string last_user_message(const nlohmann::json& request) {
   std::string text;
   if (!request.is_object() || !request.contains("messages") || !request["messages"].is_array()) {
@@ -116,7 +203,8 @@ std::string last_user_message(const nlohmann::json& request) {
 HttpResponse chat_completion_response(const nlohmann::json& request,
                                       const std::vector<FakeOpenAIRule>& rules,
                                       std::string_view completion_id) {
-  if (!request.is_object() || !request.contains("messages") || !request["messages"].is_array()) {
+  if (!request.is_object() || !request.contains("messages") || !request["messages"].is_array() ||
+      request["messages"].empty()) {
     return openai_error(400, "'messages' is a required property and must be an array",
                         "invalid_request_error");
   }
@@ -131,6 +219,9 @@ HttpResponse chat_completion_response(const nlohmann::json& request,
     prompt += text;
     if (message.value("role", "") == "user") last_user_message = text;
   }
+  FakeConversation conversation;
+  conversation.last_user_text = last_user_message;
+  if (auto refused = check_tool_use(request, &conversation)) return *refused;
 
   const FakeOpenAIRule* rule = nullptr;
   for (const auto& candidate : rules) {
@@ -139,21 +230,46 @@ HttpResponse chat_completion_response(const nlohmann::json& request,
       break;
     }
   }
-  const std::string reply = rule ? rule->reply : "echo: " + last_user_message;
-  const std::string finish_reason =
-      rule && rule->finish_reason ? *rule->finish_reason : std::string("stop");
+  FakeTurn turn;
+  if (rule) {
+    turn.text = rule->reply;
+  } else {
+    // Sequence from the completion id's digits, so call ids differ between answers.
+    uint64_t sequence = 0;
+    for (char c : completion_id) {
+      if (c >= '0' && c <= '9') sequence = sequence * 10 + uint64_t(c - '0');
+    }
+    turn = decide_fake_turn(conversation, "call_", sequence);
+  }
+  std::string finish_reason = turn.calls.empty() ? "stop" : "tool_calls";
+  if (rule && rule->finish_reason) finish_reason = *rule->finish_reason;
   const std::string model = request.contains("model") && request["model"].is_string()
                                 ? request["model"].get<std::string>()
                                 : std::string("fake-model");
+  ordered_json message = {{"role", "assistant"}};
+  message["content"] =
+      turn.calls.empty() || !turn.text.empty() ? ordered_json(turn.text) : ordered_json(nullptr);
+  size_t completion_tokens = count_words(turn.text);
+  if (!turn.calls.empty()) {
+    ordered_json calls = ordered_json::array();
+    for (const auto& call : turn.calls) {
+      const std::string arguments = call.arguments.dump();
+      completion_tokens += 1 + count_words(arguments);
+      calls.push_back({{"id", call.id},
+                       {"type", "function"},
+                       {"function", {{"name", call.name}, {"arguments", arguments}}}});
+    }
+    message["tool_calls"] = std::move(calls);
+  }
   const size_t prompt_tokens = count_words(prompt);
-  const size_t completion_tokens = count_words(reply);
   const ordered_json completion = {
       {"id", completion_id},
       {"object", "chat.completion"},
       {"created", kCreatedAt},
       {"model", model},
       {"choices", ordered_json::array({{{"index", 0},
-                                        {"message", {{"role", "assistant"}, {"content", reply}}},
+                                        {"message", std::move(message)},
+                                        {"logprobs", nullptr},
                                         {"finish_reason", finish_reason}}})},
       {"usage",
        {{"prompt_tokens", prompt_tokens},
@@ -161,6 +277,68 @@ HttpResponse chat_completion_response(const nlohmann::json& request,
         {"total_tokens", prompt_tokens + completion_tokens}}}};
   if (rule) return answer_from_rule(*rule, completion);
   return json_response(200, completion);
+}
+
+std::vector<StreamPart> chat_completion_stream(const nlohmann::json& completion, bool include_usage,
+                                               std::chrono::milliseconds interval) {
+  std::vector<StreamPart> parts;
+  const auto event = [&](const ordered_json& chunk, bool first) {
+    parts.push_back(
+        {first ? std::chrono::milliseconds(0) : interval, "data: " + chunk.dump() + "\n\n"});
+  };
+  const auto chunk_with = [&](ordered_json choices) {
+    return ordered_json{{"id", completion["id"]},
+                        {"object", "chat.completion.chunk"},
+                        {"created", completion["created"]},
+                        {"model", completion["model"]},
+                        {"choices", std::move(choices)}};
+  };
+  const auto& choice = completion["choices"][0];
+  const auto& message = choice["message"];
+  const auto delta_chunk = [&](ordered_json delta, const ordered_json& finish) {
+    return chunk_with(ordered_json::array({{{"index", 0},
+                                            {"delta", std::move(delta)},
+                                            {"logprobs", nullptr},
+                                            {"finish_reason", finish}}}));
+  };
+  event(delta_chunk({{"role", "assistant"}, {"content", ""}}, nullptr), true);
+  if (message.contains("content") && message["content"].is_string()) {
+    for (const auto& piece : fake_stream_pieces(message["content"].get<std::string>())) {
+      event(delta_chunk({{"content", piece}}, nullptr), false);
+    }
+  }
+  if (message.contains("tool_calls")) {
+    for (size_t i = 0; i < message["tool_calls"].size(); ++i) {
+      const auto& call = message["tool_calls"][i];
+      const std::string arguments = call["function"]["arguments"].get<std::string>();
+      event(delta_chunk(
+                {{"tool_calls",
+                  ordered_json::array(
+                      {{{"index", i},
+                        {"id", call["id"]},
+                        {"type", "function"},
+                        {"function", {{"name", call["function"]["name"]}, {"arguments", ""}}}}})}},
+                nullptr),
+            false);
+      // The arguments in two fragments, split mid-token as real streams do.
+      const size_t half = arguments.size() / 2;
+      for (const std::string& fragment : {arguments.substr(0, half), arguments.substr(half)}) {
+        event(delta_chunk(
+                  {{"tool_calls", ordered_json::array(
+                                      {{{"index", i}, {"function", {{"arguments", fragment}}}}})}},
+                  nullptr),
+              false);
+      }
+    }
+  }
+  event(delta_chunk(ordered_json::object(), choice["finish_reason"]), false);
+  if (include_usage) {
+    ordered_json usage_chunk = chunk_with(ordered_json::array());
+    usage_chunk["usage"] = completion["usage"];
+    event(usage_chunk, false);
+  }
+  parts.push_back({interval, "data: [DONE]\n\n"});
+  return parts;
 }
 
 HttpResponse embeddings_response(const nlohmann::json& request) {

@@ -3,6 +3,7 @@
 // Pure functions of the request, so every answer can be predicted by the tests.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/event_loop_http_server.h"
 #include "tests/support/http_message.h"
 
 namespace evalkit::testing {
@@ -40,10 +42,19 @@ HttpResponse openai_error(int status, std::string_view message, std::string_view
                           std::optional<std::string_view> code = std::nullopt);
 
 // The chat.completion object for `request` (already parsed JSON), a 400 error when the
-// request has no `messages` array, or the matching rule's scripted answer.
+// request has no `messages` array or misuses tools as OpenAI would refuse them (a tool turn
+// that answers no call of the assistant turn before it, tool_choice without tools), or the
+// matching rule's scripted answer. Without a rule, tool calls are decided by the question
+// (fake_model_turns.h).
 HttpResponse chat_completion_response(const nlohmann::json& request,
                                       const std::vector<FakeOpenAIRule>& rules,
                                       std::string_view completion_id);
+
+// The chunks of a streamed answer for a chat.completion `completion`: a role chunk, a chunk a
+// word of content, each tool call's name and then its arguments in two fragments, a
+// finish_reason chunk, the usage chunk when asked, and `data: [DONE]`; `interval` apart.
+std::vector<StreamPart> chat_completion_stream(const nlohmann::json& completion, bool include_usage,
+                                               std::chrono::milliseconds interval);
 
 // The embeddings list for `request`: `input` is a string or an array of strings,
 // `dimensions` (default 64) the vector length. A 400 error for any other input.

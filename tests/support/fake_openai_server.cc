@@ -56,7 +56,7 @@ class FakeOpenAIServer::Handler : public HttpHandler {
       stats_.requests_by_path[request.path]++;
       if (options_.request_log_capacity > 0) {
         if (log_.size() == options_.request_log_capacity) log_.pop_front();
-        log_.push_back({request.method, request.path, request.headers, request.body});
+        log_.push_back({request.method, request.path, request.headers, request.body, request.target});
       }
     }
     if (overloaded(request)) {
@@ -105,8 +105,16 @@ class FakeOpenAIServer::Handler : public HttpHandler {
     return false;
   }
 
+  static bool is_azure_chat_path(const std::string& path) {
+    const std::string prefix = "/openai/deployments/";
+    const std::string suffix = "/chat/completions";
+    return path.size() > prefix.size() + suffix.size() && path.rfind(prefix, 0) == 0 &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+           path.find('/', prefix.size()) == path.size() - suffix.size();
+  }
+
   bool authorized(const HttpRequest& request) const {
-    if (options_.require_api_key.empty()) return true;
+    if (options_.require_api_key.empty() || is_azure_chat_path(request.path)) return true;
     const std::string* authorization = request.header("Authorization");
     return authorization != nullptr && *authorization == "Bearer " + options_.require_api_key;
   }
@@ -119,7 +127,23 @@ class FakeOpenAIServer::Handler : public HttpHandler {
                            "account settings.",
                            "invalid_request_error", "invalid_api_key")};
     }
-    const bool chat = request.method == "POST" && request.path == kChatPath;
+    const bool azure = is_azure_chat_path(request.path);
+    if (azure) {
+      const std::string* key = request.header("api-key");
+      if (!options_.azure_api_key.empty() && (key == nullptr || *key != options_.azure_api_key)) {
+        count(&FakeOpenAIServerStats::unauthorized);
+        return {openai_error(401,
+                             "Access denied due to invalid subscription key or wrong API endpoint. "
+                             "Make sure to provide a valid key for an active subscription and use "
+                             "a correct regional API endpoint for your resource.",
+                             "invalid_request_error", "401")};
+      }
+      if (request.target.find("api-version=") == std::string::npos) {
+        count(&FakeOpenAIServerStats::not_found);
+        return {openai_error(404, "Resource not found", "invalid_request_error", "404")};
+      }
+    }
+    const bool chat = request.method == "POST" && (request.path == kChatPath || azure);
     const bool embeddings = request.method == "POST" && request.path == kEmbeddingsPath;
     if (request.method == "GET" && request.path == kModelsPath) {
       count(&FakeOpenAIServerStats::ok);
@@ -161,7 +185,27 @@ class FakeOpenAIServer::Handler : public HttpHandler {
     }
     HttpResponse response = model_answer(body, chat);
     count_answer(response);
+    const bool stream = chat && body.is_object() && body.value("stream", false);
+    if (stream && response.status == 200) return streamed(body, std::move(response));
     return {std::move(response)};
+  }
+
+  // The answer as server-sent chunks; a scripted raw body that is not a completion goes as is.
+  HttpReply streamed(const nlohmann::json& body, HttpResponse response) const {
+    const nlohmann::json completion = nlohmann::json::parse(response.body, nullptr, false);
+    if (!completion.is_object() || !completion.contains("choices")) return {std::move(response)};
+    const bool include_usage = body.contains("stream_options") &&
+                               body["stream_options"].is_object() &&
+                               body["stream_options"].value("include_usage", false);
+    HttpReply reply{std::move(response)};
+    reply.response.content_type = "text/event-stream";
+    reply.stream = chat_completion_stream(completion, include_usage,
+                                          std::chrono::milliseconds(options_.stream_interval_ms));
+    if (options_.cut_streams) {
+      reply.stream.resize(std::max<size_t>(1, reply.stream.size() / 2));
+      reply.cut_stream = true;
+    }
+    return reply;
   }
 
   HttpResponse model_answer(const nlohmann::json& body, bool chat) {

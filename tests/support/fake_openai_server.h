@@ -52,7 +52,15 @@ struct FakeOpenAIServerOptions {
   std::vector<MalformedKind> malformed_kinds;  // rotated through; empty means all kinds
   size_t malformed_oversize_bytes = 4 << 20;   // an oversized body is larger than this
 
+  // Streamed answers (a chat request with "stream": true): the pieces' spacing, and whether
+  // every stream is cut off before its end (no finish_reason, no [DONE]).
+  int stream_interval_ms = 0;
+  bool cut_streams = false;
+
   std::string require_api_key;  // when set, requests need `Authorization: Bearer <key>`
+  // Azure OpenAI's deployment routes, POST /openai/deployments/{name}/chat/completions: they
+  // need an api-version query parameter, and `api-key: <azure_api_key>` when that is set.
+  std::string azure_api_key;
   std::vector<std::string> model_ids = {"fake-chat", "fake-embedding"};  // GET /v1/models
   size_t request_log_capacity = 1000;  // the oldest entries are dropped beyond this
 };
@@ -82,6 +90,7 @@ struct ReceivedRequest {
   std::string path;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::string target;  // path plus query, as sent
 
   // The first header named `name` (case-insensitive), or "" when absent.
   std::string header(std::string_view name) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 
 namespace evalkit::testing {
 namespace {
@@ -260,7 +261,10 @@ std::string_view http_reason_phrase(int status) {
   }
 }
 
-std::string serialize_http_response(const HttpResponse& response, bool close) {
+namespace {
+
+std::string status_and_headers(const HttpResponse& response, bool close,
+                               std::string_view framing_header) {
   std::string out;
   out.reserve(160 + response.body.size());
   out += "HTTP/1.1 ";
@@ -269,8 +273,8 @@ std::string serialize_http_response(const HttpResponse& response, bool close) {
   out += http_reason_phrase(response.status);
   out += "\r\nContent-Type: ";
   out += response.content_type;
-  out += "\r\nContent-Length: ";
-  out += std::to_string(response.body.size());
+  out += "\r\n";
+  out += framing_header;
   out += "\r\n";
   for (const auto& [name, value] : response.headers) {
     out += name;
@@ -280,7 +284,28 @@ std::string serialize_http_response(const HttpResponse& response, bool close) {
   }
   if (close) out += "Connection: close\r\n";
   out += "\r\n";
+  return out;
+}
+
+}  // namespace
+
+std::string serialize_http_response(const HttpResponse& response, bool close) {
+  std::string out = status_and_headers(response, close,
+                                       "Content-Length: " + std::to_string(response.body.size()));
   out += response.body;
+  return out;
+}
+
+std::string serialize_chunked_response_head(const HttpResponse& response, bool close) {
+  return status_and_headers(response, close, "Transfer-Encoding: chunked");
+}
+
+std::string serialize_chunk(std::string_view data) {
+  char size[24];
+  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  std::string out = size;
+  out.append(data);
+  out += "\r\n";
   return out;
 }
 

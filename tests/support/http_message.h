@@ -61,6 +61,12 @@ struct HttpResponse {
 // The bytes of `response` with Content-Length, and `Connection: close` when `close` is set.
 std::string serialize_http_response(const HttpResponse& response, bool close);
 
+// The status line and headers of a response whose body follows in chunks
+// (`Transfer-Encoding: chunked`), then the blank line; `close` as above.
+std::string serialize_chunked_response_head(const HttpResponse& response, bool close);
+// One chunk of a chunked body: its size in hex, CRLF, data, CRLF. An empty data is the last chunk.
+std::string serialize_chunk(std::string_view data);
+
 // The standard reason phrase for `status` ("Too Many Requests"), or "Status" if unknown.
 std::string_view http_reason_phrase(int status);
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +55,13 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
       close(fd);
     }
     if (!options.working_dir.empty() && chdir(options.working_dir.c_str()) != 0) _exit(126);
+    if (options.max_file_size > 0) {
+      struct sigaction ignore {};
+      ignore.sa_handler = SIG_IGN;
+      sigaction(SIGXFSZ, &ignore, nullptr);
+      const rlimit limit{rlim_t(options.max_file_size), rlim_t(options.max_file_size)};
+      setrlimit(RLIMIT_FSIZE, &limit);
+    }
     execve(arg_ptrs[0], arg_ptrs.data(), env_ptrs.data());
     _exit(127);
   }

@@ -20,6 +20,9 @@ struct ProcessOptions {
   std::string stdin_data;
   std::string working_dir;
   double timeout_s = 300;  // killed (SIGKILL) after this long
+  // When > 0, RLIMIT_FSIZE for the child, with SIGXFSZ ignored: a write past this many bytes
+  // of any file fails with EFBIG, as on a full disk.
+  long long max_file_size = 0;
 };
 
 // Runs argv[0] with argv and waits for it.

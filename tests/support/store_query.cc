@@ -57,4 +57,34 @@ std::vector<std::string> sql_column(const std::string& db_path, const std::strin
   return values;
 }
 
+nlohmann::json stored_answer(const std::string& db_path, const std::string& case_id) {
+  std::vector<nlohmann::json> answers;
+  for_each_row(db_path,
+               "SELECT output, finish_reason, latency_s, prompt_tokens, completion_tokens, "
+               "answer_json FROM trials WHERE case_id = '" +
+                   case_id + "'",
+               [&](sqlite3_stmt* stmt) {
+                 const auto text = [&](int column) {
+                   const unsigned char* value = sqlite3_column_text(stmt, column);
+                   return std::string(value ? reinterpret_cast<const char*>(value) : "");
+                 };
+                 nlohmann::json answer = nlohmann::json::object();
+                 if (!text(5).empty()) answer = nlohmann::json::parse(text(5));
+                 answer["text"] = text(0);
+                 answer["finish_reason"] = text(1);
+                 answer["latency_s"] = sqlite3_column_double(stmt, 2);
+                 if (!answer.contains("prompt_tokens"))
+                   answer["prompt_tokens"] = sqlite3_column_int64(stmt, 3);
+                 if (!answer.contains("completion_tokens")) {
+                   answer["completion_tokens"] = sqlite3_column_int64(stmt, 4);
+                 }
+                 answers.push_back(std::move(answer));
+               });
+  if (answers.size() != 1) {
+    ADD_FAILURE() << "expected one trial for case " << case_id << ", found " << answers.size();
+    return nlohmann::json::object();
+  }
+  return answers[0];
+}
+
 }  // namespace evalkit::testing

@@ -1,0 +1,51 @@
+// The gate as the CLI runs it after `run` and in `compare`: floors on the run, and with a
+// baseline the comparison (refusing another suite unless asked), printed to the console and
+// returned as the run document's "comparison" and "gate" objects.
+#pragma once
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "evalkit/base/status.h"
+#include "evalkit/gate/comparison.h"
+#include "evalkit/gate/gate_verdict.h"
+#include "evalkit/store/store.h"
+
+namespace evalkit::cli {
+
+struct GateSettings {
+  std::string baseline_label;   // as the user named it (a baseline name or a run reference)
+  std::string baseline_run_id;  // resolved; empty for no baseline
+  bool allow_signature_mismatch = false;
+  bool allow_other_suite = false;
+  double min_paired = 1.0;
+  std::map<std::string, std::string> prompt_pairs;  // --pair-prompts OLD=NEW
+};
+
+struct GateStep {
+  GateVerdict verdict;
+  nlohmann::json comparison = nullptr;  // the report's "comparison" (null without a baseline)
+  nlohmann::json gate;                  // the report's "gate"
+  std::vector<TrialResult> baseline_trials;
+  bool has_baseline = false;
+};
+
+// Reads "OLD=NEW" into pairs; false when the text is not of that form.
+bool parse_prompt_pair(const std::string& text, std::map<std::string, std::string>* pairs);
+
+// "the baseline is a run of suite X, this is suite Y; ..." when settings refuse the baseline
+// run for current_suite; "" when it may be compared.
+std::string other_suite_refusal(const RunRecord& baseline, const std::string& current_suite,
+                                const GateSettings& settings);
+
+// Checks floors on trials and, when settings name a baseline, compares with it; prints both
+// and the verdict to console. options carries the suite's (or stored run's) gate settings.
+Status run_gate_step(Store& store, const RunRecord& current, const std::vector<TrialResult>& trials,
+                     CompareOptions options, const GateSettings& settings, std::FILE* console,
+                     GateStep* step);
+
+}  // namespace evalkit::cli

@@ -1,0 +1,152 @@
+#include "evalkit/gate/case_pairing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+
+#include "evalkit/base/number_text.h"
+
+namespace evalkit {
+namespace {
+
+void explain_unpaired(const std::vector<CaseKey>& only_baseline,
+                      const std::vector<CaseKey>& only_current, Pairing* pairing) {
+  std::set<std::string> prompts_b, prompts_c, providers_b, providers_c, cases_b, cases_c;
+  for (const CaseKey& key : only_baseline) {
+    prompts_b.insert(key.prompt_id);
+    providers_b.insert(key.provider_id);
+    cases_b.insert(key.case_id);
+  }
+  for (const CaseKey& key : only_current) {
+    prompts_c.insert(key.prompt_id);
+    providers_c.insert(key.provider_id);
+    cases_c.insert(key.case_id);
+  }
+  auto minus = [](const std::set<std::string>& x, const std::set<std::string>& y) {
+    std::set<std::string> out;
+    std::set_difference(x.begin(), x.end(), y.begin(), y.end(), std::inserter(out, out.end()));
+    return out;
+  };
+  pairing->prompts_only_in_baseline = minus(prompts_b, prompts_c);
+  pairing->prompts_only_in_current = minus(prompts_c, prompts_b);
+  pairing->providers_only_in_baseline = minus(providers_b, providers_c);
+  pairing->providers_only_in_current = minus(providers_c, providers_b);
+  pairing->cases_only_in_baseline = minus(cases_b, cases_c);
+  pairing->cases_only_in_current = minus(cases_c, cases_b);
+}
+
+std::string joined(const std::set<std::string>& items, size_t limit = 5) {
+  std::string out;
+  size_t shown = 0;
+  for (const std::string& item : items) {
+    if (shown == limit) {
+      out += ", ... (" + std::to_string(items.size()) + " in all)";
+      break;
+    }
+    out += (shown++ == 0 ? "'" : ", '") + item + "'";
+  }
+  return out;
+}
+
+}  // namespace
+
+PairedCases pair_cases(const std::vector<CaseAggregate>& baseline,
+                       const std::vector<CaseAggregate>& current,
+                       const std::map<std::string, std::string>& prompt_pairs, double min_paired) {
+  PairedCases out;
+  std::set<std::string> current_prompts, baseline_prompts;
+  for (const CaseAggregate& aggregate : current) current_prompts.insert(aggregate.key.prompt_id);
+  for (const CaseAggregate& aggregate : baseline) baseline_prompts.insert(aggregate.key.prompt_id);
+  std::map<std::string, std::string> renames;
+  for (const auto& [was, is] : prompt_pairs) {
+    if (baseline_prompts.count(was) && !current_prompts.count(was) && !baseline_prompts.count(is)) {
+      renames[was] = is;
+    }
+  }
+  auto mapped = [&](CaseKey key) {
+    auto it = renames.find(key.prompt_id);
+    if (it != renames.end()) key.prompt_id = it->second;
+    return key;
+  };
+  std::map<CaseKey, size_t> baseline_position;
+  for (size_t i = 0; i < baseline.size(); ++i)
+    baseline_position.emplace(mapped(baseline[i].key), i);
+  std::vector<bool> baseline_paired(baseline.size(), false);
+  for (const CaseAggregate& aggregate : current) {
+    auto it = baseline_position.find(aggregate.key);
+    if (it == baseline_position.end()) {
+      out.only_in_current.push_back(aggregate.key);
+    } else {
+      out.pairs.push_back({&baseline[it->second], &aggregate});
+      baseline_paired[it->second] = true;
+    }
+  }
+  for (size_t i = 0; i < baseline.size(); ++i) {
+    if (!baseline_paired[i]) out.only_in_baseline.push_back(baseline[i].key);
+  }
+  Pairing& pairing = out.pairing;
+  pairing.baseline_cases = static_cast<int64_t>(baseline.size());
+  pairing.current_cases = static_cast<int64_t>(current.size());
+  pairing.paired = static_cast<int64_t>(out.pairs.size());
+  pairing.min_paired = min_paired;
+  pairing.prompt_pairs = std::move(renames);
+  explain_unpaired(out.only_in_baseline, out.only_in_current, &pairing);
+  return out;
+}
+
+std::vector<std::string> pairing_problems(const Pairing& pairing) {
+  std::vector<std::string> problems;
+  if (pairing.paired == 0) {
+    std::string line = "no case of the baseline (" + std::to_string(pairing.baseline_cases) +
+                       " cases) pairs with this run's " + std::to_string(pairing.current_cases);
+    if (pairing.baseline_cases == 0) line = "the baseline has no cases";
+    problems.push_back(line);
+  } else {
+    const double needed =
+        std::ceil(pairing.min_paired * static_cast<double>(pairing.baseline_cases) - 1e-9);
+    if (static_cast<double>(pairing.paired) < needed) {
+      problems.push_back("only " + std::to_string(pairing.paired) + " of the baseline's " +
+                         std::to_string(pairing.baseline_cases) + " cases paired; at least " +
+                         format_number(needed) + " must (--min-paired " +
+                         format_number(pairing.min_paired) + ")");
+    }
+  }
+  if (problems.empty()) return problems;
+  if (!pairing.prompts_only_in_baseline.empty() || !pairing.prompts_only_in_current.empty()) {
+    std::string line =
+        "prompt ids differ: baseline " +
+        (pairing.prompts_only_in_baseline.empty() ? std::string("(none)")
+                                                  : joined(pairing.prompts_only_in_baseline)) +
+        ", this run " +
+        (pairing.prompts_only_in_current.empty() ? std::string("(none)")
+                                                 : joined(pairing.prompts_only_in_current));
+    if (pairing.prompts_only_in_baseline.size() == 1 &&
+        pairing.prompts_only_in_current.size() == 1) {
+      const std::string& was = *pairing.prompts_only_in_baseline.begin();
+      const std::string& is = *pairing.prompts_only_in_current.begin();
+      line += "; to compare a renamed prompt, pass --pair-prompts " + was + "=" + is +
+              " or give prompt '" + is + "' `replaces: " + was + "` in the suite";
+    }
+    problems.push_back(line);
+  }
+  if (!pairing.providers_only_in_baseline.empty() || !pairing.providers_only_in_current.empty()) {
+    problems.push_back(
+        "provider ids differ: baseline " +
+        (pairing.providers_only_in_baseline.empty() ? std::string("(none)")
+                                                    : joined(pairing.providers_only_in_baseline)) +
+        ", this run " +
+        (pairing.providers_only_in_current.empty() ? std::string("(none)")
+                                                   : joined(pairing.providers_only_in_current)));
+  }
+  if (!pairing.cases_only_in_baseline.empty()) {
+    problems.push_back(std::to_string(pairing.cases_only_in_baseline.size()) +
+                       " case ids only in the baseline: " + joined(pairing.cases_only_in_baseline) +
+                       (pairing.cases_only_in_current.empty()
+                            ? std::string()
+                            : "; " + std::to_string(pairing.cases_only_in_current.size()) +
+                                  " only in this run: " + joined(pairing.cases_only_in_current)));
+  }
+  return problems;
+}
+
+}  // namespace evalkit

@@ -1,0 +1,64 @@
+#include "evalkit/gate/floors.h"
+
+#include "evalkit/gate/case_aggregate.h"
+#include "evalkit/gate/comparison.h"
+
+namespace evalkit {
+
+std::vector<FloorCheck> check_floors(const std::vector<TrialResult>& trials,
+                                     const std::map<std::string, GateRule>& gate,
+                                     const PassRule& pass) {
+  std::vector<FloorCheck> floors;
+  bool any = false;
+  for (const auto& entry : gate) any = any || entry.second.min.has_value();
+  if (!any) return floors;
+  const std::vector<CaseAggregate> cases = aggregate_cases(trials, pass);
+  for (const auto& [metric, rule] : gate) {
+    if (!rule.min) continue;
+    FloorCheck floor;
+    floor.metric = metric;
+    floor.min = *rule.min;
+    double sum = 0;
+    for (const CaseAggregate& aggregate : cases) {
+      if (metric == kPassRateMetric) {
+        sum += aggregate.pass ? 1 : 0;
+        ++floor.cases;
+        continue;
+      }
+      const auto it = aggregate.metrics.find(metric);
+      if (it == aggregate.metrics.end() || it->second.count == 0) continue;
+      sum += it->second.mean;
+      ++floor.cases;
+    }
+    if (floor.cases > 0) {
+      floor.value = sum / static_cast<double>(floor.cases);
+      floor.held = *floor.value >= floor.min;
+    } else {
+      floor.note = cases.empty() ? "the run has no cases" : "no case was scored for this metric";
+    }
+    floors.push_back(std::move(floor));
+  }
+  return floors;
+}
+
+bool floors_held(const std::vector<FloorCheck>& floors) {
+  for (const FloorCheck& floor : floors) {
+    if (!floor.held) return false;
+  }
+  return true;
+}
+
+nlohmann::json floors_to_json(const std::vector<FloorCheck>& floors) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const FloorCheck& floor : floors) {
+    array.push_back({{"metric", floor.metric},
+                     {"min", floor.min},
+                     {"value", floor.value ? nlohmann::json(*floor.value) : nlohmann::json()},
+                     {"cases", floor.cases},
+                     {"held", floor.held},
+                     {"note", floor.note}});
+  }
+  return array;
+}
+
+}  // namespace evalkit

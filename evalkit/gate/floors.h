@@ -1,0 +1,40 @@
+// Absolute floors (`gate: {metric: {min: X}}`): checked on every run, with or without a
+// baseline, over all of the run's cases.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "evalkit/run/trial.h"
+#include "evalkit/suite/suite.h"
+
+namespace evalkit {
+
+struct FloorCheck {
+  std::string metric;
+  double min = 0;
+  std::optional<double> value;  // the run's value; none when no case was scored
+  int64_t cases = 0;            // cases the value is over
+  bool held = false;            // value >= min
+  std::string note;             // why it failed when there is no value
+};
+
+// For every rule with `min`: pass_rate is the share of cases that pass (over repeats, by
+// pass.k_of_n); a scorer metric is the mean of its cases' mean scores (repeats whose scorer
+// errored left out). A floor on a metric no case was scored for fails: an absent value is
+// not a passing one.
+std::vector<FloorCheck> check_floors(const std::vector<TrialResult>& trials,
+                                     const std::map<std::string, GateRule>& gate,
+                                     const PassRule& pass);
+
+// True when every floor held.
+bool floors_held(const std::vector<FloorCheck>& floors);
+
+// [{"metric", "min", "value", "cases", "held", "note"}], as docs/json-report.md describes.
+nlohmann::json floors_to_json(const std::vector<FloorCheck>& floors);
+
+}  // namespace evalkit
