@@ -32,9 +32,8 @@ bool parse_pointer(std::string_view text, std::vector<PathStep>* steps, std::str
   size_t start = 1;
   while (true) {
     const size_t slash = text.find('/', start);
-    const std::string_view raw = text.substr(start, slash == std::string_view::npos
-                                                        ? std::string_view::npos
-                                                        : slash - start);
+    const std::string_view raw = text.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     std::string token;
     for (size_t i = 0; i < raw.size(); ++i) {
       if (raw[i] != '~') {
@@ -131,7 +130,8 @@ bool parse_dotted(std::string_view text, size_t start, std::vector<PathStep>* st
     i = end;
   }
   if (expect_step) {
-    *error = steps->empty() ? "the path is empty" : "the path ends with '.'" + at_character(i - 1, text);
+    *error =
+        steps->empty() ? "the path is empty" : "the path ends with '.'" + at_character(i - 1, text);
     return false;
   }
   return true;
@@ -202,9 +202,10 @@ std::string why_missing(const nlohmann::json& node, const PathStep& step,
     }
     return named + " has " + items + ", there is no item " + step.key;
   }
-  const std::string type = node.is_string() ? "a string" : node.is_null() ? "null"
-                                                       : node.is_boolean() ? "a boolean"
-                                                                           : "a number";
+  const std::string type = node.is_string()    ? "a string"
+                           : node.is_null()    ? "null"
+                           : node.is_boolean() ? "a boolean"
+                                               : "a number";
   return named + " is " + type + ", it has no '" + step.key + "'";
 }
 

@@ -275,6 +275,8 @@ class Run {
       nlohmann::json g = nlohmann::json::object();
       if (rule.max_drop) g["max_drop"] = *rule.max_drop;
       if (rule.min) g["min"] = *rule.min;
+      if (rule.max_increase) g["max_increase"] = *rule.max_increase;
+      if (rule.max) g["max"] = *rule.max;
       if (rule.test == GateTest::kNone) g["test"] = "none";
       gate[metric] = g;
     }

@@ -105,8 +105,8 @@ bool walk(const Step& step, bool at_root, const ModelAnswer* answer, nlohmann::j
     if (node->is_string()) {
       nlohmann::json parsed = parse_untrusted_json(node->get_ref<const std::string&>());
       if (parsed.is_discarded()) {
-        *failure = "path '" + written + "': " +
-                   not_json(where.empty() ? "the value" : where, node->get<std::string>());
+        *failure = "path '" + written +
+                   "': " + not_json(where.empty() ? "the value" : where, node->get<std::string>());
         return false;
       }
       owned = std::move(parsed);
@@ -188,9 +188,8 @@ bool compile_regex(const nlohmann::json& map, Step* step, std::string* error) {
   const size_t groups = step->regex.mark_count();
   step->group = group ? static_cast<size_t>(*group) : (groups > 0 ? 1 : 0);
   if (step->group > groups) {
-    *error = "transform regex /" + step->pattern + "/ has " + std::to_string(groups) +
-             " group" + (groups == 1 ? "" : "s") + ", so it has no group " +
-             std::to_string(step->group);
+    *error = "transform regex /" + step->pattern + "/ has " + std::to_string(groups) + " group" +
+             (groups == 1 ? "" : "s") + ", so it has no group " + std::to_string(step->group);
     return false;
   }
   return true;
@@ -205,8 +204,9 @@ bool compile_step(const nlohmann::json& spec, bool first, Step* step, std::strin
     return compile_path(spec.get<std::string>(), first, step, error);
   }
   if (!spec.is_object() || spec.empty()) {
-    *error = "a transform step is a path, strip_code_fence, {path: ...}, {regex: ...} or "
-             "{strip_code_fence: true}";
+    *error =
+        "a transform step is a path, strip_code_fence, {path: ...}, {regex: ...} or "
+        "{strip_code_fence: true}";
     return false;
   }
   if (spec.contains("regex")) return compile_regex(spec, step, error);
@@ -231,8 +231,8 @@ bool compile_step(const nlohmann::json& spec, bool first, Step* step, std::strin
     step->kind = Step::Kind::kStripCodeFence;
     return true;
   }
-  *error = "unknown transform step '" + key + "'" +
-           did_you_mean(key, {"path", "regex", kFenceStep});
+  *error =
+      "unknown transform step '" + key + "'" + did_you_mean(key, {"path", "regex", kFenceStep});
   return false;
 }
 
@@ -252,10 +252,17 @@ std::string step_signature(const Step& step) {
 }  // namespace
 
 const std::vector<std::string>& answer_field_names() {
-  static const std::vector<std::string> names = {
-      "output",        "text",          "finish_reason",         "tool_calls",
-      "usage",         "prompt_tokens", "completion_tokens",     "latency_s",
-      "time_to_first_token_s", "time_per_output_token_s", "tokens_per_s"};
+  static const std::vector<std::string> names = {"output",
+                                                 "text",
+                                                 "finish_reason",
+                                                 "tool_calls",
+                                                 "usage",
+                                                 "prompt_tokens",
+                                                 "completion_tokens",
+                                                 "latency_s",
+                                                 "time_to_first_token_s",
+                                                 "time_per_output_token_s",
+                                                 "tokens_per_s"};
   return names;
 }
 
@@ -305,8 +312,8 @@ bool AnswerTransform::apply(const ModelAnswer* answer, std::string_view text, st
       } else {
         std::smatch match;
         if (!std::regex_search(current, match, step.regex)) {
-          *failure = "regex /" + excerpt(step.pattern) + "/ does not match " +
-                     quoted_excerpt(current);
+          *failure =
+              "regex /" + excerpt(step.pattern) + "/ does not match " + quoted_excerpt(current);
           return false;
         }
         if (!match[step.group].matched) {

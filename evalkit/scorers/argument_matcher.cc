@@ -35,14 +35,14 @@ using Node = ArgumentMatcher::Node;
 using json = nlohmann::json;
 
 const std::vector<std::string>& matcher_keys() {
-  static const std::vector<std::string> keys = {
-      "equals", "contains", "icontains", "starts_with", "regex",      "one_of",
-      "min",    "max",      "type",      "present",     "ignore_case"};
+  static const std::vector<std::string> keys = {"equals", "contains", "icontains",  "starts_with",
+                                                "regex",  "one_of",   "min",        "max",
+                                                "type",   "present",  "ignore_case"};
   return keys;
 }
 
 const std::vector<std::string>& type_names() {
-  static const std::vector<std::string> names = {"string", "number",  "integer", "boolean",
+  static const std::vector<std::string> names = {"string", "number", "integer", "boolean",
                                                  "array",  "object", "null"};
   return names;
 }
@@ -88,8 +88,8 @@ bool has_type(const json& value, const std::string& type) {
   if (type == "number") return value.is_number();
   if (type == "integer") {
     return value.is_number_integer() ||
-           (value.is_number_float() && value.get<double>() == static_cast<double>(
-                                                                  static_cast<int64_t>(value.get<double>())));
+           (value.is_number_float() &&
+            value.get<double>() == static_cast<double>(static_cast<int64_t>(value.get<double>())));
   }
   if (type == "boolean") return value.is_boolean();
   if (type == "array") return value.is_array();
@@ -138,11 +138,11 @@ bool compile_matcher(const json& value, const std::string& where, Node* node, st
       if (!option.is_number()) return fail("'" + key + "' expects a number");
       (key == "min" ? node->min : node->max) = option.get<double>();
     } else if (key == "type") {
-      if (!option.is_string() ||
-          std::find(type_names().begin(), type_names().end(), option.get<std::string>()) ==
-              type_names().end()) {
-        return fail("'type' expects one of string, number, integer, boolean, array, object, "
-                    "null");
+      if (!option.is_string() || std::find(type_names().begin(), type_names().end(),
+                                           option.get<std::string>()) == type_names().end()) {
+        return fail(
+            "'type' expects one of string, number, integer, boolean, array, object, "
+            "null");
       }
       node->type = option.get<std::string>();
     } else if (key == "present") {
@@ -226,9 +226,11 @@ std::string describe_members(const Node& node) {
   std::string out;
   for (size_t k = 0; k < node.keys.size(); ++k) {
     const Node& member = node.members[k];
-    out += (k == 0 ? "" : ", ") + node.keys[k] +
-           (member.kind == Node::Kind::kMatcher ? ": " + describe_matcher(member)
-                                                : "=" + describe_node(member, false));
+    if (k > 0) out += ", ";
+    out += node.keys[k];
+    out += member.kind == Node::Kind::kMatcher ? ": " : "=";
+    out += member.kind == Node::Kind::kMatcher ? describe_matcher(member)
+                                               : describe_node(member, false);
   }
   return out;
 }
@@ -257,9 +259,10 @@ bool matcher_holds(const Node& node, const json& actual) {
   if (node.equals && !same_value(*node.equals, actual, ic)) return false;
   if (node.contains) {
     if (actual.is_string() && node.contains->is_string()) {
-      const std::string haystack = ic ? lower_ascii(actual.get<std::string>()) : actual.get<std::string>();
-      const std::string needle = ic ? lower_ascii(node.contains->get<std::string>())
-                                    : node.contains->get<std::string>();
+      const std::string haystack =
+          ic ? lower_ascii(actual.get<std::string>()) : actual.get<std::string>();
+      const std::string needle =
+          ic ? lower_ascii(node.contains->get<std::string>()) : node.contains->get<std::string>();
       if (haystack.find(needle) == std::string::npos) return false;
     } else if (actual.is_array()) {
       if (std::none_of(actual.begin(), actual.end(),
@@ -286,7 +289,8 @@ bool matcher_holds(const Node& node, const json& actual) {
   }
   if (node.starts_with) {
     if (!actual.is_string()) return false;
-    const std::string text = ic ? lower_ascii(actual.get<std::string>()) : actual.get<std::string>();
+    const std::string text =
+        ic ? lower_ascii(actual.get<std::string>()) : actual.get<std::string>();
     const std::string prefix = ic ? lower_ascii(*node.starts_with) : *node.starts_with;
     if (text.rfind(prefix, 0) != 0) return false;
   }
@@ -295,9 +299,8 @@ bool matcher_holds(const Node& node, const json& actual) {
     const std::string& text = actual.get_ref<const std::string&>();
     if (!std::regex_search(text, *node.regex)) return false;
   }
-  if (node.one_of && std::none_of(node.one_of->begin(), node.one_of->end(), [&](const json& item) {
-        return same_value(item, actual, ic);
-      })) {
+  if (node.one_of && std::none_of(node.one_of->begin(), node.one_of->end(),
+                                  [&](const json& item) { return same_value(item, actual, ic); })) {
     return false;
   }
   if ((node.min || node.max) && !actual.is_number()) return false;

@@ -10,7 +10,7 @@
 namespace evalkit {
 namespace {
 
-std::string dollars(double usd) { return "$" + format_number(usd); }
+std::string dollars(double usd) { return std::string("$").append(format_number(usd)); }
 
 class CostScorer : public MatchScorer {
  public:
@@ -19,8 +19,9 @@ class CostScorer : public MatchScorer {
 
   Score score(const ScoreInput& input) const override {
     if (!input.cost_usd) {
-      return failure("the provider's price is unknown: give the provider 'price: {input: USD, "
-                     "output: USD}' (per million tokens)");
+      return failure(
+          "the provider's price is unknown: give the provider 'price: {input: USD, "
+          "output: USD}' (per million tokens)");
     }
     const double usd = *input.cost_usd;
     const bool within = usd <= max_usd_;
@@ -46,8 +47,9 @@ std::unique_ptr<Scorer> make_cost_scorer(const ScorerSpec& spec, std::string* er
     return nullptr;
   }
   if (!has_max || max_usd < 0) {
-    *error = "option 'max' (US dollars per answer, at least 0) is required, e.g. "
-             "{type: cost, max: 0.002}";
+    *error =
+        "option 'max' (US dollars per answer, at least 0) is required, e.g. "
+        "{type: cost, max: 0.002}";
     return nullptr;
   }
   return std::make_unique<CostScorer>(spec, max_usd);

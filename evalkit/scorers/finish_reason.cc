@@ -57,9 +57,10 @@ class FinishReasonScorer : public MatchScorer {
     });
     std::string expected;
     for (const auto& v : values_) expected += (expected.empty() ? "'" : " or '") + v + "'";
-    if (reason.empty()) return verdict(false, "the answer has no finish reason, expected " + expected);
-    const std::string said =
-        "finish reason " + quoted_excerpt(reason) + (normalize_ ? meaning(canonical_reason(reason)) : "");
+    if (reason.empty())
+      return verdict(false, "the answer has no finish reason, expected " + expected);
+    const std::string said = "finish reason " + quoted_excerpt(reason) +
+                             (normalize_ ? meaning(canonical_reason(reason)) : "");
     return verdict(matched, matched ? said : said + ", expected " + expected);
   }
 

@@ -24,8 +24,9 @@ class LatencyScorer : public MatchScorer {
     const char* what = "latency";
     if (first_token_) {
       if (!input.answer->time_to_first_token_s) {
-        return failure("time to first token is measured on streamed answers only (give the "
-                       "provider 'stream: true')");
+        return failure(
+            "time to first token is measured on streamed answers only (give the "
+            "provider 'stream: true')");
       }
       seconds = *input.answer->time_to_first_token_s;
       what = "time to first token";

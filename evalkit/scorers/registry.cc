@@ -28,6 +28,7 @@ std::unique_ptr<Scorer> make_pii_scorer(const ScorerSpec& spec, std::string* err
 std::unique_ptr<Scorer> make_secrets_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_refusal_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_tool_call_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_tool_args_schema_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_latency_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_cost_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_finish_reason_scorer(const ScorerSpec& spec, std::string* error);
@@ -91,7 +92,7 @@ const std::vector<ScorerKind>& scorer_kinds() {
        "  --template NAME    judge template (required; judges/*.yaml or a file)\n"
        "  --provider ID      chat provider (in a suite; default defaults.judge)\n"
        "  --rubric, --criteria, --steps, --samples, --aggregate, --temperature, --seed,\n"
-       "  --choice-scores    see docs/judges.md"}},
+       "  --choice-scores    see docs/judges.md"},
       {"script", "the team's own check: a long-lived process speaking JSON lines (docs/scripts.md)",
        make_script_scorer, false,
        "  --command CMD      the worker's argv (or --python FILE / --javascript FILE)\n"
@@ -103,13 +104,27 @@ const std::vector<ScorerKind>& scorer_kinds() {
       {"refusal", "the output refuses (phrase list; `not: refusal` for must-answer)",
        make_refusal_scorer, false, "  --phrases LIST     extra refusal phrases; --only true uses only those"},
       {"tool_call", "the answer made the expected tool calls (F1 over the calls)",
-       make_tool_call_scorer, false},
+       make_tool_call_scorer, false,
+       "  --calls JSON       the expected call(s): a name, {name, arguments}, or a list\n"
+       "                     (default: each reference is an alternative)\n"
+       "  --arguments subset|exact  extra arguments allowed or not (default subset)\n"
+       "  --ordered true     calls must come in the expected order\n"
+       "  --allow-extra true  calls beyond the expected do not count (score = recall)"},
+      {"tool_args_schema", "every tool call's arguments match its tool's JSON Schema",
+       make_tool_args_schema_scorer, false,
+       "  --schemas JSON     {tool: schema} (default: the parameters of the request's tools)\n"
+       "  --unknown-tools fail|ignore  a call to a tool without a schema (default fail)\n"
+       "  --allow-no-calls true  an answer without tool calls passes"},
       {"latency", "the answer came within max seconds (total or to the first token)",
-       make_latency_scorer, false},
+       make_latency_scorer, false,
+       "  --max S            the limit in seconds (required)\n"
+       "  --of total|first_token  (default total; first_token needs a streamed answer)"},
       {"cost", "the answer cost at most max US dollars at its provider's price",
-       make_cost_scorer, false},
+       make_cost_scorer, false, "  --max USD          the limit per answer (required)"},
       {"finish_reason", "the answer stopped for the given reason (stop, length, tool_calls, ...)",
-       make_finish_reason_scorer, false},
+       make_finish_reason_scorer, false,
+       "  --value LIST       the reason(s) that pass (required)\n"
+       "  --normalize false  compare exactly (default: end_turn = stop, max_tokens = length, ...)"},
   };
   return kinds;
 }

@@ -175,8 +175,8 @@ std::vector<int> match_in_order(const std::vector<std::vector<char>>& fits, size
   std::vector<std::vector<int>> length(n + 1, std::vector<int>(made + 1, 0));
   for (size_t e = n; e-- > 0;) {
     for (size_t a = made; a-- > 0;) {
-      length[e][a] = fits[e][a] ? length[e + 1][a + 1] + 1
-                                : std::max(length[e + 1][a], length[e][a + 1]);
+      length[e][a] =
+          fits[e][a] ? length[e + 1][a + 1] + 1 : std::max(length[e + 1][a], length[e][a + 1]);
     }
   }
   std::vector<int> pairs(n, -1);
@@ -211,13 +211,12 @@ Outcome judge_calls(const std::vector<ExpectedCall>& expected, const ModelAnswer
   }
   // fits[e][a]: call a is expected call e; why[e][a]: why not, when the names agree.
   std::vector<std::vector<char>> fits(expected.size(), std::vector<char>(made.size(), 0));
-  std::vector<std::vector<std::string>> why(expected.size(),
-                                            std::vector<std::string>(made.size()));
+  std::vector<std::vector<std::string>> why(expected.size(), std::vector<std::string>(made.size()));
   for (size_t e = 0; e < expected.size(); ++e) {
     for (size_t a = 0; a < made.size(); ++a) {
       if (made[a].name != expected[e].name) continue;
-      fits[e][a] = !expected[e].arguments || expected[e].arguments->matches(made[a].arguments,
-                                                                             &why[e][a]);
+      fits[e][a] =
+          !expected[e].arguments || expected[e].arguments->matches(made[a].arguments, &why[e][a]);
     }
   }
   const std::vector<int> any_order = match_any_order(fits, made.size());
@@ -258,7 +257,8 @@ Outcome judge_calls(const std::vector<ExpectedCall>& expected, const ModelAnswer
                   : "no further call (called " + list_of(made, describe_call) + ")";
     } else {
       part += "no tool call";
-      if (!answer.text.empty()) part += " (the answer is text: " + quoted_excerpt(answer.text, 60) + ")";
+      if (!answer.text.empty())
+        part += " (the answer is text: " + quoted_excerpt(answer.text, 60) + ")";
     }
     parts.push_back(std::move(part));
   }
@@ -321,8 +321,8 @@ class ToolCallScorer : public Scorer {
         std::vector<ExpectedCall> calls;
         std::string error;
         if (!calls_of_reference((*input.expected)[i], settings_, &calls, &error)) {
-          return failure(score, "expected answer " + std::to_string(i + 1) +
-                                    " is not a tool call: " + error);
+          return failure(
+              score, "expected answer " + std::to_string(i + 1) + " is not a tool call: " + error);
         }
         alternatives.push_back(std::move(calls));
       }
@@ -341,8 +341,10 @@ class ToolCallScorer : public Scorer {
       score.reason = "closest of " + std::to_string(alternatives.size()) +
                      " expected answers: " + score.reason;
     }
-    score.details = {{"precision", best.precision}, {"recall", best.recall},
-                     {"f1", best.f1},               {"matched", best.matched},
+    score.details = {{"precision", best.precision},
+                     {"recall", best.recall},
+                     {"f1", best.f1},
+                     {"matched", best.matched},
                      {"called", input.answer->tool_calls.size()}};
     return score;
   }
@@ -376,8 +378,10 @@ std::unique_ptr<Scorer> make_tool_call_scorer(const ScorerSpec& spec, std::strin
   const json* calls_option = options.get_json("calls");
   if (!options.finish(error)) return nullptr;
   if (arguments != "subset" && arguments != "exact") {
-    *error = "option 'arguments' is 'subset' (the calls may have more arguments than listed) "
-             "or 'exact', got '" + arguments + "'";
+    *error =
+        "option 'arguments' is 'subset' (the calls may have more arguments than listed) "
+        "or 'exact', got '" +
+        arguments + "'";
     return nullptr;
   }
   settings.mode =

@@ -106,8 +106,13 @@ const std::vector<std::string>& pass_rule() {
 }
 
 const std::vector<std::string>& gate_rule() {
-  static const std::vector<std::string> keys = {"max_drop", "min", "test"};
+  static const std::vector<std::string> keys = {"max_drop", "min", "test", "max_increase", "max"};
   return keys;
+}
+
+const std::vector<std::string>& resource_metrics() {
+  static const std::vector<std::string> names = {"latency_p95", "latency_mean", "cost_mean"};
+  return names;
 }
 
 const std::vector<std::string>& provider_types() {

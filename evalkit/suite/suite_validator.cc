@@ -326,12 +326,6 @@ Status check_case_scorer(const CaseConfig& config, const TemplatedScorer& entry,
   return scorers->check(rendered, needs_references);
 }
 
-// A prompt's distinct template variables, computed once for all cases.
-struct PromptVariables {
-  const PromptConfig* prompt;
-  std::vector<std::string> variables;
-};
-
 Status check_cases(const Suite& suite, const std::vector<TemplatedScorer>& suite_scorers,
                    ScorerCheck* scorers) {
   std::vector<PromptVariables> prompts;
@@ -414,6 +408,7 @@ Status check_gate(const Suite& suite, const SuiteLocations& locations,
                   const std::set<std::string>& metrics) {
   std::vector<std::string> known(metrics.begin(), metrics.end());
   known.push_back("pass_rate");
+  for (const auto& name : suite_keys::resource_metrics()) known.push_back(name);
   for (const auto& [metric, rule] : suite.gate) {
     if (std::find(known.begin(), known.end(), metric) != known.end()) continue;
     const auto it = locations.gate.find(metric);
