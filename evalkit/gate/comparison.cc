@@ -62,7 +62,14 @@ bool prepare_resource(const std::string& metric, const Series& series, const Gat
   return true;
 }
 
-std::string percent(double share) { return format_number(share * 100) + "%"; }
+// "20%", "35.5%", "10812%": no exponent, however large the rise.
+std::string percent(double share) {
+  const double value = share * 100;
+  if (std::fabs(value) < 1000) return format_number(value) + "%";
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.0f%%", value);
+  return buffer;
+}
 
 // A rise beyond max_increase that is significant (or, under a threshold rule, any rise
 // beyond it) regresses; a significant fall improves.

@@ -19,7 +19,9 @@ class IndexDraw {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     z ^= z >> 31;
-    return static_cast<size_t>((static_cast<unsigned __int128>(z) * n) >> 64);
+    // Lemire's multiply-shift on the high 32 bits: (u * n) >> 32, biased by less than
+    // n / 2^32 (case counts stay far below 2^32).
+    return static_cast<size_t>(((z >> 32) * static_cast<uint64_t>(n)) >> 32);
   }
 
  private:

@@ -77,7 +77,8 @@ bool answer_field(const ModelAnswer* answer, std::string_view text, const std::s
 
 // The fence hint for a text that does not parse as JSON but holds a fenced block.
 std::string not_json(const std::string& where, const std::string& text) {
-  std::string message = "'" + where + "' is not JSON: " + quoted_excerpt(text);
+  std::string message = where.empty() ? std::string("the value") : "'" + where + "'";
+  message += " is not JSON: " + quoted_excerpt(text);
   if (text.find("```") != std::string::npos) {
     message += " (it holds a ``` code fence: put strip_code_fence before the path)";
   }
@@ -106,7 +107,7 @@ bool walk(const Step& step, bool at_root, const ModelAnswer* answer, nlohmann::j
       nlohmann::json parsed = parse_untrusted_json(node->get_ref<const std::string&>());
       if (parsed.is_discarded()) {
         *failure = "path '" + written +
-                   "': " + not_json(where.empty() ? "the value" : where, node->get<std::string>());
+                   "': " + not_json(where, node->get<std::string>());
         return false;
       }
       owned = std::move(parsed);

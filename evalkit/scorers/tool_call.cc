@@ -245,7 +245,11 @@ Outcome judge_calls(const std::vector<ExpectedCall>& expected, const ModelAnswer
       if (!same_name && made[a].name == expected[e].name) same_name = a;
       others.push_back(made[a]);
     }
-    if (same_name && !why[e][*same_name].empty()) {
+    if (same_name && fits[e][*same_name]) {  // made, but not where the order wants it
+      part += describe_call(made[*same_name]) + " out of order (called " +
+              list_of(made, describe_call) + ")";
+      mentioned[*same_name] = 1;
+    } else if (same_name && !why[e][*same_name].empty()) {
       part += describe_call(made[*same_name]) + ": " + why[e][*same_name];
       mentioned[*same_name] = 1;
     } else if (!others.empty()) {

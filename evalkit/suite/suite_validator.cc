@@ -9,6 +9,7 @@
 #include "evalkit/scorers/registry.h"
 #include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/scorer_template.h"
+#include "evalkit/suite/suite_keys.h"
 #include "evalkit/suite/template.h"
 
 namespace evalkit {
@@ -241,8 +242,17 @@ class ScorerCheck {
     if (kind == nullptr || kind->model_assisted) return false;
     static const std::vector<std::string> kNone;
     static const nlohmann::json kNoVars = nlohmann::json::object();
+    // A whole answer, timed and priced, so that checks on the answer (latency, cost, tool
+    // calls) err only for want of references.
+    ModelAnswer answer;
+    answer.text = "x";
+    answer.finish_reason = "stop";
+    answer.streamed = true;
+    answer.time_to_first_token_s = 0;
     ScoreInput input;
-    input.output = "x";
+    input.output = answer.text;
+    input.answer = &answer;
+    input.cost_usd = 0;
     input.expected = &kNone;
     input.vars = &kNoVars;
     try {

@@ -95,7 +95,7 @@ TEST(AnswerTransformTest, PathsIntoAJsonOutput) {
   EXPECT_EQ(apply("text.items.1", nullptr, text), "b");
   EXPECT_EQ(apply("output.answer", nullptr, text), R"({"city":"Oslo","score":0.9})");
   EXPECT_EQ(apply("output", nullptr, text), text);
-  EXPECT_EQ(apply(json::array({"strip_code_fence", "output.ok"}), nullptr,
+  EXPECT_EQ(apply(json::array({"strip_code_fence", "ok"}), nullptr,
                   "Here:\n```json\n{\"ok\": true}\n```\n"),
             "true");
 }
@@ -144,7 +144,7 @@ TEST(AnswerTransformTest, MalformedTransformsAreRefusedWithTheReason) {
             "unknown transform step 'regx' (did you mean 'regex'?)");
   EXPECT_EQ(compile_error(json::array()), "transform has no step");
   EXPECT_EQ(compile_error(json::array({"output", "a..b"})),
-            "step 2: transform path 'a..b': empty step at character 2 of 'a..b'");
+            "step 2: transform path 'a..b': empty step at character 3 of 'a..b'");
   EXPECT_EQ(compile_error(3),
             "a transform step is a path, strip_code_fence, {path: ...}, "
             "{regex: ...} or {strip_code_fence: true}");
