@@ -1,13 +1,13 @@
 // evalkit merge INPUT... : joins the shards of one suite (JSON reports or stored runs) into
-// one stored run that can be gated (evalkit compare) and reported like any other.
+// one stored run that can be gated (evalkit compare) and reported like any other. Reports are
+// read as streams and their trials go to the store as they are read, so merging a million
+// trials holds a batch of them, not the million.
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <random>
-#include <tuple>
 
 #include <boost/program_options.hpp>
 
@@ -38,25 +38,166 @@ std::string merged_run_id(const std::string& suite) {
   return std::string(stamp) + "-" + name + "-merged-" + suffix;
 }
 
-struct Shard {
-  std::string source;  // the file or run reference it came from
-  RunRecord run;
-  std::vector<TrialResult> trials;
+// The merged run as its inputs stream in: each input's run is checked against the first and
+// folded into the merged record, and its trials go to the store in batches under provisional
+// indices (renumbered by key once every input is read), so no input is ever whole in memory.
+class MergedRun {
+ public:
+  explicit MergedRun(Store& store) : store_(store) {}
+
+  // Removes a merged run left unfinished by an error.
+  ~MergedRun() {
+    if (created_ && !finished_) store_.delete_run(merged_.id);
+  }
+
+  const RunRecord& record() const { return merged_; }
+  int64_t trials() const { return next_index_; }
+  int64_t failed() const { return failed_; }
+
+  // Starts the input named source, whose run is run.
+  Status add_run(const std::string& source, const RunRecord& run) {
+    starts_.push_back({next_index_, source});
+    if (!created_) {
+      first_source_ = source;
+      merged_ = run;
+      merged_.id = merged_run_id(run.suite);
+      merged_.command_line = "evalkit merge";
+      merged_.planned_trials = 0;
+      merged_.duration_s = 0;
+      merged_.status = "complete";
+      merged_.status_reason.clear();
+      RunRecord running = merged_;
+      running.status = "running";
+      if (Status s = store_.create_run(running); !s) {
+        store_failed_ = true;
+        return s;
+      }
+      created_ = true;
+    } else if (run.suite != merged_.suite) {
+      return Status::error(source + " is a run of suite '" + run.suite + "', " + first_source_ +
+                           " of '" + merged_.suite + "'");
+    } else if (run.suite_hash != merged_.suite_hash) {
+      return Status::error(source + " ran another version of suite '" + run.suite + "' than " +
+                           first_source_ + " (the suite or its datasets changed between shards)");
+    }
+    merged_.command_line += " " + source;
+    if (run.planned_trials >= 0) merged_.planned_trials += run.planned_trials;
+    // Shards run side by side: the merged run spans the earliest start to the latest finish.
+    merged_.started_at = std::min(merged_.started_at, run.started_at);
+    merged_.finished_at = std::max(merged_.finished_at, run.finished_at);
+    merged_.duration_s = std::max(merged_.duration_s, run.duration_s);
+    if (run.status != "complete") {
+      merged_.status = "incomplete";
+      merged_.status_reason +=
+          (merged_.status_reason.empty() ? "" : "; ") + source + " is " + run.status;
+    }
+    sources_.push_back({{"source", source}, {"run", run.id}});
+    return Status::ok();
+  }
+
+  // A report that did not give its planned trials planned as many as it holds.
+  void add_planned(int64_t trials) { merged_.planned_trials += trials; }
+
+  Status add_trial(TrialResult trial) {
+    trial.index = next_index_++;
+    if (!trial.pass) ++failed_;
+    batch_.push_back(std::move(trial));
+    return batch_.size() >= 512 ? flush() : Status::ok();
+  }
+
+  // Whether a database write failed (rather than an input being unusable).
+  bool store_failed() const { return store_failed_; }
+
+  // Stores the last trials and refuses a trial that two inputs hold (store_failed() tells a
+  // database error from that).
+  Status refuse_duplicates() {
+    if (Status s = flush(); !s) return s;
+    bool twice = false;
+    TrialKey key;
+    int64_t first = 0, second = 0;
+    if (Status s = store_.find_duplicate_trial(merged_.id, &twice, &key, &first, &second); !s) {
+      store_failed_ = true;
+      return s;
+    }
+    if (twice) {
+      return Status::error("trial " + key.prompt_id + "/" + key.case_id + " is in both " +
+                           source_of(first) + " and " + source_of(second));
+    }
+    return Status::ok();
+  }
+
+  // Orders the trials by key and writes the merged record.
+  Status finish() {
+    // One order whatever the order of the inputs: by case, prompt, provider, repeat.
+    if (Status s = store_.renumber_trials_by_key(merged_.id); !s) return s;
+    merged_.config["merged_from"] = sources_;
+    // The shards together cover the suite: the merged run is not filtered by --shard.
+    if (merged_.config.contains("filters") && merged_.config["filters"].is_object()) {
+      merged_.config["filters"].erase("shard");
+    }
+    if (Status s = store_.update_run(merged_); !s) return s;
+    finished_ = true;
+    return Status::ok();
+  }
+
+ private:
+  Status flush() {
+    if (batch_.empty()) return Status::ok();
+    Status s = store_.write_trials(merged_.id, batch_);
+    batch_.clear();
+    if (!s) store_failed_ = true;
+    return s;
+  }
+
+  // The input that trial index came from.
+  std::string source_of(int64_t index) const {
+    std::string source;
+    for (const auto& [start, name] : starts_) {
+      if (start <= index) source = name;
+    }
+    return source;
+  }
+
+  Store& store_;
+  RunRecord merged_;
+  bool created_ = false, finished_ = false, store_failed_ = false;
+  std::string first_source_;
+  nlohmann::json sources_ = nlohmann::json::array();
+  std::vector<std::pair<int64_t, std::string>> starts_;  // first index of each input
+  std::vector<TrialResult> batch_;
+  int64_t next_index_ = 0;
+  int64_t failed_ = 0;
 };
 
-Status load_shard(Store& store, const std::string& input, Shard* shard) {
-  shard->source = input;
+// Reads one input into merged: a JSON report as a stream, a stored run from the store.
+Status merge_input(Store& store, const std::string& input, MergedRun* merged) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(input, ec)) {
-    return read_run_document(input, &shard->run, &shard->trials);
+    int64_t planned = 0, count = 0;
+    Status s = stream_run_document(
+        input,
+        [&](const RunRecord& run) {
+          planned = run.planned_trials;
+          return merged->add_run(input, run);
+        },
+        [&](TrialResult trial) { return merged->add_trial(std::move(trial)); }, &count);
+    if (s && planned < 0) merged->add_planned(count);
+    return s;
   }
   std::string run_id;
   if (Status s = store.resolve_run_id(input, "", &run_id); !s) {
     return Status::error("'" + input + "' is neither a JSON report file nor a run in " +
                          store.path() + ": " + s.message());
   }
-  if (Status s = store.load_run(run_id, &shard->run); !s) return s;
-  return store.load_trials(run_id, &shard->trials);
+  RunRecord run;
+  std::vector<TrialResult> trials;
+  if (Status s = store.load_run(run_id, &run); !s) return s;
+  if (Status s = store.load_trials(run_id, &trials); !s) return s;
+  if (Status s = merged->add_run(input, run); !s) return s;
+  for (TrialResult& trial : trials) {
+    if (Status s = merged->add_trial(std::move(trial)); !s) return s;
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -96,93 +237,48 @@ int merge_command(const Args& args) {
     std::fprintf(stderr, "evalkit merge: %s\n", s.message().c_str());
     return exit_code::kInfrastructure;
   }
-  std::vector<Shard> shards(inputs.size());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (Status s = load_shard(store, inputs[i], &shards[i]); !s) {
+  // Every input is checked before any is read, so a typo costs nothing.
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    std::string run_id;
+    if (!std::filesystem::is_regular_file(input, ec) &&
+        !store.resolve_run_id(input, "", &run_id).is_ok()) {
+      std::fprintf(stderr, "evalkit merge: '%s' is neither a JSON report file nor a run in %s\n",
+                   input.c_str(), store.path().c_str());
+      return exit_code::kUsageError;
+    }
+  }
+  MergedRun merged(store);
+  for (const std::string& input : inputs) {
+    if (Status s = merge_input(store, input, &merged); !s) {
       std::fprintf(stderr, "evalkit merge: %s\n", s.message().c_str());
-      return exit_code::kUsageError;
+      return merged.store_failed() ? exit_code::kInfrastructure : exit_code::kUsageError;
     }
   }
-  const RunRecord& first = shards[0].run;
-  RunRecord merged = first;
-  merged.id = merged_run_id(first.suite);
-  merged.command_line = "evalkit merge";
-  merged.planned_trials = 0;
-  merged.duration_s = 0;
-  merged.status = "complete";
-  merged.status_reason.clear();
-  nlohmann::json sources = nlohmann::json::array();
-  using Key = std::tuple<std::string, std::string, std::string, int>;
-  std::map<Key, std::string> seen;  // trial key -> the input it came from
-  std::vector<TrialResult> trials;
-  for (const Shard& shard : shards) {
-    const RunRecord& run = shard.run;
-    merged.command_line += " " + shard.source;
-    if (run.suite != first.suite) {
-      std::fprintf(stderr, "evalkit merge: %s is a run of suite '%s', %s of '%s'\n",
-                   shard.source.c_str(), run.suite.c_str(), shards[0].source.c_str(),
-                   first.suite.c_str());
-      return exit_code::kUsageError;
-    }
-    if (run.suite_hash != first.suite_hash) {
-      std::fprintf(stderr,
-                   "evalkit merge: %s ran another version of suite '%s' than %s (the suite or "
-                   "its datasets changed between shards)\n",
-                   shard.source.c_str(), run.suite.c_str(), shards[0].source.c_str());
-      return exit_code::kUsageError;
-    }
-    for (const TrialResult& trial : shard.trials) {
-      const Key key{trial.key.case_id, trial.key.prompt_id, trial.key.provider_id,
-                    trial.key.repeat};
-      const auto [it, inserted] = seen.emplace(key, shard.source);
-      if (!inserted) {
-        std::fprintf(stderr, "evalkit merge: trial %s/%s is in both %s and %s\n",
-                     trial.key.prompt_id.c_str(), trial.key.case_id.c_str(), it->second.c_str(),
-                     shard.source.c_str());
-        return exit_code::kUsageError;
-      }
-      trials.push_back(trial);
-    }
-    merged.planned_trials += run.planned_trials;
-    // Shards run side by side: the merged run spans the earliest start to the latest finish.
-    merged.started_at = std::min(merged.started_at, run.started_at);
-    merged.finished_at = std::max(merged.finished_at, run.finished_at);
-    merged.duration_s = std::max(merged.duration_s, run.duration_s);
-    if (run.status != "complete") {
-      merged.status = "incomplete";
-      merged.status_reason += (merged.status_reason.empty() ? "" : "; ") + shard.source + " is " +
-                              run.status;
-    }
-    sources.push_back({{"source", shard.source}, {"run", run.id}});
+  if (Status s = merged.refuse_duplicates(); !s) {
+    std::fprintf(stderr, "evalkit merge: %s\n", s.message().c_str());
+    return merged.store_failed() ? exit_code::kInfrastructure : exit_code::kUsageError;
   }
-  merged.config["merged_from"] = sources;
-  // The shards together cover the suite: the merged run is not filtered by --shard.
-  if (merged.config.contains("filters") && merged.config["filters"].is_object()) {
-    merged.config["filters"].erase("shard");
-  }
-  // One order whatever the order of the inputs: by case, prompt, provider, repeat.
-  std::sort(trials.begin(), trials.end(), [](const TrialResult& a, const TrialResult& b) {
-    return std::tie(a.key.case_id, a.key.prompt_id, a.key.provider_id, a.key.repeat) <
-           std::tie(b.key.case_id, b.key.prompt_id, b.key.provider_id, b.key.repeat);
-  });
-  int64_t failed = 0;
-  for (size_t i = 0; i < trials.size(); ++i) {
-    trials[i].index = int64_t(i);
-    if (!trials[i].pass) ++failed;
-  }
-  if (Status s = store_imported_run(store, merged, trials); !s) {
+  if (Status s = merged.finish(); !s) {
     std::fprintf(stderr, "evalkit merge: %s\n", s.message().c_str());
     return exit_code::kInfrastructure;
   }
+  const RunRecord& run = merged.record();
   if (!into.empty()) {
-    if (Status s = store.save_baseline(into, merged.id); !s) {
+    if (Status s = store.save_baseline(into, run.id); !s) {
       std::fprintf(stderr, "evalkit merge: %s\n", s.message().c_str());
       return exit_code::kInfrastructure;
     }
   }
   if (reports.any()) {
+    // The reports are built from the stored run (the whole run in memory; see docs/scale.md).
     RunRecord stored;
-    store.load_run(merged.id, &stored);
+    std::vector<TrialResult> trials;
+    store.load_run(run.id, &stored);
+    if (Status s = store.load_trials(run.id, &trials); !s) {
+      std::fprintf(stderr, "evalkit merge: %s\n", s.message().c_str());
+      return exit_code::kInfrastructure;
+    }
     if (Status s = write_reports(build_run_document(stored, trials), reports); !s) {
       std::fprintf(stderr, "evalkit merge: %s\n", s.message().c_str());
       return exit_code::kInfrastructure;
@@ -193,14 +289,14 @@ int merge_command(const Args& args) {
        {&reports.json, &reports.html, &reports.junit, &reports.markdown}) {
     if (is_standard_output(*path)) out = stderr;
   }
-  std::fprintf(out, "Merged %zu runs of suite '%s': %zu trials, %lld passed, %lld failed%s\n",
-               shards.size(), first.suite.c_str(), trials.size(),
-               static_cast<long long>(int64_t(trials.size()) - failed),
-               static_cast<long long>(failed),
-               merged.status == "complete" ? "" : (" (" + merged.status_reason + ")").c_str());
-  std::fprintf(out, "Results: run %s in %s%s\n", merged.id.c_str(), store.path().c_str(),
+  const int64_t failed = merged.failed();
+  std::fprintf(out, "Merged %zu runs of suite '%s': %lld trials, %lld passed, %lld failed%s\n",
+               inputs.size(), run.suite.c_str(), static_cast<long long>(merged.trials()),
+               static_cast<long long>(merged.trials() - failed), static_cast<long long>(failed),
+               run.status == "complete" ? "" : (" (" + run.status_reason + ")").c_str());
+  std::fprintf(out, "Results: run %s in %s%s\n", run.id.c_str(), store.path().c_str(),
                into.empty() ? "" : (" (named '" + into + "')").c_str());
-  return failed > 0 || merged.status != "complete" ? exit_code::kCaseFailures : exit_code::kPassed;
+  return failed > 0 || run.status != "complete" ? exit_code::kCaseFailures : exit_code::kPassed;
 }
 
 }  // namespace evalkit::cli

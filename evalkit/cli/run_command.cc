@@ -98,6 +98,14 @@ std::vector<std::string> report_tags(const std::vector<Suite>& suites) {
   return tags;
 }
 
+// Whether a gate rule sets an absolute floor (`min`), which is checked over every case.
+bool has_floors(const Suite& suite) {
+  for (const auto& [metric, rule] : suite.gate) {
+    if (rule.min) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string default_db_path() {
@@ -392,7 +400,19 @@ int run_command(const Args& args, const std::string& command_line) {
         raise(exit_code::kInfrastructure);
         continue;
       }
-      if (Status s = store.load_trials(summary.run_id, &trials); !s) {
+      // The finished trials come back from the store only for what reads them (reports, the
+      // gate against a baseline, floors, several groups): a run without those keeps none of
+      // its results in memory.
+      bool several_groups = false;
+      if (Status s = store.has_several_groups(summary.run_id, &several_groups); !s) {
+        std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+        raise(exit_code::kInfrastructure);
+        continue;
+      }
+      const bool trials_needed =
+          reports.any() || !gate.baseline_run_id.empty() || has_floors(suite) || several_groups;
+      if (Status s = trials_needed ? store.load_trials(summary.run_id, &trials) : Status::ok();
+          !s) {
         std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
         raise(exit_code::kInfrastructure);
         continue;

@@ -2,6 +2,8 @@
 // `baseline import` and `merge` need.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,17 @@ Status run_from_document(const nlohmann::json& doc, const std::string& origin, R
 
 // Reads the JSON report at path (see run_from_document).
 Status read_run_document(const std::string& path, RunRecord* run, std::vector<TrialResult>* trials);
+
+// Reads the JSON report at path as a stream, never holding it whole: on_run receives the run
+// (its planned_trials -1 when the report does not say) as soon as its "run" object is read,
+// then on_trial each trial as soon as it is parsed, in order. Reports evalkit writes give the
+// run before the trials; when a report gives them the other way round, its trials wait until
+// the run is read. *trial_count receives the number of trials. The first error on_run or
+// on_trial returns stops the reading and is returned.
+Status stream_run_document(const std::string& path,
+                           const std::function<Status(const RunRecord&)>& on_run,
+                           const std::function<Status(TrialResult)>& on_trial,
+                           int64_t* trial_count);
 
 // Creates run in store with its trials and final status, unless a run with its id exists.
 Status store_imported_run(Store& store, const RunRecord& run,

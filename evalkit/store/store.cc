@@ -52,6 +52,7 @@ class Statement {
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   bool ok() const { return stmt_ != nullptr; }
+  sqlite3_stmt* handle() const { return stmt_; }
   std::string error() const { return sqlite3_errmsg(db_); }
   void bind(int i, const std::string& v) {
     sqlite3_bind_text(stmt_, i, v.data(), int(v.size()), SQLITE_TRANSIENT);
@@ -374,6 +375,95 @@ Status Store::write_trials(const std::string& run_id, const std::vector<TrialRes
   return exec("COMMIT");
 }
 
+Status Store::update_run(const RunRecord& run) {
+  Statement s(db_,
+              "UPDATE runs SET suite=?, suite_path=?, suite_hash=?, description=?, started_at=?, "
+              "finished_at=?, duration_s=?, status=?, status_reason=?, git_commit=?, "
+              "command_line=?, providers_json=?, scorers_json=?, config_json=?, planned_trials=? "
+              "WHERE id=?");
+  if (!s.ok()) return Status::error("database: " + s.error());
+  s.bind(1, run.suite);
+  s.bind(2, run.suite_path);
+  s.bind(3, run.suite_hash);
+  s.bind(4, run.description);
+  s.bind(5, run.started_at);
+  s.bind(6, run.finished_at);
+  s.bind(7, run.duration_s);
+  s.bind(8, run.status);
+  s.bind(9, run.status_reason);
+  s.bind(10, run.git_commit);
+  s.bind(11, run.command_line);
+  s.bind(12, dump(run.providers));
+  s.bind(13, dump(run.scorers));
+  s.bind(14, dump(run.config));
+  s.bind(15, run.planned_trials);
+  s.bind(16, run.id);
+  if (s.step() != SQLITE_DONE) return Status::error("database: cannot update run: " + s.error());
+  return Status::ok();
+}
+
+Status Store::delete_run(const std::string& run_id) {
+  if (Status st = exec("BEGIN IMMEDIATE"); !st) return st;
+  for (const char* sql :
+       {"DELETE FROM scores WHERE run_id=?", "DELETE FROM annotations WHERE run_id=?",
+        "DELETE FROM trials WHERE run_id=?", "DELETE FROM runs WHERE id=?"}) {
+    Statement s(db_, sql);
+    s.bind(1, run_id);
+    if (!s.ok() || s.step() != SQLITE_DONE) {
+      const std::string why = s.error();
+      exec("ROLLBACK");
+      return Status::error("database: cannot remove run " + run_id + ": " + why);
+    }
+  }
+  return exec("COMMIT");
+}
+
+Status Store::find_duplicate_trial(const std::string& run_id, bool* found, TrialKey* key,
+                                   int64_t* first, int64_t* second) {
+  Statement s(db_,
+              "SELECT case_id, prompt_id, provider_id, repeat, MIN(trial_index), "
+              "MAX(trial_index) FROM trials WHERE run_id=? "
+              "GROUP BY case_id, prompt_id, provider_id, repeat HAVING COUNT(*) > 1 LIMIT 1");
+  if (!s.ok()) return Status::error("database: " + s.error());
+  s.bind(1, run_id);
+  const int step = s.step();
+  if (step != SQLITE_ROW && step != SQLITE_DONE) return Status::error("database: " + s.error());
+  *found = step == SQLITE_ROW;
+  if (*found) {
+    *key = {s.text(0), s.text(1), s.text(2), int(s.integer(3))};
+    *first = s.integer(4);
+    *second = s.integer(5);
+  }
+  return Status::ok();
+}
+
+Status Store::renumber_trials_by_key(const std::string& run_id) {
+  if (Status st = exec("BEGIN IMMEDIATE"); !st) return st;
+  // Through negative indices, so no two rows of the run share an index half way.
+  const char* steps[] = {
+      "CREATE TEMP TABLE IF NOT EXISTS trial_order(old INTEGER PRIMARY KEY, new INTEGER)",
+      "DELETE FROM temp.trial_order",
+      "INSERT INTO temp.trial_order(old, new) SELECT trial_index, ROW_NUMBER() OVER (ORDER BY "
+      "case_id, prompt_id, provider_id, repeat) - 1 FROM trials WHERE run_id=?1",
+      "UPDATE trials SET trial_index = -1 - (SELECT new FROM temp.trial_order WHERE old = "
+      "trials.trial_index) WHERE run_id=?1",
+      "UPDATE scores SET trial_index = -1 - (SELECT new FROM temp.trial_order WHERE old = "
+      "scores.trial_index) WHERE run_id=?1",
+      "UPDATE trials SET trial_index = -1 - trial_index WHERE run_id=?1",
+      "UPDATE scores SET trial_index = -1 - trial_index WHERE run_id=?1",
+      "DELETE FROM temp.trial_order"};
+  for (const char* sql : steps) {
+    Statement s(db_, sql);
+    if (s.ok() && sqlite3_bind_parameter_count(s.handle()) > 0) s.bind(1, run_id);
+    if (!s.ok() || s.step() != SQLITE_DONE) {
+      const std::string why = s.ok() ? s.error() : sqlite3_errmsg(db_);
+      exec("ROLLBACK");
+      return Status::error("database: cannot order the trials of run " + run_id + ": " + why);
+    }
+  }
+  return exec("COMMIT");
+}
+
 Status Store::resolve_run_id(const std::string& ref, const std::string& suite,
                              std::string* run_id) {
   if (ref == "last" || ref.empty()) {
@@ -482,6 +572,17 @@ Status Store::finished_trial_indices(const std::string& run_id, std::set<int64_t
   Statement s(db_, "SELECT trial_index FROM trials WHERE run_id=?");
   s.bind(1, run_id);
   while (s.step() == SQLITE_ROW) indices->insert(s.integer(0));
+  return Status::ok();
+}
+
+Status Store::has_several_groups(const std::string& run_id, bool* several) {
+  Statement s(db_,
+              "SELECT COUNT(*) FROM (SELECT DISTINCT prompt_id, provider_id FROM trials "
+              "WHERE run_id=? LIMIT 2)");
+  if (!s.ok()) return Status::error("database: " + s.error());
+  s.bind(1, run_id);
+  if (s.step() != SQLITE_ROW) return Status::error("database: " + s.error());
+  *several = s.integer(0) > 1;
   return Status::ok();
 }
 

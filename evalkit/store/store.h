@@ -74,12 +74,27 @@ class Store {
   // (a resumed run never writes a trial twice).
   Status write_trials(const std::string& run_id, const std::vector<TrialResult>& trials);
 
+  // Rewrites the stored record of run.id (every column), as a merge does once its inputs are read.
+  Status update_run(const RunRecord& run);
+  // Removes a run with its trials and scores (a merge that failed half way).
+  Status delete_run(const std::string& run_id);
+  // Finds two trials of run_id with one (case, prompt, provider, repeat) key; *found says
+  // whether there are any, *first and *second receive their indices.
+  Status find_duplicate_trial(const std::string& run_id, bool* found, TrialKey* key,
+                              int64_t* first, int64_t* second);
+  // Renumbers the trials (and their scores) of run_id 0, 1, ... in the order of their keys:
+  // case, prompt, provider, repeat (bytewise, as std::string compares).
+  Status renumber_trials_by_key(const std::string& run_id);
+
   // Resolves "last", a full id, or a unique id prefix; suite narrows "last".
   Status resolve_run_id(const std::string& ref, const std::string& suite, std::string* run_id);
   Status load_run(const std::string& run_id, RunRecord* run);
   Status list_runs(const std::string& suite, int limit, std::vector<RunRecord>* runs);
   Status load_trials(const std::string& run_id, std::vector<TrialResult>* trials);
   Status finished_trial_indices(const std::string& run_id, std::set<int64_t>* indices);
+  // Whether the run's stored trials span more than one (prompt, provider) pair, read
+  // without loading the trials.
+  Status has_several_groups(const std::string& run_id, bool* several);
 
   Status save_baseline(const std::string& name, const std::string& run_id);
   Status find_baseline(const std::string& name, BaselineRecord* baseline);

@@ -234,10 +234,10 @@ class ScorerCheck {
   }
 
   // Scores a stand-in output with no references: a scorer that errs needs them. Model-assisted
-  // scorers are not called (similarity always compares with references; a judge's template
-  // decides for itself).
+  // scorers are not called (similarity compares with references, the case's unless it has its
+  // own `expected`; a judge's template decides for itself).
   static bool errs_without_references(const ScorerSpec& spec, const Scorer& scorer) {
-    if (spec.type == "similarity") return true;
+    if (spec.type == "similarity") return !spec.options.contains("expected");
     const ScorerKind* kind = find_scorer_kind(spec.type);
     if (kind == nullptr || kind->model_assisted) return false;
     static const std::vector<std::string> kNone;

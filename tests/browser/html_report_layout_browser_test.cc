@@ -93,6 +93,40 @@ TEST_F(HtmlReportLayoutTest, PlainRunShowsTheFirstFailureAndItsReasonInTheFirstV
   EXPECT_TRUE(page().wait_for("!document.querySelector('.trial-detail')"));
 }
 
+// Informational (weight 0) scorers may fail on a trial that passes; the trial list must not
+// present them as the reason of a failure that did not happen.
+TEST_F(HtmlReportLayoutTest, PassingRowsNameNoFailingScorerEvenWhenAnInformationalOneFailed) {
+  json doc = make_report_document({.trials = 40, .with_comparison = false});
+  int passing = 0;
+  for (auto& trial : doc["trials"]) {
+    if (!trial["pass"].get<bool>() || trial["error_kind"] != "") continue;
+    ++passing;
+    for (const char* name : {"tone", "brevity"}) {
+      trial["scores"].push_back({{"name", name},
+                                 {"type", "contains"},
+                                 {"value", 0.0},
+                                 {"pass", false},
+                                 {"error", false},
+                                 {"reason", std::string(name) + " not met"},
+                                 {"signature", std::string("contains|") + name},
+                                 {"weight", 0.0}});
+    }
+  }
+  ASSERT_GT(passing, 20);
+  page().open(write(doc, "informational.html"));
+  ASSERT_TRUE(page().wait_for("document.querySelector('#case-table tr.case-row')"));
+  EXPECT_EQ(count_in_page(page(), "tr.case-row[data-status=pass]"), passing);
+  const json pass_rows = page().evaluate(
+      "[...document.querySelectorAll('tr.case-row[data-status=pass] td.why')]"
+      ".map((td) => td.textContent).filter((text) => text !== '')");
+  EXPECT_EQ(pass_rows, json::array()) << "passing rows show a reason";
+  // The failing-scorer filter offers only scorers that failed a failing trial.
+  const json offered = page().evaluate(
+      "[...document.querySelectorAll('select[data-filter=scorer] option')]"
+      ".map((o) => o.value).filter((v) => v !== '')");
+  EXPECT_EQ(offered, json::array({"exact_match", "factuality", "rougeL"}));
+}
+
 TEST_F(HtmlReportLayoutTest, RegressionRunShowsTheFirstRegressedCaseInTheFirstViewport) {
   const json doc = make_report_document({.trials = 1000});
   page().open(write(doc, "regression.html"));

@@ -151,6 +151,12 @@ TEST_F(GatePairingTest, AChangedModelIsStated) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("Changed: provider 'model': model fake-chat -> fake-chat-2"));
   EXPECT_THAT(r.out, HasSubstr("Changed: provider 'model': temperature 0 -> 0.7"));
+  // The suite file is not the baseline's either, and its hash says so.
+  EXPECT_THAT(r.out, HasSubstr("Changed: the suite file changed since the baseline (suite hash "));
+  // The same suite file again states no change at all.
+  const ProcessResult same = gate(suite({}));
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_THAT(same.out, Not(HasSubstr("Changed:")));
 }
 
 }  // namespace

@@ -101,9 +101,9 @@ TEST_F(HttpAppRunTest, ReadsTheNestedAnswerUsageAndToolCalls) {
 TEST_F(HttpAppRunTest, ErrorsAreRecordedPerTrialAndTheRunGoesOn) {
   FakeHttpAppServer server;
   const ProcessResult r = run(server, suite(kChat, R"(
-  - {id: app-error, vars: {question: "APP_ERROR please", session: 1}}
-  - {id: missing, vars: {question: "MISSING doc", session: 1}}
-  - {id: no-var, vars: {question: "hi"}}
+  - {id: app-error, vars: {question: "APP_ERROR please", session: 1}, expected: "-"}
+  - {id: missing, vars: {question: "MISSING doc", session: 1}, expected: "-"}
+  - {id: no-var, vars: {question: "hi"}, expected: "-"}
   - {id: fine, vars: {question: "ok", session: 2}, expected: "echo: ok [session 2]"}
 )"));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -121,7 +121,7 @@ TEST_F(HttpAppRunTest, ChosenStatusesAreAnswersAndUnavailableIsRetried) {
   const ProcessResult r =
       run(server, suite(std::string(kChat) + "    error_status: [500-599]\n", R"(
   - {id: retried, vars: {question: "hi", session: 3}, expected: "echo: hi [session 3]"}
-  - {id: not-found-is-an-answer, vars: {question: "MISSING", session: 3}}
+  - {id: not-found-is-an-answer, vars: {question: "MISSING", session: 3}, expected: "-"}
 )"));
   // The two 503s fell on whichever requests came first; each was retried.
   EXPECT_EQ(sql_count(db_, "SELECT SUM(attempts) FROM trials"), 4);
@@ -152,7 +152,8 @@ TEST_F(HttpAppRunTest, GetPutsTheQuestionInTheUrl) {
 TEST_F(HttpAppRunTest, AWrongTokenIsNotRetriedAndNotShown) {
   FakeHttpAppServer server;
   const std::string path =
-      files_.write("suite.yaml", suite(kChat, "  - {id: a, vars: {question: hi, session: 1}}\n"));
+      files_.write("suite.yaml", suite(kChat, "  - {id: a, vars: {question: hi, session: 1}, "
+                                              "expected: \"echo: hi [session 1]\"}\n"));
   ProcessOptions options;
   options.env["APP_URL"] = server.base_url();
   options.env["APP_TOKEN"] = "wrong-token-value";

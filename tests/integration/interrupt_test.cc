@@ -68,6 +68,15 @@ TEST(InterruptTest, SigtermStopsLikeTheFirstCtrlC) {
   const nlohmann::json document = read_json_file(report);
   EXPECT_EQ(document["run"]["status"], "interrupted");
   EXPECT_EQ(document["trials"].size(), size_t(stored));
+
+  // An interrupted run is no baseline: every trial it stored passed, so only its status can
+  // tell the gate that most of the suite never ran.
+  const ProcessResult refused = run_evalkit({"baseline", "save", "main", "--db", db});
+  EXPECT_EQ(refused.exit_code, 3) << refused.out << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("it is interrupted"));
+  EXPECT_THAT(refused.err, HasSubstr(" of " + std::to_string(kCases) + " trials finished"));
+  const ProcessResult forced = run_evalkit({"baseline", "save", "main", "--force", "--db", db});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
 }
 
 TEST(InterruptTest, SecondCtrlCQuitsAtOnceWithoutWaitingForTrialsInFlight) {

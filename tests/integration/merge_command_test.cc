@@ -115,5 +115,51 @@ scorers: [exact_match]
   EXPECT_EQ(missing.exit_code, 3);
 }
 
+// Reports are read as streams; one written by another tool may list its trials before its run,
+// and a broken one is refused with its name, leaving no half-merged run behind.
+TEST(MergeCommand, ReadsReportsInAnyKeyOrderAndRefusesBrokenOnes) {
+  const std::string dir = make_temp_dir("merge_stream");
+  const std::string suite = echo_suite(dir);
+  for (int i = 1; i <= 2; ++i) {
+    const std::string n = std::to_string(i);
+    ASSERT_NE(run_evalkit({"run", suite, "--shard", n + "/2", "--db", dir + "/s" + n + ".db",
+                           "--report-json", dir + "/s" + n + ".json"})
+                  .exit_code,
+              3);
+  }
+  // The second report rewritten with "trials" first and "run" last.
+  const nlohmann::json original = read_json_file(dir + "/s2.json");
+  nlohmann::ordered_json reordered;
+  reordered["trials"] = original["trials"];
+  reordered["summary"] = original["summary"];
+  reordered["run"] = original["run"];
+  std::ofstream(dir + "/s2-reordered.json") << reordered.dump();
+  const ProcessResult merged = run_evalkit({"merge", dir + "/s1.json", dir + "/s2-reordered.json",
+                                            "--db", dir + "/m.db", "-o", dir + "/merged.json"});
+  EXPECT_EQ(merged.exit_code, 1) << merged.err;
+  EXPECT_THAT(merged.out, HasSubstr("13 trials, 12 passed, 1 failed"));
+  const nlohmann::json doc = read_json_file(dir + "/merged.json");
+  ASSERT_EQ(doc["trials"].size(), 13u);
+  for (size_t i = 0; i < doc["trials"].size(); ++i) EXPECT_EQ(doc["trials"][i]["index"], int(i));
+  EXPECT_EQ(doc["trials"][0]["case_id"], "case-0");
+
+  // A trial that is not an object, and a document nested past the limit.
+  nlohmann::json broken = original;
+  broken["trials"].push_back(42);
+  std::ofstream(dir + "/broken.json") << broken.dump();
+  const ProcessResult refused =
+      run_evalkit({"merge", dir + "/s1.json", dir + "/broken.json", "--db", dir + "/refused.db"});
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_THAT(refused.err, HasSubstr("broken.json"));
+  std::ofstream(dir + "/deep.json") << "{\"run\": " + std::string(100000, '[') + "}";
+  const ProcessResult deep =
+      run_evalkit({"merge", dir + "/s1.json", dir + "/deep.json", "--db", dir + "/refused.db"});
+  EXPECT_EQ(deep.exit_code, 3);
+  EXPECT_THAT(deep.err, HasSubstr("deep.json"));
+  // Neither refusal left a run in the database.
+  const ProcessResult runs = run_evalkit({"runs", "--db", dir + "/refused.db"});
+  EXPECT_THAT(runs.out, ::testing::Not(HasSubstr("merged")));
+}
+
 }  // namespace
 }  // namespace evalkit::testing

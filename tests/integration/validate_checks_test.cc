@@ -53,6 +53,34 @@ TEST(ValidateChecksTest, AReferenceScorerOnCasesWithoutReferencesIsRefused) {
   EXPECT_EQ(fine.exit_code, 0) << fine.err;
 }
 
+// similarity is never called by validate (it is a model-assisted scorer): it needs the case's
+// references unless it carries its own `expected`, as promptfoo's `similar` checks import.
+TEST(ValidateChecksTest, SimilarityNeedsReferencesUnlessItBringsItsOwn) {
+  const std::string dir = make_temp_dir("validate-similarity");
+  const auto suite_with = [&](const std::string& file, const std::string& scorer) {
+    return write_test_file(dir, file,
+                           "suite: similarity\n"
+                           "providers:\n"
+                           "  - {id: model, type: openai-chat, model: m, base_url: "
+                           "http://127.0.0.1:9/v1}\n"
+                           "  - {id: embedder, type: openai-embeddings, model: e, base_url: "
+                           "http://127.0.0.1:9/v1}\n"
+                           "defaults: {provider: model, embedder: embedder}\n"
+                           "prompts: [{id: qa, prompt: 'Greet in {{language}}'}]\n"
+                           "cases:\n  - {id: greeting, vars: {language: French}}\n"
+                           "scorers:\n  - " +
+                               scorer + "\n");
+  };
+  const ProcessResult refused =
+      run_evalkit({"validate", suite_with("case-refs.yaml", "{type: similarity}")});
+  EXPECT_EQ(refused.exit_code, 3) << refused.out;
+  EXPECT_THAT(refused.err,
+              HasSubstr("case 'greeting' has no expected answer, but scorer 'similarity'"));
+  const ProcessResult own = run_evalkit(
+      {"validate", suite_with("own-refs.yaml", "{type: similarity, expected: Bonjour}")});
+  EXPECT_EQ(own.exit_code, 0) << own.err;
+}
+
 TEST(ValidateChecksTest, AScorersProviderMustBeOfTheRightKind) {
   const ProcessResult r =
       validate("wrongkind",

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <thread>
+#include <vector>
+
 #include "evalkit/store/trial_writer.h"
 #include "tests/support/process.h"
 
@@ -189,6 +192,117 @@ TEST(TrialWriterTest, CommitsEverythingPushed) {
   std::set<int64_t> done;
   store.finished_trial_indices("r", &done);
   EXPECT_EQ(done.size(), 1000u);
+}
+
+// A run whose trials finish faster than the disk takes them holds a bounded queue: pushes from
+// several threads wait for room, and every trial is still stored.
+TEST(TrialWriterTest, PushWaitsForRoomBeyondItsBound) {
+  const std::string dir = testing::make_temp_dir("writer_bound");
+  Store store;
+  ASSERT_TRUE(store.open(dir + "/evalkit.db").is_ok());
+  ASSERT_TRUE(store.create_run(make_run("r", "s")).is_ok());
+  size_t peak = 0;
+  {
+    TrialWriter writer(&store, "r", 0.05, /*max_queued=*/8);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&writer, t] {
+        for (int i = t * 500; i < (t + 1) * 500; ++i) {
+          std::string case_id = "c";
+          case_id += std::to_string(i);
+          writer.push(make_trial(i, case_id, true));
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_TRUE(writer.flush().is_ok());
+    peak = writer.peak_queued();
+  }
+  EXPECT_GE(peak, 1u);
+  EXPECT_LE(peak, 8u);
+  std::set<int64_t> done;
+  store.finished_trial_indices("r", &done);
+  EXPECT_EQ(done.size(), 2000u);
+}
+
+TEST(StoreTest, TellsWhetherARunSpansSeveralGroups) {
+  const std::string dir = testing::make_temp_dir("store_groups");
+  Store store;
+  ASSERT_TRUE(store.open(dir + "/evalkit.db").is_ok());
+  ASSERT_TRUE(store.create_run(make_run("one", "s")).is_ok());
+  ASSERT_TRUE(store.write_trials("one", {make_trial(0, "a", true), make_trial(1, "b", true)}).is_ok());
+  bool several = true;
+  ASSERT_TRUE(store.has_several_groups("one", &several).is_ok());
+  EXPECT_FALSE(several);
+
+  ASSERT_TRUE(store.create_run(make_run("two", "s")).is_ok());
+  TrialResult other = make_trial(1, "a", true);
+  other.key.provider_id = "challenger";
+  ASSERT_TRUE(store.write_trials("two", {make_trial(0, "a", true), other}).is_ok());
+  ASSERT_TRUE(store.has_several_groups("two", &several).is_ok());
+  EXPECT_TRUE(several);
+}
+
+// What a merge does in the store: trials under provisional indices, a duplicate key found,
+// trials and their scores renumbered by key, the record rewritten, or the run removed.
+TEST(StoreTest, FindsDuplicatesRenumbersByKeyAndRemovesRuns) {
+  const std::string dir = testing::make_temp_dir("store_merge");
+  Store store;
+  ASSERT_TRUE(store.open(dir + "/evalkit.db").is_ok());
+  ASSERT_TRUE(store.create_run(make_run("m", "s")).is_ok());
+  ASSERT_TRUE(store
+                  .write_trials("m", {make_trial(0, "c", true), make_trial(1, "a", false),
+                                      make_trial(2, "b", true)})
+                  .is_ok());
+  bool twice = true;
+  TrialKey key;
+  int64_t first = -1, second = -1;
+  ASSERT_TRUE(store.find_duplicate_trial("m", &twice, &key, &first, &second).is_ok());
+  EXPECT_FALSE(twice);
+
+  ASSERT_TRUE(store.renumber_trials_by_key("m").is_ok());
+  std::vector<TrialResult> trials;
+  ASSERT_TRUE(store.load_trials("m", &trials).is_ok());
+  ASSERT_EQ(trials.size(), 3u);
+  for (size_t i = 0; i < trials.size(); ++i) {
+    EXPECT_EQ(trials[i].index, int64_t(i));
+    ASSERT_EQ(trials[i].scores.size(), 1u);  // each score followed its trial
+    EXPECT_EQ(trials[i].scores[0].pass, trials[i].pass);
+  }
+  EXPECT_EQ(trials[0].key.case_id, "a");
+  EXPECT_FALSE(trials[0].pass);
+  EXPECT_EQ(trials[1].key.case_id, "b");
+  EXPECT_EQ(trials[2].key.case_id, "c");
+
+  ASSERT_TRUE(store.write_trials("m", {make_trial(7, "b", true)}).is_ok());
+  ASSERT_TRUE(store.find_duplicate_trial("m", &twice, &key, &first, &second).is_ok());
+  EXPECT_TRUE(twice);
+  EXPECT_EQ(key.case_id, "b");
+  EXPECT_EQ(first, 1);
+  EXPECT_EQ(second, 7);
+
+  RunRecord run = make_run("m", "renamed");
+  run.status = "complete";
+  run.planned_trials = 4;
+  ASSERT_TRUE(store.update_run(run).is_ok());
+  RunRecord loaded;
+  ASSERT_TRUE(store.load_run("m", &loaded).is_ok());
+  EXPECT_EQ(loaded.suite, "renamed");
+  EXPECT_EQ(loaded.planned_trials, 4);
+  EXPECT_EQ(loaded.finished_trials, 4);
+
+  ASSERT_TRUE(store.delete_run("m").is_ok());
+  EXPECT_FALSE(store.load_run("m", &loaded).is_ok());
+  std::set<int64_t> left;
+  store.finished_trial_indices("m", &left);
+  EXPECT_TRUE(left.empty());
+  sqlite3_stmt* scores = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(store.handle(), "SELECT COUNT(*) FROM scores WHERE run_id='m'", -1,
+                               &scores, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(scores), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(scores, 0), 0);
+  sqlite3_finalize(scores);
 }
 
 }  // namespace
