@@ -133,6 +133,20 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--evalkit") == 0) binary = argv[i + 1];
   }
+  // Loading alone (evalkit validate reads and checks the suite, then exits): the part of the
+  // peak that is the suite itself.
+  rusage load_usage{};
+  {
+    const pid_t validate = fork();
+    if (validate == 0) {
+      const int null = open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      execl(binary.c_str(), "evalkit", "validate", suite_path.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    int validate_status = 0;
+    wait4(validate, &validate_status, 0, &load_usage);
+  }
   rusage self_before{};
   getrusage(RUSAGE_SELF, &self_before);
   const auto start = std::chrono::steady_clock::now();
@@ -191,6 +205,8 @@ int main(int argc, char** argv) {
   std::printf("  wall time             %.3f s\n", wall);
   std::printf("  peak RSS              %.1f MiB = %.2f of the 100 MiB target\n",
               double(usage.ru_maxrss) / 1024.0, double(usage.ru_maxrss) / 1024.0 / 100.0);
+  std::printf("  loading alone         peak RSS %.1f MiB, CPU %.3f s (evalkit validate)\n",
+              double(load_usage.ru_maxrss) / 1024.0, cpu_seconds(load_usage));
   std::printf("  evalkit CPU           %.3f s = %.3f ms per case = %.2f of the 0.5 ms target\n",
               cpu, cpu * 1000.0 / double(cases), cpu * 1000.0 / double(cases) / 0.5);
   std::printf("  fake endpoint CPU     %.3f s = %.3f ms per case (%.0f%% of the two together)\n",

@@ -376,6 +376,54 @@ nlohmann::json redact_provider_urls(nlohmann::json providers) {
   return providers;
 }
 
+namespace {
+
+// text with every %XX decoded, as an HTTP client reads a URL's userinfo.
+std::string percent_decoded(std::string_view text) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out += char(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string base64(std::string_view bytes) {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const uint32_t n = uint32_t(uint8_t(bytes[i])) << 16 | uint32_t(uint8_t(bytes[i + 1])) << 8 |
+                       uint8_t(bytes[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
+  }
+  if (i < bytes.size()) {
+    uint32_t n = uint32_t(uint8_t(bytes[i])) << 16;
+    if (i + 1 < bytes.size()) n |= uint32_t(uint8_t(bytes[i + 1])) << 8;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// A {{placeholder}} is filled per request from a case's vars: it is no secret.
+bool is_template(std::string_view value) { return value.find("{{") != std::string_view::npos; }
+
+}  // namespace
+
 void register_url_secrets(std::string_view url) {
   const UrlParts parts = split_url(url);
   if (parts.authority == std::string_view::npos) return;
@@ -386,11 +434,21 @@ void register_url_secrets(std::string_view url) {
         colon == std::string_view::npos ? userinfo : userinfo.substr(colon + 1);
     (void)register_secret("the password in a base URL", password, nullptr);
     (void)register_secret("the credentials in a base URL", userinfo, nullptr);
+    // An HTTP client sends userinfo decoded, as "Authorization: Basic base64(user:password)";
+    // an endpoint that echoes its request headers echoes that form.
+    const std::string user =
+        percent_decoded(colon == std::string_view::npos ? userinfo : userinfo.substr(0, colon));
+    const std::string decoded_password =
+        colon == std::string_view::npos ? std::string() : percent_decoded(password);
+    (void)register_secret("the password in a base URL", decoded_password, nullptr);
+    (void)register_secret("the credentials in a base URL", base64(user + ":" + decoded_password),
+                          nullptr);
   }
   for_each_query_value(url, parts, [&](std::string_view name, size_t begin, size_t end) {
-    if (secret_query_name(name)) {
-      (void)register_secret("a base URL's query parameter", url.substr(begin, end - begin),
-                            nullptr);
+    const std::string_view value = url.substr(begin, end - begin);
+    if (secret_query_name(name) && !is_template(value)) {
+      (void)register_secret("a base URL's query parameter", value, nullptr);
+      (void)register_secret("a base URL's query parameter", percent_decoded(value), nullptr);
     }
   });
 }

@@ -1,5 +1,6 @@
 // evalkit import promptfoo CONFIG [-o SUITE]: converts another tool's config into a suite.
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "evalkit/base/files.h"
@@ -44,8 +45,17 @@ int import_command(const Args& args) {
   }
   PromptfooImportOptions options;
   options.output_path = output;
+  // The suite is loaded where it will be written before it is written, and its code files are
+  // found from there: a folder `-o` names that does not exist yet is made first (and removed
+  // again when nothing is written into it).
+  std::error_code ignored;
+  const std::filesystem::path folder = std::filesystem::path(output).parent_path();
+  const bool made_folder = !output.empty() && !folder.empty() &&
+                           !std::filesystem::exists(folder, ignored) &&
+                           std::filesystem::create_directories(folder, ignored);
   PromptfooImport result;
   if (Status s = import_promptfoo(config, options, &result); !s) {
+    if (made_folder) std::filesystem::remove(folder, ignored);
     std::fprintf(stderr, "evalkit import: %s\n", s.message().c_str());
     return exit_code::kUsageError;
   }

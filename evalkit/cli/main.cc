@@ -72,7 +72,10 @@ int main(int argc, char** argv) {
     if (command == "annotate") return evalkit::cli::annotate_command(args);
     if (command == "completion") return evalkit::cli::completion_command(args);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "evalkit %s: %s\n", command.c_str(), e.what());
+    // An exception's text may quote the input it choked on (a parser's "last read: ..."),
+    // which may hold a secret.
+    std::fprintf(stderr, "evalkit %s: %s\n", command.c_str(),
+                 evalkit::redact_secrets(e.what()).c_str());
     return evalkit::exit_code::kUsageError;
   }
   std::fprintf(stderr, "evalkit: unknown command '%s'. Run 'evalkit --help'.\n", command.c_str());

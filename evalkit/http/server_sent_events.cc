@@ -44,7 +44,12 @@ std::vector<ServerSentEvent> parse_server_sent_events(std::string_view body) {
     } else if (field == "event") {
       event_type.assign(value);
     } else if (field == "id") {
-      if (value.find('\0') == std::string_view::npos) last_id.assign(value);
+      // The id is repeated in every later event: a hostile megabyte-long id followed by
+      // thousands of tiny events would multiply it into gigabytes. No protocol evalkit speaks
+      // needs ids longer than kMaxEventIdBytes; longer ones are ignored.
+      if (value.find('\0') == std::string_view::npos && value.size() <= kMaxEventIdBytes) {
+        last_id.assign(value);
+      }
     }
     // "retry" and unknown fields are ignored.
   }

@@ -21,6 +21,9 @@ struct ServerSentEvent {
 // is dropped; an event is dispatched by a blank line, and one without data is not. A final
 // event whose last line is complete is dispatched at the end of the body even without the
 // blank line; a line cut off mid-way is dropped (the stream was truncated).
+// An `id:` longer than kMaxEventIdBytes is ignored (the id repeats in every later event).
 std::vector<ServerSentEvent> parse_server_sent_events(std::string_view body);
+
+inline constexpr size_t kMaxEventIdBytes = 1024;
 
 }  // namespace evalkit

@@ -10,7 +10,11 @@ std::optional<double> optional_number(const nlohmann::json& value, const char* k
 
 int64_t integer_or_zero(const nlohmann::json& value, const char* key) {
   if (value.contains(key) && value[key].is_number_integer()) return value[key].get<int64_t>();
-  if (value.contains(key) && value[key].is_number()) return int64_t(value[key].get<double>());
+  if (value.contains(key) && value[key].is_number()) {
+    // A float out of int64's range (1e300 in a hostile file) would be undefined behaviour.
+    const double number = value[key].get<double>();
+    if (number > -9.2e18 && number < 9.2e18) return int64_t(number);
+  }
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "evalkit/providers/endpoint_params.h"
 #include "evalkit/providers/openai_endpoint.h"
 #include "evalkit/providers/protocol_provider.h"
+#include "evalkit/providers/untrusted_fields.h"
 
 namespace evalkit {
 namespace {
@@ -89,8 +90,8 @@ void read_usage(const nlohmann::json& usage, ModelResponse* response) {
 // The error event's explanation: {"type": "error", "error": {"type", "message"}}.
 std::string stream_error(const nlohmann::json& event) {
   const nlohmann::json& error = event.contains("error") ? event["error"] : event;
-  std::string type = error.is_object() ? error.value("type", "") : "";
-  std::string message = error.is_object() ? error.value("message", "") : "";
+  std::string type = text_field(error, "type");
+  std::string message = text_field(error, "message");
   return type.empty() ? message : type + ": " + message;
 }
 
@@ -127,6 +128,9 @@ class AnthropicMessagesProtocol : public WireProtocol {
   std::string url_;
   std::vector<std::string> headers_;
 };
+
+// Most content blocks one streamed answer may open.
+constexpr size_t kMaxStreamBlocks = 10000;
 
 struct PartialBlock {
   std::string type;
@@ -201,7 +205,7 @@ void parse_anthropic_message(const std::string& body, ModelResponse* response) {
   if (value.is_discarded())
     return fail_malformed(response, "not valid JSON: " + body_snippet(body));
   if (!value.is_object()) return fail_malformed(response, "expected a JSON object");
-  if (value.value("type", "") == "error") {
+  if (text_field(value, "type") == "error") {
     response->ok = false;
     response->error_kind = error_kind::kServer;
     response->error = "the endpoint answered with an error: " + stream_error(value);
@@ -212,7 +216,7 @@ void parse_anthropic_message(const std::string& body, ModelResponse* response) {
   }
   for (const auto& block : value["content"]) {
     if (!block.is_object()) return fail_malformed(response, "a content block is not an object");
-    const std::string type = block.value("type", "");
+    const std::string type = text_field(block, "type");
     if (type == "text") {
       if (!block.contains("text") || !block["text"].is_string()) {
         return fail_malformed(response, "a text block has no 'text' string");
@@ -220,7 +224,7 @@ void parse_anthropic_message(const std::string& body, ModelResponse* response) {
       response->text += block["text"].get<std::string>();
     } else if (type == "tool_use") {
       ToolCall call;
-      call.id = block.value("id", "");
+      call.id = text_field(block, "id");
       if (!block.contains("name") || !block["name"].is_string()) {
         return fail_malformed(response, "a tool_use block has no 'name'");
       }
@@ -247,7 +251,7 @@ void parse_anthropic_stream(const HttpResponse& http, ModelResponse* response) {
       return fail_malformed(response,
                             "a stream event is not a JSON object: " + body_snippet(event.data));
     }
-    const std::string type = data.value("type", event.event);
+    const std::string type = text_field(data, "type", event.event);
     if (type == "error") {
       response->ok = false;
       response->error_kind = error_kind::kServer;
@@ -260,29 +264,34 @@ void parse_anthropic_stream(const HttpResponse& http, ModelResponse* response) {
         read_usage(data["message"]["usage"], response);
       }
     } else if (type == "content_block_start") {
-      const int64_t index = data.value("index", int64_t(blocks.size()));
+      const int64_t index = integer_field(data, "index", int64_t(blocks.size()));
       if (!data.contains("content_block") || !data["content_block"].is_object()) {
         return fail_malformed(response, "content_block_start without a content_block");
       }
+      // A real answer has a handful of blocks; a flood of them is a hostile stream.
+      if (blocks.size() >= kMaxStreamBlocks && blocks.count(index) == 0) {
+        return fail_malformed(response, "the stream opened more than " +
+                                            std::to_string(kMaxStreamBlocks) + " content blocks");
+      }
       const auto& start = data["content_block"];
       PartialBlock& block = blocks[index];
-      block.type = start.value("type", "");
+      block.type = text_field(start, "type");
       if (block.type == "text" && start.contains("text") && start["text"].is_string()) {
         block.text = start["text"].get<std::string>();
       } else if (block.type == "tool_use") {
-        block.id = start.value("id", "");
-        block.name = start.value("name", "");
+        block.id = text_field(start, "id");
+        block.name = text_field(start, "name");
         if (start.contains("input")) block.input = start["input"];
         if (!first_token_end) first_token_end = event.end_offset;
       }
     } else if (type == "content_block_delta") {
-      const int64_t index = data.value("index", int64_t(0));
+      const int64_t index = integer_field(data, "index", 0);
       auto it = blocks.find(index);
       if (it == blocks.end() || !data.contains("delta") || !data["delta"].is_object()) {
         return fail_malformed(response, "content_block_delta for a block that never started");
       }
       const auto& delta = data["delta"];
-      const std::string delta_type = delta.value("type", "");
+      const std::string delta_type = text_field(delta, "type");
       if (delta_type == "text_delta" && delta.contains("text") && delta["text"].is_string()) {
         const std::string& piece = delta["text"].get_ref<const std::string&>();
         if (!piece.empty() && !first_token_end) first_token_end = event.end_offset;
@@ -330,7 +339,19 @@ Status make_anthropic_messages_provider(const ProviderConfig& config,
                                         const ProviderEnvironment& environment,
                                         const EnvLookup& getenv, std::unique_ptr<Provider>* out) {
   std::string base_url = config.base_url;
-  if (base_url.empty()) base_url = getenv("ANTHROPIC_BASE_URL").value_or("");
+  if (base_url.empty()) {
+    base_url = getenv("ANTHROPIC_BASE_URL").value_or("");
+    // The suite's base_url was checked when the suite loaded; the environment's is checked
+    // here, and its credentials are redacted wherever they echo.
+    if (!base_url.empty() && base_url.rfind("http://", 0) != 0 &&
+        base_url.rfind("https://", 0) != 0) {
+      return Status::error_at(config.where, "provider '" + config.id + "': base URL '" +
+                                                redact_url(base_url) +
+                                                "' must start with http:// or https:// (check "
+                                                "ANTHROPIC_BASE_URL)");
+    }
+    register_url_secrets(base_url);
+  }
   if (base_url.empty()) base_url = "https://api.anthropic.com";
   while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
   // Both https://api.anthropic.com and https://api.anthropic.com/v1 are common spellings.

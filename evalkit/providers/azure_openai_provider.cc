@@ -27,6 +27,7 @@ Status make_azure_openai_provider(const ProviderConfig& config,
     return Status::error_at(config.where, "azure-openai provider '" + config.id +
                                               "': the endpoint must start with https://");
   }
+  register_url_secrets(endpoint_url);
   std::string api_key;
   if (Status s = register_secret(config.api_key_env, getenv(config.api_key_env).value_or(""),
                                  &api_key);

@@ -1,10 +1,14 @@
 #include "evalkit/providers/bedrock_converse_provider.h"
 
+#include <cctype>
+
 #include "evalkit/base/json_parse.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/http/aws_sigv4.h"
 #include "evalkit/providers/endpoint_params.h"
 #include "evalkit/providers/openai_endpoint.h"
 #include "evalkit/providers/protocol_provider.h"
+#include "evalkit/providers/untrusted_fields.h"
 
 namespace evalkit {
 namespace {
@@ -215,7 +219,7 @@ void parse_bedrock_converse(const std::string& body, ModelResponse* response) {
         return fail_malformed(response, "a toolUse block has no 'name'");
       }
       ToolCall call;
-      call.id = use.value("toolUseId", "");
+      call.id = text_field(use, "toolUseId");
       call.name = use["name"].get<std::string>();
       call.arguments = use.contains("input") ? use["input"] : nlohmann::json::object();
       response->tool_calls.push_back(std::move(call));
@@ -252,11 +256,28 @@ Status make_bedrock_converse_provider(const ProviderConfig& config,
   credentials.access_key_id = getenv("AWS_ACCESS_KEY_ID").value_or("");
   credentials.secret_access_key = getenv("AWS_SECRET_ACCESS_KEY").value_or("");
   credentials.session_token = getenv("AWS_SESSION_TOKEN").value_or("");
+  // The keys are sent (the access key id and the session token in headers) or used to sign;
+  // an endpoint that echoes them, whole or cut, never gets them into a file or a message.
+  for (auto [name, value] : {std::pair{"AWS_ACCESS_KEY_ID", &credentials.access_key_id},
+                             std::pair{"AWS_SECRET_ACCESS_KEY", &credentials.secret_access_key},
+                             std::pair{"AWS_SESSION_TOKEN", &credentials.session_token}}) {
+    if (Status s = register_secret(name, *value, value); !s) {
+      return Status::error_at(config.where, "bedrock provider '" + config.id + "': " + s.message());
+    }
+  }
   if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
     return Status::error_at(config.where, "bedrock provider '" + config.id +
                                               "' needs AWS credentials: set AWS_ACCESS_KEY_ID and "
                                               "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for "
                                               "temporary ones)");
+  }
+  // The region becomes part of the default host name: a hostile one ("evil.example#") must
+  // not move the signed request (and the session token) to another host.
+  for (char c : region) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') {
+      return Status::error_at(config.where, "bedrock provider '" + config.id + "': region '" +
+                                                region + "' is not a region name (like us-east-1)");
+    }
   }
   std::string endpoint = config.base_url;
   if (endpoint.empty()) endpoint = "https://bedrock-runtime." + region + ".amazonaws.com";

@@ -59,19 +59,31 @@ bool has_header(const std::vector<std::string>& headers, std::string_view name) 
   return false;
 }
 
+// Header and query names that carry a credential although no word of theirs says so:
+// cookies, and the signatures of pre-signed URLs (Azure SAS `sig`, Azure Functions `code`,
+// AWS `X-Amz-Signature`/`X-Amz-Credential`/`X-Amz-Security-Token`).
+static bool credential_name(std::string_view name) {
+  std::string lower;
+  for (char c : name) lower += char(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* known :
+       {"authorization", "proxy-authorization", "cookie", "sig", "signature", "code",
+        "x-amz-signature", "x-amz-credential", "x-amz-security-token"}) {
+    if (lower == known) return true;
+  }
+  for (char& c : lower) {
+    if (c == '-') c = '_';
+  }
+  return looks_like_secret_name(lower);
+}
+
 // A header or query value that holds a credential (its name says so, or it reads an
 // environment variable) joins the process-wide secrets, so it is redacted wherever it echoes:
 // outputs, the store, the cache, reports. Plain values ("application/json") are not, or
 // every output that mentions them would be blanked.
 static Status register_param_secret(const ProviderConfig& config, const std::string& what,
                                     const SecretParam& param, std::string* value) {
-  std::string name = param.name;
-  for (char& c : name) {
-    if (c == '-') c = '_';
-  }
-  const bool credential = looks_like_secret_name(name) || param.name == "Authorization" ||
-                          param.name == "authorization" ||
-                          param.value_template.find("${") != std::string::npos;
+  const bool credential =
+      credential_name(param.name) || param.value_template.find("${") != std::string::npos;
   if (!credential) return Status::ok();
   std::string clean;
   if (Status s = register_secret(what + " '" + param.name + "'", *value, &clean); !s) {

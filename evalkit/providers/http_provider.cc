@@ -2,6 +2,7 @@
 
 #include "evalkit/base/json_parse.h"
 #include "evalkit/base/json_path.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/providers/endpoint_params.h"
 #include "evalkit/providers/openai_endpoint.h"
 #include "evalkit/providers/protocol_provider.h"
@@ -188,7 +189,10 @@ void read_http_answer(const HttpAnswerPaths& paths, const std::string& body,
   const auto read_count = [&](const std::string& path, int64_t* out) {
     if (path.empty()) return;
     const nlohmann::json* count = find_json_path(value, path);
-    if (count != nullptr && count->is_number()) *out = int64_t(count->get<double>());
+    if (count == nullptr || !count->is_number()) return;
+    // A count out of int64's range (1e300 from a hostile endpoint) is no count.
+    const double number = count->get<double>();
+    if (number > -9.2e18 && number < 9.2e18) *out = int64_t(number);
   };
   read_count(paths.prompt_tokens, &response->prompt_tokens);
   read_count(paths.completion_tokens, &response->completion_tokens);
@@ -222,6 +226,9 @@ Status make_http_provider(const ProviderConfig& config, const ProviderEnvironmen
                           const EnvLookup& getenv, std::unique_ptr<Provider>* out) {
   EndpointParams params;
   if (Status s = resolve_endpoint_params(config, getenv, &params); !s) return s;
+  // Credentials written into the url itself (user:password@, ?api_key=...) are redacted
+  // wherever an endpoint echoes them, as a base_url's are.
+  register_url_secrets(config.http.url);
   std::vector<std::string> headers;
   if (config.http.method != "GET" && !has_header(params.headers, "Content-Type")) {
     headers.push_back("Content-Type: application/json");

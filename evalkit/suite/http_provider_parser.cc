@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "evalkit/base/json_path.h"
+#include "evalkit/base/secrets.h"
 #include "evalkit/suite/secret_template.h"
 #include "evalkit/suite/template.h"
 
@@ -132,8 +133,8 @@ Status parse_http_endpoint_key(const std::string& name, const YAML::Node& value,
   if (name == "url") {
     if (Status s = reader.read_string(value, "url", &out->url); !s) return s;
     if (out->url.rfind("http://", 0) != 0 && out->url.rfind("https://", 0) != 0) {
-      return reader.error_at(value,
-                             "'url' must start with http:// or https://, got '" + out->url + "'");
+      return reader.error_at(
+          value, "'url' must start with http:// or https://, got '" + redact_url(out->url) + "'");
     }
     std::vector<std::string> variables;
     if (Status s = parse_template_variables(out->url, &variables); !s) {

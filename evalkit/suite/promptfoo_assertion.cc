@@ -1,5 +1,7 @@
 #include "evalkit/suite/promptfoo_assertion.h"
 
+#include <filesystem>
+
 #include "evalkit/base/files.h"
 #include "evalkit/suite/promptfoo_check.h"
 #include "evalkit/text/utf8.h"
@@ -95,8 +97,10 @@ bool assign_grader(const YAML::Node& where, const YAML::Node& own_grader,
 }
 
 // A code check's `file://x.js[:fn]` is relative to the config; the suite needs it relative
-// to itself.
-void rebase_code_file(const AssertionScope& scope, Json* scorer) {
+// to itself. Returns a code file that does not exist ("" when every one does): such a check
+// is dropped (and listed), since a suite that names it would not load.
+std::string rebase_code_file(const AssertionScope& scope, Json* scorer) {
+  std::string missing;
   for (const char* key : {"javascript", "python"}) {
     if (!scorer->contains(key) || !(*scorer)[key].is_string()) continue;
     const std::string value = (*scorer)[key].get<std::string>();
@@ -107,9 +111,11 @@ void rebase_code_file(const AssertionScope& scope, Json* scorer) {
       function = file.substr(colon);
       file = file.substr(0, colon);
     }
-    (*scorer)[key] =
-        "file://" + scope.context.suite_relative(scope.context.resolve(file)) + function;
+    const std::string resolved = scope.context.resolve(file);
+    if (missing.empty() && !std::filesystem::exists(resolved)) missing = file;
+    (*scorer)[key] = "file://" + scope.context.suite_relative(resolved) + function;
   }
+  return missing;
 }
 
 bool finish_scorer(const YAML::Node& where, PromptfooCheck check, const YAML::Node& grader,
@@ -127,7 +133,11 @@ bool finish_scorer(const YAML::Node& where, PromptfooCheck check, const YAML::No
     return false;
   }
   *scorer = Json::parse(converted.dump());
-  rebase_code_file(scope, scorer);
+  if (const std::string missing = rebase_code_file(scope, scorer); !missing.empty()) {
+    scope.context.dropped(where, scope.owner + ": '" + check.type + "' check's file '" + missing +
+                                     "' does not exist");
+    return false;
+  }
   return assign_grader(where, grader, scope, scorer);
 }
 
@@ -238,7 +248,11 @@ bool convert_expected_cell(const std::string& cell, const std::string& location,
     return false;
   }
   *scorer = Json::parse(converted.dump());
-  rebase_code_file(scope, scorer);
+  if (const std::string missing = rebase_code_file(scope, scorer); !missing.empty()) {
+    scope.context.dropped_at(location, scope.owner + ": '" + check.type + "' check's file '" +
+                                           missing + "' does not exist");
+    return false;
+  }
   return assign_grader(YAML::Node(), YAML::Node(), scope, scorer);
 }
 

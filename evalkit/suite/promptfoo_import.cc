@@ -290,7 +290,8 @@ Status Importer::run(PromptfooImport* out) {
     }
   }
   YamlWriterOptions yaml_options;
-  yaml_options.expand_keys = {"base_url", "url", "headers", "query"};  // ${VAR} we wrote
+  yaml_options.expand_keys = {"base_url", "url",        "headers",
+                              "query",    "deployment", "region"};  // ${VAR} we wrote
   out->suite_yaml = safe_header + to_yaml(suite, yaml_options);
   out->not_converted = context_.dropped_notes();
   out->changed = context_.changed_notes();

@@ -522,15 +522,17 @@ bool find_compatible_service(const std::string& prefix, CompatibleService* out) 
 
 // Credentials in a URL (user:password@, ?api-key=) are never written to a suite.
 void strip_url_credentials(const YAML::Node& node, ImportContext& context, ConvertedProvider* out) {
-  const auto url = out->provider.find("base_url");
-  if (url == out->provider.end() || !url->is_string()) return;
-  const std::string text = url->get<std::string>();
-  const std::string redacted = redact_url(text);
-  if (redacted == text) return;
-  *url = redacted;
-  context.changed(node, "provider '" + out->name +
-                            "': credentials in the URL are never written to a suite; they were "
-                            "left out (send them in a header from the environment)");
+  for (const char* key : {"base_url", "url"}) {  // an http provider's endpoint is its url
+    const auto url = out->provider.find(key);
+    if (url == out->provider.end() || !url->is_string()) continue;
+    const std::string text = url->get<std::string>();
+    const std::string redacted = redact_url(text);
+    if (redacted == text) continue;
+    *url = redacted;
+    context.changed(node, "provider '" + out->name +
+                              "': credentials in the URL are never written to a suite; they were "
+                              "left out (send them in a header from the environment)");
+  }
 }
 
 bool convert_provider(const YAML::Node& node, ImportContext& context, ConvertedProvider* out) {

@@ -56,6 +56,23 @@ TEST(ServerSentEventsTest, ALastCompleteEventNeedsNoBlankLineButACutLineIsDroppe
   EXPECT_EQ(events[0].data, "one");
 }
 
+// A hostile stream: one id of a megabyte, then many tiny events. Each event would carry a
+// copy of the id (gigabytes from a 32 MiB body); an id that long is ignored instead.
+TEST(ServerSentEventsTest, AnOverlongIdIsNotCopiedIntoEveryEvent) {
+  std::string body = "id: " + std::string(1 << 20, 'i') + "\n";
+  for (int i = 0; i < 1000; ++i) body += "data: {}\n\n";
+  const auto events = parse_server_sent_events(body);
+  ASSERT_EQ(events.size(), 1000u);
+  size_t kept = 0;
+  for (const auto& event : events) kept += event.id.size();
+  EXPECT_EQ(kept, 0u);
+  // Ordinary ids are kept as before.
+  const auto ordinary =
+      parse_server_sent_events("id: " + std::string(kMaxEventIdBytes, '7') + "\ndata: x\n\n");
+  ASSERT_EQ(ordinary.size(), 1u);
+  EXPECT_EQ(ordinary[0].id.size(), kMaxEventIdBytes);
+}
+
 TEST(ServerSentEventsTest, SkipsAByteOrderMark) {
   const auto events = parse_server_sent_events(
       "\xEF\xBB\xBF"

@@ -152,7 +152,7 @@ TEST_F(AnthropicRunTest, ARefusedKeyIsRecordedWithoutTheKey) {
   FakeAnthropicServer server(keyed());
   const std::string wrong = "sk-ant-wrong-key-9876543210";
   const ProcessResult r = run(server, suite("", R"(
-  - {id: plain, vars: {question: hi}}
+  - {id: plain, vars: {question: hi}, expected: "echo: hi"}
 )"),
                               wrong);
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
@@ -168,7 +168,7 @@ TEST_F(AnthropicRunTest, AnErrorEventMidStreamIsRecorded) {
   options.error_event_midstream = true;
   FakeAnthropicServer server(options);
   const ProcessResult r = run(server, suite("    stream: true\n", R"(
-  - {id: plain, vars: {question: "one two"}}
+  - {id: plain, vars: {question: "one two"}, expected: "echo: one two"}
 )"));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_EQ(sql_column(db_, "SELECT error_kind FROM trials")[0], "server");

@@ -108,7 +108,7 @@ TEST_F(AzureRunTest, AnEntraTokenHeaderReplacesTheKey) {
 TEST_F(AzureRunTest, ARefusedKeyIsRecordedWithoutIt) {
   FakeOpenAIServer server(keyed());
   const std::string wrong = "azure-wrong-key-0000000000";
-  const ProcessResult r = run(server, suite("", "  - {id: a, vars: {question: hi}}\n"), wrong);
+  const ProcessResult r = run(server, suite("", "  - {id: a, vars: {question: hi}, expected: \"echo: hi\"}\n"), wrong);
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
   EXPECT_EQ(server.request_log().size(), 1u);
   const std::string error = sql_column(db_, "SELECT error FROM trials")[0];

@@ -127,7 +127,7 @@ TEST_F(BedrockRunTest, AWrongSecretIsRefusedAndNeverShown) {
   FakeBedrockServer server;
   FakeBedrockServerOptions wrong;
   wrong.secret_access_key = "wrongSecretKeyValue1234567890";
-  const ProcessResult r = run(server, "  - {id: plain, vars: {question: hi}}\n", wrong);
+  const ProcessResult r = run(server, "  - {id: plain, vars: {question: hi}, expected: \"echo: hi\"}\n", wrong);
   EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
   EXPECT_EQ(server.signature_failures(), 1u);  // a 403 is not retried
   const std::string error = sql_column(db_, "SELECT error FROM trials")[0];
@@ -137,7 +137,7 @@ TEST_F(BedrockRunTest, AWrongSecretIsRefusedAndNeverShown) {
 
 TEST_F(BedrockRunTest, MissingCredentialsStopTheRunBeforeAnyRequest) {
   FakeBedrockServer server;
-  const std::string path = files_.write("suite.yaml", suite("  - {id: a, vars: {question: hi}}\n"));
+  const std::string path = files_.write("suite.yaml", suite("  - {id: a, vars: {question: hi}, expected: \"echo: hi\"}\n"));
   ProcessOptions options;
   options.env["FAKE_BEDROCK_URL"] = server.base_url();
   options.env["AWS_REGION"] = "us-east-1";

@@ -93,6 +93,31 @@ TEST(ImportCommandTest, ImportedSuiteValidatesAndRunsAgainstTheEndpoint) {
   EXPECT_GE(server.stats().ok, 3u);
 }
 
+// `-o` may name a folder that does not exist yet: it is made, and the suite's code checks are
+// found from it; when nothing is written, no folder is left behind.
+TEST(ImportCommandTest, AnOutputFolderThatDoesNotExistYetIsMade) {
+  const std::string dir = make_temp_dir("import-new-folder");
+  write_test_file(dir, "check.js", "module.exports = (output) => output.length > 0;\n");
+  const std::string config = write_test_file(dir, "promptfooconfig.yaml", R"(prompts: ["{{q}}"]
+providers: [openai:gpt-4o-mini]
+tests:
+  - vars: {q: hi}
+    assert:
+      - {type: javascript, value: "file://check.js"}
+)");
+  const ProcessResult r =
+      run_evalkit({"import", "promptfoo", config, "-o", dir + "/evals/imported/suite.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/evals/imported/suite.yaml"));
+  const ProcessResult validated = run_evalkit({"validate", dir + "/evals/imported/suite.yaml"});
+  EXPECT_EQ(validated.exit_code, 0) << validated.err;
+
+  const ProcessResult failed =
+      run_evalkit({"import", "promptfoo", dir + "/absent.yaml", "-o", dir + "/other/suite.yaml"});
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/other"));
+}
+
 TEST(ImportCommandTest, BadInvocationsAreUsageErrors) {
   const std::string dir = make_temp_dir("import-command-bad");
   const ProcessResult missing =

@@ -374,6 +374,53 @@ TEST(PromptfooImport, HostileConfigsFailFastWithAClearError) {
   EXPECT_THAT(too_deep.status.message(), HasSubstr("nests more than 200 levels"));
 }
 
+// Credentials in an http provider's url (its endpoint, as base_url is an API provider's) are
+// never written to the suite: userinfo goes, secret query values are masked, and the note
+// says so.
+TEST(PromptfooImport, CredentialsInAnHttpProvidersUrlAreNeverWritten) {
+  const Imported imported = import_text("promptfoo-http-url-credentials", R"(prompts: ["{{q}}"]
+providers:
+  - id: https
+    config:
+      url: "https://bob:hunter2-app-password@rag.example.com/ask?api_key=qk-0123456789abcdef&v=2"
+      method: POST
+      body: {query: "{{prompt}}"}
+      transformResponse: json.answer
+tests:
+  - vars: {q: hi}
+)");
+  ASSERT_TRUE(imported.status) << imported.status.message();
+  EXPECT_THAT(imported.result.suite_yaml, Not(HasSubstr("hunter2-app-password")));
+  EXPECT_THAT(imported.result.suite_yaml, Not(HasSubstr("qk-0123456789abcdef")));
+  EXPECT_THAT(imported.result.suite_yaml,
+              HasSubstr("https://rag.example.com/ask?api_key=[redacted]&v=2"));
+  EXPECT_TRUE(any_note_has(imported.result.changed, "credentials in the URL are never written"));
+}
+
+// A code check whose file was not shipped with the config is dropped and listed; the rest of
+// the config still converts (its suite would not load with the check in it).
+TEST(PromptfooImport, ACodeCheckWhoseFileIsMissingIsDroppedAndListed) {
+  const Imported imported =
+      import_text("promptfoo-missing-code-file", R"(prompts: ["{{q}}"]
+providers: [openai:gpt-4o-mini]
+tests:
+  - vars: {q: hi}
+    assert:
+      - {type: javascript, value: "file://customAssertion.js"}
+      - {type: javascript, value: "file://present.js"}
+      - {type: contains, value: hi}
+)",
+                  {{"present.js", "module.exports = () => true;\n"}, {"out/.keep", ""}});
+  ASSERT_TRUE(imported.status) << imported.status.message();
+  EXPECT_TRUE(any_note_has(imported.result.not_converted,
+                           "check's file 'customAssertion.js' does not exist"))
+      << imported.result.suite_yaml;
+  // The present script check and the contains check remain.
+  ASSERT_EQ(imported.loaded.cases.size(), 1u);
+  EXPECT_EQ(imported.loaded.cases[0].scorers.size() + imported.loaded.scorers.size(), 2u);
+  EXPECT_THAT(imported.result.suite_yaml, HasSubstr("present.js"));
+}
+
 TEST(PromptfooImport, UnreadableInputsAreErrors) {
   PromptfooImport result;
   EXPECT_FALSE(import_promptfoo(test_data_path("promptfoo/absent.yaml"), {}, &result));

@@ -49,7 +49,7 @@ cases:
         tool_calls: [{id: call_1, type: function, function: {name: g, arguments: "{\"x\": 2}"}}]
       - {role: tool, tool_call_id: call_1, name: g, content: {result: 3}}
   - file: data.jsonl
-scorers: [exact_match]
+scorers: [{type: contains, value: "3"}]
 )");
   Suite suite;
   ASSERT_TRUE(fixture.load("qa.yaml", &suite)) << fixture.error("qa.yaml");

@@ -171,8 +171,8 @@ TEST(SuiteErrorsTest, Prompts) {
   EXPECT_EQ(
       suite_error(kProviders + "prompts: [{id: qa, messages: [{role: users, content: hi}]}]\n" +
                   kCases + kScorers),
-      "qa.yaml:2:38: message role 'users' is unknown (use system, user or assistant) (did "
-      "you mean 'user'?)");
+      "qa.yaml:2:38: message role 'users' is unknown (use system, user, assistant or tool) "
+      "(did you mean 'user'?)");
   EXPECT_EQ(
       suite_error(kProviders + "prompts: [{id: qa, prompt: \"{{country\"}]\n" + kCases + kScorers),
       "qa.yaml:2:28: template has '{{' without a closing '}}' at offset 0");

@@ -281,7 +281,15 @@ class FakeAnthropicServer::Handler : public HttpHandler {
                                                 : FakeToolMode::kAuto;
       if (type == "tool") conversation.forced_tool = body["tool_choice"]["name"];
     }
-    const FakeTurn turn = decide_fake_turn(conversation, "toolu_fake_", ++messages_);
+    FakeTurn turn = decide_fake_turn(conversation, "toolu_fake_", ++messages_);
+    const std::string all_text = (body.contains("system") ? text_of(body["system"]) : "") + "\n" +
+                                 conversation.last_user_text;
+    for (const auto& [needle, reply] : options_.replies) {
+      if (all_text.find(needle) != std::string::npos) {
+        turn = FakeTurn{reply, {}};
+        break;
+      }
+    }
     ordered_json content = ordered_json::array();
     size_t output_words = words(turn.text);
     if (!turn.text.empty()) content.push_back({{"type", "text"}, {"text", turn.text}});

@@ -27,6 +27,9 @@ struct FakeAnthropicServerOptions {
   int retry_after_s = 0;
   bool cut_streams = false;            // streams stop half-way, without message_stop
   bool error_event_midstream = false;  // streams end in an `error` event after the first text
+  // {needle, text}: a conversation whose system or user text holds needle is answered with
+  // text (the first match wins), as a judge would answer its template.
+  std::vector<std::pair<std::string, std::string>> replies;
 };
 
 class FakeAnthropicServer {
