@@ -69,8 +69,8 @@ Status stream_run_document(const std::string& path,
                            const std::function<Status(TrialResult)>& on_trial,
                            int64_t* trial_count) {
   using Event = nlohmann::json::parse_event_t;
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"),
-                                                           &std::fclose);
+  const auto close = [](std::FILE* file) { std::fclose(file); };
+  const std::unique_ptr<std::FILE, decltype(close)> in(std::fopen(path.c_str(), "rb"), close);
   if (!in) return Status::error("cannot read " + path);
   const auto stop = [](Status status) { throw StopReading{std::move(status)}; };
   std::string key;  // the top-level key whose value is being read
