@@ -195,6 +195,7 @@ TEST(GatePairingTest, TooFewPairedCasesIsNotAPass) {
   std::vector<TrialResult> current = pass_fail_run(40, 40);
   const Comparison strict = compare_runs(baseline, current, CompareOptions{});
   EXPECT_EQ(strict.outcome(), GateOutcome::kNotComparable);
+  ASSERT_FALSE(strict.not_comparable.empty());
   EXPECT_THAT(strict.not_comparable[0], HasSubstr("only 40 of the baseline's 50 cases paired"));
   EXPECT_THAT(strict.not_comparable.back(), HasSubstr("10 case ids only in the baseline"));
   CompareOptions lenient;

@@ -134,6 +134,7 @@ TEST(GateRulesCommandTest, AFloorFailsTheRunWithOrWithoutABaseline) {
   const nlohmann::json gate = read_json_file(dir + "/r.json")["gate"];
   EXPECT_EQ(gate["verdict"], "fail");
   EXPECT_EQ(gate["compared"], false);
+  ASSERT_TRUE(gate.contains("floors") && gate["floors"].size() == 1) << gate.dump();
   EXPECT_EQ(gate["floors"][0]["value"], 0.84);
   // --fail-on failures ignores the gate, as documented.
   EXPECT_EQ(run_evalkit({"run", path, "--db", db, "-q", "--fail-on", "failures"}).exit_code, 1);

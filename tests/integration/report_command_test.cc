@@ -138,7 +138,7 @@ TEST_F(ReportCommandTest, ReportRefusesAnUnknownRunAndAMissingOutput) {
   EXPECT_FALSE(std::filesystem::exists(json_path));
   const ProcessResult nothing_asked = run_evalkit({"report", "last", "--db", db_});
   EXPECT_EQ(nothing_asked.exit_code, 3);
-  EXPECT_THAT(nothing_asked.out + nothing_asked.err, HasSubstr("--html"));  // the usage
+  EXPECT_THAT(nothing_asked.out + nothing_asked.err, HasSubstr("--report-html"));  // the usage
 }
 
 TEST_F(ReportCommandTest, RunWritesTheHtmlReportOfItsOwnRun) {
