@@ -11,17 +11,10 @@
 namespace evalkit {
 
 // Reads a list of scorer specs. An item is a map with `type` (the reserved keys type,
-<<<<<<< HEAD
-// weight, threshold, name and negate are lifted out; every other key becomes an option), just
-// a type name, or `not: <item>` (negated). Options are checked later, when the scorer is built.
-Status parse_scorer_specs(const SourceNode& node, const YamlReader& reader,
-=======
-// Reads a list of scorer specs. An item is a map with `type` (the reserved keys type,
 // weight, threshold, name, negate and transform are lifted out; every other key becomes an
 // option), just a type name, or `not: <item>` (negated). Options are checked later, when the
 // scorer is built.
 Status parse_scorer_specs(const SourceNode& node, const YamlReader& reader,
->>>>>>> main
                           std::vector<ScorerSpec>* out);
 
 // The same from a JSON value (a JSONL dataset line's `scorers`); errors are placed at where.
