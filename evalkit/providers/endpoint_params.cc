@@ -80,11 +80,13 @@ static bool credential_name(std::string_view name) {
 // environment variable) joins the process-wide secrets, so it is redacted wherever it echoes:
 // outputs, the store, the cache, reports. Plain values ("application/json") are not, or
 // every output that mentions them would be blanked.
+static bool holds_credential(const SecretParam& param) {
+  return credential_name(param.name) || param.value_template.find("${") != std::string::npos;
+}
+
 static Status register_param_secret(const ProviderConfig& config, const std::string& what,
                                     const SecretParam& param, std::string* value) {
-  const bool credential =
-      credential_name(param.name) || param.value_template.find("${") != std::string::npos;
-  if (!credential) return Status::ok();
+  if (!holds_credential(param)) return Status::ok();
   std::string clean;
   if (Status s = register_secret(what + " '" + param.name + "'", *value, &clean); !s) {
     return Status::error_at(config.where, "provider '" + config.id + "': " + s.message());
@@ -100,7 +102,7 @@ Status resolve_endpoint_params(const ProviderConfig& config, const EnvLookup& ge
     if (Status s = expand_value(config, "header", header, getenv, &value); !s) return s;
     if (Status s = register_param_secret(config, "header", header, &value); !s) return s;
     out->headers.push_back(header.name + ": " + value);
-    out->secrets.push_back(std::move(value));
+    if (holds_credential(header)) out->secrets.push_back(std::move(value));
   }
   for (const auto& param : config.query) {
     std::string value;
@@ -108,8 +110,10 @@ Status resolve_endpoint_params(const ProviderConfig& config, const EnvLookup& ge
     if (Status s = register_param_secret(config, "query parameter", param, &value); !s) return s;
     if (!out->query.empty()) out->query += '&';
     out->query += percent_encode(param.name) + "=" + percent_encode(value);
-    out->secrets.push_back(percent_encode(value));
-    out->secrets.push_back(std::move(value));
+    if (holds_credential(param)) {
+      out->secrets.push_back(percent_encode(value));
+      out->secrets.push_back(std::move(value));
+    }
   }
   return Status::ok();
 }

@@ -1,5 +1,6 @@
 // A provider's `headers:` and `query:` maps made real: ${VAR} read from the environment when
-// the provider is built. Every value is a secret: it is sent, and otherwise only redacted.
+// the provider is built. Values that carry a credential (by their name, or read from the
+// environment) are secrets: sent, registered, and otherwise only redacted.
 #pragma once
 
 #include <string>
@@ -15,7 +16,7 @@ namespace evalkit {
 struct EndpointParams {
   std::vector<std::string> headers;  // "Name: value"
   std::string query;                 // "a=1&b=2", percent-encoded; empty for none
-  std::vector<std::string> secrets;  // every expanded value, for redaction
+  std::vector<std::string> secrets;  // the credential values, for redaction
 };
 
 // Expands config's headers and query with getenv. An unset variable (without a default) or a

@@ -2,6 +2,7 @@
 #include "evalkit/suite/promptfoo_providers.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -535,11 +536,40 @@ void strip_url_credentials(const YAML::Node& node, ImportContext& context, Conve
   }
 }
 
+// A header or query value that holds a credential written into the config itself (not read
+// from the environment) is never copied into the suite either: evalkit writes that file.
+void strip_literal_credentials(const YAML::Node& node, ImportContext& context,
+                               ConvertedProvider* out) {
+  for (const char* key : {"headers", "query"}) {
+    const auto map = out->provider.find(key);
+    if (map == out->provider.end() || !map->is_object()) continue;
+    std::vector<std::string> literal;
+    for (const auto& [name, value] : map->items()) {
+      std::string lower;
+      for (char c : name) lower += char(std::tolower(static_cast<unsigned char>(c)));
+      const bool credential = looks_like_secret_name(name) || lower == "authorization" ||
+                              lower == "proxy-authorization" || lower == "cookie";
+      const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+      if (credential && text.find("${") == std::string::npos) literal.push_back(name);
+    }
+    for (const auto& name : literal) {
+      map->erase(name);
+      context.changed(node, "provider '" + out->name + "': " + key + " '" + name +
+                                "' holds a credential written into the config; it is never "
+                                "written to a suite and was left out (read it from the "
+                                "environment: '" +
+                                name + ": ${YOUR_VARIABLE}')");
+    }
+    if (map->empty()) out->provider.erase(map);
+  }
+}
+
 bool convert_provider(const YAML::Node& node, ImportContext& context, ConvertedProvider* out) {
   *out = ConvertedProvider();
   if (node.IsScalar()) {
     if (!convert_id(node.Scalar(), node, YAML::Node(), context, out)) return false;
     strip_url_credentials(node, context, out);
+    strip_literal_credentials(node, context, out);
     return true;
   }
   if (!node.IsMap()) {
@@ -573,6 +603,7 @@ bool convert_provider(const YAML::Node& node, ImportContext& context, ConvertedP
   const YAML::Node id_node = node["id"] ? node["id"] : node;
   if (!convert_id(ref, id_node, options["config"], context, out)) return false;
   strip_url_credentials(id_node, context, out);
+  strip_literal_credentials(id_node, context, out);
   for (const auto& item : options) {
     const std::string key = item.first.as<std::string>("");
     if (key == "id" || key == "config") continue;

@@ -135,6 +135,20 @@ TEST_F(BedrockRunTest, AWrongSecretIsRefusedAndNeverShown) {
   EXPECT_THAT(error + r.out + r.err, Not(HasSubstr(wrong.secret_access_key)));
 }
 
+// The region is part of the default host name (bedrock-runtime.<region>.amazonaws.com): one
+// that is not a region name ("evil.example#") could move the signed request and its session
+// token to another host, so it stops the run before any request.
+TEST_F(BedrockRunTest, ARegionThatIsNotARegionNameStopsTheRun) {
+  FakeBedrockServer server;
+  FakeBedrockServerOptions keys;
+  keys.region = "evil.example#";
+  const ProcessResult r =
+      run(server, "  - {id: a, vars: {question: hi}, expected: \"echo: hi\"}\n", keys);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("region 'evil.example#' is not a region name"));
+  EXPECT_TRUE(server.request_log().empty());
+}
+
 TEST_F(BedrockRunTest, MissingCredentialsStopTheRunBeforeAnyRequest) {
   FakeBedrockServer server;
   const std::string path = files_.write("suite.yaml", suite("  - {id: a, vars: {question: hi}, expected: \"echo: hi\"}\n"));

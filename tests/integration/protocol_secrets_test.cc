@@ -228,7 +228,11 @@ TEST(ProtocolSecretsTest, EchoedCredentialsOfEveryProtocolNeverReachAFileOrOutpu
     EXPECT_THAT(trials[std::string("cut/") + provider].value("error", ""), HasSubstr("[redacted]"))
         << provider;
   }
+  // Plain header values are no secrets: they stay readable in answers and errors.
   EXPECT_THAT(trials["echo/app"]["output"].get<std::string>(), HasSubstr("tenant-one"));
+  EXPECT_THAT(trials["cut/app"]["error"].get<std::string>(), HasSubstr("X-Tenant: tenant-one"));
+  EXPECT_THAT(trials["cut/app"]["error"].get<std::string>(),
+              HasSubstr("Content-Type: application/json"));
 
   const std::vector<std::string> secrets = {
       kAppPassword,       kAppBasic,       kSasSignature,    kCookie,        kAppToken,

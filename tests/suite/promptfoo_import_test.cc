@@ -384,12 +384,23 @@ providers:
     config:
       url: "https://bob:hunter2-app-password@rag.example.com/ask?api_key=qk-0123456789abcdef&v=2"
       method: POST
+      headers:
+        Authorization: "Bearer sk-literal-0123456789abcdef"
+        X-Client: evalkit
+        X-Api-Key: "{{ env.APP_KEY }}"
       body: {query: "{{prompt}}"}
       transformResponse: json.answer
 tests:
   - vars: {q: hi}
 )");
   ASSERT_TRUE(imported.status) << imported.status.message();
+  // A credential written into the config's headers is left out too; one read from the
+  // environment, and plain headers, stay.
+  EXPECT_THAT(imported.result.suite_yaml, Not(HasSubstr("sk-literal-0123456789abcdef")));
+  EXPECT_THAT(imported.result.suite_yaml, HasSubstr("X-Client: evalkit"));
+  EXPECT_THAT(imported.result.suite_yaml, HasSubstr("${APP_KEY}"));
+  EXPECT_TRUE(any_note_has(imported.result.changed,
+                           "headers 'Authorization' holds a credential written into the config"));
   EXPECT_THAT(imported.result.suite_yaml, Not(HasSubstr("hunter2-app-password")));
   EXPECT_THAT(imported.result.suite_yaml, Not(HasSubstr("qk-0123456789abcdef")));
   EXPECT_THAT(imported.result.suite_yaml,
