@@ -8,6 +8,7 @@
 #include "evalkit/gate/case_pairing.h"
 #include "evalkit/gate/detectable_drop.h"
 #include "evalkit/gate/holm.h"
+#include "evalkit/gate/resource_metrics.h"
 
 namespace evalkit {
 namespace {
@@ -25,6 +26,92 @@ struct Pending {
   Series series;
   bool in_family = false;
 };
+
+// A latency or cost metric's case values over the pairs where both runs got an answer.
+Series resource_series(const std::string& metric, const std::vector<const CasePair*>& pairs,
+                       const std::map<CaseKey, CaseResources>& baseline,
+                       const std::map<CaseKey, CaseResources>& current) {
+  Series series;
+  for (const CasePair* pair : pairs) {
+    const auto base = baseline.find(pair->baseline->key);
+    const auto cur = current.find(pair->current->key);
+    if (base == baseline.end() || cur == current.end()) continue;
+    series.a.push_back(case_resource_value(base->second, metric));
+    series.b.push_back(case_resource_value(cur->second, metric));
+    series.pairs.push_back(pair);
+  }
+  return series;
+}
+
+// Fills a latency or cost metric's comparison before its test; false when no case got an
+// answer in both runs.
+bool prepare_resource(const std::string& metric, const Series& series, const GateRule& rule,
+                      MetricComparison* result) {
+  result->metric = metric;
+  result->gated = true;
+  result->rise_is_worse = true;
+  result->rule = rule.test == GateTest::kNone ? "threshold" : "paired";
+  result->max_increase = rule.max_increase;
+  result->kind = MetricKind::kContinuous;
+  result->test = metric == kLatencyP95Metric ? "paired-bootstrap-p95" : "paired-bootstrap";
+  result->n_pairs = static_cast<int64_t>(series.a.size());
+  if (result->n_pairs == 0) {
+    result->note = "no case got an answer in both runs";
+    return false;
+  }
+  return true;
+}
+
+// "20%", "35.5%", "10812%": no exponent, however large the rise.
+std::string percent(double share) {
+  const double value = share * 100;
+  if (std::fabs(value) < 1000) return format_number(value) + "%";
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.0f%%", value);
+  return buffer;
+}
+
+// A rise beyond max_increase that is significant (or, under a threshold rule, any rise
+// beyond it) regresses; a significant fall improves.
+void decide_resource_verdict(MetricComparison& metric, double alpha) {
+  if (!metric.p_value) {
+    metric.verdict = MetricVerdict::kNotCompared;
+    return;
+  }
+  metric.relative_change = relative_rise(*metric.baseline, *metric.current);
+  const double allowed = metric.max_increase.value_or(0);
+  const bool beyond = *metric.delta > 0 &&
+                      (!metric.relative_change || *metric.relative_change > allowed);
+  const std::string rise = metric.relative_change ? "rise of " + percent(*metric.relative_change)
+                                                  : "rise from 0";
+  if (metric.rule == "threshold") {
+    if (beyond) {
+      metric.verdict = MetricVerdict::kRegressed;
+      metric.note = rise + " is larger than max_increase " + percent(allowed) +
+                    " (threshold rule, no test)";
+    } else {
+      metric.verdict = *metric.delta < 0 ? MetricVerdict::kImproved
+                                         : MetricVerdict::kNoSignificantChange;
+    }
+    return;
+  }
+  const double p = metric.p_adjusted.value_or(*metric.p_value);
+  const bool significant = p <= alpha;
+  if (beyond && significant) {
+    metric.verdict = MetricVerdict::kRegressed;
+    metric.note = rise + " is larger than max_increase " + percent(allowed);
+  } else if (*metric.delta < 0 && significant) {
+    metric.verdict = MetricVerdict::kImproved;
+  } else {
+    metric.verdict = MetricVerdict::kNoSignificantChange;
+    if (*metric.delta > 0 && significant) {
+      metric.note = "significant " + rise + " is within max_increase " + percent(allowed);
+    } else if (beyond) {
+      metric.note = rise + " is not significant (" + (metric.p_adjusted ? "p_adjusted " : "p ") +
+                    format_number(p) + ")";
+    }
+  }
+}
 
 std::string output_of(const CaseAggregate& aggregate) {
   return aggregate.first_trial ? aggregate.first_trial->answer.text : std::string();
@@ -111,7 +198,9 @@ void run_test(Pending& pending, double ci_alpha, const CompareOptions& options) 
   bootstrap.resamples = options.resamples;
   bootstrap.seed = options.seed;
   const PairedTestResult r =
-      m.kind == MetricKind::kBinary
+      m.rise_is_worse
+          ? resource_test(m.metric, pending.series.a, pending.series.b, ci_alpha, bootstrap)
+      : m.kind == MetricKind::kBinary
           ? paired_binary_test(pending.series.a, pending.series.b, ci_alpha)
           : paired_test(pending.series.a, pending.series.b, ci_alpha, bootstrap);
   m.baseline = r.a_mean;
@@ -123,6 +212,7 @@ void run_test(Pending& pending, double ci_alpha, const CompareOptions& options) 
   m.p_value = r.p_value;
   if (!m.gated || m.rule != "paired") return;
   m.can_detect = smallest_reachable_p(r.pairs) <= ci_alpha;
+  if (m.rise_is_worse) return;  // the detectable drop is a score's; a rise is not sized
   if (m.kind == MetricKind::kBinary) {
     const double noise =
         2.0 * static_cast<double>(std::min(r.lost, r.gained)) / static_cast<double>(r.pairs);
@@ -141,6 +231,10 @@ void run_test(Pending& pending, double ci_alpha, const CompareOptions& options) 
 }
 
 void decide_verdict(MetricComparison& metric, double alpha) {
+  if (metric.rise_is_worse) {
+    decide_resource_verdict(metric, alpha);
+    return;
+  }
   if (!metric.p_value) {
     metric.verdict = MetricVerdict::kNotCompared;
     return;
@@ -236,6 +330,10 @@ CompareOptions CompareOptions::from_run_config(const nlohmann::json& config) {
         g.min = v->get<double>();
       if (const auto v = rule.find("test"); v != rule.end() && *v == "none")
         g.test = GateTest::kNone;
+      if (const auto v = rule.find("max_increase"); v != rule.end() && v->is_number()) {
+        g.max_increase = v->get<double>();
+      }
+      if (const auto v = rule.find("max"); v != rule.end() && v->is_number()) g.max = v->get<double>();
       options.gate[metric] = g;
     }
   }
@@ -317,6 +415,9 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
   std::set<std::string> metric_names = baseline_metrics;
   metric_names.insert(current_metrics.begin(), current_metrics.end());
   metric_names.erase(kPassRateMetric);  // a scorer may not shadow the case pass rate
+  for (const auto& [name, rule] : options.gate) {
+    if (is_resource_metric(name)) metric_names.erase(name);  // measured, not scored
+  }
   const GatePolicy policy(options, weighted);
 
   std::vector<const CasePair*> all_pairs;
@@ -324,7 +425,9 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
 
   // Phase 1: every comparison to make, pooled and per cell, so that the family is known
   // before any interval is computed.
-  comparison.metrics.reserve(metric_names.size() + 1);
+  // Pending keeps pointers into comparison.metrics: room for pass_rate, the scorers' metrics
+  // and the gated latency and cost metrics, so that it never reallocates.
+  comparison.metrics.reserve(metric_names.size() + 1 + options.gate.size());
   std::vector<Pending> pending;
   std::vector<size_t> pooled_pending;  // indices into pending, parallel to comparison.metrics
   auto add = [&](const std::string& name, Series series, MetricComparison* slot) {
@@ -346,6 +449,21 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
       continue;
     }
     add(name, score_series(name, all_pairs), &slot);
+  }
+  // Latency and cost, when the gate names them with max_increase (over all cases; a ceiling
+  // alone is checked with the floors).
+  std::map<CaseKey, CaseResources> baseline_resources, current_resources;
+  for (const auto& [name, rule] : options.gate) {
+    if (!is_resource_metric(name) || !rule.max_increase) continue;
+    if (baseline_resources.empty() && current_resources.empty()) {
+      baseline_resources = case_resources(baseline);
+      current_resources = case_resources(current);
+    }
+    Series series = resource_series(name, all_pairs, baseline_resources, current_resources);
+    MetricComparison& slot = comparison.metrics.emplace_back();
+    if (prepare_resource(name, series, rule, &slot)) {
+      pending.push_back(Pending{&slot, std::move(series), false});
+    }
   }
   const size_t pooled_count = pending.size();
 
@@ -371,6 +489,7 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
       for (const MetricComparison& pooled : comparison.metrics) {
         // Gated scorer metrics that the pooled comparison could test (prepare left no note).
         if (pooled.metric == kPassRateMetric || !pooled.gated || !pooled.note.empty()) continue;
+        if (pooled.rise_is_worse) continue;  // latency and cost are gated over all cases
         c.metrics.emplace_back();
         add(pooled.metric, score_series(pooled.metric, cell_pairs), &c.metrics.back());
       }
@@ -451,7 +570,7 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
   }
   for (size_t i = 0; i < pooled_count; ++i) {
     const Pending& p = pending[i];
-    if (p.result->metric == kPassRateMetric) continue;
+    if (p.result->metric == kPassRateMetric || p.result->rise_is_worse) continue;
     add_largest_drops(p.result->metric, p.series, &comparison.largest_drops);
   }
   return comparison;

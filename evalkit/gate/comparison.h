@@ -87,6 +87,12 @@ struct MetricComparison {
   bool can_detect = true;  // a paired test at this level can reach significance at all
   MetricVerdict verdict = MetricVerdict::kNotCompared;
   std::string note;  // why not compared, or which rule fired
+  // Latency and cost (gate/resource_metrics.h): a rise is worse, and max_increase (instead of
+  // max_drop) is the rise allowed as a share of the baseline's value; relative_change is
+  // delta / baseline (none when the baseline is 0).
+  bool rise_is_worse = false;
+  std::optional<double> max_increase;
+  std::optional<double> relative_change;
 };
 
 struct CaseOutcome {

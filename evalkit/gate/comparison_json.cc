@@ -16,7 +16,7 @@ nlohmann::json key_json(const CaseKey& key) {
 }
 
 nlohmann::json metric_json(const MetricComparison& metric) {
-  return {{"metric", metric.metric},
+  nlohmann::json j = {{"metric", metric.metric},
           {"kind", metric_kind_name(metric.kind)},
           {"gated", metric.gated},
           {"rule", metric.rule},
@@ -36,6 +36,15 @@ nlohmann::json metric_json(const MetricComparison& metric) {
           {"can_detect", metric.can_detect},
           {"verdict", metric_verdict_name(metric.verdict)},
           {"note", metric.note}};
+  if (metric.rise_is_worse) {  // latency and cost: a rise is worse
+    j["rise_is_worse"] = true;
+    j["max_increase"] = number_or_null(metric.max_increase);
+    j["relative_change"] = number_or_null(metric.relative_change);
+    j.erase("max_drop");
+    j.erase("min");
+    j.erase("detectable_drop");
+  }
+  return j;
 }
 
 nlohmann::json strings_json(const std::set<std::string>& items) {

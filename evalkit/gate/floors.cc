@@ -2,6 +2,7 @@
 
 #include "evalkit/gate/case_aggregate.h"
 #include "evalkit/gate/comparison.h"
+#include "evalkit/gate/resource_metrics.h"
 
 namespace evalkit {
 
@@ -10,10 +11,30 @@ std::vector<FloorCheck> check_floors(const std::vector<TrialResult>& trials,
                                      const PassRule& pass) {
   std::vector<FloorCheck> floors;
   bool any = false;
-  for (const auto& entry : gate) any = any || entry.second.min.has_value();
+  for (const auto& entry : gate) {
+    any = any || entry.second.min.has_value() || entry.second.max.has_value();
+  }
   if (!any) return floors;
   const std::vector<CaseAggregate> cases = aggregate_cases(trials, pass);
+  std::map<CaseKey, CaseResources> resources;
   for (const auto& [metric, rule] : gate) {
+    if (rule.max && is_resource_metric(metric)) {
+      // A ceiling on latency or cost, over every case that got an answer.
+      if (resources.empty()) resources = case_resources(trials);
+      FloorCheck ceiling;
+      ceiling.metric = metric;
+      ceiling.max = *rule.max;
+      std::vector<double> values;
+      for (const auto& [key, r] : resources) values.push_back(case_resource_value(r, metric));
+      ceiling.cases = static_cast<int64_t>(values.size());
+      if (!values.empty()) {
+        ceiling.value = resource_statistic(metric, values);
+        ceiling.held = *ceiling.value <= *ceiling.max;
+      } else {
+        ceiling.note = cases.empty() ? "the run has no cases" : "no case got an answer";
+      }
+      floors.push_back(std::move(ceiling));
+    }
     if (!rule.min) continue;
     FloorCheck floor;
     floor.metric = metric;
@@ -51,12 +72,17 @@ bool floors_held(const std::vector<FloorCheck>& floors) {
 nlohmann::json floors_to_json(const std::vector<FloorCheck>& floors) {
   nlohmann::json array = nlohmann::json::array();
   for (const FloorCheck& floor : floors) {
-    array.push_back({{"metric", floor.metric},
-                     {"min", floor.min},
-                     {"value", floor.value ? nlohmann::json(*floor.value) : nlohmann::json()},
-                     {"cases", floor.cases},
-                     {"held", floor.held},
-                     {"note", floor.note}});
+    nlohmann::json item = {{"metric", floor.metric},
+                           {"min", floor.min},
+                           {"value", floor.value ? nlohmann::json(*floor.value) : nlohmann::json()},
+                           {"cases", floor.cases},
+                           {"held", floor.held},
+                           {"note", floor.note}};
+    if (floor.max) {
+      item.erase("min");
+      item["max"] = *floor.max;
+    }
+    array.push_back(std::move(item));
   }
   return array;
 }

@@ -19,7 +19,9 @@ struct FloorCheck {
   double min = 0;
   std::optional<double> value;  // the run's value; none when no case was scored
   int64_t cases = 0;            // cases the value is over
-  bool held = false;            // value >= min
+  bool held = false;            // value >= min (value <= max for a ceiling)
+  // A ceiling (`max:` on latency_p95, latency_mean, cost_mean) instead of a floor.
+  std::optional<double> max;
   std::string note;             // why it failed when there is no value
 };
 

@@ -39,6 +39,14 @@ GateVerdict decide_gate(const Comparison* comparison, const std::vector<FloorChe
   }
   for (const FloorCheck& floor : floors) {
     if (floor.held) continue;
+    if (floor.max) {
+      verdict.reasons.push_back(
+          floor.value ? floor.metric + " " + format_number(*floor.value) + " is above its ceiling " +
+                            format_number(*floor.max)
+                      : floor.metric + " has no value to hold its ceiling " +
+                            format_number(*floor.max) + " (" + floor.note + ")");
+      continue;
+    }
     verdict.reasons.push_back(floor.value ? floor.metric + " " + format_number(*floor.value) +
                                                 " is below its floor " + format_number(floor.min)
                                           : floor.metric + " has no value to hold its floor " +
@@ -50,7 +58,12 @@ GateVerdict decide_gate(const Comparison* comparison, const std::vector<FloorChe
   };
   if (comparison != nullptr && !comparison->not_comparable.empty()) add("NOT COMPARABLE");
   if (comparison != nullptr && comparison->regressed) add("REGRESSED");
-  if (!floors_held(floors)) add("BELOW FLOOR");
+  bool below = false, above = false;
+  for (const FloorCheck& floor : floors) {
+    if (!floor.held) (floor.max ? above : below) = true;
+  }
+  if (below) add("BELOW FLOOR");
+  if (above) add("ABOVE CEILING");
   return verdict;
 }
 

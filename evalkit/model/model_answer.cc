@@ -41,6 +41,7 @@ nlohmann::json answer_to_json(const ModelAnswer& answer) {
                       {"prompt_tokens", answer.prompt_tokens},
                       {"completion_tokens", answer.completion_tokens},
                       {"latency_s", answer.latency_s}};
+  if (answer.raw_text) j["raw_text"] = *answer.raw_text;
   if (!answer.tool_calls.empty()) j["tool_calls"] = tool_calls_to_json(answer.tool_calls);
   if (answer.streamed) j["streamed"] = true;
   if (answer.time_to_first_token_s) j["time_to_first_token_s"] = *answer.time_to_first_token_s;
@@ -54,6 +55,9 @@ nlohmann::json answer_to_json(const ModelAnswer& answer) {
 void answer_from_json(const nlohmann::json& value, ModelAnswer* answer) {
   if (!value.is_object()) return;
   if (value.contains("text") && value["text"].is_string()) answer->text = value["text"];
+  if (value.contains("raw_text") && value["raw_text"].is_string()) {
+    answer->raw_text = value["raw_text"].get<std::string>();
+  }
   if (value.contains("finish_reason") && value["finish_reason"].is_string()) {
     answer->finish_reason = value["finish_reason"];
   }

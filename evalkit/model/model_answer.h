@@ -15,6 +15,9 @@ namespace evalkit {
 
 struct ModelAnswer {
   std::string text;           // the assistant's text (joined, when streamed)
+  // The text as the model gave it, when a prompt's `transform:` replaced `text` with a part of
+  // the answer; unset otherwise.
+  std::optional<std::string> raw_text;
   std::string finish_reason;  // as the protocol names it: "stop", "length", "tool_calls", "end_turn"
   std::vector<ToolCall> tool_calls;  // in the order the model made them
 
@@ -38,7 +41,7 @@ void derive_stream_timings(ModelAnswer* answer);
 // (tokens - 1), tokens_per_s = tokens / stream_s.
 void derive_stream_timings(ModelAnswer* answer, double stream_s);
 
-// {"text", "finish_reason", "tool_calls"?, "prompt_tokens", "completion_tokens",
+// {"text", "raw_text"?, "finish_reason", "tool_calls"?, "prompt_tokens", "completion_tokens",
 //  "latency_s", "streamed"?, "time_to_first_token_s"?, ...}: optional members only when set.
 nlohmann::json answer_to_json(const ModelAnswer& answer);
 // Reads answer_to_json's form; missing members keep their defaults.

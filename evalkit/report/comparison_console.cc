@@ -104,7 +104,7 @@ void print_intervals_note(std::FILE* out, const Comparison& c) {
 void print_detectable(std::FILE* out, const Comparison& c) {
   bool any = false;
   for (const MetricComparison& m : c.metrics) {
-    if (!m.gated || m.rule != "paired" || !m.p_value) continue;
+    if (!m.gated || m.rule != "paired" || !m.p_value || m.rise_is_worse) continue;
     if (!any) std::fprintf(out, "  Smallest drop detectable at 80%% power with these cases:");
     std::fprintf(
         out, "%s %s %s", any ? "," : "", m.metric.c_str(),
@@ -186,10 +186,11 @@ void print_floors(std::FILE* out, const std::vector<FloorCheck>& floors) {
   if (floors.empty()) return;
   std::fputs("\nFloors:\n", out);
   for (const FloorCheck& floor : floors) {
-    std::fprintf(out, "  %-16s %9s  min %-8s %s%s%s\n", floor.metric.c_str(),
-                 fixed(floor.value).c_str(), format_number(floor.min).c_str(),
-                 floor.held ? "held" : "BELOW", floor.note.empty() ? "" : " — ",
-                 floor.note.c_str());
+    std::fprintf(out, "  %-16s %9s  %s %-8s %s%s%s\n", floor.metric.c_str(),
+                 fixed(floor.value).c_str(), floor.max ? "max" : "min",
+                 format_number(floor.max ? *floor.max : floor.min).c_str(),
+                 floor.held ? "held" : (floor.max ? "ABOVE" : "BELOW"),
+                 floor.note.empty() ? "" : " — ", floor.note.c_str());
   }
   std::fflush(out);
 }

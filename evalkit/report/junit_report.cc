@@ -222,10 +222,15 @@ std::vector<GateCase> gate_cases(const nlohmann::json& document) {
   }
   for (const auto& floor : array_field(object_field(document, "gate"), "floors")) {
     GateCase c;
-    c.name = "floor: " + text_field(floor, "metric");
-    c.details = "value " + format_fixed(number_field(floor, "value"), 4) + ", min " +
-                format_fixed(number_field(floor, "min"), 4);
-    if (!bool_field(floor, "held")) c.failure = c.name.substr(7) + " is below its floor";
+    const bool ceiling = floor.contains("max");
+    c.name = (ceiling ? "ceiling: " : "floor: ") + text_field(floor, "metric");
+    c.details = "value " + format_fixed(number_field(floor, "value"), 4) +
+                (ceiling ? ", max " : ", min ") +
+                format_fixed(number_field(floor, ceiling ? "max" : "min"), 4);
+    if (!bool_field(floor, "held")) {
+      c.failure = text_field(floor, "metric") +
+                  (ceiling ? " is above its ceiling" : " is below its floor");
+    }
     cases.push_back(std::move(c));
   }
   return cases;

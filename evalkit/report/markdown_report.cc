@@ -135,12 +135,14 @@ std::string gate_table(const json& comparison) {
     std::string verdict = verdict_text(text_field(metric, "verdict"));
     const std::string note = text_field(metric, "note");
     if (!note.empty()) verdict += " (" + md_text(note, 80) + ")";
+    // Latency in seconds and cost in dollars want a digit more than scores in [0, 1].
+    const int digits = bool_field(metric, "rise_is_worse") ? 4 : 3;
     out += "| " + md_text(text_field(metric, "metric"), 60) + " | " +
-           format_fixed(number_field(metric, "baseline"), 3) + " | " +
-           format_fixed(number_field(metric, "current"), 3) + " | " +
-           format_signed(number_field(metric, "delta"), 3) + " | [" +
-           format_signed(number_field(metric, "ci_low"), 3) + ", " +
-           format_signed(number_field(metric, "ci_high"), 3) + "] | " +
+           format_fixed(number_field(metric, "baseline"), digits) + " | " +
+           format_fixed(number_field(metric, "current"), digits) + " | " +
+           format_signed(number_field(metric, "delta"), digits) + " | [" +
+           format_signed(number_field(metric, "ci_low"), digits) + ", " +
+           format_signed(number_field(metric, "ci_high"), digits) + "] | " +
            optional_fixed(metric, "p_adjusted", 3) + " | " + verdict + " |\n";
   }
   return out + "\n";

@@ -24,8 +24,11 @@ CorpusScorers corpus_scorers(const nlohmann::json& specs) {
     if (j.contains("threshold") && j["threshold"].is_number()) spec.threshold = j["threshold"].get<double>();
     spec.name = j.value("name", "");
     spec.negate = j.value("negate", false);
+    if (j.contains("transform")) spec.transform = j["transform"];
     spec.options = j;
-    for (const char* key : {"type", "weight", "threshold", "name", "negate"}) spec.options.erase(key);
+    for (const char* key : {"type", "weight", "threshold", "name", "negate", "transform"}) {
+      spec.options.erase(key);
+    }
     std::unique_ptr<Scorer> scorer;
     if (!make_scorer(spec, &scorer)) continue;
     const std::string name = spec.name.empty() ? scorer->name() : spec.name;

@@ -18,6 +18,7 @@
 #include "evalkit/providers/response_recorder.h"
 #include "evalkit/run/trial_redaction.h"
 #include "evalkit/run/trial_scoring.h"
+#include "evalkit/scorers/answer_transform.h"
 #include "evalkit/scorers/registry.h"
 #include "evalkit/store/trial_writer.h"
 #include "evalkit/suite/scorer_template.h"
@@ -71,6 +72,7 @@ nlohmann::json scorer_specs_json(const std::vector<ScorerSpec>& specs) {
     if (s.threshold) j["threshold"] = *s.threshold;
     if (!s.name.empty()) j["name"] = s.name;
     if (s.negate) j["negate"] = true;
+    if (!s.transform.is_null()) j["transform"] = s.transform;
     out.push_back(std::move(j));
   }
   return out;
@@ -82,8 +84,10 @@ struct TrialTask {
   TrialResult result;
   std::vector<const Scorer*> scorers;
   std::vector<double> weights;  // from each scorer's spec
+  std::vector<std::string> types;  // each scorer's type, from its spec
   std::vector<std::unique_ptr<Scorer>> owned_scorers;  // the case's own scorers
   std::string input;  // last user message
+  std::string transform_failure;  // why the prompt's transform found nothing to score
   Clock::time_point started;
   double live_cost_usd = 0;  // of calls that reached a provider (not the cache)
   int64_t live_tokens = 0;
@@ -271,6 +275,8 @@ class Run {
       nlohmann::json g = nlohmann::json::object();
       if (rule.max_drop) g["max_drop"] = *rule.max_drop;
       if (rule.min) g["min"] = *rule.min;
+      if (rule.max_increase) g["max_increase"] = *rule.max_increase;
+      if (rule.max) g["max"] = *rule.max;
       if (rule.test == GateTest::kNone) g["test"] = "none";
       gate[metric] = g;
     }
@@ -303,7 +309,29 @@ class Run {
       }
       suite_scorers_.push_back(std::move(scorer));
     }
+    for (const auto& prompt : suite_.prompts) {
+      if (prompt.transform.is_null()) continue;
+      std::string error;
+      if (!AnswerTransform::compile(prompt.transform, &prompt_transforms_[prompt.id], &error)) {
+        return Status::error_at(prompt.where, "prompt transform: " + error);
+      }
+    }
     return Status::ok();
+  }
+
+  // Replaces the answer's text with the part the prompt's transform picks, keeping the text
+  // as raw_text; records why when it finds nothing (every scorer then fails with that reason).
+  void apply_prompt_transform(TrialTask& task) {
+    const auto it = prompt_transforms_.find(task.spec.prompt->id);
+    if (it == prompt_transforms_.end()) return;
+    ModelAnswer& answer = task.result.answer;
+    std::string text, failure;
+    if (!it->second.apply(&answer, answer.text, &text, &failure)) {
+      task.transform_failure = "prompt '" + task.spec.prompt->id + "' transform: " + failure;
+      return;
+    }
+    answer.raw_text = std::move(answer.text);
+    answer.text = std::move(text);
   }
 
   // A scorer for this trial from spec, its {{var}} options rendered with the case's vars.
@@ -316,6 +344,7 @@ class Run {
     if (Status s = make_scorer(rendered, &scorer); !s) return s;
     task->scorers.push_back(scorer.get());
     task->weights.push_back(spec.weight);
+    task->types.push_back(spec.type);
     task->owned_scorers.push_back(std::move(scorer));
     return Status::ok();
   }
@@ -388,6 +417,7 @@ class Run {
       }
       task->scorers.push_back(suite_scorers_[i].get());
       task->weights.push_back(suite_.scorers[i].weight);
+      task->types.push_back(suite_.scorers[i].type);
     }
     for (const auto& extra : spec.test_case->scorers) {
       if (Status s = add_trial_scorer(extra, task.get()); !s) {
@@ -465,6 +495,12 @@ class Run {
     }
     r.answer = std::move(static_cast<ModelAnswer&>(response));
     redact_answer(&r.answer);  // before a judge or an embedder is sent it
+    apply_prompt_transform(*task);
+    if (!task->transform_failure.empty()) {
+      fail_trial_scores(task->scorers, task->types, task->weights, task->transform_failure, &r);
+      finish(task);
+      return;
+    }
     request_scorer_calls(task);
   }
 
@@ -515,6 +551,13 @@ class Run {
     input.vars = &task.result.vars;
     input.input = task.input;
     input.model_responses = responses;
+    const auto tools = task.result.request.find("tools");
+    if (tools != task.result.request.end() && !tools->is_null()) input.tools = &*tools;
+    if (const auto price = prices_.find(task.spec.provider->id); price != prices_.end()) {
+      const ModelAnswer& answer = task.result.answer;
+      input.cost_usd =
+          token_cost_usd(price->second, answer.prompt_tokens, answer.completion_tokens);
+    }
     return input;
   }
 
@@ -584,6 +627,7 @@ class Run {
   TrialPlan plan_;
   std::string run_id_;
   std::vector<std::unique_ptr<Scorer>> suite_scorers_;
+  std::map<std::string, AnswerTransform> prompt_transforms_;  // by prompt id
   CallCounters counters_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<ResponseRecorder> recorder_;

@@ -7,6 +7,7 @@ namespace {
 // plain text run's document keeps its shape.
 void add_answer_extras(const TrialResult& t, nlohmann::json* j) {
   const ModelAnswer& a = t.answer;
+  if (a.raw_text) (*j)["raw_output"] = *a.raw_text;
   if (!a.tool_calls.empty()) (*j)["tool_calls"] = tool_calls_to_json(a.tool_calls);
   if (a.streamed) (*j)["streamed"] = true;
   if (a.time_to_first_token_s) (*j)["time_to_first_token_s"] = *a.time_to_first_token_s;
@@ -72,6 +73,9 @@ Status trial_from_json(const nlohmann::json& j, TrialResult* t) {
     t->answer = ModelAnswer{};
     answer_from_json(j, &t->answer);
     t->answer.text = j.value("output", "");
+    if (j.contains("raw_output") && j["raw_output"].is_string()) {
+      t->answer.raw_text = j["raw_output"].get<std::string>();
+    }
     t->error = j.value("error", "");
     t->error_kind = j.value("error_kind", "");
     t->duration_s = j.value("duration_s", 0.0);

@@ -44,4 +44,22 @@ void score_trial(const std::vector<const Scorer*>& scorers, const std::vector<do
                      : result->weighted_score >= rule.min_weighted_score;
 }
 
+void fail_trial_scores(const std::vector<const Scorer*>& scorers,
+                       const std::vector<std::string>& types, const std::vector<double>& weights,
+                       const std::string& reason, TrialResult* result) {
+  for (size_t i = 0; i < scorers.size(); ++i) {
+    Score score;
+    score.name = scorers[i]->name();
+    score.type = i < types.size() ? types[i] : std::string();
+    score.value = 0;
+    score.pass = false;
+    score.reason = reason;
+    score.signature = scorers[i]->signature();
+    score.weight = i < weights.size() ? weights[i] : 1.0;
+    result->scores.push_back(std::move(score));
+  }
+  result->weighted_score = 0;
+  result->pass = false;
+}
+
 }  // namespace evalkit

@@ -26,4 +26,11 @@ void score_trial(const std::vector<const Scorer*>& scorers, const std::vector<do
                  const std::function<ScoreInput(const std::vector<ModelResponse>*)>& make_input,
                  TrialResult* result);
 
+// Fails every scorer of a trial for one reason (its prompt's transform found nothing to
+// score): each score is 0 and failed, not an error (the answer lacks what the suite checks),
+// and the trial fails. types[i] and weights[i] are scorers[i]'s from its spec.
+void fail_trial_scores(const std::vector<const Scorer*>& scorers,
+                       const std::vector<std::string>& types, const std::vector<double>& weights,
+                       const std::string& reason, TrialResult* result);
+
 }  // namespace evalkit

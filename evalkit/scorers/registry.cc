@@ -3,6 +3,7 @@
 #include "evalkit/base/suggest.h"
 #include "evalkit/scorers/negated.h"
 #include "evalkit/scorers/own_references.h"
+#include "evalkit/scorers/transformed.h"
 
 // One line per scorer kind. Each scorer lives in its own file and exposes its factory.
 
@@ -26,6 +27,11 @@ std::unique_ptr<Scorer> make_script_scorer(const ScorerSpec& spec, std::string* 
 std::unique_ptr<Scorer> make_pii_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_secrets_scorer(const ScorerSpec& spec, std::string* error);
 std::unique_ptr<Scorer> make_refusal_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_tool_call_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_tool_args_schema_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_latency_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_cost_scorer(const ScorerSpec& spec, std::string* error);
+std::unique_ptr<Scorer> make_finish_reason_scorer(const ScorerSpec& spec, std::string* error);
 
 const std::vector<ScorerKind>& scorer_kinds() {
   static const std::vector<ScorerKind> kinds = {
@@ -97,6 +103,28 @@ const std::vector<ScorerKind>& scorer_kinds() {
        make_secrets_scorer, false, "  --kinds LIST       the kinds to look for (default: all)"},
       {"refusal", "the output refuses (phrase list; `not: refusal` for must-answer)",
        make_refusal_scorer, false, "  --phrases LIST     extra refusal phrases; --only true uses only those"},
+      {"tool_call", "the answer made the expected tool calls (F1 over the calls)",
+       make_tool_call_scorer, false,
+       "  --calls JSON       the expected call(s): a name, {name, arguments}, or a list\n"
+       "                     (default: each reference is an alternative)\n"
+       "  --arguments subset|exact  extra arguments allowed or not (default subset)\n"
+       "  --ordered true     calls must come in the expected order\n"
+       "  --allow-extra true  calls beyond the expected do not count (score = recall)"},
+      {"tool_args_schema", "every tool call's arguments match its tool's JSON Schema",
+       make_tool_args_schema_scorer, false,
+       "  --schemas JSON     {tool: schema} (default: the parameters of the request's tools)\n"
+       "  --unknown-tools fail|ignore  a call to a tool without a schema (default fail)\n"
+       "  --allow-no-calls true  an answer without tool calls passes"},
+      {"latency", "the answer came within max seconds (total or to the first token)",
+       make_latency_scorer, false,
+       "  --max S            the limit in seconds (required)\n"
+       "  --of total|first_token  (default total; first_token needs a streamed answer)"},
+      {"cost", "the answer cost at most max US dollars at its provider's price",
+       make_cost_scorer, false, "  --max USD          the limit per answer (required)"},
+      {"finish_reason", "the answer stopped for the given reason (stop, length, tool_calls, ...)",
+       make_finish_reason_scorer, false,
+       "  --value LIST       the reason(s) that pass (required)\n"
+       "  --normalize false  compare exactly (default: end_turn = stop, max_tokens = length, ...)"},
   };
   return kinds;
 }
@@ -124,11 +152,17 @@ Status make_scorer(const ScorerSpec& spec, std::unique_ptr<Scorer>* out) {
   if (has_own && !read_own_references(*own, &references, &error)) {
     return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
   }
+  AnswerTransform transform;
+  if (!spec.transform.is_null() && !AnswerTransform::compile(spec.transform, &transform, &error)) {
+    const SourceLocation& where = spec.transform_where.line > 0 ? spec.transform_where : spec.where;
+    return Status::error_at(where, "scorer '" + spec.type + "': transform: " + error);
+  }
   ScorerSpec inner_spec = spec;
   if (has_own) inner_spec.options.erase("expected");
   *out = kind->make(inner_spec, &error);
   if (*out == nullptr) return Status::error_at(spec.where, "scorer '" + spec.type + "': " + error);
   if (has_own) *out = with_own_references(std::move(*out), std::move(references));
+  if (!transform.empty()) *out = make_transformed_scorer(spec, std::move(transform), std::move(*out));
   if (spec.negate) *out = make_negated_scorer(spec, std::move(*out));
   return Status::ok();
 }

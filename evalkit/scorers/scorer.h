@@ -24,9 +24,13 @@ struct ScorerSpec {
   std::optional<double> threshold;  // pass when score >= threshold (scorer-specific default)
   std::string name;                 // optional display name; defaults to the scorer's metric name
   bool negate = false;              // `negate: true` / `not:`: pass when the scorer would fail
+  // `transform:` as written (null for none): the part of the answer scored instead of its
+  // text (scorers/answer_transform.h).
+  nlohmann::json transform;
   // The suite's folder: relative paths in options (script files, schemas) resolve against it.
   std::string directory;
   SourceLocation where;             // for error messages
+  SourceLocation transform_where;   // of the transform, for its errors
   // Option values written as plain numbers or booleans, as written ("3.10", "1788", "yes"),
   // by JSON pointer ("/value", "/value/0"): a string option given `value: 3.10` reads "3.10".
   std::map<std::string, std::string> scalar_texts;
@@ -40,6 +44,10 @@ struct ScoreInput {
   const std::vector<std::string>* expected = nullptr;  // references; may be empty, never null
   const nlohmann::json* vars = nullptr;                // the case's vars; never null
   std::string_view input;  // the rendered prompt (last user message), for judges
+  // The tools the request offered, in OpenAI's function format; null when none or unknown.
+  const nlohmann::json* tools = nullptr;
+  // What the answer cost at its provider's price (USD); unset when the price is unknown.
+  std::optional<double> cost_usd;
   // Answers to requests(), in the same order, for model-assisted scorers.
   const std::vector<ModelResponse>* model_responses = nullptr;
 };

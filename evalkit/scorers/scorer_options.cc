@@ -50,6 +50,17 @@ bool ScorerOptions::get_bool(const std::string& key, bool* out) {
   return true;
 }
 
+bool ScorerOptions::get_number(const std::string& key, double* out) {
+  const nlohmann::json* value = lookup(key);
+  if (value == nullptr) return false;
+  if (!value->is_number()) {
+    fail("option '" + key + "' expects a number");
+    return false;
+  }
+  *out = value->get<double>();
+  return true;
+}
+
 bool ScorerOptions::get_string_list(const std::string& key, std::vector<std::string>* out) {
   const nlohmann::json* value = lookup(key);
   if (value == nullptr) return false;

@@ -22,6 +22,7 @@ class ScorerOptions {
   // a number or boolean is taken as its text (as written in the suite when known).
   bool get_string(const std::string& key, std::string* out);
   bool get_bool(const std::string& key, bool* out);
+  bool get_number(const std::string& key, double* out);
   // A string or a list of strings.
   bool get_string_list(const std::string& key, std::vector<std::string>* out);
   // Any JSON value.

@@ -90,12 +90,12 @@ std::string dump(const nlohmann::json& v) {
 }
 
 // What a trial's answer holds beyond the text, finish reason and latency columns: tool calls,
-// stream timings, and the answer's own tokens when scorer calls added to the trial's. Empty
+// stream timings, the text before a prompt's transform, and the answer's own tokens when scorer calls added to the trial's. Empty
 // for a plain text answer, so most rows store NULL.
 nlohmann::json answer_extras(const TrialResult& trial) {
   const ModelAnswer& a = trial.answer;
   nlohmann::json extras = nlohmann::json::object();
-  if (!a.tool_calls.empty() || a.streamed || a.prompt_tokens != trial.prompt_tokens ||
+  if (!a.tool_calls.empty() || a.streamed || a.raw_text || a.prompt_tokens != trial.prompt_tokens ||
       a.completion_tokens != trial.completion_tokens) {
     extras = answer_to_json(a);
     extras.erase("text");

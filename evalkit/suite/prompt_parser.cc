@@ -8,6 +8,7 @@
 #include "evalkit/base/files.h"
 #include "evalkit/base/hash.h"
 #include "evalkit/base/suggest.h"
+#include "evalkit/scorers/answer_transform.h"
 #include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/suite_keys.h"
@@ -232,6 +233,15 @@ Status parse_prompt_entry(const YAML::Node& node, const YamlReader& reader,
     if (name == "tool_choice") {
       tool_choice_node = at;
       has_tool_choice = true;
+      continue;
+    }
+    if (name == "transform") {
+      if (Status s = reader.read_json(at, &prompt.transform); !s) return s;
+      AnswerTransform transform;
+      std::string error;
+      if (!AnswerTransform::compile(prompt.transform, &transform, &error)) {
+        return reader.error_at(at, "transform: " + error);
+      }
       continue;
     }
     if (name == "replaces") {

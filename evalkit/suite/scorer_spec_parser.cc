@@ -3,6 +3,7 @@
 #include <set>
 
 #include "evalkit/base/number_text.h"
+#include "evalkit/scorers/answer_transform.h"
 
 namespace evalkit {
 namespace {
@@ -65,6 +66,14 @@ Status parse_scorer_spec(const YAML::Node& node, const YamlReader& reader, Score
       spec->threshold = threshold;
     } else if (name == "name") {
       if (Status s = reader.read_string(value, "name", &spec->name); !s) return s;
+    } else if (name == "transform") {
+      if (Status s = reader.read_json(value, &spec->transform); !s) return s;
+      spec->transform_where = reader.where(value);
+      AnswerTransform transform;
+      std::string error;
+      if (!AnswerTransform::compile(spec->transform, &transform, &error)) {
+        return reader.error_at(value, "transform: " + error);
+      }
     } else if (name == "negate") {
       nlohmann::json flag;
       if (Status s = reader.read_json(value, &flag); !s) return s;
@@ -149,6 +158,13 @@ Status parse_scorer_specs_json(const nlohmann::json& value, const SourceLocation
       } else if (name == "negate") {
         if (!option.is_boolean()) return Status::error_at(where, "expected true or false for 'negate'");
         if (option.get<bool>()) spec.negate = !spec.negate;
+      } else if (name == "transform") {
+        AnswerTransform transform;
+        std::string error;
+        if (!AnswerTransform::compile(option, &transform, &error)) {
+          return Status::error_at(where, "transform: " + error);
+        }
+        spec.transform = option;
       } else {
         spec.options[name] = option;
       }

@@ -11,8 +11,10 @@
 namespace evalkit {
 
 // Reads a list of scorer specs. An item is a map with `type` (the reserved keys type,
-// weight, threshold, name and negate are lifted out; every other key becomes an option), just
-// a type name, or `not: <item>` (negated). Options are checked later, when the scorer is built.
+// Reads a list of scorer specs. An item is a map with `type` (the reserved keys type,
+// weight, threshold, name, negate and transform are lifted out; every other key becomes an
+// option), just a type name, or `not: <item>` (negated). Options are checked later, when the
+// scorer is built.
 Status parse_scorer_specs(const YAML::Node& node, const YamlReader& reader,
                           std::vector<ScorerSpec>* out);
 

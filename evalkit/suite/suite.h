@@ -101,6 +101,9 @@ struct PromptConfig {
   std::string replaces;
   nlohmann::json tools;        // OpenAI function format; null: the provider's tools, if any
   nlohmann::json tool_choice;  // null: the provider's
+  // `transform:` as written (null for none): every scorer of this prompt's trials scores this
+  // part of the answer (scorers/answer_transform.h); checked when the suite loads.
+  nlohmann::json transform;
   SourceLocation where;
 };
 
@@ -139,6 +142,11 @@ struct GateRule {
   std::optional<double> max_drop;  // allowed drop in the mean before it can count as a regression
   std::optional<double> min;       // absolute floor, checked on every run
   GateTest test = GateTest::kPaired;
+  // latency_p95, latency_mean, cost_mean (gate/resource_metrics.h), which are worse when they
+  // rise: the largest rise allowed as a share of the baseline's value (0.2 = 20% higher), and
+  // a ceiling checked on every run (seconds or US dollars), as `min` is a floor.
+  std::optional<double> max_increase;
+  std::optional<double> max;
 };
 
 struct SuiteDefaults {

@@ -63,7 +63,8 @@ const std::vector<std::string>& provider() {
 
 const std::vector<std::string>& prompt() {
   static const std::vector<std::string> keys = {"id",     "messages", "prompt",      "file",
-                                                "params", "replaces", "tools", "tool_choice"};
+                                                "params", "replaces", "tools",       "tool_choice",
+                                                "transform"};
   return keys;
 }
 
@@ -94,8 +95,8 @@ const std::vector<std::string>& dataset_line() {
 }
 
 const std::vector<std::string>& scorer() {
-  static const std::vector<std::string> keys = {"type",     "weight", "threshold",
-                                                "name",     "negate", "expected"};
+  static const std::vector<std::string> keys = {"type",   "weight",   "threshold", "name",
+                                                "negate", "expected", "transform"};
   return keys;
 }
 
@@ -105,8 +106,13 @@ const std::vector<std::string>& pass_rule() {
 }
 
 const std::vector<std::string>& gate_rule() {
-  static const std::vector<std::string> keys = {"max_drop", "min", "test"};
+  static const std::vector<std::string> keys = {"max_drop", "min", "test", "max_increase", "max"};
   return keys;
+}
+
+const std::vector<std::string>& resource_metrics() {
+  static const std::vector<std::string> names = {"latency_p95", "latency_mean", "cost_mean"};
+  return names;
 }
 
 const std::vector<std::string>& provider_types() {

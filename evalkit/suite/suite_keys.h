@@ -17,7 +17,10 @@ const std::vector<std::string>& dataset_entry();  // file, plus what applies to 
 const std::vector<std::string>& dataset_line();   // keys of one JSONL case line
 const std::vector<std::string>& scorer();  // type, weight, threshold, name (the rest are options)
 const std::vector<std::string>& pass_rule();  // weighted_score, k_of_n
-const std::vector<std::string>& gate_rule();  // max_drop, min
+const std::vector<std::string>& gate_rule();  // max_drop, min, test, max_increase, max
+// Gated metrics measured on the answers rather than scored: latency_p95, latency_mean,
+// cost_mean (gate/resource_metrics.h).
+const std::vector<std::string>& resource_metrics();
 
 // Provider types and message roles.
 const std::vector<std::string>& provider_types();

@@ -95,6 +95,11 @@ Status parse_pass_rule(const YAML::Node& node, const YamlReader& reader, PassRul
 
 namespace {
 
+bool is_resource_metric(const std::string& metric) {
+  const auto& names = suite_keys::resource_metrics();
+  return std::find(names.begin(), names.end(), metric) != names.end();
+}
+
 Status parse_gate(const YAML::Node& node, const YamlReader& reader,
                   std::map<std::string, GateRule>* out, SuiteLocations* locations) {
   if (!node.IsMap()) {
@@ -133,12 +138,40 @@ Status parse_gate(const YAML::Node& node, const YamlReader& reader,
       }
       double number = 0;
       if (Status s = reader.read_number(at, key.Scalar(), &number); !s) return s;
+      const bool resource = is_resource_metric(metric);
+      if (resource != (key.Scalar() == "max_increase" || key.Scalar() == "max")) {
+        return reader.error_at(
+            key, resource ? "'" + metric + "' is worse when it rises: gate it with "
+                                "'max_increase' (the rise allowed, as a share of the baseline) "
+                                "or 'max' (a ceiling), not '" + key.Scalar() + "'"
+                          : "'" + key.Scalar() + "' is for latency_p95, latency_mean and "
+                                "cost_mean; a score is gated with 'max_drop' or 'min'");
+      }
+      if (number < 0 && key.Scalar() != "min") {
+        return reader.error_at(at, "'" + key.Scalar() + "' must not be negative");
+      }
       if (key.Scalar() == "max_drop") {
-        if (number < 0) return reader.error_at(at, "'max_drop' must not be negative");
         rule.max_drop = number;
+      } else if (key.Scalar() == "max_increase") {
+        rule.max_increase = number;
+      } else if (key.Scalar() == "max") {
+        rule.max = number;
       } else {
         rule.min = number;
       }
+    }
+    if (is_resource_metric(metric)) {
+      if (!rule.max_increase && !rule.max) {
+        return reader.error_at(it->second,
+                               "gate rule for '" + metric + "' needs 'max_increase' or 'max'");
+      }
+      if (rule.test == GateTest::kNone && !rule.max_increase) {
+        return reader.error_at(it->second, "gate rule for '" + metric +
+                                               "' has 'test: none', which needs 'max_increase'");
+      }
+      (*out)[metric] = rule;
+      locations->gate[metric] = reader.where(it->first);
+      continue;
     }
     if (!rule.max_drop && !rule.min) {
       return reader.error_at(it->second,

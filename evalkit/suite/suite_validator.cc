@@ -9,6 +9,7 @@
 #include "evalkit/scorers/registry.h"
 #include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/scorer_template.h"
+#include "evalkit/suite/suite_keys.h"
 #include "evalkit/suite/template.h"
 
 namespace evalkit {
@@ -188,7 +189,7 @@ class ScorerCheck {
 
   // Builds spec once; *needs_references tells whether it errs on a case without references.
   Status check(const ScorerSpec& spec, bool* needs_references = nullptr) {
-    std::string key = spec.type + "\n" + spec.name + (spec.negate ? "\nnot\n" : "\n") + spec.options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string key = spec.type + "\n" + spec.name + (spec.negate ? "\nnot\n" : "\n") + spec.options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" + spec.transform.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const auto [it, inserted] = needs_references_.try_emplace(std::move(key), false);
     if (needs_references != nullptr) *needs_references = it->second;
     if (!inserted) return Status::ok();
@@ -241,8 +242,17 @@ class ScorerCheck {
     if (kind == nullptr || kind->model_assisted) return false;
     static const std::vector<std::string> kNone;
     static const nlohmann::json kNoVars = nlohmann::json::object();
+    // A whole answer, timed and priced, so that checks on the answer (latency, cost, tool
+    // calls) err only for want of references.
+    ModelAnswer answer;
+    answer.text = "x";
+    answer.finish_reason = "stop";
+    answer.streamed = true;
+    answer.time_to_first_token_s = 0;
     ScoreInput input;
-    input.output = "x";
+    input.output = answer.text;
+    input.answer = &answer;
+    input.cost_usd = 0;
     input.expected = &kNone;
     input.vars = &kNoVars;
     try {
@@ -408,6 +418,7 @@ Status check_gate(const Suite& suite, const SuiteLocations& locations,
                   const std::set<std::string>& metrics) {
   std::vector<std::string> known(metrics.begin(), metrics.end());
   known.push_back("pass_rate");
+  for (const auto& name : suite_keys::resource_metrics()) known.push_back(name);
   for (const auto& [metric, rule] : suite.gate) {
     if (std::find(known.begin(), known.end(), metric) != known.end()) continue;
     const auto it = locations.gate.find(metric);
