@@ -87,6 +87,13 @@ cases:
   - id: bad-arguments
     vars: {question: "get_weather unit=kelvin"}
     expected: get_weather
+  - id: templated
+    vars: {question: "get_weather city=Oslo", city: Oslo}
+    expected: get_weather
+    scorers:
+      - type: tool_call
+        name: city_from_vars
+        calls: [{name: get_weather, arguments: {city: "{{city}}"}}]
   - id: no-call
     vars: {question: "what is the weather like"}
     expected: get_weather
@@ -104,7 +111,7 @@ TEST_F(AnswerChecksRunTest, ToolCallsDecidedByTheQuestionAreChecked) {
   const nlohmann::json doc = read_json_file(report_);
   const auto scores = scores_by_case(doc);
   const auto trials = trials_by_case(doc);
-  ASSERT_EQ(trials.size(), 4u) << doc.dump(1).substr(0, 2000);
+  ASSERT_EQ(trials.size(), 5u) << doc.dump(1).substr(0, 2000);
 
   EXPECT_TRUE(trials.at("weather")["pass"].get<bool>()) << trials.at("weather").dump(1);
   EXPECT_EQ(scores.at("weather/called")["reason"], "called get_weather(city=Paris, unit=celsius)");
@@ -121,6 +128,11 @@ TEST_F(AnswerChecksRunTest, ToolCallsDecidedByTheQuestionAreChecked) {
   const nlohmann::json& bad = scores.at("bad-arguments/args_valid");
   EXPECT_EQ(bad["pass"], false);
   EXPECT_THAT(bad["reason"].get<std::string>(), HasSubstr("get_weather({\"unit\":\"kelvin\"})"));
+
+  // A case's variables fill the expected call: {{city}} is Oslo here.
+  EXPECT_EQ(scores.at("templated/city_from_vars")["pass"], true)
+      << scores.at("templated/city_from_vars").dump();
+  EXPECT_EQ(scores.at("templated/city_from_vars")["reason"], "called get_weather(city=Oslo)");
 
   EXPECT_EQ(scores.at("no-call/called")["pass"], false);
   EXPECT_EQ(scores.at("no-call/called")["reason"],

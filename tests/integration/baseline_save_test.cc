@@ -101,6 +101,17 @@ TEST_F(BaselineSaveTest, RunsShowPassRateAndTheSuitePath) {
   EXPECT_THAT(runs.out, HasSubstr("PASS"));
   EXPECT_THAT(runs.out, HasSubstr("100%"));
   EXPECT_THAT(runs.out, HasSubstr(suite_ + " (-R q[12])"));
+
+  // A run with one wrong answer of six shows its own rate, not the last run's or 100%.
+  FakeOpenAIServerOptions one_wrong;
+  one_wrong.rules = {{.match = "question 3", .reply = "a wrong answer"}};
+  FakeOpenAIServer server(one_wrong);
+  ProcessOptions env = env_;
+  env.env["FAKE_BASE_URL"] = server.base_url();
+  EXPECT_EQ(run_evalkit({"run", suite_, "-q", "--db", db_}, env).exit_code, 1);
+  const ProcessResult after = evalkit({"runs"});
+  EXPECT_THAT(after.out, HasSubstr("      6    83%"));
+  EXPECT_THAT(after.out, HasSubstr("      6   100%"));
 }
 
 }  // namespace

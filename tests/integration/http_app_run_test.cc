@@ -153,8 +153,9 @@ TEST_F(HttpAppRunTest, AWrongTokenIsNotRetriedAndNotShown) {
   FakeHttpAppServer server;
   // The token comes from a variable whose name does not look secret (APP_HEADER), so only
   // the header being a credential keeps it out of the error.
-  std::string text = suite(kChat, "  - {id: a, vars: {question: hi, session: 1}, "
-                                  "expected: \"echo: hi [session 1]\"}\n");
+  std::string text = suite(kChat,
+                           "  - {id: a, vars: {question: hi, session: 1}, "
+                           "expected: \"echo: hi [session 1]\"}\n");
   const size_t variable = text.find("${APP_TOKEN}");
   ASSERT_NE(variable, std::string::npos);
   text.replace(variable, 12, "${APP_HEADER}");
@@ -177,11 +178,13 @@ TEST_F(HttpAppRunTest, RecordedAnswersReplayOfflineAndTheCacheAnswersRepeats) {
   - {id: b, vars: {question: "lookup_order id=9", session: 2}, expected: " [session 2]"}
 )";
   const std::string record = files_.dir() + "/recorded.jsonl";
-  const std::string path = files_.write("suite.yaml", suite(std::string(kChat) + "    responses: recorded.jsonl\n", cases));
+  const std::string path = files_.write(
+      "suite.yaml", suite(std::string(kChat) + "    responses: recorded.jsonl\n", cases));
   ProcessOptions options;
   options.env["APP_URL"] = server.base_url();
   options.env["APP_TOKEN"] = "app-token-123";
-  ProcessResult r = run_evalkit({"run", path, "--db", db_, "-q", "--record", record, "--cache", "on"}, options);
+  ProcessResult r =
+      run_evalkit({"run", path, "--db", db_, "-q", "--record", record, "--cache", "on"}, options);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   ASSERT_EQ(server.request_log().size(), 2u);
   // The same run again: the cache answers both, nothing is sent.
@@ -193,10 +196,12 @@ TEST_F(HttpAppRunTest, RecordedAnswersReplayOfflineAndTheCacheAnswersRepeats) {
   const std::string offline_db = files_.dir() + "/offline.db";
   r = run_evalkit({"run", path, "--db", offline_db, "-q", "--replay-strict"}, options);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(stored_answer(offline_db, "b")["tool_calls"][0]["arguments"], nlohmann::json({{"id", 9}}));
+  EXPECT_EQ(stored_answer(offline_db, "b")["tool_calls"][0]["arguments"],
+            nlohmann::json({{"id", 9}}));
   // The token is in no file the runs wrote.
   std::ifstream in(record);
-  const std::string recorded((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string recorded((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   EXPECT_THAT(recorded, HasSubstr("lookup_order"));
   EXPECT_THAT(recorded, Not(HasSubstr("app-token-123")));
 }
