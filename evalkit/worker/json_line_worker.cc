@@ -89,8 +89,13 @@ std::string redact_environment_secrets(std::string text) {
       secret |= name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
     }
     if (!secret) continue;
+    // Built by appending: GCC 12 warns (-Wrestrict, a false alarm) about "[" + name + "]".
+    std::string replacement;
+    replacement.reserve(name.size() + 2);
+    replacement.push_back('[');
+    replacement.append(name);
+    replacement.push_back(']');
     for (size_t at = text.find(value); at != std::string::npos; at = text.find(value, at)) {
-      const std::string replacement = "[" + std::string(name) + "]";
       text.replace(at, value.size(), replacement);
       at += replacement.size();
     }
