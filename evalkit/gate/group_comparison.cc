@@ -285,8 +285,17 @@ GroupComparisons compare_groups(const RunCases& cases, GroupBy by,
     for (size_t i = 0; i < family.members.size(); ++i) {
       for (size_t j = i + 1; j < family.members.size(); ++j) {
         values.emplace_back();
-        result.comparisons.push_back(
-            compare_pair(by, family, family.members[i], family.members[j], &values.back()));
+        GroupComparison comparison =
+            compare_pair(by, family, family.members[i], family.members[j], &values.back());
+        // Two prompts (or providers) that share no case are not alternatives of each other
+        // (each prompt with its own cases): there is nothing to compare, so no comparison.
+        const bool share_a_case = comparison.paired > 0 || comparison.errored.a > 0 ||
+                                  comparison.errored.b > 0 || comparison.errored.both > 0;
+        if (!share_a_case) {
+          values.pop_back();
+          continue;
+        }
+        result.comparisons.push_back(std::move(comparison));
       }
     }
   }

@@ -80,6 +80,11 @@ std::vector<Ranking> rank_groups(const RunCases& cases, const GroupComparisons& 
   for (const std::string& within : within_order) {
     const auto& list = members[within];
     if (list.size() <= 2) continue;
+    // Members that share no case were not compared (compare_groups): no ranking either.
+    if (std::none_of(comparisons.comparisons.begin(), comparisons.comparisons.end(),
+                     [&](const GroupComparison& c) { return c.within == within; })) {
+      continue;
+    }
     Ranking ranking;
     ranking.by = by;
     ranking.within = within;

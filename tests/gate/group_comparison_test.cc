@@ -260,5 +260,29 @@ TEST(GroupRankingTest, RanksShareAPlaceUnlessADifferenceIsSignificant) {
           .empty());
 }
 
+TEST(GroupComparisonTest, PromptsThatShareNoCaseAreNeitherComparedNorRanked) {
+  // Each prompt with its own cases (the quickstart's shape): not alternatives of each other.
+  std::vector<TrialResult> trials;
+  for (int i = 0; i < 6; ++i) {
+    trials.push_back(make_trial({"qa-" + case_name(i), "qa", "m", true}));
+    trials.push_back(make_trial({"sum-" + case_name(i), "summarize", "m", i % 2 == 0}));
+    trials.push_back(make_trial({"ex-" + case_name(i), "extract", "m", false}));
+  }
+  const GroupCompareOptions options;
+  const RunCases cases = collect_run_cases(trials, options.pass);
+  const GroupComparisons disjoint = compare_groups(cases, GroupBy::kPrompt, options);
+  EXPECT_TRUE(disjoint.comparisons.empty());
+  EXPECT_EQ(disjoint.tests, 0);
+  EXPECT_TRUE(rank_groups(cases, disjoint, options).empty());
+
+  // One case run by two of the prompts makes those two comparable again, and only those.
+  trials.push_back(make_trial({"qa-" + case_name(0), "summarize", "m", true}));
+  const RunCases shared_cases = collect_run_cases(trials, options.pass);
+  const GroupComparisons shared = compare_groups(shared_cases, GroupBy::kPrompt, options);
+  ASSERT_EQ(shared.comparisons.size(), 1u);
+  EXPECT_EQ(shared.comparisons[0].paired, 1);
+  EXPECT_EQ(shared.comparisons[0].only_a + shared.comparisons[0].only_b, 5 + 6);
+}
+
 }  // namespace
 }  // namespace evalkit
