@@ -216,7 +216,10 @@ bool compile_step(const nlohmann::json& spec, bool first, Step* step, std::strin
              std::to_string(spec.size());
     return false;
   }
-  const auto& [key, value] = *spec.items().begin();
+  // The one key, read from an iterator that outlives its use (items() makes a temporary).
+  const auto entry = spec.begin();
+  const std::string key = entry.key();
+  const nlohmann::json& value = entry.value();
   if (key == "path") {
     if (!value.is_string()) {
       *error = "transform 'path' expects a string such as tool_calls.0.name";
