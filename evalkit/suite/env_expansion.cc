@@ -12,8 +12,12 @@ bool is_env_name(std::string_view name) {
   return true;
 }
 
-Status expand_env(std::string_view text, const EnvLookup& getenv,
-                  const std::set<std::string>& secret_names, std::string* out) {
+namespace {
+
+// The one expansion loop; secret_names is null where key variables may be read (a provider's
+// headers and query values, which are sent and never stored).
+Status expand_variables(std::string_view text, const EnvLookup& getenv,
+                        const std::set<std::string>* secret_names, std::string* out) {
   out->clear();
   size_t position = 0;
   while (position < text.size()) {
@@ -43,7 +47,8 @@ Status expand_env(std::string_view text, const EnvLookup& getenv,
     if (!is_env_name(name)) {
       return Status::error("'${" + std::string(body) + "}' does not name an environment variable");
     }
-    if (secret_names.count(name) > 0 || looks_like_secret_name(name)) {
+    if (secret_names != nullptr &&
+        (secret_names->count(name) > 0 || looks_like_secret_name(name))) {
       return Status::error("${" + name +
                            "} would copy a secret into the suite; name it with api_key_env "
                            "instead");
@@ -60,6 +65,18 @@ Status expand_env(std::string_view text, const EnvLookup& getenv,
     position = close + 1;
   }
   return Status::ok();
+}
+
+}  // namespace
+
+Status expand_env(std::string_view text, const EnvLookup& getenv,
+                  const std::set<std::string>& secret_names, std::string* out) {
+  return expand_variables(text, getenv, &secret_names, out);
+}
+
+Status expand_env_allowing_secrets(std::string_view text, const EnvLookup& getenv,
+                                   std::string* out) {
+  return expand_variables(text, getenv, nullptr, out);
 }
 
 }  // namespace evalkit

@@ -22,6 +22,10 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 Status expand_env(std::string_view text, const EnvLookup& getenv,
                   const std::set<std::string>& secret_names, std::string* out);
 
+// expand_env for values that may name key variables (sent, never stored): no name is refused.
+Status expand_env_allowing_secrets(std::string_view text, const EnvLookup& getenv,
+                                   std::string* out);
+
 // Whether name is a valid environment variable name: [A-Za-z_][A-Za-z0-9_]*.
 bool is_env_name(std::string_view name);
 
