@@ -5,12 +5,14 @@
 // its rusage is its own; the fake endpoint runs in this process on its own epoll thread.
 //
 //   flat_memory_throughput [--sizes 20000,100000,1000000] [--concurrency C] [--latency-ms L]
-//                          [--report-json] [--keep-db] [--evalkit PATH]
+//                          [--report-json] [--junit] [--report-html] [--report-md]
+//                          [--all-reports] [--keep-db] [--evalkit PATH]
 //
 // --evalkit runs another evalkit binary (an older build, to measure a change before and after).
 //
 // --report-json also writes the run's JSON report (the complete document) to a file, so the
-// figure covers the report writer too.
+// figure covers the report writer too; --junit, --report-html and --report-md add those
+// reports, --all-reports all four.
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -62,7 +64,8 @@ struct Measurement {
 };
 
 Measurement measure(const std::string& binary, const std::filesystem::path& dir,
-                    const std::string& base_url, long cases, long concurrency, bool report_json,
+                    const std::string& base_url, long cases, long concurrency,
+                    const std::vector<std::string>& report_flags,
                     evalkit::testing::FakeOpenAIServer& server) {
   {
     std::ofstream data(dir / "cases.jsonl");
@@ -79,7 +82,6 @@ Measurement measure(const std::string& binary, const std::filesystem::path& dir,
   }
   const std::string suite = (dir / "suite.yaml").string();
   const std::string db = (dir / "evalkit.db").string();
-  const std::string report = (dir / "report.json").string();
   std::filesystem::remove(db);
   std::filesystem::remove(db + "-wal");
   std::filesystem::remove(db + "-shm");
@@ -90,13 +92,17 @@ Measurement measure(const std::string& binary, const std::filesystem::path& dir,
   if (pid == 0) {
     const int null = open("/dev/null", O_WRONLY);
     dup2(null, 1);
-    if (report_json) {
-      execl(binary.c_str(), "evalkit", "run", suite.c_str(), "--db", db.c_str(), "-j", jobs.c_str(),
-            "-q", "--no-progress", "--report-json", report.c_str(), static_cast<char*>(nullptr));
-    } else {
-      execl(binary.c_str(), "evalkit", "run", suite.c_str(), "--db", db.c_str(), "-j", jobs.c_str(),
-            "-q", "--no-progress", static_cast<char*>(nullptr));
+    // evalkit run SUITE --db DB -j C -q --no-progress [--report-json DIR/report.json ...]
+    std::vector<std::string> args = {"evalkit", "run", suite, "--db", db, "-j", jobs, "-q",
+                                     "--no-progress"};
+    for (const std::string& flag : report_flags) {
+      args.push_back("--" + flag);
+      args.push_back((dir / ("report." + flag)).string());
     }
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
     _exit(127);
   }
   int status = 0;
@@ -119,7 +125,17 @@ int main(int argc, char** argv) {
   const std::vector<long> sizes = parse_sizes(text_flag(argc, argv, "--sizes", "20000,100000"));
   const long concurrency = std::stol(text_flag(argc, argv, "--concurrency", "256"));
   const int latency_ms = std::stoi(text_flag(argc, argv, "--latency-ms", "1"));
-  const bool report_json = switch_flag(argc, argv, "--report-json");
+  // Each report flag given (--report-json, --junit, --report-html, --report-md) makes the run
+  // write that report too; --all-reports asks for all four.
+  std::vector<std::string> report_flags;
+  const bool all_reports = switch_flag(argc, argv, "--all-reports");
+  for (const char* flag : {"report-json", "junit", "report-html", "report-md"}) {
+    if (all_reports || switch_flag(argc, argv, (std::string("--") + flag).c_str())) {
+      report_flags.push_back(flag);
+    }
+  }
+  std::string report_names;
+  for (const std::string& flag : report_flags) report_names += " --" + flag;
   const bool keep_db = switch_flag(argc, argv, "--keep-db");
   const std::string binary = text_flag(argc, argv, "--evalkit", evalkit::testing::evalkit_binary());
 
@@ -135,14 +151,15 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
 
   std::printf("flat_memory_throughput: %s, exact-match suite, C=%ld in flight, L=%d ms%s\n",
-              binary.c_str(), concurrency, latency_ms, report_json ? ", with --report-json" : "");
+              binary.c_str(), concurrency, latency_ms,
+              report_flags.empty() ? "" : (", with" + report_names).c_str());
   std::printf("  %10s  %9s  %8s  %8s  %10s  %10s  %4s\n", "cases", "served", "wall s", "CPU s",
               "peak MiB", "KiB/case", "exit");
   std::vector<Measurement> results;
   bool ok = true;
   for (long cases : sizes) {
     const Measurement m =
-        measure(binary, dir, server.base_url(), cases, concurrency, report_json, server);
+        measure(binary, dir, server.base_url(), cases, concurrency, report_flags, server);
     results.push_back(m);
     ok = ok && m.exit_code == 0 && m.served == static_cast<unsigned long long>(cases);
     std::printf("  %10ld  %9llu  %8.2f  %8.2f  %10.1f  %10.3f  %4d\n", m.cases, m.served, m.wall_s,

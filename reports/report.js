@@ -267,6 +267,18 @@
         base.name && base.run_id ? ' (' + str(base.run_id) + ')' : '',
         regressedMetrics.length ? ': ' + regressedMetrics.join(', ') : ''));
     }
+    // A large run's page holds a sample of its trials (failures first); the totals are the run's.
+    const sample = data.trial_sample;
+    if (sample && typeof sample === 'object') {
+      const totals = data.summary || {};
+      header.appendChild(el('div', {class: 'banner sample', id: 'trial-sample'},
+        'This page shows ' + int(sample.shown) + ' of the run\'s ' + int(sample.trials) +
+        ' trials: the ' + int(Math.min(sample.shown, sample.not_passed)) + ' first that did not pass' +
+        (sample.shown > sample.not_passed ? ', then passing ones' : '') +
+        '. The cards and tables below count only these. The whole run: ' + int(totals.passed) + ' passed, ' +
+        int(totals.failed) + ' failed, ' + int(totals.errors) + ' errors (pass rate ' + pct(totals.pass_rate) +
+        '). Every trial is in the JSON report (evalkit report ' + (str(run.id) || 'RUN') + ' --report-json FILE).'));
+    }
     return header;
   }
 

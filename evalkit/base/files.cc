@@ -20,20 +20,59 @@ std::string error_text(const std::string& path, int error) {
   return "cannot write " + path + ": " + std::strerror(error);
 }
 
-// Writes all of contents to fd, retrying short writes and interruptions.
-int write_all(int fd, const std::string& contents) {
-  const char* data = contents.data();
-  size_t left = contents.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, data, left);
+// Writes all of data to fd, retrying short writes and interruptions.
+int write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       return errno;
     }
-    data += n;
-    left -= static_cast<size_t>(n);
+    data.remove_prefix(static_cast<size_t>(n));
   }
   return 0;
+}
+
+// Collects pieces and writes them to fd in blocks; remembers the first write error.
+class BufferedDescriptor {
+ public:
+  explicit BufferedDescriptor(int fd) : fd_(fd) {}
+  int add(std::string_view piece) {
+    if (error_ != 0) return error_;
+    if (piece.size() >= kBlock) {  // a large piece goes out as it is, never copied
+      if (flush() == 0) error_ = write_all(fd_, piece);
+      return error_;
+    }
+    buffer_.append(piece);
+    if (buffer_.size() >= kBlock) flush();
+    return error_;
+  }
+  int flush() {
+    if (error_ == 0 && !buffer_.empty()) error_ = write_all(fd_, buffer_);
+    buffer_.clear();
+    return error_;
+  }
+
+ private:
+  static constexpr size_t kBlock = size_t(1) << 20;
+  int fd_;
+  int error_ = 0;
+  std::string buffer_;
+};
+
+// Runs produce() into fd; a write error comes back as errno in *write_error.
+Status produce_into(int fd, const std::function<Status(const FileSink&)>& produce,
+                    int* write_error) {
+  BufferedDescriptor out(fd);
+  const FileSink sink = [&](std::string_view piece) -> Status {
+    if (const int error = out.add(piece); error != 0) {
+      return Status::error(std::strerror(error));
+    }
+    return Status::ok();
+  };
+  Status produced = produce(sink);
+  *write_error = out.flush();
+  return produced;
 }
 
 // The descriptor a path names when it is one of this process's own: -1 otherwise.
@@ -52,22 +91,25 @@ int own_descriptor(const std::string& path) {
   return -1;
 }
 
-Status write_descriptor(int fd, const std::string& path, const std::string& contents) {
+Status write_descriptor(int fd, const std::string& path,
+                        const std::function<Status(const FileSink&)>& produce) {
   if (fd == STDOUT_FILENO) std::fflush(stdout);
   if (fd == STDERR_FILENO) std::fflush(stderr);
-  if (const int error = write_all(fd, contents); error != 0) {
-    return Status::error(error_text(path == "-" ? "standard output" : path, error));
-  }
-  return Status::ok();
+  int error = 0;
+  Status produced = produce_into(fd, produce, &error);
+  if (error != 0) return Status::error(error_text(path == "-" ? "standard output" : path, error));
+  return produced;
 }
 
-Status write_in_place(const std::string& path, const std::string& contents) {
+Status write_in_place(const std::string& path,
+                      const std::function<Status(const FileSink&)>& produce) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return Status::error(error_text(path, errno));
-  const int error = write_all(fd, contents);
+  int error = 0;
+  Status produced = produce_into(fd, produce, &error);
   const int closed = ::close(fd) == 0 ? 0 : errno;
   if (error != 0 || closed != 0) return Status::error(error_text(path, error ? error : closed));
-  return Status::ok();
+  return produced;
 }
 
 mode_t file_mode() {
@@ -76,7 +118,8 @@ mode_t file_mode() {
   return 0666 & ~mask;
 }
 
-Status replace_regular(const std::string& path, const std::string& contents) {
+Status replace_regular(const std::string& path,
+                       const std::function<Status(const FileSink&)>& produce) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path target(path);
@@ -94,7 +137,13 @@ Status replace_regular(const std::string& path, const std::string& contents) {
   std::string temporary = (folder / name).string();
   const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
   if (fd < 0) return Status::error(error_text(path, errno));
-  int error = write_all(fd, contents);
+  int error = 0;
+  Status produced = produce_into(fd, produce, &error);
+  if (error == 0 && !produced) {
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    return produced;
+  }
   if (error == 0 && ::fchmod(fd, file_mode()) != 0) error = errno;
   if (error == 0 && ::fsync(fd) != 0 && errno != EINVAL) error = errno;
   if (::close(fd) != 0 && error == 0) error = errno;
@@ -120,14 +169,19 @@ Status read_file(const std::string& path, std::string* contents) {
 bool is_standard_output(const std::string& path) { return own_descriptor(path) == STDOUT_FILENO; }
 
 Status write_file_atomic(const std::string& path, const std::string& contents) {
+  return write_file_streamed(path, [&](const FileSink& sink) { return sink(contents); });
+}
+
+Status write_file_streamed(const std::string& path,
+                           const std::function<Status(const FileSink&)>& produce) {
   if (path.empty()) return Status::error("cannot write a file with an empty name");
-  if (const int fd = own_descriptor(path); fd >= 0) return write_descriptor(fd, path, contents);
+  if (const int fd = own_descriptor(path); fd >= 0) return write_descriptor(fd, path, produce);
   struct stat info;
   if (::stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode)) return Status::error("cannot write " + path + ": it is a folder");
-    if (!S_ISREG(info.st_mode)) return write_in_place(path, contents);
+    if (!S_ISREG(info.st_mode)) return write_in_place(path, produce);
   }
-  return replace_regular(path, contents);
+  return replace_regular(path, produce);
 }
 
 }  // namespace evalkit

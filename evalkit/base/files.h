@@ -1,7 +1,9 @@
 // Small file-system helpers with Status errors.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "evalkit/base/status.h"
 
@@ -22,6 +24,18 @@ Status read_file(const std::string& path, std::string* contents);
 //       file is replaced at the symlink's destination. Parent folders are created.
 // The new file gets mode 0666 less the umask, like any file the user creates.
 Status write_file_atomic(const std::string& path, const std::string& contents);
+
+// Hands the writer's output to its target piece by piece.
+using FileSink = std::function<Status(std::string_view piece)>;
+
+// write_file_atomic for contents too large to hold: produce() passes the contents to the
+// sink in pieces (buffered here, written in blocks of about 1 MiB). The same targets as
+// write_file_atomic: a regular file is replaced only once produce() returned ok and every
+// piece is on disk (an error from produce() or from a write removes the temporary file and
+// leaves the old target untouched); standard output, a FIFO or a device get the pieces as
+// they come.
+Status write_file_streamed(const std::string& path,
+                           const std::function<Status(const FileSink& sink)>& produce);
 
 // True when write_file_atomic(path) writes to standard output ("-", /dev/stdout, /dev/fd/1,
 // /proc/self/fd/1).

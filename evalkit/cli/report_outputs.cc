@@ -73,6 +73,31 @@ Status write_reports(const nlohmann::json& run_document, const ReportPaths& path
   return first;
 }
 
+Status write_reports(const StreamedDocument& run_document, const ReportPaths& paths) {
+  const StreamedDocument document = has_secrets() ? redacted_document(run_document) : run_document;
+  Status first = Status::ok();
+  auto keep = [&](Status s) {
+    if (!s && first) first = std::move(s);
+  };
+  auto write_bounded = [&](size_t max_trials, const auto& write) {
+    nlohmann::json bounded;
+    Status s = bounded_document(document, max_trials, &bounded);
+    keep(s ? write(bounded) : s);
+  };
+  if (!paths.json.empty()) keep(write_json_report(document, paths.json));
+  if (!paths.html.empty()) {
+    write_bounded(kHtmlReportTrials,
+                  [&](const nlohmann::json& d) { return write_html_report(d, paths.html); });
+  }
+  if (!paths.junit.empty()) keep(write_junit_report(document, paths.junit));
+  if (!paths.markdown.empty()) {
+    write_bounded(kMarkdownReportTrials, [&](const nlohmann::json& d) {
+      return write_markdown_report(d, paths.markdown);
+    });
+  }
+  return first;
+}
+
 bool parse_command_options(const std::string& command, const std::vector<std::string>& args,
                            const po::options_description& visible,
                            const po::options_description& hidden,

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evalkit/base/status.h"
+#include "evalkit/report/run_document_stream.h"
 
 namespace evalkit::cli {
 
@@ -35,6 +36,14 @@ void add_report_options(boost::program_options::options_description& visible,
 // atomically (see write_file_atomic). Reports that can be written are written even when one
 // fails; the first error is returned.
 Status write_reports(const nlohmann::json& document, const ReportPaths& paths);
+
+// The same for a run document read from the store as it is written: the JSON report and
+// JUnit list every trial, streamed; the HTML page holds at most kHtmlReportTrials trials and
+// the Markdown summary reads at most kMarkdownReportTrials (bounded_document: those that did
+// not pass first). A run within those bounds gets the reports write_reports writes.
+inline constexpr size_t kHtmlReportTrials = 10000;
+inline constexpr size_t kMarkdownReportTrials = 1000;
+Status write_reports(const StreamedDocument& document, const ReportPaths& paths);
 
 // Parses args against visible + hidden options and positional names. On an error prints
 // "evalkit COMMAND: ..." with a did-you-mean for a misspelled option and returns false.

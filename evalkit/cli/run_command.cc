@@ -21,6 +21,7 @@
 #include "evalkit/report/group_console.h"
 #include "evalkit/report/group_fields.h"
 #include "evalkit/report/run_document.h"
+#include "evalkit/report/run_document_stream.h"
 #include "evalkit/run/runner.h"
 #include "evalkit/store/store.h"
 #include "evalkit/suite/suite_loader.h"
@@ -98,10 +99,11 @@ std::vector<std::string> report_tags(const std::vector<Suite>& suites) {
   return tags;
 }
 
-// Whether a gate rule sets an absolute floor (`min`), which is checked over every case.
+// Whether a gate rule sets an absolute floor (`min`) or ceiling (`max`), which is checked
+// over every case.
 bool has_floors(const Suite& suite) {
   for (const auto& [metric, rule] : suite.gate) {
-    if (rule.min) return true;
+    if (rule.min || rule.max) return true;
   }
   return false;
 }
@@ -400,17 +402,17 @@ int run_command(const Args& args, const std::string& command_line) {
         raise(exit_code::kInfrastructure);
         continue;
       }
-      // The finished trials come back from the store only for what reads them (reports, the
-      // gate against a baseline, floors, several groups): a run without those keeps none of
-      // its results in memory.
+      // The finished trials come back from the store only for what reads them (the gate
+      // against a baseline, floors, several groups): a run without those keeps none of its
+      // results in memory.
       bool several_groups = false;
       if (Status s = store.has_several_groups(summary.run_id, &several_groups); !s) {
         std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
         raise(exit_code::kInfrastructure);
         continue;
       }
-      const bool trials_needed =
-          reports.any() || !gate.baseline_run_id.empty() || has_floors(suite) || several_groups;
+      // Reports read the store as they are written, so they do not need the trials here.
+      const bool trials_needed = !gate.baseline_run_id.empty() || has_floors(suite) || several_groups;
       if (Status s = trials_needed ? store.load_trials(summary.run_id, &trials) : Status::ok();
           !s) {
         std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
@@ -430,11 +432,15 @@ int run_command(const Args& args, const std::string& command_line) {
         continue;
       }
       if (reports.any()) {
-        nlohmann::json document = build_run_document(
-            record, trials, step.comparison, step.has_baseline ? &step.baseline_trials : nullptr,
-            &group_fields);
-        document["gate"] = step.gate;
-        if (Status s = write_reports(document, reports.for_suite(tags[i], loaded.size() > 1)); !s) {
+        StoredDocumentOptions document_options;
+        document_options.comparison = step.comparison;
+        document_options.baseline_trials = step.has_baseline ? &step.baseline_trials : nullptr;
+        document_options.group_fields = &group_fields;
+        document_options.gate = &step.gate;
+        StreamedDocument document;
+        Status s = stored_run_document(store, record, document_options, &document);
+        if (s) s = write_reports(document, reports.for_suite(tags[i], loaded.size() > 1));
+        if (!s) {
           std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
           raise(exit_code::kInfrastructure);
         }

@@ -232,21 +232,22 @@ int baseline_command(const Args& in) {
   if (verb == "export" && args.size() == 3) {
     BaselineRecord b;
     RunRecord run;
-    std::vector<TrialResult> trials;
     if (Status s = store.find_baseline(args[1], &b); !s) {
       std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
       return exit_code::kUsageError;
     }
     store.load_run(b.run_id, &run);
-    store.load_trials(b.run_id, &trials);
-    if (Status s = write_json_report(build_run_document(run, trials), args[2]); !s) {
+    StreamedDocument document;
+    Status s = stored_run_document(store, run, {}, &document);
+    if (s) s = write_json_report(document, args[2]);
+    if (!s) {
       std::fprintf(stderr, "evalkit baseline: %s\n", s.message().c_str());
       return exit_code::kInfrastructure;
     }
     // Exported to standard output, the document owns it; the confirmation goes to stderr.
     std::fprintf(is_standard_output(args[2]) ? stderr : stdout,
                  "baseline '%s' (run %s, %zu trials) -> %s\n", args[1].c_str(), b.run_id.c_str(),
-                 trials.size(), args[2].c_str());
+                 static_cast<size_t>(document.counts.trials), args[2].c_str());
     return exit_code::kPassed;
   }
   if (verb == "import" && args.size() == 3) {
@@ -305,18 +306,18 @@ int report_command(const Args& in) {
   if (!open_store(db, &store, Store::Access::kRead)) return exit_code::kInfrastructure;
   std::string run_id;
   RunRecord run;
-  std::vector<TrialResult> trials;
   if (Status s = store.resolve_run_id(ref, "", &run_id); !s) {
     std::fprintf(stderr, "evalkit report: %s\n", s.message().c_str());
     return exit_code::kUsageError;
   }
   store.load_run(run_id, &run);
-  store.load_trials(run_id, &trials);
-  nlohmann::json document = build_run_document(run, trials);
-  std::vector<Annotation> annotations;
-  load_annotations(store, run_id, &annotations);
-  attach_annotations(annotations, &document);
-  if (Status s = write_reports(document, reports); !s) {
+  // The document is read from the store as the reports are written: a run of any size.
+  StoredDocumentOptions document_options;
+  load_annotations(store, run_id, &document_options.annotations);
+  StreamedDocument document;
+  Status s = stored_run_document(store, run, document_options, &document);
+  if (s) s = write_reports(document, reports);
+  if (!s) {
     std::fprintf(stderr, "evalkit report: %s\n", s.message().c_str());
     return exit_code::kInfrastructure;
   }

@@ -280,8 +280,9 @@ void append_property(std::string* out, std::string_view name, const std::string&
   *out += "/>\n";
 }
 
-void append_testsuite(std::string* out, const nlohmann::json& document, const SuiteCounts& counts,
-                      int id) {
+// The <testsuite> element up to its first <testcase>.
+void append_testsuite_open(std::string* out, const nlohmann::json& document,
+                           const SuiteCounts& counts, int id) {
   const nlohmann::json& run = object_field(document, "run");
   const std::string suite = text_field(run, "suite", "evalkit");
   *out += "  <testsuite";
@@ -301,11 +302,36 @@ void append_testsuite(std::string* out, const nlohmann::json& document, const Su
                   text_field(object_field(comparison, "baseline"), "run_id"));
   append_property(out, "evalkit.verdict", text_field(comparison, "verdict"));
   *out += "    </properties>\n";
+}
+
+void append_testsuite(std::string* out, const nlohmann::json& document, const SuiteCounts& counts,
+                      int id) {
+  append_testsuite_open(out, document, counts, id);
+  const std::string suite = text_field(object_field(document, "run"), "suite", "evalkit");
   const bool repeats = document_has_repeats(document);
   for (const auto& trial : array_field(document, "trials")) {
     append_testcase(out, trial, suite, repeats);
   }
   *out += "  </testsuite>\n";
+}
+
+// The <testsuites> totals: every suite's trials and gate checks.
+void add_to_totals(const SuiteCounts& counts, const std::vector<GateCase>& gate,
+                   SuiteCounts* total) {
+  total->tests += counts.tests + int(gate.size());
+  total->failures += counts.failures;
+  for (const GateCase& c : gate) total->failures += c.failure.empty() ? 0 : 1;
+  total->errors += counts.errors;
+  total->skipped += counts.skipped;
+  total->time += counts.time;
+}
+
+std::string testsuites_open(const SuiteCounts& total) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites";
+  append_attribute(&out, "name", "evalkit");
+  append_counts(&out, total);
+  out += ">\n";
+  return out;
 }
 
 std::string render_documents(const std::vector<const nlohmann::json*>& documents) {
@@ -316,18 +342,10 @@ std::string render_documents(const std::vector<const nlohmann::json*>& documents
     SuiteCounts counts = count_trials(*document);
     counts.time = number_field(object_field(*document, "run"), "duration_s");
     gates.push_back(gate_cases(*document));
-    total.tests += counts.tests + int(gates.back().size());
-    total.failures += counts.failures;
-    for (const GateCase& c : gates.back()) total.failures += c.failure.empty() ? 0 : 1;
-    total.errors += counts.errors;
-    total.skipped += counts.skipped;
-    total.time += counts.time;
+    add_to_totals(counts, gates.back(), &total);
     suites.push_back(counts);
   }
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites";
-  append_attribute(&out, "name", "evalkit");
-  append_counts(&out, total);
-  out += ">\n";
+  std::string out = testsuites_open(total);
   int id = 0;
   for (size_t i = 0; i < documents.size(); ++i) {
     append_testsuite(&out, *documents[i], suites[i], id++);
@@ -358,6 +376,35 @@ Status write_junit_report(const std::vector<nlohmann::json>& documents, const st
 
 Status write_junit_report(const nlohmann::json& document, const std::string& path) {
   return write_file_atomic(path, render_junit_report(document));
+}
+
+Status write_junit_report(const StreamedDocument& document, const std::string& path) {
+  const nlohmann::json& head = document.head;
+  SuiteCounts counts;
+  counts.tests = int(document.counts.trials);
+  counts.failures = int(document.counts.failures);
+  counts.errors = int(document.counts.errors);
+  counts.skipped = int(document.counts.skipped);
+  counts.time = number_field(object_field(head, "run"), "duration_s");
+  const std::vector<GateCase> gate = gate_cases(head);
+  SuiteCounts total;
+  add_to_totals(counts, gate, &total);
+  const std::string suite = text_field(object_field(head, "run"), "suite", "evalkit");
+  return write_file_streamed(path, [&](const FileSink& sink) -> Status {
+    std::string piece = testsuites_open(total);
+    append_testsuite_open(&piece, head, counts, 0);
+    if (Status s = sink(piece); !s) return s;
+    Status read = document.for_each_trial([&](const nlohmann::json& trial) {
+      piece.clear();
+      append_testcase(&piece, trial, suite, document.counts.has_repeats);
+      return sink(piece);
+    });
+    if (!read) return read;
+    piece = "  </testsuite>\n";
+    if (!gate.empty()) append_gate_testsuite(&piece, suite, gate, 1);
+    piece += "</testsuites>\n";
+    return sink(piece);
+  });
 }
 
 }  // namespace evalkit

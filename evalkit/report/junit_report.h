@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evalkit/base/status.h"
+#include "evalkit/report/run_document_stream.h"
 
 namespace evalkit {
 
@@ -22,5 +23,9 @@ std::string render_junit_report(const nlohmann::json& document);
 // render_junit_report written to path (atomically).
 Status write_junit_report(const nlohmann::json& document, const std::string& path);
 Status write_junit_report(const std::vector<nlohmann::json>& documents, const std::string& path);
+
+// The same report of one document, written trial by trial without holding the document or
+// the XML (the bytes write_junit_report writes for the same document).
+Status write_junit_report(const StreamedDocument& document, const std::string& path);
 
 }  // namespace evalkit

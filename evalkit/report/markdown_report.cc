@@ -208,11 +208,15 @@ void add_failing_cases(BoundedMarkdown* out, const json& document,
     failing.push_back(&trial);
   }
   if (failing.empty()) return;
+  // A bounded document (a large run) holds a sample of its trials, failures first, and says
+  // how many failed in all.
+  const json& sample = object_field(document, "trial_sample");
+  const double failing_total = number_field(sample, "failing", double(failing.size()));
   const size_t shown = std::min(failing.size(), size_t(std::max(0, options.max_cases)));
   out->add("### Failing cases (" + std::to_string(shown) + " of " +
-           format_thousands(double(failing.size())) +
+           format_thousands(failing_total) +
            ")\n\n| Case | Prompt | Provider | Failing | Output |\n|---|---|---|---|---|\n");
-  const bool repeats = document_has_repeats(document);
+  const bool repeats = bool_field(sample, "has_repeats", document_has_repeats(document));
   for (size_t i = 0; i < shown; ++i) {
     const json& trial = *failing[i];
     const std::string output = trial_has_error(trial) && text_field(trial, "output").empty()

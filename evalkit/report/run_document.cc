@@ -58,10 +58,101 @@ PassRule stored_pass_rule(const RunRecord& run) {
   return rule;
 }
 
-nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialResult>& trials,
-                                  const nlohmann::json& comparison,
-                                  const std::vector<TrialResult>* baseline_trials,
-                                  const nlohmann::json* group_fields) {
+RunAggregates::RunAggregates(const RunRecord& run) : scorers_(corpus_scorers(run.scorers)) {}
+
+void RunAggregates::add(const TrialResult& t) {
+  ++trials_;
+  if (!t.error.empty()) {
+    ++errors_;
+    ++errors_by_kind_[t.error_kind];
+  } else if (t.pass) {
+    ++passed_;
+  } else {
+    ++failed_;
+  }
+  prompt_tokens_ += t.prompt_tokens;
+  completion_tokens_ += t.completion_tokens;
+  cost_ += t.cost_usd;
+  if (t.error.empty() || t.answer.latency_s > 0) latencies_.push_back(t.answer.latency_s);
+  auto& p = by_provider_[t.key.provider_id];
+  ++p.count;
+  p.passes += t.pass ? 1 : 0;
+  p.errors += t.error.empty() ? 0 : 1;
+  p.prompt_tokens += t.prompt_tokens;
+  p.completion_tokens += t.completion_tokens;
+  p.score_sum += t.weighted_score;
+  p.latencies.push_back(t.answer.latency_s);
+  for (const auto& s : t.scores) {
+    auto [it, inserted] = by_scorer_.try_emplace(s.name);
+    auto& a = it->second;
+    if (inserted) {
+      scorer_order_.push_back(s.name);
+      if (auto scorer = scorers_.find(s.name); scorer != scorers_.end()) {
+        a.statistics = scorer->second->corpus_statistics();
+      }
+    }
+    a.type = s.type;
+    a.signature = s.signature;
+    if (s.error) {
+      ++a.errors;
+      continue;
+    }
+    ++a.count;
+    a.sum += s.value;
+    a.passes += s.pass ? 1 : 0;
+    // Corpus scores fold each trial's details into the metric's sufficient statistics.
+    if (a.statistics != nullptr) a.statistics->add_details(s.details);
+  }
+}
+
+void RunAggregates::write(int64_t distinct_cases, nlohmann::json* doc) const {
+  const int64_t n = trials_;
+  (*doc)["summary"] = {{"trials", n},
+                       {"cases", distinct_cases},
+                       {"passed", passed_},
+                       {"failed", failed_},
+                       {"errors", errors_},
+                       {"pass_rate", n > 0 ? double(passed_) / double(n) : 0.0},
+                       {"prompt_tokens", prompt_tokens_},
+                       {"completion_tokens", completion_tokens_},
+                       {"cost_usd", cost_},
+                       {"latency_p50_s", percentile(latencies_, 0.5)},
+                       {"latency_p95_s", percentile(latencies_, 0.95)},
+                       {"errors_by_kind", errors_by_kind_}};
+
+  nlohmann::json scorer_list = nlohmann::json::array();
+  for (const auto& name : scorer_order_) {
+    const auto& a = by_scorer_.at(name);
+    nlohmann::json corpus = nullptr;
+    if (a.statistics != nullptr && a.count > 0) corpus = a.statistics->result();
+    scorer_list.push_back({{"name", name},
+                           {"type", a.type},
+                           {"signature", a.signature},
+                           {"count", a.count},
+                           {"mean", a.count > 0 ? a.sum / double(a.count) : 0.0},
+                           {"pass_rate", a.count > 0 ? double(a.passes) / double(a.count) : 0.0},
+                           {"errors", a.errors},
+                           {"corpus", corpus}});
+  }
+  (*doc)["scorers"] = std::move(scorer_list);
+
+  nlohmann::json provider_list = nlohmann::json::array();
+  for (const auto& [id, p] : by_provider_) {
+    provider_list.push_back(
+        {{"id", id},
+         {"count", p.count},
+         {"pass_rate", p.count > 0 ? double(p.passes) / double(p.count) : 0.0},
+         {"mean_weighted_score", p.count > 0 ? p.score_sum / double(p.count) : 0.0},
+         {"errors", p.errors},
+         {"latency_p50_s", percentile(p.latencies, 0.5)},
+         {"latency_p95_s", percentile(p.latencies, 0.95)},
+         {"prompt_tokens", p.prompt_tokens},
+         {"completion_tokens", p.completion_tokens}});
+  }
+  (*doc)["providers"] = std::move(provider_list);
+}
+
+nlohmann::json run_head(const RunRecord& run) {
   nlohmann::json doc;
   doc["format_version"] = 1;
   doc["evalkit_version"] = EVALKIT_VERSION;
@@ -81,139 +172,52 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
                 {"planned_trials", run.planned_trials},
                 {"config", run.config},
                 {"scorer_specs", run.scorers}};
+  return doc;
+}
 
-  // Summary, per scorer and per provider aggregates.
-  int64_t passed = 0, failed = 0, errors = 0, prompt_tokens = 0, completion_tokens = 0;
-  double cost = 0;
-  std::vector<double> latencies;
-  std::map<std::string, int64_t> errors_by_kind;
+BaselineIndex::BaselineIndex(const std::vector<TrialResult>* baseline_trials) {
+  if (baseline_trials == nullptr) return;
+  for (const auto& b : *baseline_trials) {
+    by_key_[{b.key.case_id, b.key.prompt_id, b.key.provider_id, b.key.repeat}] = &b;
+  }
+}
+
+nlohmann::json BaselineIndex::trial_json(const TrialResult& t) const {
+  nlohmann::json j = trial_to_json(t);
+  auto it = by_key_.find({t.key.case_id, t.key.prompt_id, t.key.provider_id, t.key.repeat});
+  if (it != by_key_.end()) {
+    nlohmann::json scores = nlohmann::json::object();
+    for (const auto& s : it->second->scores) scores[s.name] = s.value;
+    j["baseline"] = {{"output", it->second->answer.text},
+                     {"pass", it->second->pass},
+                     {"weighted_score", it->second->weighted_score},
+                     {"scores", std::move(scores)}};
+  }
+  return j;
+}
+
+nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialResult>& trials,
+                                  const nlohmann::json& comparison,
+                                  const std::vector<TrialResult>* baseline_trials,
+                                  const nlohmann::json* group_fields) {
+  nlohmann::json doc = run_head(run);
+  RunAggregates aggregates(run);
   std::set<std::string> case_ids;
-  struct ScorerAggregate {
-    std::string type, signature;
-    int64_t count = 0, passes = 0, errors = 0;
-    double sum = 0;
-    std::vector<const nlohmann::json*> details;
-  };
-  std::map<std::string, ScorerAggregate> by_scorer;
-  std::vector<std::string> scorer_order;
-  struct ProviderAggregate {
-    int64_t count = 0, passes = 0, errors = 0, prompt_tokens = 0, completion_tokens = 0;
-    double score_sum = 0;
-    std::vector<double> latencies;
-  };
-  std::map<std::string, ProviderAggregate> by_provider;
   for (const auto& t : trials) {
     case_ids.insert(t.key.case_id);
-    if (!t.error.empty()) {
-      ++errors;
-      ++errors_by_kind[t.error_kind];
-    } else if (t.pass) {
-      ++passed;
-    } else {
-      ++failed;
-    }
-    prompt_tokens += t.prompt_tokens;
-    completion_tokens += t.completion_tokens;
-    cost += t.cost_usd;
-    if (t.error.empty() || t.answer.latency_s > 0) latencies.push_back(t.answer.latency_s);
-    auto& p = by_provider[t.key.provider_id];
-    ++p.count;
-    p.passes += t.pass ? 1 : 0;
-    p.errors += t.error.empty() ? 0 : 1;
-    p.prompt_tokens += t.prompt_tokens;
-    p.completion_tokens += t.completion_tokens;
-    p.score_sum += t.weighted_score;
-    p.latencies.push_back(t.answer.latency_s);
-    for (const auto& s : t.scores) {
-      auto [it, inserted] = by_scorer.try_emplace(s.name);
-      if (inserted) scorer_order.push_back(s.name);
-      auto& a = it->second;
-      a.type = s.type;
-      a.signature = s.signature;
-      if (s.error) {
-        ++a.errors;
-        continue;
-      }
-      ++a.count;
-      a.sum += s.value;
-      a.passes += s.pass ? 1 : 0;
-      a.details.push_back(&s.details);
-    }
+    aggregates.add(t);
   }
-  const int64_t n = int64_t(trials.size());
-  doc["summary"] = {{"trials", n},
-                    {"cases", case_ids.size()},
-                    {"passed", passed},
-                    {"failed", failed},
-                    {"errors", errors},
-                    {"pass_rate", n > 0 ? double(passed) / double(n) : 0.0},
-                    {"prompt_tokens", prompt_tokens},
-                    {"completion_tokens", completion_tokens},
-                    {"cost_usd", cost},
-                    {"latency_p50_s", percentile(latencies, 0.5)},
-                    {"latency_p95_s", percentile(latencies, 0.95)},
-                    {"errors_by_kind", errors_by_kind}};
+  aggregates.write(int64_t(case_ids.size()), &doc);
 
-  const auto scorers = corpus_scorers(run.scorers);
-  nlohmann::json scorer_list = nlohmann::json::array();
-  for (const auto& name : scorer_order) {
-    const auto& a = by_scorer[name];
-    nlohmann::json corpus = nullptr;
-    if (auto it = scorers.find(name); it != scorers.end() && !a.details.empty()) {
-      corpus = it->second->corpus(a.details);
-    }
-    scorer_list.push_back({{"name", name},
-                           {"type", a.type},
-                           {"signature", a.signature},
-                           {"count", a.count},
-                           {"mean", a.count > 0 ? a.sum / double(a.count) : 0.0},
-                           {"pass_rate", a.count > 0 ? double(a.passes) / double(a.count) : 0.0},
-                           {"errors", a.errors},
-                           {"corpus", corpus}});
-  }
-  doc["scorers"] = std::move(scorer_list);
-
-  nlohmann::json provider_list = nlohmann::json::array();
-  for (const auto& [id, p] : by_provider) {
-    provider_list.push_back(
-        {{"id", id},
-         {"count", p.count},
-         {"pass_rate", p.count > 0 ? double(p.passes) / double(p.count) : 0.0},
-         {"mean_weighted_score", p.count > 0 ? p.score_sum / double(p.count) : 0.0},
-         {"errors", p.errors},
-         {"latency_p50_s", percentile(p.latencies, 0.5)},
-         {"latency_p95_s", percentile(p.latencies, 0.95)},
-         {"prompt_tokens", p.prompt_tokens},
-         {"completion_tokens", p.completion_tokens}});
-  }
-  doc["providers"] = std::move(provider_list);
-
-  using TrialKeyTuple = std::tuple<std::string, std::string, std::string, int>;
-  std::map<TrialKeyTuple, const TrialResult*> baseline_by_key;
-  if (baseline_trials != nullptr) {
-    for (const auto& b : *baseline_trials) {
-      baseline_by_key[{b.key.case_id, b.key.prompt_id, b.key.provider_id, b.key.repeat}] = &b;
-    }
-  }
+  const BaselineIndex baseline(baseline_trials);
   nlohmann::json trial_list = nlohmann::json::array();
-  for (const auto& t : trials) {
-    nlohmann::json j = trial_to_json(t);
-    auto it = baseline_by_key.find({t.key.case_id, t.key.prompt_id, t.key.provider_id, t.key.repeat});
-    if (it != baseline_by_key.end()) {
-      nlohmann::json scores = nlohmann::json::object();
-      for (const auto& s : it->second->scores) scores[s.name] = s.value;
-      j["baseline"] = {{"output", it->second->answer.text},
-                       {"pass", it->second->pass},
-                       {"weighted_score", it->second->weighted_score},
-                       {"scores", std::move(scores)}};
-    }
-    trial_list.push_back(std::move(j));
-  }
+  for (const auto& t : trials) trial_list.push_back(baseline.trial_json(t));
   doc["trials"] = std::move(trial_list);
   doc["cases"] = cases_to_json(aggregate_cases(trials, stored_pass_rule(run)));
   doc["comparison"] = comparison;
-  const nlohmann::json fields =
-      group_fields != nullptr ? *group_fields : build_group_fields(run, trials, scorers);
+  const nlohmann::json fields = group_fields != nullptr
+                                    ? *group_fields
+                                    : build_group_fields(run, trials, aggregates.scorers());
   for (const auto& [key, value] : fields.items()) doc[key] = value;
   return doc;
 }

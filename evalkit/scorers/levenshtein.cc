@@ -67,22 +67,8 @@ class LevenshteinScorer final : public Scorer {
     return result;
   }
 
-  nlohmann::json corpus(const std::vector<const nlohmann::json*>& details) const override {
-    double similarity = 0;
-    double distance = 0;
-    size_t count = 0;
-    for (const nlohmann::json* detail : details) {
-      if (detail == nullptr || !detail->is_object() || !detail->contains("similarity")) continue;
-      similarity += detail->value("similarity", 0.0);
-      distance += detail->value("distance", 0.0);
-      ++count;
-    }
-    if (count == 0) return nullptr;
-    return {{"score", similarity / count},
-            {"similarity", similarity / count},
-            {"distance", distance / count},
-            {"count", count}};
-  }
+  // The corpus score: the mean similarity and distance over the outputs scored.
+  std::unique_ptr<CorpusStatistics> corpus_statistics() const override;
 
  private:
   void decode(std::string_view text, std::vector<char32_t>* out) const {
@@ -109,6 +95,35 @@ class LevenshteinScorer final : public Scorer {
   double weight_;
   std::string name_;
 };
+
+class LevenshteinCorpusStatistics final : public CorpusStatistics {
+ public:
+  explicit LevenshteinCorpusStatistics(const LevenshteinScorer& scorer) : scorer_(scorer) {}
+  void add(const ScoreInput& input) override { add_details(scorer_.score(input).details); }
+  void add_details(const nlohmann::json& details) override {
+    if (!details.is_object() || !details.contains("similarity")) return;
+    similarity_ += details.value("similarity", 0.0);
+    distance_ += details.value("distance", 0.0);
+    ++count_;
+  }
+  nlohmann::json result() const override {
+    if (count_ == 0) return nullptr;
+    return {{"score", similarity_ / count_},
+            {"similarity", similarity_ / count_},
+            {"distance", distance_ / count_},
+            {"count", count_}};
+  }
+
+ private:
+  const LevenshteinScorer& scorer_;
+  double similarity_ = 0;
+  double distance_ = 0;
+  size_t count_ = 0;
+};
+
+std::unique_ptr<CorpusStatistics> LevenshteinScorer::corpus_statistics() const {
+  return std::make_unique<LevenshteinCorpusStatistics>(*this);
+}
 
 }  // namespace
 

@@ -23,6 +23,10 @@ class OwnReferencesScorer final : public Scorer {
     return inner_->corpus(details);
   }
 
+  std::unique_ptr<CorpusStatistics> corpus_statistics() const override {
+    return WrappedCorpusStatistics::of(*this, *inner_);
+  }
+
  private:
   ScoreInput with_references(const ScoreInput& input) const {
     ScoreInput own = input;

@@ -112,4 +112,30 @@ class Scorer {
   virtual std::unique_ptr<CorpusStatistics> corpus_statistics() const { return nullptr; }
 };
 
+// The statistics of a scorer that wraps another (its own references, a transform): an output
+// is scored by the wrapper, so it sees what the wrapper changes, and its details are folded
+// into the inner metric's statistics.
+class WrappedCorpusStatistics final : public CorpusStatistics {
+ public:
+  WrappedCorpusStatistics(const Scorer& wrapper, std::unique_ptr<CorpusStatistics> inner)
+      : wrapper_(wrapper), inner_(std::move(inner)) {}
+  void add(const ScoreInput& input) override {
+    const Score score = wrapper_.score(input);
+    if (!score.error) inner_->add_details(score.details);
+  }
+  void add_details(const nlohmann::json& details) override { inner_->add_details(details); }
+  nlohmann::json result() const override { return inner_->result(); }
+
+  // The wrapper's statistics: null when the inner metric has none.
+  static std::unique_ptr<CorpusStatistics> of(const Scorer& wrapper, const Scorer& inner) {
+    std::unique_ptr<CorpusStatistics> statistics = inner.corpus_statistics();
+    if (statistics == nullptr) return nullptr;
+    return std::make_unique<WrappedCorpusStatistics>(wrapper, std::move(statistics));
+  }
+
+ private:
+  const Scorer& wrapper_;
+  std::unique_ptr<CorpusStatistics> inner_;
+};
+
 }  // namespace evalkit

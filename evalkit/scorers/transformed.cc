@@ -46,6 +46,10 @@ class TransformedScorer : public Scorer {
     return scorer_->corpus(details);
   }
 
+  std::unique_ptr<CorpusStatistics> corpus_statistics() const override {
+    return WrappedCorpusStatistics::of(*this, *scorer_);
+  }
+
  private:
   // The input with the transformed output; the answer is copied so that scorers reading
   // answer->text see the same text as output.

@@ -8,6 +8,8 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <limits>
+#include <algorithm>
 #include <filesystem>
 
 namespace evalkit {
@@ -513,58 +515,102 @@ Status Store::list_runs(const std::string& suite, int limit, std::vector<RunReco
 }
 
 Status Store::load_trials(const std::string& run_id, std::vector<TrialResult>* trials) {
+  return for_each_trial(run_id, 4096, [&](const TrialResult& trial) {
+    trials->push_back(trial);
+    return Status::ok();
+  });
+}
+
+Status Store::for_each_trial(const std::string& run_id, size_t batch_size,
+                             const std::function<Status(const TrialResult&)>& visit) {
   Statement t(db_,
               "SELECT trial_index, case_id, prompt_id, provider_id, repeat, labels_json, "
               "vars_json, expected_json, request_json, output, finish_reason, error, error_kind, "
               "latency_s, duration_s, prompt_tokens, completion_tokens, cost_usd, attempts, "
               "cached, pass, weighted_score, answer_json FROM trials WHERE run_id=? "
-              "ORDER BY trial_index");
-  t.bind(1, run_id);
-  std::unordered_map<int64_t, size_t> position;
-  while (t.step() == SQLITE_ROW) {
-    TrialResult r;
-    r.index = t.integer(0);
-    r.key = {t.text(1), t.text(2), t.text(3), int(t.integer(4))};
-    r.labels = t.json(5, nlohmann::json::array()).get<std::vector<std::string>>();
-    r.vars = t.json(6, nlohmann::json::object());
-    r.expected = t.json(7, nlohmann::json::array()).get<std::vector<std::string>>();
-    r.request = t.json(8, nlohmann::json::object());
-    r.answer.text = t.text(9);
-    r.answer.finish_reason = t.text(10);
-    r.error = t.text(11);
-    r.error_kind = t.text(12);
-    r.answer.latency_s = t.real(13);
-    r.duration_s = t.real(14);
-    r.prompt_tokens = t.integer(15);
-    r.completion_tokens = t.integer(16);
-    r.cost_usd = t.real(17);
-    r.attempts = int(t.integer(18));
-    r.cached = t.integer(19) != 0;
-    r.pass = t.integer(20) != 0;
-    r.weighted_score = t.real(21);
-    read_answer_extras(t.json(22, nlohmann::json::object()), &r);
-    position[r.index] = trials->size();
-    trials->push_back(std::move(r));
-  }
+              "AND trial_index > ? ORDER BY trial_index LIMIT ?");
   Statement s(db_,
               "SELECT trial_index, name, type, value, pass, error, reason, signature, weight, "
-              "details_json FROM scores WHERE run_id=? ORDER BY trial_index, position");
-  s.bind(1, run_id);
-  while (s.step() == SQLITE_ROW) {
-    auto it = position.find(s.integer(0));
-    if (it == position.end()) continue;
-    Score score;
-    score.name = s.text(1);
-    score.type = s.text(2);
-    score.value = s.real(3);
-    score.pass = s.integer(4) != 0;
-    score.error = s.integer(5) != 0;
-    score.reason = s.text(6);
-    score.signature = s.text(7);
-    score.weight = s.real(8);
-    score.details = s.json(9, nullptr);
-    (*trials)[it->second].scores.push_back(std::move(score));
+              "details_json FROM scores WHERE run_id=? AND trial_index BETWEEN ? AND ? "
+              "ORDER BY trial_index, position");
+  if (!t.ok() || !s.ok()) return Status::error("database: " + t.error());
+  batch_size = std::max<size_t>(1, batch_size);
+  std::vector<TrialResult> batch;
+  std::unordered_map<int64_t, size_t> position;
+  int64_t after = std::numeric_limits<int64_t>::min();
+  while (true) {
+    batch.clear();
+    position.clear();
+    t.reset();
+    t.bind(1, run_id);
+    t.bind(2, after);
+    t.bind(3, int64_t(batch_size));
+    int rc;
+    while ((rc = t.step()) == SQLITE_ROW) {
+      TrialResult r;
+      r.index = t.integer(0);
+      r.key = {t.text(1), t.text(2), t.text(3), int(t.integer(4))};
+      r.labels = t.json(5, nlohmann::json::array()).get<std::vector<std::string>>();
+      r.vars = t.json(6, nlohmann::json::object());
+      r.expected = t.json(7, nlohmann::json::array()).get<std::vector<std::string>>();
+      r.request = t.json(8, nlohmann::json::object());
+      r.answer.text = t.text(9);
+      r.answer.finish_reason = t.text(10);
+      r.error = t.text(11);
+      r.error_kind = t.text(12);
+      r.answer.latency_s = t.real(13);
+      r.duration_s = t.real(14);
+      r.prompt_tokens = t.integer(15);
+      r.completion_tokens = t.integer(16);
+      r.cost_usd = t.real(17);
+      r.attempts = int(t.integer(18));
+      r.cached = t.integer(19) != 0;
+      r.pass = t.integer(20) != 0;
+      r.weighted_score = t.real(21);
+      read_answer_extras(t.json(22, nlohmann::json::object()), &r);
+      position[r.index] = batch.size();
+      batch.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Status::error("database: " + t.error());
+    if (batch.empty()) return Status::ok();
+    s.reset();
+    s.bind(1, run_id);
+    s.bind(2, batch.front().index);
+    s.bind(3, batch.back().index);
+    while ((rc = s.step()) == SQLITE_ROW) {
+      auto it = position.find(s.integer(0));
+      if (it == position.end()) continue;
+      Score score;
+      score.name = s.text(1);
+      score.type = s.text(2);
+      score.value = s.real(3);
+      score.pass = s.integer(4) != 0;
+      score.error = s.integer(5) != 0;
+      score.reason = s.text(6);
+      score.signature = s.text(7);
+      score.weight = s.real(8);
+      score.details = s.json(9, nullptr);
+      batch[it->second].scores.push_back(std::move(score));
+    }
+    if (rc != SQLITE_DONE) return Status::error("database: " + s.error());
+    for (const TrialResult& trial : batch) {
+      if (Status v = visit(trial); !v) return v;
+    }
+    if (batch.size() < batch_size) return Status::ok();
+    after = batch.back().index;
   }
+}
+
+Status Store::count_cases(const std::string& run_id, int64_t* case_ids, int64_t* case_keys) {
+  Statement s(db_,
+              "SELECT (SELECT COUNT(DISTINCT case_id) FROM trials WHERE run_id=?1), "
+              "(SELECT COUNT(*) FROM (SELECT DISTINCT case_id, prompt_id, provider_id FROM "
+              "trials WHERE run_id=?1))");
+  if (!s.ok()) return Status::error("database: " + s.error());
+  s.bind(1, run_id);
+  if (s.step() != SQLITE_ROW) return Status::error("database: " + s.error());
+  *case_ids = s.integer(0);
+  *case_keys = s.integer(1);
   return Status::ok();
 }
 

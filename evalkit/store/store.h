@@ -91,6 +91,14 @@ class Store {
   Status load_run(const std::string& run_id, RunRecord* run);
   Status list_runs(const std::string& suite, int limit, std::vector<RunRecord>* runs);
   Status load_trials(const std::string& run_id, std::vector<TrialResult>* trials);
+  // Reads the run's trials (with their scores) in index order, batch_size at a time, and
+  // hands each to visit; memory holds one batch, never the whole run. A visit that returns
+  // an error stops the reading and the error is returned.
+  Status for_each_trial(const std::string& run_id, size_t batch_size,
+                        const std::function<Status(const TrialResult&)>& visit);
+  // How many distinct case ids, and distinct (case, prompt, provider) keys, the run's
+  // stored trials have, counted in SQL.
+  Status count_cases(const std::string& run_id, int64_t* case_ids, int64_t* case_keys);
   Status finished_trial_indices(const std::string& run_id, std::set<int64_t>* indices);
   // Whether the run's stored trials span more than one (prompt, provider) pair, read
   // without loading the trials.

@@ -385,6 +385,21 @@ TEST_F(AnswerChecksRunTest, ACeilingOnLatencyHoldsWithoutABaseline) {
   EXPECT_THAT(doc["gate"]["reasons"][0].get<std::string>(), HasSubstr("is above its ceiling 0.05"));
 }
 
+// The ceiling reads every trial back from the store even when no report asks for them.
+TEST_F(AnswerChecksRunTest, ACeilingFailsARunThatWritesNoReport) {
+  FakeOpenAIServerOptions options;
+  options.latency_ms = 120;
+  FakeOpenAIServer slow(options);
+  const std::string suite =
+      write_test_file(dir_, "suite.yaml", gate_suite(3, "  latency_mean: {max: 0.05}\n"));
+  ProcessOptions env;
+  env.env["FAKE_BASE_URL"] = slow.base_url();
+  env.timeout_s = 60;
+  const ProcessResult r = run_evalkit({"run", suite, "--db", dir_ + "/evalkit.db", "-q"}, env);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.out + r.err, HasSubstr("is above its ceiling 0.05"));
+}
+
 TEST_F(AnswerChecksRunTest, GateRulesOnLatencyAreChecked) {
   const std::string suite =
       write_test_file(dir_, "bad-gate.yaml", gate_suite(1, "  latency_p95: {max_drop: 0.1}\n"));
