@@ -42,10 +42,8 @@ Status confine_judge_templates(const Suite& suite) {
   for (const auto& spec : suite.scorers) {
     if (Status s = check(spec); !s) return s;
   }
-  for (const auto& test_case : suite.cases) {
-    for (const auto& spec : test_case.scorers) {
-      if (Status s = check(spec); !s) return s;
-    }
+  for (const auto& spec : suite.case_scorers) {
+    if (Status s = check(spec); !s) return s;
   }
   return Status::ok();
 }
@@ -112,7 +110,7 @@ Status load_suite_text(const std::string& path, const std::string& bytes, Suite*
   if (options.confine_paths) {
     if (Status s = confine_judge_templates(*suite); !s) return s;
   }
-  if (Status s = validate_suite(locations, suite); !s) return s;
+  if (Status s = validate_suite(&locations, suite); !s) return s;
 
   // The suite's bytes, then each dataset's digest in order: an edit to any of them changes it.
   std::string material = sha256_hex(bytes);
