@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "evalkit/base/status.h"
@@ -32,11 +33,21 @@ class EmbeddingCache {
   std::optional<std::vector<float>> find(const std::string& key);
 
   // Stores vector under key. Best effort: a busy or failing database only loses the entry,
-  // because a cache miss costs a request, never a wrong answer. Thread-safe.
+  // because a cache miss costs a request, never a wrong answer. Thread-safe. Entries are
+  // written kFlushEvery at a time, in one transaction (one WAL commit instead of one per
+  // vector); find() sees them before they are written, and the destructor writes the rest.
   void put(const std::string& key, const std::vector<float>& vector);
 
+  // Writes the entries put since the last write. Thread-safe.
+  void flush();
+
+  static constexpr size_t kFlushEvery = 256;
+
  private:
+  void write_pending_locked();
+
   std::mutex mutex_;
+  std::unordered_map<std::string, std::vector<float>> pending_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* select_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
