@@ -74,7 +74,12 @@ void EmbeddingCache::put(const std::string& key, const std::vector<float>& vecto
   std::lock_guard<std::mutex> lock(mutex_);
   if (insert_ == nullptr || vector.empty()) return;
   pending_.insert_or_assign(key, vector);
-  if (pending_.size() >= kFlushEvery) write_pending_locked();
+  if (pending_.size() >= write_at_) write_pending_locked();
+}
+
+size_t EmbeddingCache::write_attempts() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return write_attempts_;
 }
 
 void EmbeddingCache::flush() {
@@ -85,11 +90,18 @@ void EmbeddingCache::flush() {
 void EmbeddingCache::write_pending_locked() {
   if (pending_.empty() || insert_ == nullptr) return;
   // One transaction for the batch. While another connection holds the write lock (the trial
-  // writer), the batch waits for the next put; past a bound it is dropped (best effort).
+  // writer), the batch waits for kFlushEvery more puts; past a bound it is dropped (best
+  // effort: a lost entry costs a request, never a wrong answer).
+  ++write_attempts_;
   if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    if (pending_.size() >= 4 * kFlushEvery) pending_.clear();
+    write_at_ = pending_.size() + kFlushEvery;
+    if (pending_.size() >= 4 * kFlushEvery) {
+      pending_.clear();
+      write_at_ = kFlushEvery;
+    }
     return;
   }
+  write_at_ = kFlushEvery;
   for (const auto& [key, vector] : pending_) {
     sqlite3_bind_text(insert_, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
     sqlite3_bind_blob(insert_, 2, vector.data(), static_cast<int>(vector.size() * sizeof(float)),

@@ -43,11 +43,18 @@ class EmbeddingCache {
 
   static constexpr size_t kFlushEvery = 256;
 
+  // Transactions begun so far (each waits at most the short busy timeout when another
+  // connection holds the write lock). Thread-safe.
+  size_t write_attempts();
+
  private:
   void write_pending_locked();
 
   std::mutex mutex_;
   std::unordered_map<std::string, std::vector<float>> pending_;
+  // A batch the database refused (busy) is tried again once kFlushEvery more have come.
+  size_t write_at_ = kFlushEvery;
+  size_t write_attempts_ = 0;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* select_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
