@@ -4,9 +4,11 @@
 #include "evalkit/suite/source_node.h"
 
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace evalkit {
 namespace {
@@ -81,6 +83,40 @@ TEST(SourceNodeTest, WhatYamlCppReadsOtherwiseIsLeftToIt) {
   EXPECT_FALSE(read_json_source(R"({"a": 1,})", &document));
   EXPECT_FALSE(read_json_source(std::string(600, '[') + std::string(600, ']'), &document));
   EXPECT_FALSE(document.root().is_map());  // nothing half-built is left
+}
+
+// The JSON reader is strict: what it accepts is exactly what a JSON parser (nlohmann's)
+// accepts, so text that is not JSON always reaches the YAML reader, which words the error.
+TEST(SourceNodeTest, TheJsonReaderAcceptsJsonAndNothingElse) {
+  const std::vector<std::string> values = {
+      // grammar of numbers
+      "0", "-0", "12", "1.5", "-1.5e10", "1E+2", "1e-2", "01", "1.", ".5", "-", "+1", "1e",
+      "1e+", "0x10", "1.5.2", "--1", "1_000",
+      // literals
+      "true", "false", "null", "nul", "True", "nullx", "truefalse",
+      // strings and escapes
+      "\"\"", "\"\\\"\"", "\"\\/\\b\\f\\n\\r\\t\"", "\"\\u00e9\\u20AC\"", "\"\\x41\"",
+      "\"\\u12G4\"", "\"\\u12\"", "\"unterminated", "\"tab\tinside\"", "\"line\nfeed\"",
+      "\"\x7f\"",
+      // UTF-8: well-formed, overlong, a surrogate, past U+10FFFF, cut short, a stray
+      // continuation byte
+      "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"", "\"\xc0\x80\"", "\"\xe0\x80\xaf\"",
+      "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xf5\x80\x80\x80\"", "\"\xe2\x82\"",
+      "\"\x80\"", "\"\xf0\x9f\x98\"",
+      // collections
+      "[]", "[1,2]", "[1,]", "[,1]", "[1 2]", "{}", "{\"k\": 1, \"k\": 2}", "{\"k\" 1}",
+      "{\"k\": 1,}", "{k: 1}", "{\"k\": }", "[1", "{\"k\": [}", "[[[[[]]]]]"};
+  for (const std::string& value : values) {
+    for (const std::string& text : {"{\"v\": " + value + "}", "{\"v\": [" + value + "]}\n"}) {
+      SourceDocument document;
+      EXPECT_EQ(read_json_source(text, &document), nlohmann::json::accept(text)) << text;
+    }
+  }
+  for (const std::string& text : {std::string("{\"a\": 1} {}"), std::string("{\"a\": 1}]"),
+                                  std::string("{\"a\": 1}\n\n  \t"), std::string("  {}  ")}) {
+    SourceDocument document;
+    EXPECT_EQ(read_json_source(text, &document), nlohmann::json::accept(text)) << text;
+  }
 }
 
 TEST(SourceNodeTest, JsonPastTheExpansionLimitsIsLeftToTheYamlReader) {
