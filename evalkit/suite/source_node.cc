@@ -138,6 +138,19 @@ uint32_t SourceDocument::add_scalar(SourceMark mark, std::string_view tag, std::
   return index;
 }
 
+uint32_t SourceDocument::add_deferred_map(SourceMark mark, std::string_view text) {
+  Entry entry;
+  entry.type = SourceNodeType::kMap;
+  entry.deferred = true;
+  entry.line = mark.line;
+  entry.column = mark.column;
+  entry.first = static_cast<uint32_t>(deferred_.size());
+  deferred_.push_back(text);
+  const uint32_t index = add(entry, "?");
+  attach(index);
+  return index;
+}
+
 uint32_t SourceDocument::add_null(SourceMark mark) {
   Entry entry;
   entry.type = SourceNodeType::kNull;
@@ -266,8 +279,9 @@ namespace {
 // which accepts it or words the error.
 class JsonSourceReader {
  public:
-  JsonSourceReader(std::string_view text, SourceDocument* out, const YamlExpansionLimits& limits)
-      : text_(text), out_(out), limits_(limits) {}
+  JsonSourceReader(std::string_view text, SourceDocument* out, const YamlExpansionLimits& limits,
+                   bool defer_case_items = false)
+      : text_(text), out_(out), limits_(limits), defer_case_items_(defer_case_items) {}
 
   // The root value and nothing after it but whitespace.
   bool read_document() {
@@ -277,6 +291,13 @@ class JsonSourceReader {
     return at_ == text_.size();
   }
 
+  // A deferred case item: a map at depth 3, starting at line:column of the whole text.
+  bool read_item(SourceMark start) {
+    line_ = size_t(start.line);
+    column_ = size_t(start.column);
+    return read_value(3) && at_ == text_.size();
+  }
+
  private:
   bool read_value(size_t depth) {
     if (depth > kMaxJsonDepth || at_ >= text_.size()) return false;
@@ -284,24 +305,27 @@ class JsonSourceReader {
     switch (text_[at_]) {
       case '{': {
         if (!count(0)) return false;
-        out_->open(SourceNodeType::kMap, mark, "?");
+        if (building_) out_->open(SourceNodeType::kMap, mark, "?");
         advance(1);
         skip_space();
         if (peek() == '}') {
           advance(1);
-          out_->close();
+          if (building_) out_->close();
           return true;
         }
         while (true) {
           if (peek() != '"') return false;
           const SourceMark key_mark = here();
           std::string key;
-          if (!read_string(&key) || !scalar(key_mark, "!", std::move(key))) return false;
+          if (!read_string(&key)) return false;
+          const bool case_list = defer_case_items_ && depth == 1 && key == "cases";
+          if (!scalar(key_mark, "!", std::move(key), string_bytes_)) return false;
           skip_space();
           if (peek() != ':') return false;
           advance(1);
           skip_space();
-          if (!read_value(depth + 1)) return false;
+          if (case_list && peek() == '[' ? !read_case_list(depth + 1) : !read_value(depth + 1))
+            return false;
           skip_space();
           if (peek() == ',') {
             advance(1);
@@ -310,18 +334,18 @@ class JsonSourceReader {
           }
           if (peek() != '}') return false;
           advance(1);
-          out_->close();
+          if (building_) out_->close();
           return true;
         }
       }
       case '[': {
         if (!count(0)) return false;
-        out_->open(SourceNodeType::kSequence, mark, "?");
+        if (building_) out_->open(SourceNodeType::kSequence, mark, "?");
         advance(1);
         skip_space();
         if (peek() == ']') {
           advance(1);
-          out_->close();
+          if (building_) out_->close();
           return true;
         }
         while (true) {
@@ -334,18 +358,18 @@ class JsonSourceReader {
           }
           if (peek() != ']') return false;
           advance(1);
-          out_->close();
+          if (building_) out_->close();
           return true;
         }
       }
       case '"': {
         std::string text;
-        return read_string(&text) && scalar(mark, "!", std::move(text));
+        return read_string(&text) && scalar(mark, "!", std::move(text), string_bytes_);
       }
       case 'n':
         if (text_.substr(at_, 4) != "null" || !count(0)) return false;
         advance(4);
-        out_->add_null(mark);
+        if (building_) out_->add_null(mark);
         return true;
       case 't':
       case 'f': {
@@ -362,6 +386,43 @@ class JsonSourceReader {
         column_ += at_ - start;
         return scalar(mark, "?", std::string(text_.substr(start, at_ - start)));
       }
+    }
+  }
+
+  // The root's `cases` list: each item that is a map is checked (and counted against the
+  // limits) but not built; the tree keeps its text, read when the case is parsed.
+  bool read_case_list(size_t depth) {
+    if (!count(0)) return false;
+    out_->open(SourceNodeType::kSequence, here(), "?");
+    advance(1);
+    skip_space();
+    if (peek() == ']') {
+      advance(1);
+      out_->close();
+      return true;
+    }
+    while (true) {
+      if (peek() == '{') {
+        const SourceMark mark = here();
+        const size_t start = at_;
+        building_ = false;
+        const bool read = read_value(depth + 1);
+        building_ = true;
+        if (!read) return false;
+        out_->add_deferred_map(mark, text_.substr(start, at_ - start));
+      } else if (!read_value(depth + 1)) {
+        return false;
+      }
+      skip_space();
+      if (peek() == ',') {
+        advance(1);
+        skip_space();
+        continue;
+      }
+      if (peek() != ']') return false;
+      advance(1);
+      out_->close();
+      return true;
     }
   }
 
@@ -413,8 +474,10 @@ class JsonSourceReader {
   }
 
   // A string from its opening quote, unescaped; its bytes must be well-formed UTF-8.
+  // string_bytes_ is its unescaped length, built or not.
   bool read_string(std::string* out) {
     advance(1);
+    string_bytes_ = 0;
     while (at_ < text_.size()) {
       const size_t run = at_;
       while (at_ < text_.size()) {
@@ -428,7 +491,8 @@ class JsonSourceReader {
         if (length == 0) return false;
         at_ += length;
       }
-      out->append(text_.data() + run, at_ - run);
+      if (building_) out->append(text_.data() + run, at_ - run);
+      string_bytes_ += at_ - run;
       column_ += at_ - run;
       if (at_ >= text_.size() || static_cast<unsigned char>(text_[at_]) < 0x20) return false;
       if (text_[at_] == '"') {
@@ -438,15 +502,16 @@ class JsonSourceReader {
       if (at_ + 1 >= text_.size()) return false;
       const char escape = text_[at_ + 1];
       advance(2);
+      ++string_bytes_;
       switch (escape) {
-        case '"': out->push_back('"'); break;
-        case '\\': out->push_back('\\'); break;
-        case '/': out->push_back('/'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
+        case '"': if (building_) out->push_back('"'); break;
+        case '\\': if (building_) out->push_back('\\'); break;
+        case '/': if (building_) out->push_back('/'); break;
+        case 'b': if (building_) out->push_back('\b'); break;
+        case 'f': if (building_) out->push_back('\f'); break;
+        case 'n': if (building_) out->push_back('\n'); break;
+        case 'r': if (building_) out->push_back('\r'); break;
+        case 't': if (building_) out->push_back('\t'); break;
         case 'u': {
           // Surrogates never come here: reads_otherwise_as_yaml sends them to yaml-cpp.
           if (at_ + 4 > text_.size()) return false;
@@ -461,7 +526,8 @@ class JsonSourceReader {
           }
           if (code >= 0xD800 && code <= 0xDFFF) return false;
           advance(4);
-          append_utf8(code, out);
+          string_bytes_ += code < 0x80 ? 0 : code < 0x800 ? 1 : 2;
+          if (building_) append_utf8(code, out);
           break;
         }
         default:
@@ -516,8 +582,14 @@ class JsonSourceReader {
   }
 
   bool scalar(SourceMark mark, std::string_view tag, std::string text) {
-    if (!count(text.size())) return false;
-    out_->add_scalar(mark, tag, std::move(text));
+    const size_t bytes = text.size();
+    return scalar(mark, tag, std::move(text), bytes);
+  }
+
+  // bytes: the scalar's length, which a string only checked (not built) does not have.
+  bool scalar(SourceMark mark, std::string_view tag, std::string text, size_t bytes) {
+    if (!count(bytes)) return false;
+    if (building_) out_->add_scalar(mark, tag, std::move(text));
     return true;
   }
 
@@ -529,6 +601,9 @@ class JsonSourceReader {
   size_t column_ = 0;
   uint64_t nodes_ = 0;
   uint64_t bytes_ = 0;
+  size_t string_bytes_ = 0;
+  bool defer_case_items_ = false;
+  bool building_ = true;  // false while a deferred item is only checked
 };
 
 // Text yaml-cpp reads otherwise than JSON does: a \u escape of a UTF-16 surrogate (JSON
@@ -550,17 +625,28 @@ bool reads_otherwise_as_yaml(std::string_view text) {
 }  // namespace
 
 bool read_json_source(const std::string& text, SourceDocument* out,
-                      const YamlExpansionLimits& limits) {
+                      const YamlExpansionLimits& limits, bool defer_case_items) {
   out->clear();
   const size_t start = text.find_first_not_of(" \t\r\n");
   if (start == std::string::npos || text[start] != '{' || reads_otherwise_as_yaml(text))
     return false;
-  JsonSourceReader reader(text, out, limits);
+  JsonSourceReader reader(text, out, limits, defer_case_items);
   if (!reader.read_document()) {
     out->clear();
     return false;
   }
   return true;
+}
+
+SourceNode expand_deferred(const SourceNode& node, SourceDocument* scratch) {
+  if (node.document_ == nullptr) return node;
+  const SourceDocument::Entry& entry = node.document_->nodes_[node.index_];
+  if (!entry.deferred) return node;
+  scratch->clear();
+  // Checked when the whole text was read: reading it again cannot fail.
+  JsonSourceReader reader(node.document_->deferred_[entry.first], scratch, YamlExpansionLimits{});
+  if (!reader.read_item(node.mark())) scratch->clear();
+  return scratch->root();
 }
 
 }  // namespace evalkit

@@ -85,6 +85,56 @@ TEST(SourceNodeTest, WhatYamlCppReadsOtherwiseIsLeftToIt) {
   EXPECT_FALSE(document.root().is_map());  // nothing half-built is left
 }
 
+// A JSON suite's cases are kept as text until each is parsed: expanded, each is the tree the
+// whole text gives, at the same positions; what is not a map is read as before.
+TEST(SourceNodeTest, DeferredCasesExpandToTheTreeTheWholeTextGives) {
+  const std::string json =
+      "{\"suite\": \"s\",\n \"cases\": [\n  {\"id\": \"c1\", \"vars\": {\"q\": \"caf\xc3\xa9 \\u00e9\"},\n"
+      "   \"scorers\": [{\"type\": \"contains\", \"value\": [1, 2.50, null, true]}]},\n"
+      "  \"not a map\", [1], {},\n  {\"cases\": [{\"nested\": 1}]}],\n"
+      " \"nested\": {\"cases\": [{\"x\": 1}]}}\n";
+  SourceDocument deferred, whole;
+  ASSERT_TRUE(read_json_source(json, &deferred, {}, /*defer_case_items=*/true));
+  ASSERT_TRUE(read_yaml_source("suite.json", json, &whole));
+  const SourceNode cases = deferred.root()["cases"];
+  ASSERT_TRUE(cases.is_sequence());
+  ASSERT_EQ(cases.size(), 5u);
+  std::string expanded_tree;
+  SourceDocument scratch;
+  for (const auto& item : cases) {
+    const SourceNode expanded = expand_deferred(item, &scratch);
+    describe_tree(expanded, &expanded_tree);
+  }
+  std::string whole_tree;
+  for (const auto& item : whole.root()["cases"]) describe_tree(item, &whole_tree);
+  EXPECT_EQ(expanded_tree, whole_tree);
+  // Unexpanded, a case is an empty map: nothing of it is built until it is asked for.
+  EXPECT_EQ(cases[0].size(), 0u);
+  EXPECT_EQ(expand_deferred(cases[0], &scratch).size(), 3u);
+  // Only the root's `cases` defers; everything else is built as it is read.
+  EXPECT_EQ(deferred.root()["nested"]["cases"][0].size(), 1u);
+}
+
+// Items only checked, not built, count against the limits as built ones do.
+TEST(SourceNodeTest, DeferredCasesCountAgainstTheLimits) {
+  const std::string json = R"({"cases": [{"id": "a", "v": "\u00e9\u20ac"}, {"id": "b"}]})";
+  // Keys and strings, unescaped: cases 5, id 2, a 1, v 1, "\u00e9\u20ac" 5 (2 + 3 UTF-8 bytes),
+  // id 2, b 1: 17 bytes.
+  for (const uint64_t max_bytes : {uint64_t(16), uint64_t(17)}) {
+    YamlExpansionLimits limits;
+    limits.max_scalar_bytes = max_bytes;
+    SourceDocument built, deferred;
+    EXPECT_EQ(read_json_source(json, &built, limits), max_bytes == 17) << max_bytes;
+    EXPECT_EQ(read_json_source(json, &deferred, limits, /*defer_case_items=*/true),
+              max_bytes == 17)
+        << max_bytes;
+  }
+  YamlExpansionLimits few;
+  few.max_nodes = 6;
+  SourceDocument deferred;
+  EXPECT_FALSE(read_json_source(json, &deferred, few, /*defer_case_items=*/true));
+}
+
 // The JSON reader is strict: what it accepts is exactly what a JSON parser (nlohmann's)
 // accepts, so text that is not JSON always reaches the YAML reader, which words the error.
 TEST(SourceNodeTest, TheJsonReaderAcceptsJsonAndNothingElse) {
