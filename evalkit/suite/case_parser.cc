@@ -163,8 +163,10 @@ Status parse_cases(const SourceNode& node, const YamlReader& reader, Suite* suit
                            "expected a list of cases for 'cases', got " + describe_node(node));
   }
   size_t number = 0;
-  for (const auto& item : node) {
+  SourceDocument scratch;  // a JSON suite's case, read when its turn comes (expand_deferred)
+  for (const auto& listed : node) {
     ++number;
+    const SourceNode item = expand_deferred(listed, &scratch);
     if (item.is_map() && item["file"]) {
       if (Status s = parse_dataset_entry(item, reader, suite, facts, dataset_hashes); !s) {
         return s;
