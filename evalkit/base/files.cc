@@ -158,11 +158,47 @@ Status replace_regular(const std::string& path,
 }  // namespace
 
 Status read_file(const std::string& path, std::string* contents) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::error("cannot read " + path + ": " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *contents = buffer.str();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::error("cannot read " + path + ": " + std::strerror(errno));
+  // Read straight into a string of the file's size (one copy of the text, not a growing stream
+  // buffer and a copy of it); a pipe or a file that grows is read on until its end.
+  struct stat info;
+  std::string text;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+    text.reserve(static_cast<size_t>(info.st_size) + 1);
+  }
+  char block[1 << 16];
+  size_t used = 0;
+  while (true) {
+    if (text.capacity() > used) {
+      // Read into the string's own room first.
+      text.resize(text.capacity());
+      const ssize_t got = ::read(fd, text.data() + used, text.size() - used);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) {
+        const int error = errno;
+        ::close(fd);
+        return Status::error("cannot read " + path + ": " + std::strerror(error));
+      }
+      if (got == 0) break;
+      used += static_cast<size_t>(got);
+      continue;
+    }
+    const ssize_t got = ::read(fd, block, sizeof block);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int error = errno;
+      ::close(fd);
+      return Status::error("cannot read " + path + ": " + std::strerror(error));
+    }
+    if (got == 0) break;
+    text.resize(used);
+    text.append(block, static_cast<size_t>(got));
+    used = text.size();
+  }
+  ::close(fd);
+  text.resize(used);
+  *contents = std::move(text);
   return Status::ok();
 }
 

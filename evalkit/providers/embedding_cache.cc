@@ -7,6 +7,7 @@
 namespace evalkit {
 
 EmbeddingCache::~EmbeddingCache() {
+  flush();
   sqlite3_finalize(select_);
   sqlite3_finalize(insert_);
   if (db_ != nullptr) sqlite3_close(db_);
@@ -23,8 +24,10 @@ Status EmbeddingCache::open(const std::string& path) {
   // Short waits only: a put runs on the I/O thread and must not stall the network while the
   // trial writer holds the write lock.
   sqlite3_busy_timeout(db_, 50);
+  // synchronous=NORMAL: a cache may lose its last entries on a power cut (they cost a request
+  // again), so commits need no fsync of their own.
   const char* schema =
-      "PRAGMA journal_mode=WAL;"
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
       "CREATE TABLE IF NOT EXISTS embeddings_cache(key TEXT PRIMARY KEY, vector BLOB NOT NULL);";
   char* error = nullptr;
   if (sqlite3_exec(db_, schema, nullptr, nullptr, &error) != SQLITE_OK) {
@@ -51,6 +54,7 @@ std::string EmbeddingCache::key(const std::string& model, const std::string& bas
 std::optional<std::vector<float>> EmbeddingCache::find(const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (select_ == nullptr) return std::nullopt;
+  if (const auto it = pending_.find(key); it != pending_.end()) return it->second;
   sqlite3_bind_text(select_, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
   std::optional<std::vector<float>> found;
   if (sqlite3_step(select_) == SQLITE_ROW) {
@@ -69,12 +73,48 @@ std::optional<std::vector<float>> EmbeddingCache::find(const std::string& key) {
 void EmbeddingCache::put(const std::string& key, const std::vector<float>& vector) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (insert_ == nullptr || vector.empty()) return;
-  sqlite3_bind_text(insert_, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
-  sqlite3_bind_blob(insert_, 2, vector.data(), static_cast<int>(vector.size() * sizeof(float)),
-                    SQLITE_STATIC);
-  sqlite3_step(insert_);
-  sqlite3_reset(insert_);
-  sqlite3_clear_bindings(insert_);
+  pending_.insert_or_assign(key, vector);
+  if (pending_.size() >= write_at_) write_pending_locked();
+}
+
+size_t EmbeddingCache::write_attempts() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return write_attempts_;
+}
+
+void EmbeddingCache::flush() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  write_pending_locked();
+}
+
+void EmbeddingCache::write_pending_locked() {
+  if (pending_.empty() || insert_ == nullptr) return;
+  // One transaction for the batch. While another connection holds the write lock (the trial
+  // writer), the batch waits for kFlushEvery more puts; past a bound it is dropped (best
+  // effort: a lost entry costs a request, never a wrong answer).
+  ++write_attempts_;
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    write_at_ = pending_.size() + kFlushEvery;
+    if (pending_.size() >= 4 * kFlushEvery) {
+      pending_.clear();
+      write_at_ = kFlushEvery;
+    }
+    return;
+  }
+  write_at_ = kFlushEvery;
+  for (const auto& [key, vector] : pending_) {
+    sqlite3_bind_text(insert_, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(insert_, 2, vector.data(), static_cast<int>(vector.size() * sizeof(float)),
+                      SQLITE_STATIC);
+    const int step = sqlite3_step(insert_);
+    sqlite3_reset(insert_);
+    sqlite3_clear_bindings(insert_);
+    if (step != SQLITE_DONE) break;
+  }
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  pending_.clear();
 }
 
 }  // namespace evalkit

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <sstream>
 
-#include <simdjson.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
@@ -139,6 +138,19 @@ uint32_t SourceDocument::add_scalar(SourceMark mark, std::string_view tag, std::
   return index;
 }
 
+uint32_t SourceDocument::add_deferred_map(SourceMark mark, std::string_view text) {
+  Entry entry;
+  entry.type = SourceNodeType::kMap;
+  entry.deferred = true;
+  entry.line = mark.line;
+  entry.column = mark.column;
+  entry.first = static_cast<uint32_t>(deferred_.size());
+  deferred_.push_back(text);
+  const uint32_t index = add(entry, "?");
+  attach(index);
+  return index;
+}
+
 uint32_t SourceDocument::add_null(SourceMark mark) {
   Entry entry;
   entry.type = SourceNodeType::kNull;
@@ -256,102 +268,311 @@ Status read_yaml_source(const std::string& path, const std::string& text, Source
   return Status::ok();
 }
 
-// ---- JSON, through simdjson
+// ---- JSON
 
 namespace {
 
-// Byte offsets to yaml-cpp's marks (lines end at "\n").
-class LineIndex {
+// A strict JSON reader (RFC 8259: grammar, escapes, well-formed UTF-8, nothing after the
+// root) that builds the tree as it goes, keeping each node's line and byte column (yaml-cpp's
+// marks), counted as the text is read. It holds nothing but the tree: a DOM parser's tape and
+// index cost ten times the text. Whatever it does not accept, the caller reads as YAML,
+// which accepts it or words the error.
+class JsonSourceReader {
  public:
-  explicit LineIndex(std::string_view text) {
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\n') starts_.push_back(i + 1);
-    }
+  JsonSourceReader(std::string_view text, SourceDocument* out, const YamlExpansionLimits& limits,
+                   bool defer_case_items = false)
+      : text_(text), out_(out), limits_(limits), defer_case_items_(defer_case_items) {}
+
+  // The root value and nothing after it but whitespace.
+  bool read_document() {
+    skip_space();
+    if (!read_value(1)) return false;
+    skip_space();
+    return at_ == text_.size();
   }
 
-  // Offsets arrive in increasing order, so the search starts where the last one ended.
-  SourceMark at(size_t offset) {
-    while (line_ < starts_.size() && starts_[line_] <= offset) ++line_;
-    while (line_ > 0 && starts_[line_ - 1] > offset) --line_;
-    const size_t start = line_ == 0 ? 0 : starts_[line_ - 1];
-    return {static_cast<int>(line_), static_cast<int>(offset - start)};
+  // A deferred case item: a map at depth 3, starting at line:column of the whole text.
+  bool read_item(SourceMark start) {
+    line_ = size_t(start.line);
+    column_ = size_t(start.column);
+    return read_value(3) && at_ == text_.size();
   }
 
  private:
-  std::vector<size_t> starts_;  // offset of each line after the first
-  size_t line_ = 0;
-};
+  bool read_value(size_t depth) {
+    if (depth > kMaxJsonDepth || at_ >= text_.size()) return false;
+    const SourceMark mark = here();
+    switch (text_[at_]) {
+      case '{': {
+        if (!count(0)) return false;
+        if (building_) out_->open(SourceNodeType::kMap, mark, "?");
+        advance(1);
+        skip_space();
+        if (peek() == '}') {
+          advance(1);
+          if (building_) out_->close();
+          return true;
+        }
+        while (true) {
+          if (peek() != '"') return false;
+          const SourceMark key_mark = here();
+          std::string key;
+          if (!read_string(&key)) return false;
+          const bool case_list = defer_case_items_ && depth == 1 && key == "cases";
+          if (!scalar(key_mark, "!", std::move(key), string_bytes_)) return false;
+          skip_space();
+          if (peek() != ':') return false;
+          advance(1);
+          skip_space();
+          if (case_list && peek() == '[' ? !read_case_list(depth + 1) : !read_value(depth + 1))
+            return false;
+          skip_space();
+          if (peek() == ',') {
+            advance(1);
+            skip_space();
+            continue;
+          }
+          if (peek() != '}') return false;
+          advance(1);
+          if (building_) out_->close();
+          return true;
+        }
+      }
+      case '[': {
+        if (!count(0)) return false;
+        if (building_) out_->open(SourceNodeType::kSequence, mark, "?");
+        advance(1);
+        skip_space();
+        if (peek() == ']') {
+          advance(1);
+          if (building_) out_->close();
+          return true;
+        }
+        while (true) {
+          if (!read_value(depth + 1)) return false;
+          skip_space();
+          if (peek() == ',') {
+            advance(1);
+            skip_space();
+            continue;
+          }
+          if (peek() != ']') return false;
+          advance(1);
+          if (building_) out_->close();
+          return true;
+        }
+      }
+      case '"': {
+        std::string text;
+        return read_string(&text) && scalar(mark, "!", std::move(text), string_bytes_);
+      }
+      case 'n':
+        if (text_.substr(at_, 4) != "null" || !count(0)) return false;
+        advance(4);
+        if (building_) out_->add_null(mark);
+        return true;
+      case 't':
+      case 'f': {
+        // As written, as yaml-cpp keeps a plain scalar.
+        const std::string_view word = text_[at_] == 't' ? "true" : "false";
+        if (text_.substr(at_, word.size()) != word) return false;
+        advance(word.size());
+        return scalar(mark, "?", std::string(word));
+      }
+      default: {
+        // A number, as written ("1.50" stays "1.50", as yaml-cpp keeps a plain scalar).
+        const size_t start = at_;
+        if (!skip_number()) return false;
+        column_ += at_ - start;
+        return scalar(mark, "?", std::string(text_.substr(start, at_ - start)));
+      }
+    }
+  }
 
-class JsonSourceReader {
- public:
-  // text is what the parser reads (positions are offsets into it).
-  JsonSourceReader(std::string_view text, SourceDocument* out, const YamlExpansionLimits& limits)
-      : text_(text), lines_(text), out_(out), limits_(limits) {}
+  // The root's `cases` list: each item that is a map is checked (and counted against the
+  // limits) but not built; the tree keeps its text, read when the case is parsed.
+  bool read_case_list(size_t depth) {
+    if (!count(0)) return false;
+    out_->open(SourceNodeType::kSequence, here(), "?");
+    advance(1);
+    skip_space();
+    if (peek() == ']') {
+      advance(1);
+      out_->close();
+      return true;
+    }
+    while (true) {
+      if (peek() == '{') {
+        const SourceMark mark = here();
+        const size_t start = at_;
+        building_ = false;
+        const bool read = read_value(depth + 1);
+        building_ = true;
+        if (!read) return false;
+        out_->add_deferred_map(mark, text_.substr(start, at_ - start));
+      } else if (!read_value(depth + 1)) {
+        return false;
+      }
+      skip_space();
+      if (peek() == ',') {
+        advance(1);
+        skip_space();
+        continue;
+      }
+      if (peek() != ']') return false;
+      advance(1);
+      out_->close();
+      return true;
+    }
+  }
 
-  bool read(simdjson::ondemand::value& value, size_t depth) {
-    if (depth > kMaxJsonDepth) return false;
-    const std::string_view token = value.raw_json_token();
-    const SourceMark mark = mark_at(token.data());
-    simdjson::ondemand::json_type type;
-    if (value.type().get(type) != simdjson::SUCCESS) return false;
-    switch (type) {
-      case simdjson::ondemand::json_type::object: {
-        simdjson::ondemand::object object;
-        if (value.get_object().get(object) != simdjson::SUCCESS || !count(0)) return false;
-        out_->open(SourceNodeType::kMap, mark, "?");
-        for (auto field_result : object) {
-          simdjson::ondemand::field field;
-          if (std::move(field_result).get(field) != simdjson::SUCCESS) return false;
-          const char* key_at = field.key().raw() - 1;  // the opening quote
-          const std::string_view key = field.unescaped_key();
-          if (!scalar(mark_at(key_at), "!", key)) return false;
-          if (!read(field.value(), depth + 1)) return false;
+  // JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+  bool skip_number() {
+    const auto digits = [&] {
+      const size_t first = at_;
+      while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') ++at_;
+      return at_ > first;
+    };
+    if (peek() == '-') ++at_;
+    if (peek() == '0') {
+      ++at_;
+    } else if (!digits()) {
+      return false;
+    }
+    if (peek() == '.') {
+      ++at_;
+      if (!digits()) return false;
+    }
+    if (peek() == 'e' || peek() == 'E') {
+      ++at_;
+      if (peek() == '+' || peek() == '-') ++at_;
+      if (!digits()) return false;
+    }
+    return true;
+  }
+
+  // Length of the well-formed UTF-8 sequence of a non-ASCII lead byte at `at` (RFC 3629: no
+  // overlong forms, no surrogates, nothing past U+10FFFF); 0 when it is not one.
+  size_t utf8_sequence(size_t at) const {
+    const auto byte = [&](size_t i) {
+      return at + i < text_.size() ? static_cast<unsigned char>(text_[at + i]) : 0u;
+    };
+    const auto continuation = [&](size_t i, unsigned low = 0x80, unsigned high = 0xBF) {
+      return byte(i) >= low && byte(i) <= high;
+    };
+    const unsigned lead = byte(0);
+    if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
+    if (lead == 0xE0) return continuation(1, 0xA0) && continuation(2) ? 3 : 0;
+    if (lead == 0xED) return continuation(1, 0x80, 0x9F) && continuation(2) ? 3 : 0;
+    if (lead >= 0xE1 && lead <= 0xEF) return continuation(1) && continuation(2) ? 3 : 0;
+    if (lead == 0xF0) return continuation(1, 0x90) && continuation(2) && continuation(3) ? 4 : 0;
+    if (lead >= 0xF1 && lead <= 0xF3)
+      return continuation(1) && continuation(2) && continuation(3) ? 4 : 0;
+    if (lead == 0xF4)
+      return continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3) ? 4 : 0;
+    return 0;
+  }
+
+  // A string from its opening quote, unescaped; its bytes must be well-formed UTF-8.
+  // string_bytes_ is its unescaped length, built or not.
+  bool read_string(std::string* out) {
+    advance(1);
+    string_bytes_ = 0;
+    while (at_ < text_.size()) {
+      const size_t run = at_;
+      while (at_ < text_.size()) {
+        const auto c = static_cast<unsigned char>(text_[at_]);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        if (c < 0x80) {
+          ++at_;
+          continue;
         }
-        out_->close();
+        const size_t length = utf8_sequence(at_);
+        if (length == 0) return false;
+        at_ += length;
+      }
+      if (building_) out->append(text_.data() + run, at_ - run);
+      string_bytes_ += at_ - run;
+      column_ += at_ - run;
+      if (at_ >= text_.size() || static_cast<unsigned char>(text_[at_]) < 0x20) return false;
+      if (text_[at_] == '"') {
+        advance(1);
         return true;
       }
-      case simdjson::ondemand::json_type::array: {
-        simdjson::ondemand::array array;
-        if (value.get_array().get(array) != simdjson::SUCCESS || !count(0)) return false;
-        out_->open(SourceNodeType::kSequence, mark, "?");
-        for (auto item : array) {
-          simdjson::ondemand::value element;
-          if (std::move(item).get(element) != simdjson::SUCCESS) return false;
-          if (!read(element, depth + 1)) return false;
+      if (at_ + 1 >= text_.size()) return false;
+      const char escape = text_[at_ + 1];
+      advance(2);
+      ++string_bytes_;
+      switch (escape) {
+        case '"': if (building_) out->push_back('"'); break;
+        case '\\': if (building_) out->push_back('\\'); break;
+        case '/': if (building_) out->push_back('/'); break;
+        case 'b': if (building_) out->push_back('\b'); break;
+        case 'f': if (building_) out->push_back('\f'); break;
+        case 'n': if (building_) out->push_back('\n'); break;
+        case 'r': if (building_) out->push_back('\r'); break;
+        case 't': if (building_) out->push_back('\t'); break;
+        case 'u': {
+          // Surrogates never come here: reads_otherwise_as_yaml sends them to yaml-cpp.
+          if (at_ + 4 > text_.size()) return false;
+          unsigned code = 0;
+          for (size_t i = 0; i < 4; ++i) {
+            const char c = text_[at_ + i];
+            code <<= 4;
+            if (c >= '0' && c <= '9') code |= unsigned(c - '0');
+            else if (c >= 'a' && c <= 'f') code |= unsigned(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') code |= unsigned(c - 'A' + 10);
+            else return false;
+          }
+          if (code >= 0xD800 && code <= 0xDFFF) return false;
+          advance(4);
+          string_bytes_ += code < 0x80 ? 0 : code < 0x800 ? 1 : 2;
+          if (building_) append_utf8(code, out);
+          break;
         }
-        out_->close();
-        return true;
-      }
-      case simdjson::ondemand::json_type::string: {
-        std::string_view text;
-        if (value.get_string().get(text) != simdjson::SUCCESS) return false;
-        return scalar(mark, "!", text);
-      }
-      case simdjson::ondemand::json_type::number:
-      case simdjson::ondemand::json_type::boolean: {
-        // As written, as yaml-cpp keeps a plain scalar ("1.50" stays "1.50"); the grammar is
-        // checked by reading it.
-        if (type == simdjson::ondemand::json_type::boolean) {
-          bool flag = false;
-          if (value.get_bool().get(flag) != simdjson::SUCCESS) return false;
-        } else {
-          double number = 0;
-          if (value.get_double().get(number) != simdjson::SUCCESS) return false;
-        }
-        const size_t end = token.find_first_of(" \t\r\n,]}");
-        return scalar(mark, "?", token.substr(0, end));
-      }
-      case simdjson::ondemand::json_type::null: {
-        if (!value.is_null() || !count(0)) return false;
-        out_->add_null(mark);
-        return true;
+        default:
+          return false;
       }
     }
     return false;
   }
 
- private:
-  SourceMark mark_at(const char* at) { return lines_.at(static_cast<size_t>(at - text_.data())); }
+  static void append_utf8(unsigned code, std::string* out) {
+    if (code < 0x80) {
+      out->push_back(char(code));
+    } else if (code < 0x800) {
+      out->push_back(char(0xC0 | (code >> 6)));
+      out->push_back(char(0x80 | (code & 0x3F)));
+    } else {
+      out->push_back(char(0xE0 | (code >> 12)));
+      out->push_back(char(0x80 | ((code >> 6) & 0x3F)));
+      out->push_back(char(0x80 | (code & 0x3F)));
+    }
+  }
+
+  void skip_space() {
+    while (at_ < text_.size()) {
+      const char c = text_[at_];
+      if (c == '\n') {
+        ++line_;
+        column_ = 0;
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        ++column_;
+      } else {
+        return;
+      }
+      ++at_;
+    }
+  }
+
+  // Moves past bytes that hold no line feed.
+  void advance(size_t bytes) {
+    at_ += bytes;
+    column_ += bytes;
+  }
+
+  char peek() const { return at_ < text_.size() ? text_[at_] : '\0'; }
+  SourceMark here() const { return {static_cast<int>(line_), static_cast<int>(column_)}; }
 
   // Counts a node of scalar_bytes against the limits; false once past them.
   bool count(size_t scalar_bytes) {
@@ -360,18 +581,29 @@ class JsonSourceReader {
     return nodes_ <= limits_.max_nodes && bytes_ <= limits_.max_scalar_bytes;
   }
 
-  bool scalar(SourceMark mark, std::string_view tag, std::string_view text) {
-    if (!count(text.size())) return false;
-    out_->add_scalar(mark, tag, std::string(text));
+  bool scalar(SourceMark mark, std::string_view tag, std::string text) {
+    const size_t bytes = text.size();
+    return scalar(mark, tag, std::move(text), bytes);
+  }
+
+  // bytes: the scalar's length, which a string only checked (not built) does not have.
+  bool scalar(SourceMark mark, std::string_view tag, std::string text, size_t bytes) {
+    if (!count(bytes)) return false;
+    if (building_) out_->add_scalar(mark, tag, std::move(text));
     return true;
   }
 
   std::string_view text_;
-  LineIndex lines_;
   SourceDocument* out_;
   YamlExpansionLimits limits_;
+  size_t at_ = 0;
+  size_t line_ = 0;
+  size_t column_ = 0;
   uint64_t nodes_ = 0;
   uint64_t bytes_ = 0;
+  size_t string_bytes_ = 0;
+  bool defer_case_items_ = false;
+  bool building_ = true;  // false while a deferred item is only checked
 };
 
 // Text yaml-cpp reads otherwise than JSON does: a \u escape of a UTF-16 surrogate (JSON
@@ -393,29 +625,28 @@ bool reads_otherwise_as_yaml(std::string_view text) {
 }  // namespace
 
 bool read_json_source(const std::string& text, SourceDocument* out,
-                      const YamlExpansionLimits& limits) {
+                      const YamlExpansionLimits& limits, bool defer_case_items) {
   out->clear();
   const size_t start = text.find_first_not_of(" \t\r\n");
   if (start == std::string::npos || text[start] != '{' || reads_otherwise_as_yaml(text))
     return false;
-  const simdjson::padded_string padded(text);
-  {
-    // The whole text is checked first: the reader below visits every value, but trailing
-    // text after the object is only seen here.
-    simdjson::dom::parser checker;
-    if (checker.parse(padded).error() != simdjson::SUCCESS) return false;
-  }
-  simdjson::ondemand::parser parser;
-  simdjson::ondemand::document document;
-  if (parser.iterate(padded).get(document) != simdjson::SUCCESS) return false;
-  simdjson::ondemand::value root;
-  if (document.get_value().get(root) != simdjson::SUCCESS) return false;
-  JsonSourceReader reader(std::string_view(padded.data(), padded.size()), out, limits);
-  if (!reader.read(root, 1)) {
+  JsonSourceReader reader(text, out, limits, defer_case_items);
+  if (!reader.read_document()) {
     out->clear();
     return false;
   }
   return true;
+}
+
+SourceNode expand_deferred(const SourceNode& node, SourceDocument* scratch) {
+  if (node.document_ == nullptr) return node;
+  const SourceDocument::Entry& entry = node.document_->nodes_[node.index_];
+  if (!entry.deferred) return node;
+  scratch->clear();
+  // Checked when the whole text was read: reading it again cannot fail.
+  JsonSourceReader reader(node.document_->deferred_[entry.first], scratch, YamlExpansionLimits{});
+  if (!reader.read_item(node.mark())) scratch->clear();
+  return scratch->root();
 }
 
 }  // namespace evalkit

@@ -70,6 +70,7 @@ class SourceNode {
  private:
   friend class SourceDocument;
   friend class SourceNodeIterator;
+  friend SourceNode expand_deferred(const SourceNode& node, SourceDocument* scratch);
   SourceNode(const SourceDocument* document, uint32_t index) : document_(document), index_(index) {}
 
   const SourceDocument* document_ = nullptr;
@@ -116,6 +117,9 @@ class SourceDocument {
   // node already built (a YAML alias shares its anchor's node). Each returns the node's index.
   uint32_t add_scalar(SourceMark mark, std::string_view tag, std::string text);
   uint32_t add_null(SourceMark mark);
+  // A map whose text is read only when expand_deferred asks for it; text must outlive the
+  // document.
+  uint32_t add_deferred_map(SourceMark mark, std::string_view text);
   uint32_t open(SourceNodeType type, SourceMark mark, std::string_view tag);
   void close();
   void add_alias(uint32_t index);
@@ -125,10 +129,12 @@ class SourceDocument {
  private:
   friend class SourceNode;
   friend class SourceNodeIterator;
+  friend SourceNode expand_deferred(const SourceNode& node, SourceDocument* scratch);
   enum class Tag : uint8_t { kNone, kPlain, kQuoted, kOther };
   struct Entry {
     SourceNodeType type = SourceNodeType::kUndefined;
     Tag tag = Tag::kNone;
+    bool deferred = false;  // a map kept as text (first: its index in deferred_)
     int32_t line = -1;
     int32_t column = -1;
     uint32_t first = 0;  // scalars: index in scalars_; collections: first child in children_
@@ -142,6 +148,7 @@ class SourceDocument {
   std::vector<Entry> nodes_;
   std::vector<uint32_t> children_;
   std::vector<std::string> scalars_;
+  std::vector<std::string_view> deferred_;
   std::unordered_map<uint32_t, std::string> other_tags_;
   // The collections still open, innermost last: each one's index and where its children
   // start in pending_, which holds the children of all of them.
@@ -160,8 +167,16 @@ Status read_yaml_source(const std::string& path, const std::string& text, Source
 // cleared) when text is not a JSON object, nests deeper than JSON readers allow, crosses
 // limits, or holds something yaml-cpp reads otherwise (a \u escape of a surrogate): the
 // caller then reads it as YAML, which accepts or words the error as before.
+//
+// With defer_case_items, each map in the root's `cases` list is checked and counted but kept as
+// its text (text must then outlive *out): expand_deferred reads it when the case is parsed, so
+// the tree of every case is never held at once.
 bool read_json_source(const std::string& text, SourceDocument* out,
-                      const YamlExpansionLimits& limits = {});
+                      const YamlExpansionLimits& limits = {}, bool defer_case_items = false);
+
+// node itself; for a map read_json_source deferred, that map read now into *scratch (its
+// previous contents dropped), with the marks it has in the whole text.
+SourceNode expand_deferred(const SourceNode& node, SourceDocument* scratch);
 
 // "a string", "a list", "a map", "nothing": what a node is, for type errors.
 std::string describe_node(const SourceNode& node);

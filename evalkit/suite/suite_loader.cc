@@ -42,29 +42,16 @@ Status confine_judge_templates(const Suite& suite) {
   for (const auto& spec : suite.scorers) {
     if (Status s = check(spec); !s) return s;
   }
-  for (const auto& test_case : suite.cases) {
-    for (const auto& spec : test_case.scorers) {
-      if (Status s = check(spec); !s) return s;
-    }
+  for (const auto& spec : suite.case_scorers) {
+    if (Status s = check(spec); !s) return s;
   }
   return Status::ok();
 }
 
-}  // namespace
-
-Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions& options) {
-  const SourceLocation file{path, 0, 0};
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status::error_at(file, "suite file not found");
-  }
-  std::string bytes;
-  if (Status s = read_file(path, &bytes); !s) return Status::error_at(file, s.message());
-  return load_suite_text(path, bytes, suite, options);
-}
-
-Status load_suite_text(const std::string& path, const std::string& bytes, Suite* suite,
-                       const SuiteLoadOptions& options) {
+// Reads and validates the suite whose file holds bytes. The text is dropped once the suite
+// is parsed: validation reads the Suite, not the text or its tree.
+Status load_suite_bytes(const std::string& path, std::string bytes, Suite* suite,
+                        const SuiteLoadOptions& options) {
   const SourceLocation file{path, 0, 0};
 
   if (!is_valid_utf8(bytes)) {
@@ -84,7 +71,9 @@ Status load_suite_text(const std::string& path, const std::string& bytes, Suite*
   // JSON is read by a JSON parser; anything else, or JSON it refuses, by the YAML parser,
   // which gives the same tree for JSON and words any error.
   SourceDocument document;
-  if (!read_json_source(bytes, &document)) {
+  // Each case of a JSON suite is kept as its text until it is parsed (read_json_source), so
+  // the tree of every case and the cases built from them are never all held at once.
+  if (!read_json_source(bytes, &document, {}, /*defer_case_items=*/true)) {
     if (Status s = read_yaml_source(path, bytes, &document); !s) return s;
   }
   const SourceNode root = document.root();
@@ -109,16 +98,35 @@ Status load_suite_text(const std::string& path, const std::string& bytes, Suite*
     return Status::error_at(file, "the suite is too large to load (out of memory)");
   }
   document.clear();  // validation reads the Suite, not the tree
+  // The suite's bytes, then each dataset's digest in order: an edit to any of them changes it.
+  std::string material = sha256_hex(bytes);
+  bytes = std::string();  // nor its text
   if (options.confine_paths) {
     if (Status s = confine_judge_templates(*suite); !s) return s;
   }
-  if (Status s = validate_suite(locations, suite); !s) return s;
+  if (Status s = validate_suite(&locations, suite); !s) return s;
 
-  // The suite's bytes, then each dataset's digest in order: an edit to any of them changes it.
-  std::string material = sha256_hex(bytes);
   for (const auto& line : dataset_hashes) material += "\n" + line;
   suite->content_hash = sha256_hex(material);
   return Status::ok();
+}
+
+}  // namespace
+
+Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions& options) {
+  const SourceLocation file{path, 0, 0};
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status::error_at(file, "suite file not found");
+  }
+  std::string bytes;
+  if (Status s = read_file(path, &bytes); !s) return Status::error_at(file, s.message());
+  return load_suite_bytes(path, std::move(bytes), suite, options);
+}
+
+Status load_suite_text(const std::string& path, const std::string& text, Suite* suite,
+                       const SuiteLoadOptions& options) {
+  return load_suite_bytes(path, text, suite, options);
 }
 
 }  // namespace evalkit

@@ -4,9 +4,11 @@
 #include "evalkit/suite/source_node.h"
 
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace evalkit {
 namespace {
@@ -81,6 +83,90 @@ TEST(SourceNodeTest, WhatYamlCppReadsOtherwiseIsLeftToIt) {
   EXPECT_FALSE(read_json_source(R"({"a": 1,})", &document));
   EXPECT_FALSE(read_json_source(std::string(600, '[') + std::string(600, ']'), &document));
   EXPECT_FALSE(document.root().is_map());  // nothing half-built is left
+}
+
+// A JSON suite's cases are kept as text until each is parsed: expanded, each is the tree the
+// whole text gives, at the same positions; what is not a map is read as before.
+TEST(SourceNodeTest, DeferredCasesExpandToTheTreeTheWholeTextGives) {
+  const std::string json =
+      "{\"suite\": \"s\",\n \"cases\": [\n  {\"id\": \"c1\", \"vars\": {\"q\": \"caf\xc3\xa9 \\u00e9\"},\n"
+      "   \"scorers\": [{\"type\": \"contains\", \"value\": [1, 2.50, null, true]}]},\n"
+      "  \"not a map\", [1], {},\n  {\"cases\": [{\"nested\": 1}]}],\n"
+      " \"nested\": {\"cases\": [{\"x\": 1}]}}\n";
+  SourceDocument deferred, whole;
+  ASSERT_TRUE(read_json_source(json, &deferred, {}, /*defer_case_items=*/true));
+  ASSERT_TRUE(read_yaml_source("suite.json", json, &whole));
+  const SourceNode cases = deferred.root()["cases"];
+  ASSERT_TRUE(cases.is_sequence());
+  ASSERT_EQ(cases.size(), 5u);
+  std::string expanded_tree;
+  SourceDocument scratch;
+  for (const auto& item : cases) {
+    const SourceNode expanded = expand_deferred(item, &scratch);
+    describe_tree(expanded, &expanded_tree);
+  }
+  std::string whole_tree;
+  for (const auto& item : whole.root()["cases"]) describe_tree(item, &whole_tree);
+  EXPECT_EQ(expanded_tree, whole_tree);
+  // Unexpanded, a case is an empty map: nothing of it is built until it is asked for.
+  EXPECT_EQ(cases[0].size(), 0u);
+  EXPECT_EQ(expand_deferred(cases[0], &scratch).size(), 3u);
+  // Only the root's `cases` defers; everything else is built as it is read.
+  EXPECT_EQ(deferred.root()["nested"]["cases"][0].size(), 1u);
+}
+
+// Items only checked, not built, count against the limits as built ones do.
+TEST(SourceNodeTest, DeferredCasesCountAgainstTheLimits) {
+  const std::string json = R"({"cases": [{"id": "a", "v": "\u00e9\u20ac"}, {"id": "b"}]})";
+  // Keys and strings, unescaped: cases 5, id 2, a 1, v 1, "\u00e9\u20ac" 5 (2 + 3 UTF-8 bytes),
+  // id 2, b 1: 17 bytes.
+  for (const uint64_t max_bytes : {uint64_t(16), uint64_t(17)}) {
+    YamlExpansionLimits limits;
+    limits.max_scalar_bytes = max_bytes;
+    SourceDocument built, deferred;
+    EXPECT_EQ(read_json_source(json, &built, limits), max_bytes == 17) << max_bytes;
+    EXPECT_EQ(read_json_source(json, &deferred, limits, /*defer_case_items=*/true),
+              max_bytes == 17)
+        << max_bytes;
+  }
+  YamlExpansionLimits few;
+  few.max_nodes = 6;
+  SourceDocument deferred;
+  EXPECT_FALSE(read_json_source(json, &deferred, few, /*defer_case_items=*/true));
+}
+
+// The JSON reader is strict: what it accepts is exactly what a JSON parser (nlohmann's)
+// accepts, so text that is not JSON always reaches the YAML reader, which words the error.
+TEST(SourceNodeTest, TheJsonReaderAcceptsJsonAndNothingElse) {
+  const std::vector<std::string> values = {
+      // grammar of numbers
+      "0", "-0", "12", "1.5", "-1.5e10", "1E+2", "1e-2", "01", "1.", ".5", "-", "+1", "1e",
+      "1e+", "0x10", "1.5.2", "--1", "1_000",
+      // literals
+      "true", "false", "null", "nul", "True", "nullx", "truefalse",
+      // strings and escapes
+      "\"\"", "\"\\\"\"", "\"\\/\\b\\f\\n\\r\\t\"", "\"\\u00e9\\u20AC\"", "\"\\x41\"",
+      "\"\\u12G4\"", "\"\\u12\"", "\"unterminated", "\"tab\tinside\"", "\"line\nfeed\"",
+      "\"\x7f\"",
+      // UTF-8: well-formed, overlong, a surrogate, past U+10FFFF, cut short, a stray
+      // continuation byte
+      "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"", "\"\xc0\x80\"", "\"\xe0\x80\xaf\"",
+      "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xf5\x80\x80\x80\"", "\"\xe2\x82\"",
+      "\"\x80\"", "\"\xf0\x9f\x98\"",
+      // collections
+      "[]", "[1,2]", "[1,]", "[,1]", "[1 2]", "{}", "{\"k\": 1, \"k\": 2}", "{\"k\" 1}",
+      "{\"k\": 1,}", "{k: 1}", "{\"k\": }", "[1", "{\"k\": [}", "[[[[[]]]]]"};
+  for (const std::string& value : values) {
+    for (const std::string& text : {"{\"v\": " + value + "}", "{\"v\": [" + value + "]}\n"}) {
+      SourceDocument document;
+      EXPECT_EQ(read_json_source(text, &document), nlohmann::json::accept(text)) << text;
+    }
+  }
+  for (const std::string& text : {std::string("{\"a\": 1} {}"), std::string("{\"a\": 1}]"),
+                                  std::string("{\"a\": 1}\n\n  \t"), std::string("  {}  ")}) {
+    SourceDocument document;
+    EXPECT_EQ(read_json_source(text, &document), nlohmann::json::accept(text)) << text;
+  }
 }
 
 TEST(SourceNodeTest, JsonPastTheExpansionLimitsIsLeftToTheYamlReader) {
