@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
       const auto start = std::chrono::steady_clock::now();
       const evalkit::Status status = evalkit::load_suite(path, &suite);
       load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (!status || suite.cases.size() != static_cast<size_t>(cases)) {
+      if (!status || suite.case_count != static_cast<size_t>(cases)) {
         std::printf("  %s: %s\n", name, status ? "wrong case count" : status.message().c_str());
         ++failures;
         continue;

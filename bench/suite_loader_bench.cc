@@ -52,7 +52,7 @@ void load(benchmark::State& state, const char* file) {
     Suite suite;
     const Status status = load_suite(path, &suite);
     if (!status) state.SkipWithError(status.message().c_str());
-    benchmark::DoNotOptimize(suite.cases.data());
+    benchmark::DoNotOptimize(suite.inline_cases.data());
   }
   state.SetItemsProcessed(state.iterations() * kCases);
 }

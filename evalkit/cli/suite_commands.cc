@@ -58,7 +58,7 @@ int validate_command(const Args& args) {
       std::fprintf(stderr, "warning: %s\n", warning.c_str());
     }
     std::printf("%s: suite '%s' is valid: %zu cases, %zu prompts, %zu providers, %zu scorers\n",
-                path.c_str(), suite.name.c_str(), suite.cases.size(), suite.prompts.size(),
+                path.c_str(), suite.name.c_str(), suite.case_count, suite.prompts.size(),
                 suite.providers.size(), suite.scorers.size());
   }
   return code;
@@ -103,13 +103,19 @@ int list_command(const Args& args) {
     return exit_code::kUsageError;
   }
   const int width = int(std::to_string(std::max<int64_t>(1, plan.size())).size());
-  for (int64_t i = 0; i < plan.size(); ++i) {
-    const TrialSpec spec = plan.at(i);
+  TrialCursor trials(plan);
+  TrialSpec spec;
+  while (trials.next(&spec)) {
+    const int64_t i = spec.index;
     std::string labels;
     for (const auto& l : spec.test_case->labels) labels += (labels.empty() ? "" : ",") + l;
     std::printf("  Test #%*lld: %s%s\n", width, static_cast<long long>(i + 1),
                 terminal_safe(plan.display_name(spec)).c_str(),
                 labels.empty() ? "" : terminal_safe("  [" + labels + "]").c_str());
+  }
+  if (!trials.status()) {
+    std::fprintf(stderr, "evalkit list: %s\n", trials.status().message().c_str());
+    return exit_code::kUsageError;
   }
   std::printf("\nTotal Tests: %lld\n", static_cast<long long>(plan.size()));
   return plan.size() == 0 ? exit_code::kNothingSelected : exit_code::kPassed;

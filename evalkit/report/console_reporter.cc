@@ -31,11 +31,13 @@ void ConsoleReporter::on_start(const TrialPlan& plan, const std::string& run_id,
   total_ = plan.size();
   already_done_ = already_done;
   index_width_ = int(std::to_string(std::max<int64_t>(1, total_)).size());
-  // Dots pad names to a common column, as CTest does; sample the plan so huge plans stay cheap.
+  // Dots pad names to a common column, as CTest does; the first 10,000 trials set it, so
+  // huge plans stay cheap (their cases are read from datasets as the run goes).
   size_t longest = 20;
-  const int64_t step = std::max<int64_t>(1, total_ / 10000);
-  for (int64_t i = 0; i < total_; i += step) {
-    longest = std::max(longest, plan.display_name(plan.at(i)).size());
+  TrialCursor trials(plan);
+  TrialSpec spec;
+  for (int sampled = 0; sampled < 10000 && trials.next(&spec); ++sampled) {
+    longest = std::max(longest, plan.display_name(spec).size());
   }
   name_width_ = std::min<size_t>(longest + 3, 80);
   if (options_.verbosity > 0) {

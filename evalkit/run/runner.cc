@@ -135,8 +135,12 @@ class Run {
     const int window = budgeted ? jobs : jobs + std::max(8, jobs / 8);
     bool interrupted = false, over_budget = false;
     int64_t started = 0;
-    for (int64_t i = 0; i < plan_.size(); ++i) {
-      if (done_before.count(i)) continue;
+    // Trials are taken from the plan in index order; a dataset row is read when its first
+    // trial is reached and freed when its last trial is done.
+    TrialCursor trials(plan_);
+    TrialSpec next;
+    while (trials.next(&next)) {
+      if (done_before.count(next.index)) continue;
       if (options_.stop_requested && options_.stop_requested->load()) {
         interrupted = true;
         break;
@@ -154,8 +158,11 @@ class Run {
         ++in_flight_;
       }
       ++started;
-      start_trial(plan_.at(i));
+      start_trial(next);
     }
+    next = TrialSpec();
+    const Status cases_read = trials.status();
+    if (!cases_read) std::fprintf(stderr, "evalkit run: %s\n", cases_read.message().c_str());
     {
       std::unique_lock<std::mutex> lock(mutex_);
       slot_free_.wait(lock, [&] { return in_flight_ == 0; });
@@ -184,7 +191,10 @@ class Run {
     summary_.not_run = plan_.size() - int64_t(done_before.size()) - started;
     const int64_t stored = int64_t(done_before.size()) + summary_.finished - summary_.trials_lost;
     std::string reason;
-    if (unreachable_ && summary_.store_error.empty()) {
+    if (!cases_read) {
+      summary_.status = "incomplete";
+      reason = cases_read.message();
+    } else if (unreachable_ && summary_.store_error.empty()) {
       summary_.status = "incomplete";
       reason = "endpoint unreachable: " + summary_.unreachable;
     } else if (!summary_.store_error.empty()) {
@@ -265,10 +275,8 @@ class Run {
     r.scorers = scorer_specs_json(suite_.scorers);
     std::set<std::string> seen;
     for (const auto& spec : r.scorers) seen.insert(spec.dump());
-    for (const auto& test_case : suite_.cases) {
-      for (auto& spec : scorer_specs_json(test_case.scorers)) {
-        if (seen.insert(spec.dump()).second) r.scorers.push_back(std::move(spec));
-      }
+    for (auto& spec : scorer_specs_json(suite_.case_scorers)) {
+      if (seen.insert(spec.dump()).second) r.scorers.push_back(std::move(spec));
     }
     nlohmann::json gate = nlohmann::json::object();
     for (const auto& [metric, rule] : suite_.gate) {

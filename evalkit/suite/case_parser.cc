@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "evalkit/base/hash.h"
+
 #include "evalkit/suite/dataset_reader.h"
 #include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/scorer_spec_parser.h"
@@ -66,25 +68,49 @@ Status parse_inline_case(const SourceNode& node, const YamlReader& reader, size_
   return Status::ok();
 }
 
-// What a `{file: ...}` entry adds to each of its cases.
-struct DatasetDefaults {
-  nlohmann::json vars = nlohmann::json::object();  // a case's own vars win
-  std::vector<std::string> labels;
-  std::vector<ScorerSpec> scorers;
-  std::optional<std::string> prompt;
-  std::optional<double> timeout_s;
-};
+// Adds the specs not seen yet to suite->case_scorers, in order.
+void note_case_scorers(const std::vector<ScorerSpec>& specs, Suite* suite, SuiteLocations* facts) {
+  for (const auto& spec : specs) {
+    if (facts->case_scorer_keys.insert(scorer_spec_key(spec)).second) {
+      suite->case_scorers.push_back(spec);
+    }
+  }
+}
 
-Status parse_dataset_entry(const SourceNode& node, const YamlReader& reader,
-                           const std::string& directory, std::vector<CaseConfig>* cases,
-                           std::vector<std::string>* dataset_hashes) {
+void note_case(const CaseConfig& config, Suite* suite, SuiteLocations* facts) {
+  facts->case_id_hashes.push_back(fnv1a64(config.id));
+  note_case_scorers(config.scorers, suite, facts);
+  ++suite->case_count;
+}
+
+// Reads every row of a dataset once: its errors, its row count and the facts validation
+// needs. The rows themselves are dropped.
+Status scan_dataset(DatasetSource* source, Suite* suite, SuiteLocations* facts) {
+  std::unique_ptr<DatasetRows> rows;
+  if (Status s = DatasetRows::open(source->file, &rows); !s) return s;
+  while (true) {
+    CaseConfig config;
+    bool end = false;
+    if (Status s = rows->next(&config, &end); !s) return s;
+    if (end) break;
+    ++source->rows;
+    if (config.prompt) source->row_prompts = true;
+    note_case(config, suite, facts);
+    if (source->rows == 1) note_case_scorers(source->scorers, suite, facts);  // after the row's
+  }
+  source->sha256 = rows->sha256();
+  return Status::ok();
+}
+
+Status parse_dataset_entry(const SourceNode& node, const YamlReader& reader, Suite* suite,
+                           SuiteLocations* facts, std::vector<std::string>* dataset_hashes) {
   std::vector<std::pair<SourceNode, SourceNode>> entries;
   if (Status s = reader.entries(node, suite_keys::dataset_entry(), "dataset entry", &entries); !s) {
     return s;
   }
   std::string file;
   SourceNode file_node;
-  DatasetDefaults defaults;
+  DatasetSource source;
   for (const auto& [key, value] : entries) {
     const std::string& name = key.scalar();
     const SourceNode& at = value;
@@ -93,51 +119,45 @@ Status parse_dataset_entry(const SourceNode& node, const YamlReader& reader,
       file_node = at;
       status = reader.read_string(at, "file", &file);
     } else if (name == "labels") {
-      status = reader.read_strings(at, "labels", &defaults.labels);
+      status = reader.read_strings(at, "labels", &source.labels);
     } else if (name == "vars") {
       if (!value.is_map()) {
         return reader.error_at(at, "expected a map for 'vars', got " + describe_node(value));
       }
-      status = reader.read_json(value, &defaults.vars);
+      status = reader.read_json(value, &source.vars);
     } else if (name == "scorers") {
-      status = parse_scorer_specs(at, reader, &defaults.scorers);
+      status = parse_scorer_specs(at, reader, &source.scorers);
     } else if (name == "prompt") {
       std::string prompt;
       status = reader.read_string(at, "prompt", &prompt);
-      defaults.prompt = prompt;
+      source.prompt = prompt;
     } else if (name == "timeout") {
-      status = read_timeout(reader, value, &defaults.timeout_s);
+      status = read_timeout(reader, value, &source.timeout_s);
     }
     if (!status) return status;
   }
-  std::string path;
-  if (Status s = reader.resolve_path(file_node, directory, file, &path); !s) return s;
+  if (Status s = reader.resolve_path(file_node, suite->directory, file, &source.path); !s) {
+    return s;
+  }
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
+  if (!std::filesystem::is_regular_file(source.path, ec)) {
     return reader.error_at(file_node,
-                           "dataset file '" + file + "' not found (looked for " + path + ")");
+                           "dataset file '" + file + "' not found (looked for " + source.path + ")");
   }
-  const size_t first = cases->size();
-  std::string sha256;
-  if (Status s = read_dataset_cases(path, cases, &sha256); !s) return s;
-  dataset_hashes->push_back(sha256);
-  for (size_t i = first; i < cases->size(); ++i) {
-    CaseConfig& config = (*cases)[i];
-    for (const auto& [name, value] : defaults.vars.items()) {
-      if (!config.vars.contains(name)) config.vars[name] = value;
-    }
-    config.labels.insert(config.labels.end(), defaults.labels.begin(), defaults.labels.end());
-    config.scorers.insert(config.scorers.end(), defaults.scorers.begin(), defaults.scorers.end());
-    if (!config.prompt) config.prompt = defaults.prompt;
-    if (!config.timeout_s) config.timeout_s = defaults.timeout_s;
-  }
+  Status format;
+  if (!is_dataset_format(source.path, &format)) return format;
+  if (Status s = DatasetFile::open(source.path, &source.file); !s) return s;
+  if (Status s = scan_dataset(&source, suite, facts); !s) return s;
+  dataset_hashes->push_back(source.sha256);
+  suite->case_segments.push_back(CaseSegment{true, suite->datasets.size(), source.rows});
+  suite->datasets.push_back(std::move(source));
   return Status::ok();
 }
 
 }  // namespace
 
-Status parse_cases(const SourceNode& node, const YamlReader& reader, const std::string& directory,
-                   std::vector<CaseConfig>* cases, std::vector<std::string>* dataset_hashes) {
+Status parse_cases(const SourceNode& node, const YamlReader& reader, Suite* suite,
+                   SuiteLocations* facts, std::vector<std::string>* dataset_hashes) {
   if (!node.is_sequence()) {
     return reader.error_at(node,
                            "expected a list of cases for 'cases', got " + describe_node(node));
@@ -148,14 +168,19 @@ Status parse_cases(const SourceNode& node, const YamlReader& reader, const std::
     ++number;
     const SourceNode item = expand_deferred(listed, &scratch);
     if (item.is_map() && item["file"]) {
-      if (Status s = parse_dataset_entry(item, reader, directory, cases, dataset_hashes); !s) {
+      if (Status s = parse_dataset_entry(item, reader, suite, facts, dataset_hashes); !s) {
         return s;
       }
       continue;
     }
     CaseConfig config;
     if (Status s = parse_inline_case(item, reader, number, &config); !s) return s;
-    cases->push_back(std::move(config));
+    note_case(config, suite, facts);
+    if (suite->case_segments.empty() || suite->case_segments.back().dataset) {
+      suite->case_segments.push_back(CaseSegment{false, suite->inline_cases.size(), 0});
+    }
+    ++suite->case_segments.back().count;
+    suite->inline_cases.push_back(std::move(config));
   }
   return Status::ok();
 }

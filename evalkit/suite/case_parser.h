@@ -12,10 +12,15 @@
 
 namespace evalkit {
 
-// Reads every case, loading dataset files relative to directory (the suite's folder).
+struct SuiteLocations;
+
+// Reads the `cases:` list into suite->inline_cases, suite->datasets and suite->case_segments,
+// with dataset files relative to suite->directory. Each dataset is read through once, here,
+// so that its errors come with the suite's, and held open (not in memory) for later walks.
 // Inline cases without an id get "case-<n>" (n counts entries of the list from 1).
-// *dataset_hashes receives the SHA-256 of each dataset file in order, for the content hash.
-Status parse_cases(const SourceNode& node, const YamlReader& reader, const std::string& directory,
-                   std::vector<CaseConfig>* cases, std::vector<std::string>* dataset_hashes);
+// *dataset_hashes receives the SHA-256 of each dataset file in order, for the content hash;
+// *facts the case id hashes and distinct case scorers.
+Status parse_cases(const SourceNode& node, const YamlReader& reader, Suite* suite,
+                   SuiteLocations* facts, std::vector<std::string>* dataset_hashes);
 
 }  // namespace evalkit

@@ -1,12 +1,19 @@
 #include "evalkit/suite/dataset_reader.h"
 
-#include <cstdlib>
-#include "evalkit/base/json_parse.h"
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
+
+#include "evalkit/base/json_parse.h"
 
 #include "evalkit/base/files.h"
 #include "evalkit/base/hash.h"
@@ -194,25 +201,6 @@ Status read_jsonl_case(const std::string& path, int line, std::string_view text,
   return Status::ok();
 }
 
-Status read_jsonl(const std::string& path, std::string_view data, const std::string& stem,
-                  std::vector<CaseConfig>* cases) {
-  if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);
-  int line = 0;
-  size_t position = 0;
-  while (position < data.size()) {
-    ++line;
-    size_t end = data.find('\n', position);
-    if (end == std::string_view::npos) end = data.size();
-    const std::string_view text = data.substr(position, end - position);
-    position = end + 1;
-    if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    CaseConfig config;
-    if (Status status = read_jsonl_case(path, line, text, stem, &config); !status) return status;
-    cases->push_back(std::move(config));
-  }
-  return Status::ok();
-}
-
 // What a CSV column means.
 struct CsvColumn {
   // kChecks: promptfoo's `__expected` syntax; kReference: evalkit's `expected`.
@@ -297,71 +285,66 @@ Status read_threshold_cell(const std::string& cell, const SourceLocation& where,
   return Status::ok();
 }
 
-Status read_csv(const std::string& path, std::string_view data, const std::string& stem,
-                std::vector<CaseConfig>* cases) {
-  CsvReader reader(data);
-  std::vector<std::string> fields;
-  int line = 0;
-  if (!reader.next(&fields, &line)) {
-    if (!reader.error().empty()) return Status::error_at(line_location(path, line), reader.error());
-    return Status::error_at(line_location(path, 1), "CSV file has no header row");
+// A CSV dataset: RFC 4180 records may span lines, so the file's bytes are read whole when
+// reading starts (the bytes, not the parsed cases) and released when the reader goes.
+class CsvRows : public DatasetRows {
+ public:
+  explicit CsvRows(std::shared_ptr<const DatasetFile> file) : DatasetRows(std::move(file)) {}
+
+  Status start() {
+    Status status;
+    while (read_more(&data_, 1 << 20, &status)) {
+    }
+    if (!status) return status;
+    reader_ = std::make_unique<CsvReader>(data_);
+    const std::string& path = file_->path();
+    std::vector<std::string> fields;
+    if (!reader_->next(&fields, &line_)) {
+      if (!reader_->error().empty()) {
+        return Status::error_at(line_location(path, line_), reader_->error());
+      }
+      return Status::error_at(line_location(path, 1), "CSV file has no header row");
+    }
+    std::unordered_map<std::string, size_t> seen;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const std::string& name = fields[i];
+      const SourceLocation where = line_location(path, line_, 0);
+      if (name.empty()) {
+        return Status::error_at(where, "column " + std::to_string(i + 1) + " has no name");
+      }
+      if (!seen.emplace(name, i).second) {
+        return Status::error_at(where, "column '" + name + "' appears twice in the header");
+      }
+      CsvColumn column;
+      if (Status s = classify_column(name, where, &column); !s) return s;
+      columns_.push_back(std::move(column));
+    }
+    return Status::ok();
   }
-  std::vector<CsvColumn> columns;
-  std::unordered_map<std::string, size_t> seen;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const std::string& name = fields[i];
-    const SourceLocation where = line_location(path, line, 0);
-    if (name.empty()) {
-      return Status::error_at(where, "column " + std::to_string(i + 1) + " has no name");
+
+  Status next(CaseConfig* out, bool* end) override {
+    *end = false;
+    const std::string& path = file_->path();
+    if (!reader_->next(&fields_, &line_)) {
+      if (!reader_->error().empty()) {
+        return Status::error_at(line_location(path, line_), reader_->error());
+      }
+      *end = true;
+      return Status::ok();
     }
-    if (!seen.emplace(name, i).second) {
-      return Status::error_at(where, "column '" + name + "' appears twice in the header");
+    if (fields_.size() != columns_.size()) {
+      return Status::error_at(line_location(path, line_),
+                              "row has " + std::to_string(fields_.size()) + " fields, header has " +
+                                  std::to_string(columns_.size()));
     }
-    CsvColumn column;
-    column.name = name;
-    static const std::vector<std::string> kSpecial = {"__expected", "__threshold", "__metric",
-                                                      "__description"};
-    if (name == "id") {
-      column.role = CsvColumn::Role::kId;
-    } else if (name == "labels") {
-      column.role = CsvColumn::Role::kLabels;
-    } else if (name == "expected") {
-      column.role = CsvColumn::Role::kReference;
-    } else if (is_checks_column(name)) {
-      column.role = CsvColumn::Role::kChecks;
-    } else if (name == "__threshold") {
-      column.role = CsvColumn::Role::kThreshold;
-    } else if (name == "__metric") {
-      column.role = CsvColumn::Role::kMetric;
-    } else if (name == "__description") {
-      column.role = CsvColumn::Role::kDescription;
-    } else if (name.rfind("__metadata:", 0) == 0 && name.size() > 11) {
-      column.role = CsvColumn::Role::kMetadata;
-    } else if (name == "__prefix" || name == "__suffix" || name == "__providerOutput" ||
-               name.rfind("__config", 0) == 0) {
-      return Status::error_at(where, "promptfoo column '" + name + "' is not supported (use " +
-                                         "__expected, __threshold, __metric, __description or " +
-                                         "__metadata:KEY)");
-    } else if (name.rfind("__", 0) == 0) {
-      return Status::error_at(
-          where, "unknown special column '" + name + "'" + did_you_mean(name, kSpecial));
-    }
-    columns.push_back(std::move(column));
-  }
-  while (reader.next(&fields, &line)) {
-    if (fields.size() != columns.size()) {
-      return Status::error_at(line_location(path, line),
-                              "row has " + std::to_string(fields.size()) + " fields, header has " +
-                                  std::to_string(columns.size()));
-    }
-    CaseConfig config;
-    config.where = line_location(path, line);
+    CaseConfig& config = *out;
+    config.where = line_location(path, line_);
     std::string metric;
-    for (size_t i = 0; i < columns.size(); ++i) {
-      std::string& cell = fields[i];
-      switch (columns[i].role) {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      std::string& cell = fields_[i];
+      switch (columns_[i].role) {
         case CsvColumn::Role::kVar:
-          config.vars[columns[i].name] = std::move(cell);
+          config.vars[columns_[i].name] = std::move(cell);
           break;
         case CsvColumn::Role::kId:
           config.id = std::move(cell);
@@ -371,7 +354,7 @@ Status read_csv(const std::string& path, std::string_view data, const std::strin
           break;
         case CsvColumn::Role::kChecks:
           if (cell.find_first_not_of(" \t\r\n") == std::string::npos) break;
-          if (Status s = read_checks_cell(cell, config.where, columns[i].name, &config); !s) {
+          if (Status s = read_checks_cell(cell, config.where, columns_[i].name, &config); !s) {
             return s;
           }
           break;
@@ -388,19 +371,119 @@ Status read_csv(const std::string& path, std::string_view data, const std::strin
           config.description = std::move(cell);
           break;
         case CsvColumn::Role::kMetadata:
-          add_metadata_labels(columns[i].name, cell, &config.labels);
+          add_metadata_labels(columns_[i].name, cell, &config.labels);
           break;
       }
     }
     if (!metric.empty()) {
       for (auto& spec : config.scorers) spec.name = metric;
     }
-    if (config.id.empty()) config.id = stem + "-" + std::to_string(line);
-    cases->push_back(std::move(config));
+    if (config.id.empty()) config.id = stem_ + "-" + std::to_string(line_);
+    return Status::ok();
   }
-  if (!reader.error().empty()) return Status::error_at(line_location(path, line), reader.error());
-  return Status::ok();
-}
+
+ private:
+  static Status classify_column(const std::string& name, const SourceLocation& where,
+                                CsvColumn* column) {
+    column->name = name;
+    static const std::vector<std::string> kSpecial = {"__expected", "__threshold", "__metric",
+                                                      "__description"};
+    if (name == "id") {
+      column->role = CsvColumn::Role::kId;
+    } else if (name == "labels") {
+      column->role = CsvColumn::Role::kLabels;
+    } else if (name == "expected") {
+      column->role = CsvColumn::Role::kReference;
+    } else if (is_checks_column(name)) {
+      column->role = CsvColumn::Role::kChecks;
+    } else if (name == "__threshold") {
+      column->role = CsvColumn::Role::kThreshold;
+    } else if (name == "__metric") {
+      column->role = CsvColumn::Role::kMetric;
+    } else if (name == "__description") {
+      column->role = CsvColumn::Role::kDescription;
+    } else if (name.rfind("__metadata:", 0) == 0 && name.size() > 11) {
+      column->role = CsvColumn::Role::kMetadata;
+    } else if (name == "__prefix" || name == "__suffix" || name == "__providerOutput" ||
+               name.rfind("__config", 0) == 0) {
+      return Status::error_at(where, "promptfoo column '" + name + "' is not supported (use " +
+                                         "__expected, __threshold, __metric, __description or " +
+                                         "__metadata:KEY)");
+    } else if (name.rfind("__", 0) == 0) {
+      return Status::error_at(
+          where, "unknown special column '" + name + "'" + did_you_mean(name, kSpecial));
+    }
+    return Status::ok();
+  }
+
+  std::string data_;
+  std::unique_ptr<CsvReader> reader_;
+  std::vector<CsvColumn> columns_;
+  std::vector<std::string> fields_;
+  int line_ = 0;
+};
+
+// A JSONL dataset, read a block at a time: one line is held at once (plus the block).
+class JsonlRows : public DatasetRows {
+ public:
+  explicit JsonlRows(std::shared_ptr<const DatasetFile> file) : DatasetRows(std::move(file)) {}
+
+  Status next(CaseConfig* out, bool* end) override {
+    *end = false;
+    while (true) {
+      std::string_view text;
+      Status status;
+      if (!next_line(&text, &status)) {
+        if (!status) return status;
+        *end = true;
+        return Status::ok();
+      }
+      ++line_;
+      if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      return read_jsonl_case(file_->path(), line_, text, stem_, out);
+    }
+  }
+
+ private:
+  static constexpr size_t kBlock = 64 * 1024;
+
+  // The next line (without its '\n'), valid until the next call; false at the end.
+  bool next_line(std::string_view* text, Status* status) {
+    while (true) {
+      const size_t newline = buffer_.find('\n', position_);
+      if (newline != std::string::npos) {
+        *text = std::string_view(buffer_).substr(position_, newline - position_);
+        position_ = newline + 1;
+        return true;
+      }
+      if (at_end_) {
+        if (position_ >= buffer_.size()) return false;
+        *text = std::string_view(buffer_).substr(position_);
+        position_ = buffer_.size();
+        return true;
+      }
+      buffer_.erase(0, position_);
+      position_ = 0;
+      const size_t before = buffer_.size();
+      if (!read_more(&buffer_, kBlock, status)) {
+        if (!*status) return false;
+        at_end_ = true;
+      }
+      if (first_block_ && buffer_.size() > before) {
+        first_block_ = false;
+        if (buffer_.compare(0, 3, "\xEF\xBB\xBF") == 0) position_ = 3;
+      } else if (first_block_ && at_end_) {
+        first_block_ = false;
+      }
+    }
+  }
+
+  std::string buffer_;
+  size_t position_ = 0;
+  bool at_end_ = false;
+  bool first_block_ = true;
+  int line_ = 0;
+};
 
 }  // namespace
 
@@ -421,20 +504,122 @@ std::vector<std::string> split_labels(std::string_view cell) {
   return labels;
 }
 
+bool is_dataset_format(const std::string& path, Status* error) {
+  const std::string extension = std::filesystem::path(path).extension().string();
+  if (extension == ".jsonl" || extension == ".ndjson" || extension == ".csv") return true;
+  *error = Status::error(path + ": unsupported dataset format '" + extension +
+                         "' (use .jsonl, .ndjson or .csv)");
+  return false;
+}
+
+Status DatasetFile::open(const std::string& path, std::shared_ptr<const DatasetFile>* out) {
+  std::shared_ptr<DatasetFile> file(new DatasetFile());
+  file->path_ = path;
+  file->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat info {};
+  if (file->fd_ < 0 || ::fstat(file->fd_, &info) != 0) {
+    return Status::error("cannot read " + path + ": " + std::strerror(errno));
+  }
+  if (S_ISDIR(info.st_mode)) return Status::error("cannot read " + path + ": Is a directory");
+  file->size_ = info.st_size;
+  file->modified_ = info.st_mtim;
+  *out = std::move(file);
+  return Status::ok();
+}
+
+DatasetFile::~DatasetFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool DatasetFile::changed() const {
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0) return true;
+  const auto same = [](const timespec& a, const timespec& b) {
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+  };
+  // Not the change time: unlinking a file replaced by a rename changes it, and its rows
+  // are as they were.
+  return info.st_size != size_ || !same(info.st_mtim, modified_);
+}
+
+struct DatasetRows::Digest {
+  Digest() : context(EVP_MD_CTX_new()) { EVP_DigestInit_ex(context, EVP_sha256(), nullptr); }
+  ~Digest() { EVP_MD_CTX_free(context); }
+  EVP_MD_CTX* context;
+};
+
+DatasetRows::DatasetRows(std::shared_ptr<const DatasetFile> file)
+    : file_(std::move(file)),
+      stem_(std::filesystem::path(file_->path()).stem().string()),
+      digest_(std::make_unique<Digest>()) {}
+
+DatasetRows::~DatasetRows() = default;
+
+bool DatasetRows::read_more(std::string* out, size_t n, Status* status) {
+  const size_t before = out->size();
+  out->resize(before + n);
+  ssize_t got = 0;
+  do {
+    got = ::pread(file_->descriptor(), out->data() + before, n, offset_);
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    out->resize(before);
+    *status = Status::error("cannot read " + file_->path() + ": " + std::strerror(errno));
+    return false;
+  }
+  out->resize(before + size_t(got));
+  offset_ += got;
+  EVP_DigestUpdate(digest_->context, out->data() + before, size_t(got));
+  return got > 0;
+}
+
+std::string DatasetRows::sha256() const {
+  EVP_MD_CTX* copy = EVP_MD_CTX_new();
+  EVP_MD_CTX_copy_ex(copy, digest_->context);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(copy, digest, &length);
+  EVP_MD_CTX_free(copy);
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 15]);
+  }
+  return hex;
+}
+
+Status DatasetRows::open(std::shared_ptr<const DatasetFile> file,
+                         std::unique_ptr<DatasetRows>* out) {
+  Status format;
+  if (!is_dataset_format(file->path(), &format)) return format;
+  if (std::filesystem::path(file->path()).extension() == ".csv") {
+    auto rows = std::make_unique<CsvRows>(std::move(file));
+    if (Status s = rows->start(); !s) return s;
+    *out = std::move(rows);
+  } else {
+    *out = std::make_unique<JsonlRows>(std::move(file));
+  }
+  return Status::ok();
+}
+
 Status read_dataset_cases(const std::string& path, std::vector<CaseConfig>* cases,
                           std::string* sha256) {
-  const std::filesystem::path file(path);
-  const std::string extension = file.extension().string();
-  const bool is_jsonl = extension == ".jsonl" || extension == ".ndjson";
-  if (!is_jsonl && extension != ".csv") {
-    return Status::error(path + ": unsupported dataset format '" + extension +
-                         "' (use .jsonl, .ndjson or .csv)");
+  Status format;
+  if (!is_dataset_format(path, &format)) return format;
+  std::shared_ptr<const DatasetFile> file;
+  if (Status s = DatasetFile::open(path, &file); !s) return s;
+  std::unique_ptr<DatasetRows> rows;
+  if (Status s = DatasetRows::open(file, &rows); !s) return s;
+  while (true) {
+    CaseConfig config;
+    bool end = false;
+    if (Status s = rows->next(&config, &end); !s) return s;
+    if (end) break;
+    cases->push_back(std::move(config));
   }
-  std::string data;
-  if (Status status = read_file(path, &data); !status) return status;
-  *sha256 = sha256_hex(data);
-  const std::string stem = file.stem().string();
-  return is_jsonl ? read_jsonl(path, data, stem, cases) : read_csv(path, data, stem, cases);
+  *sha256 = rows->sha256();
+  return Status::ok();
 }
 
 }  // namespace evalkit

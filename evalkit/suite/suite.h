@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -132,6 +133,32 @@ struct CaseConfig {
   SourceLocation where;
 };
 
+class DatasetFile;  // dataset_reader.h
+
+// A `{file: ...}` entry of `cases:`. Its rows are not held: they are read from the file
+// (through the descriptor opened when the suite loaded) each time the cases are walked
+// (case_cursor.h), with these defaults applied.
+struct DatasetSource {
+  std::string path;  // resolved against the suite's folder
+  nlohmann::json vars = nlohmann::json::object();  // a row's own vars win
+  std::vector<std::string> labels;                 // appended to a row's labels
+  std::vector<ScorerSpec> scorers;                 // appended to a row's scorers
+  std::optional<std::string> prompt;               // for rows without their own
+  std::optional<double> timeout_s;                 // for rows without their own
+  std::string sha256;      // of the file's bytes when the suite loaded
+  size_t rows = 0;         // cases in the file
+  bool row_prompts = false;  // some row names its own prompt
+  std::shared_ptr<const DatasetFile> file;
+};
+
+// A stretch of the `cases:` list: `count` inline cases from Suite::inline_cases[first], or
+// the dataset Suite::datasets[first].
+struct CaseSegment {
+  bool dataset = false;
+  size_t first = 0;
+  size_t count = 0;
+};
+
 // How a gate rule decides that a drop is a regression.
 enum class GateTest {
   kPaired,  // the drop exceeds max_drop and a paired test finds it significant (Holm family)
@@ -164,7 +191,15 @@ struct Suite {
   SuiteDefaults defaults;
   std::vector<ProviderConfig> providers;
   std::vector<PromptConfig> prompts;
-  std::vector<CaseConfig> cases;
+  // The cases, in the order of `cases:`: inline cases are held; dataset rows are read when
+  // the cases are walked (CaseCursor in case_cursor.h visits them all in order).
+  std::vector<CaseConfig> inline_cases;
+  std::vector<DatasetSource> datasets;
+  std::vector<CaseSegment> case_segments;
+  size_t case_count = 0;  // inline cases plus dataset rows
+  // Every distinct scorer spec that cases add (their own and their dataset entry's), in the
+  // order cases first use them; `where` is the first use.
+  std::vector<ScorerSpec> case_scorers;
   std::vector<ScorerSpec> scorers;
   PassRule pass;
   int repeat = 1;
@@ -186,5 +221,14 @@ struct Suite {
   // defaults.embedder and every scorer's `provider` option (suite and case scorers).
   std::set<std::string> helper_providers() const;
 };
+
+// Completes a model-assisted scorer: without a `provider` it uses the suite's embedder or
+// judge; a judge template given as a file is found next to the suite; scripts and schemas
+// are found in the suite's folder.
+void complete_model_scorer(const Suite& suite, ScorerSpec* spec);
+
+// A key equal for specs that score alike (type, name, negation, weight, threshold, options,
+// transform), whatever their `where`.
+std::string scorer_spec_key(const ScorerSpec& spec);
 
 }  // namespace evalkit

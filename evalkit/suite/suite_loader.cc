@@ -42,10 +42,8 @@ Status confine_judge_templates(const Suite& suite) {
   for (const auto& spec : suite.scorers) {
     if (Status s = check(spec); !s) return s;
   }
-  for (const auto& test_case : suite.cases) {
-    for (const auto& spec : test_case.scorers) {
-      if (Status s = check(spec); !s) return s;
-    }
+  for (const auto& spec : suite.case_scorers) {
+    if (Status s = check(spec); !s) return s;
   }
   return Status::ok();
 }
@@ -106,7 +104,7 @@ Status load_suite_bytes(const std::string& path, std::string bytes, Suite* suite
   if (options.confine_paths) {
     if (Status s = confine_judge_templates(*suite); !s) return s;
   }
-  if (Status s = validate_suite(locations, suite); !s) return s;
+  if (Status s = validate_suite(&locations, suite); !s) return s;
 
   for (const auto& line : dataset_hashes) material += "\n" + line;
   suite->content_hash = sha256_hex(material);

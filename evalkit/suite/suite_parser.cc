@@ -255,7 +255,7 @@ Status parse_suite_document(const SourceNode& root, const YamlReader& reader, Su
       status = name == "prompts" ? parse_prompts(at, reader, files, &suite->prompts)
                                  : parse_single_prompt(at, reader, files, &suite->prompts);
     } else if (name == "cases") {
-      status = parse_cases(at, reader, suite->directory, &suite->cases, dataset_hashes);
+      status = parse_cases(at, reader, suite, locations, dataset_hashes);
     } else if (name == "scorers") {
       status = parse_scorer_specs(at, reader, &suite->scorers);
     } else if (name == "pass") {

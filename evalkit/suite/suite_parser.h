@@ -23,6 +23,10 @@ struct SuiteLocations {
   SourceLocation under_test_key;  // the `under_test` key or `defaults.provider` list
   std::map<std::string, SourceLocation> gate;      // metric name -> its key
   SourceLocation pass;
+  // Gathered while the cases are read, for validation: the fnv1a64 hash of every case id in
+  // order (8 bytes a case, dropped after validation), and the keys of Suite::case_scorers.
+  std::vector<uint64_t> case_id_hashes;
+  std::set<std::string> case_scorer_keys;
 };
 
 // Fills *suite from root; suite->path and suite->directory must already be set (datasets

@@ -1,12 +1,15 @@
 #include "evalkit/suite/suite_validator.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
 #include <unordered_map>
 
+#include "evalkit/base/hash.h"
 #include "evalkit/base/suggest.h"
 #include "evalkit/scorers/registry.h"
+#include "evalkit/suite/case_cursor.h"
 #include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/scorer_template.h"
 #include "evalkit/suite/suite_keys.h"
@@ -152,33 +155,24 @@ Status check_systems_under_test(const SuiteLocations& locations, Suite* suite) {
   return Status::ok();
 }
 
-// Model-assisted scorers without a `provider` use the suite's embedder or judge; a judge
-// template given as a file is found next to the suite, like datasets.
-void complete_model_scorer(const Suite& suite, ScorerSpec* spec) {
-  spec->directory = suite.directory;  // script files and schemas are found next to the suite
-  if (!spec->options.is_object()) return;
-  const std::string& fallback = spec->type == "similarity" ? suite.defaults.embedder
-                                : spec->type == "judge"    ? suite.defaults.judge
-                                                           : std::string();
-  if (!fallback.empty() && !spec->options.contains("provider")) {
-    spec->options["provider"] = fallback;
-  }
-  if (spec->type != "judge") return;
-  const auto it = spec->options.find("template");
-  if (it == spec->options.end() || !it->is_string()) return;
-  const std::string name = it->get<std::string>();
-  const auto ends_with = [&](const std::string& tail) {
-    return name.size() > tail.size() &&
-           name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
-  };
-  if (ends_with(".yaml") || ends_with(".yml")) *it = resolve_suite_path(suite.directory, name);
-}
-
+// Model-assisted scorers without a `provider` use the suite's embedder or judge. Dataset
+// rows' own scorers are completed as the cases are walked (CaseCursor).
 void complete_model_scorers(Suite* suite) {
   for (auto& spec : suite->scorers) complete_model_scorer(*suite, &spec);
-  for (auto& test_case : suite->cases) {
+  for (auto& test_case : suite->inline_cases) {
     for (auto& spec : test_case.scorers) complete_model_scorer(*suite, &spec);
   }
+  for (auto& source : suite->datasets) {
+    for (auto& spec : source.scorers) complete_model_scorer(*suite, &spec);
+  }
+  // Completed, two specs may have become one.
+  std::vector<ScorerSpec> distinct;
+  std::set<std::string> keys;
+  for (auto& spec : suite->case_scorers) {
+    complete_model_scorer(*suite, &spec);
+    if (keys.insert(scorer_spec_key(spec)).second) distinct.push_back(std::move(spec));
+  }
+  suite->case_scorers = std::move(distinct);
 }
 
 // Builds every distinct scorer spec once (dataset entries repeat theirs on every case) and
@@ -336,8 +330,34 @@ Status check_case_scorer(const CaseConfig& config, const TemplatedScorer& entry,
   return scorers->check(rendered, needs_references);
 }
 
+// What the warnings need to know about the cases' variables, gathered in the same walk.
+struct VariableFacts {
+  std::set<std::string> first_names;              // of the first cases, up to about 1000
+  std::map<std::string, size_t> cases_carrying;   // variable -> cases that carry it
+};
+
+void note_variables(const CaseConfig& config, VariableFacts* facts) {
+  if (!config.vars.is_object()) return;
+  const bool gather = facts->first_names.size() <= 1000;
+  for (const auto& item : config.vars.items()) {
+    if (gather) facts->first_names.insert(item.key());
+    ++facts->cases_carrying[item.key()];
+  }
+}
+
+// The case ids whose hash another case shares: only these are compared exactly, so the
+// duplicate check keeps 8 bytes a case while loading rather than every id.
+std::set<uint64_t> colliding_hashes(std::vector<uint64_t> hashes) {
+  std::sort(hashes.begin(), hashes.end());
+  std::set<uint64_t> colliding;
+  for (size_t i = 1; i < hashes.size(); ++i) {
+    if (hashes[i] == hashes[i - 1]) colliding.insert(hashes[i]);
+  }
+  return colliding;
+}
+
 Status check_cases(const Suite& suite, const std::vector<TemplatedScorer>& suite_scorers,
-                   ScorerCheck* scorers) {
+                   std::set<uint64_t> colliding, ScorerCheck* scorers, VariableFacts* variables) {
   std::vector<PromptVariables> prompts;
   std::vector<std::string> prompt_ids;
   for (const auto& prompt : suite.prompts) {
@@ -359,18 +379,22 @@ Status check_cases(const Suite& suite, const std::vector<TemplatedScorer>& suite
     if (Status s = scorers->check(*entry.spec, &needs); !s) return s;
     if (needs && suite_needing == nullptr) suite_needing = entry.spec;
   }
-  std::unordered_map<std::string, const CaseConfig*> ids;
-  ids.reserve(suite.cases.size());
+  std::unordered_map<std::string, SourceLocation> ids;  // only ids whose hash collides
   // Structural errors (ids, prompts, variables, scorers) come first; a case without the
   // references its scorers need is reported once every case is otherwise sound.
-  const CaseConfig* unreferenced = nullptr;
+  std::shared_ptr<const CaseConfig> unreferenced;
   const ScorerSpec* unreferenced_by = nullptr;
-  for (const auto& config : suite.cases) {
-    const auto [it, inserted] = ids.emplace(config.id, &config);
-    if (!inserted) {
-      return Status::error_at(config.where, "duplicate case id '" + config.id +
-                                                "' (first defined at " + it->second->where.str() +
-                                                ")");
+  std::shared_ptr<const CaseConfig> held;
+  CaseCursor cursor(suite);
+  while (cursor.next(&held)) {
+    const CaseConfig& config = *held;
+    if (colliding.count(fnv1a64(config.id))) {
+      const auto [it, inserted] = ids.emplace(config.id, config.where);
+      if (!inserted) {
+        return Status::error_at(config.where, "duplicate case id '" + config.id +
+                                                  "' (first defined at " + it->second.str() +
+                                                  ")");
+      }
     }
     if (config.prompt && suite.find_prompt(*config.prompt) == nullptr) {
       return Status::error_at(config.where, "case '" + config.id + "' names prompt '" +
@@ -405,11 +429,13 @@ Status check_cases(const Suite& suite, const std::vector<TemplatedScorer>& suite
     if (config.expected.empty() && unreferenced == nullptr) {
       if (needing == nullptr) needing = suite_needing;
       if (needing != nullptr) {
-        unreferenced = &config;
+        unreferenced = held;  // keeps the case (and the spec it names) while the walk goes on
         unreferenced_by = needing;
       }
     }
+    note_variables(config, variables);
   }
+  if (!cursor.status()) return cursor.status();
   if (unreferenced != nullptr) return missing_references(*unreferenced, *unreferenced_by);
   return Status::ok();
 }
@@ -430,13 +456,8 @@ Status check_gate(const Suite& suite, const SuiteLocations& locations,
 }
 
 // "{country}" in a prompt: a placeholder written with single braces is sent as it is.
-void warn_single_braces(Suite* suite) {
-  std::set<std::string> variables;
-  for (const auto& test_case : suite->cases) {
-    if (!test_case.vars.is_object()) continue;
-    for (const auto& item : test_case.vars.items()) variables.insert(item.key());
-    if (variables.size() > 1000) break;
-  }
+void warn_single_braces(const VariableFacts& facts, Suite* suite) {
+  const std::set<std::string>& variables = facts.first_names;
   for (const auto& prompt : suite->prompts) {
     for (const auto& message : prompt.messages) {
       const std::string& text = message.content;
@@ -463,7 +484,7 @@ void warn_single_braces(Suite* suite) {
 
 // A variable every case carries but no prompt uses: often a dataset column meant for
 // `expected`, or a renamed placeholder.
-void warn_unused_variables(Suite* suite) {
+void warn_unused_variables(const VariableFacts& facts, Suite* suite) {
   std::set<std::string> used;
   for (const auto& prompt : suite->prompts) {
     for (const auto& message : prompt.messages) {
@@ -479,15 +500,8 @@ void warn_unused_variables(Suite* suite) {
     }
     return false;
   };
-  std::map<std::string, size_t> unused;  // variable -> cases that carry it
-  for (const auto& test_case : suite->cases) {
-    if (!test_case.vars.is_object()) continue;
-    for (const auto& item : test_case.vars.items()) {
-      if (!used.count(item.key())) ++unused[item.key()];
-    }
-  }
-  for (const auto& [name, cases] : unused) {
-    if (mentioned(name)) continue;
+  for (const auto& [name, cases] : facts.cases_carrying) {
+    if (used.count(name) || mentioned(name)) continue;
     std::string line = file_only(*suite).str() + ": variable '" + name + "' of " +
                        std::to_string(cases) + " case" + (cases == 1 ? "" : "s") +
                        " is used by no prompt";
@@ -498,7 +512,8 @@ void warn_unused_variables(Suite* suite) {
 
 }  // namespace
 
-Status validate_suite(const SuiteLocations& locations, Suite* suite) {
+Status validate_suite(SuiteLocations* where, Suite* suite) {
+  const SuiteLocations& locations = *where;
   if (suite->providers.empty()) {
     return Status::error_at(file_only(*suite), "suite has no providers (add 'providers:')");
   }
@@ -506,7 +521,7 @@ Status validate_suite(const SuiteLocations& locations, Suite* suite) {
     return Status::error_at(file_only(*suite),
                             "suite has no prompts (add 'prompts:' or 'prompt:')");
   }
-  if (suite->cases.empty()) {
+  if (suite->case_count == 0) {
     return Status::error_at(file_only(*suite), "suite has no cases (add 'cases:')");
   }
   if (Status s = check_unique_ids(suite->providers, "provider"); !s) return s;
@@ -530,10 +545,16 @@ Status validate_suite(const SuiteLocations& locations, Suite* suite) {
     }
     suite_scorers.push_back(std::move(entry));
   }
-  if (Status s = check_cases(*suite, suite_scorers, &scorers); !s) return s;
+  VariableFacts variables;
+  std::set<uint64_t> colliding = colliding_hashes(std::move(where->case_id_hashes));
+  where->case_id_hashes = {};
+  if (Status s = check_cases(*suite, suite_scorers, std::move(colliding), &scorers, &variables);
+      !s) {
+    return s;
+  }
   if (Status s = check_gate(*suite, locations, scorers.metrics()); !s) return s;
-  warn_single_braces(suite);
-  warn_unused_variables(suite);
+  warn_single_braces(variables, suite);
+  warn_unused_variables(variables, suite);
   return Status::ok();
 }
 

@@ -10,7 +10,8 @@ namespace evalkit {
 
 // Validates *suite; fills defaults.provider when the suite has exactly one provider, and
 // under_test with the systems under test (Suite::systems_under_test).
-// Errors name the file:line:column of the part at fault.
-Status validate_suite(const SuiteLocations& locations, Suite* suite);
+// Errors name the file:line:column of the part at fault. Cases are checked in one walk
+// (dataset rows read from their files); locations->case_id_hashes is used up.
+Status validate_suite(SuiteLocations* locations, Suite* suite);
 
 }  // namespace evalkit

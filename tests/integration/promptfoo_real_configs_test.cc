@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "evalkit/base/files.h"
+#include "evalkit/suite/case_cursor.h"
 #include "evalkit/suite/suite_loader.h"
 #include "tests/support/event_loop_http_server.h"
 #include "tests/support/fake_anthropic_server.h"
@@ -283,7 +284,7 @@ Outcome try_config(const std::string& dir, Fakes& fakes) {
     return out;
   }
   std::map<std::string, size_t> checks;
-  for (const auto& c : suite.cases) checks[c.id] = suite.scorers.size() + c.scorers.size();
+  for (const auto& c : all_cases(suite)) checks[c.id] = suite.scorers.size() + c.scorers.size();
   std::set<std::string> helpers = {suite.defaults.judge, suite.defaults.embedder};
   for (const auto& provider : suite.providers) {
     if (provider.id.rfind("grader", 0) == 0 || provider.id.rfind("embedder", 0) == 0) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "evalkit/scorers/registry.h"
+#include "evalkit/suite/case_cursor.h"
 #include "evalkit/suite/scorer_template.h"
 #include "tests/support/suite_fixture.h"
 
@@ -39,8 +40,8 @@ TEST(DatasetChecksTest, JsonlLinesCarryScorersPassAndDescription) {
   Suite suite;
   const Status status = fixture.load("s.yaml", &suite);
   ASSERT_TRUE(status.is_ok()) << status.message();
-  ASSERT_EQ(suite.cases.size(), 2u);
-  const CaseConfig& fr = suite.cases[0];
+  ASSERT_EQ(all_cases(suite).size(), 2u);
+  const CaseConfig fr = all_cases(suite)[0];
   EXPECT_EQ(fr.description, "the easy one");
   ASSERT_EQ(fr.scorers.size(), 2u);
   EXPECT_EQ(spec_json(fr.scorers[0]), nlohmann::json({{"type", "icontains"}, {"value", "paris"}}));
@@ -50,8 +51,8 @@ TEST(DatasetChecksTest, JsonlLinesCarryScorersPassAndDescription) {
   EXPECT_EQ(fr.pass->kind, PassRule::Kind::kWeightedScore);
   EXPECT_EQ(fr.pass->min_weighted_score, 0.5);
   // A case with no scorer at all loads: its output is recorded and it passes unless it errs.
-  EXPECT_TRUE(suite.cases[1].scorers.empty());
-  EXPECT_FALSE(suite.cases[1].pass.has_value());
+  EXPECT_TRUE(all_cases(suite)[1].scorers.empty());
+  EXPECT_FALSE(all_cases(suite)[1].pass.has_value());
 }
 
 TEST(DatasetChecksTest, JsonlScorerErrorsNameTheLine) {
@@ -94,9 +95,9 @@ cases: [{file: d.csv}]
   Suite suite;
   const Status status = fixture.load("s.yaml", &suite);
   ASSERT_TRUE(status.is_ok()) << status.message();
-  ASSERT_EQ(suite.cases.size(), 4u);
+  ASSERT_EQ(all_cases(suite).size(), 4u);
 
-  const CaseConfig& france = suite.cases[0];
+  const CaseConfig france = all_cases(suite)[0];
   EXPECT_EQ(france.description, "first");
   EXPECT_TRUE(france.expected.empty());
   ASSERT_EQ(france.scorers.size(), 3u);
@@ -113,7 +114,7 @@ cases: [{file: d.csv}]
   EXPECT_EQ(france.scorers[0].where.str(), fixture.dir() + "/d.csv:2");
 
   // A plain cell is promptfoo's equals: a reference, and an exact check of it.
-  const CaseConfig& peru = suite.cases[1];
+  const CaseConfig peru = all_cases(suite)[1];
   EXPECT_EQ(peru.expected, std::vector<std::string>{"Lima"});
   ASSERT_EQ(peru.scorers.size(), 3u);
   EXPECT_EQ(spec_json(peru.scorers[0]),
@@ -126,7 +127,7 @@ cases: [{file: d.csv}]
             nlohmann::json({{"type", "not_contains"}, {"value", "Cusco"}}));
   EXPECT_FALSE(peru.pass.has_value());
 
-  const CaseConfig& chile = suite.cases[2];
+  const CaseConfig chile = all_cases(suite)[2];
   ASSERT_EQ(chile.scorers.size(), 3u);
   EXPECT_EQ(spec_json(chile.scorers[0]),
             nlohmann::json({{"type", "judge"},
@@ -136,7 +137,7 @@ cases: [{file: d.csv}]
   EXPECT_EQ(spec_json(chile.scorers[1]),
             nlohmann::json({{"type", "starts_with"}, {"value", "Sant"}}));
   EXPECT_EQ(chile.scorers[2].type, "is_json");
-  EXPECT_TRUE(suite.cases[3].scorers.empty());
+  EXPECT_TRUE(all_cases(suite)[3].scorers.empty());
 }
 
 TEST(DatasetChecksTest, CsvMetadataColumnsBecomeLabels) {
@@ -149,11 +150,11 @@ TEST(DatasetChecksTest, CsvMetadataColumnsBecomeLabels) {
   Suite suite;
   const Status status = fixture.load("s.yaml", &suite);
   ASSERT_TRUE(status.is_ok()) << status.message();
-  EXPECT_EQ(suite.cases[0].labels, (std::vector<std::string>{"category=europe", "tags=big",
+  EXPECT_EQ(all_cases(suite)[0].labels, (std::vector<std::string>{"category=europe", "tags=big",
                                                              "tags=old,proud", "smoke", "csv"}));
-  EXPECT_EQ(suite.cases[1].labels, std::vector<std::string>{"csv"});
+  EXPECT_EQ(all_cases(suite)[1].labels, std::vector<std::string>{"csv"});
   // A dataset entry's vars fill what its cases lack.
-  EXPECT_EQ(suite.cases[0].vars, nlohmann::json({{"country", "France"}, {"extra", 1}}));
+  EXPECT_EQ(all_cases(suite)[0].vars, nlohmann::json({{"country", "France"}, {"extra", 1}}));
 }
 
 TEST(DatasetChecksTest, CsvCellErrorsNameLineAndColumn) {
@@ -180,7 +181,7 @@ TEST(DatasetChecksTest, CsvCellErrorsNameLineAndColumn) {
   fixture.write("d.csv", "country,__expected\nPeru,Note: Lima\n");
   Suite suite;
   ASSERT_TRUE(fixture.load("s.yaml", &suite).is_ok());
-  EXPECT_EQ(suite.cases[0].expected, std::vector<std::string>{"Note: Lima"});
+  EXPECT_EQ(all_cases(suite)[0].expected, std::vector<std::string>{"Note: Lima"});
 }
 
 TEST(DatasetChecksTest, ScorerOptionsTakeCaseVariables) {
@@ -197,12 +198,12 @@ scorers:
   const Status status = fixture.load("s.yaml", &suite);
   ASSERT_TRUE(status.is_ok()) << status.message();
   ScorerSpec rendered;
-  ASSERT_TRUE(render_scorer_spec(suite.scorers[0], suite.cases[0].vars, &rendered).is_ok());
+  ASSERT_TRUE(render_scorer_spec(suite.scorers[0], all_cases(suite)[0].vars, &rendered).is_ok());
   EXPECT_EQ(rendered.options["value"], "Paris");
-  ASSERT_TRUE(render_scorer_spec(suite.scorers[1], suite.cases[0].vars, &rendered).is_ok());
+  ASSERT_TRUE(render_scorer_spec(suite.scorers[1], all_cases(suite)[0].vars, &rendered).is_ok());
   EXPECT_EQ(rendered.options["value"], nlohmann::json({"Paris", "Lutetia"}));  // a list stays one
   ASSERT_TRUE(
-      render_scorer_spec(suite.cases[1].scorers[0], suite.cases[1].vars, &rendered).is_ok());
+      render_scorer_spec(all_cases(suite)[1].scorers[0], all_cases(suite)[1].vars, &rendered).is_ok());
   EXPECT_EQ(rendered.options["pattern"], "^Lima$");
   // The spec as written keeps its placeholders.
   EXPECT_EQ(suite.scorers[0].options["value"], "{{city}}");
@@ -242,7 +243,7 @@ TEST(DatasetChecksTest, CaseWithoutScorersLoads) {
   const Status status = fixture.load("s.yaml", &suite);
   ASSERT_TRUE(status.is_ok()) << status.message();
   EXPECT_TRUE(suite.scorers.empty());
-  EXPECT_TRUE(suite.cases[0].scorers.empty());
+  EXPECT_TRUE(all_cases(suite)[0].scorers.empty());
 }
 
 TEST(DatasetChecksTest, CasePassRuleAndDescription) {
@@ -254,9 +255,9 @@ scorers: [is_json]
   Suite suite;
   const Status status = fixture.load("s.yaml", &suite);
   ASSERT_TRUE(status.is_ok()) << status.message();
-  EXPECT_EQ(suite.cases[0].description, "capital of France");
-  ASSERT_TRUE(suite.cases[0].pass.has_value());
-  EXPECT_EQ(suite.cases[0].pass->min_weighted_score, 0.25);
+  EXPECT_EQ(all_cases(suite)[0].description, "capital of France");
+  ASSERT_TRUE(all_cases(suite)[0].pass.has_value());
+  EXPECT_EQ(all_cases(suite)[0].pass->min_weighted_score, 0.25);
   fixture.write("s.yaml", kHead + "cases: [{vars: {country: X}, pass: {k_of_n: 2}}]\n");
   EXPECT_EQ(fixture.error("s.yaml"),
             "s.yaml:3:36: 'k_of_n' belongs to the suite's 'pass', not a case's");

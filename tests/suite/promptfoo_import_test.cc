@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include "evalkit/suite/case_cursor.h"
 #include "evalkit/suite/suite_loader.h"
 #include "tests/support/process.h"
 #include "tests/support/test_files.h"
@@ -98,15 +99,15 @@ TEST(PromptfooImport, BasicConfigLoadsWithItsCsv) {
   EXPECT_EQ(suite.providers[0].model, "qwen2.5");
   EXPECT_EQ(suite.providers[0].base_url, "http://127.0.0.1:8000/v1");
   // Two inline tests, then the CSV read as a dataset with promptfoo's __expected cells.
-  ASSERT_EQ(suite.cases.size(), 4u);
-  EXPECT_EQ(suite.cases[0].id, "france");
-  ASSERT_EQ(suite.cases[0].scorers.size(), 2u);
-  EXPECT_EQ(suite.cases[0].scorers[0].type, "exact_match");
-  EXPECT_EQ(suite.cases[0].scorers[0].options["expected"], "Paris");
-  EXPECT_EQ(suite.cases[2].vars["country"], "Peru");
-  EXPECT_EQ(suite.cases[2].expected, std::vector<std::string>{"Lima"});
-  EXPECT_EQ(suite.cases[3].scorers.at(0).type, "contains");
-  EXPECT_EQ(suite.cases[3].scorers.at(0).options["value"], " Rom");  // as promptfoo reads it
+  ASSERT_EQ(all_cases(suite).size(), 4u);
+  EXPECT_EQ(all_cases(suite)[0].id, "france");
+  ASSERT_EQ(all_cases(suite)[0].scorers.size(), 2u);
+  EXPECT_EQ(all_cases(suite)[0].scorers[0].type, "exact_match");
+  EXPECT_EQ(all_cases(suite)[0].scorers[0].options["expected"], "Paris");
+  EXPECT_EQ(all_cases(suite)[2].vars["country"], "Peru");
+  EXPECT_EQ(all_cases(suite)[2].expected, std::vector<std::string>{"Lima"});
+  EXPECT_EQ(all_cases(suite)[3].scorers.at(0).type, "contains");
+  EXPECT_EQ(all_cases(suite)[3].scorers.at(0).options["value"], " Rom");  // as promptfoo reads it
   const YAML::Node doc = YAML::Load(result.suite_yaml);
   EXPECT_EQ(doc["cases"][2]["file"].as<std::string>().substr(0, 3), "../");
 }
@@ -219,7 +220,7 @@ tests:
   EXPECT_THAT(yaml, Not(HasSubstr("*shared")));
   EXPECT_THAT(yaml, Not(HasSubstr("0.84999")));
   EXPECT_THAT(yaml, HasSubstr("0.85"));
-  const auto& cases = imported.loaded.cases;
+  const auto& cases = all_cases(imported.loaded);
   ASSERT_EQ(cases.size(), 2u);
   EXPECT_EQ(cases[0].vars["code"], "007");
   EXPECT_EQ(cases[0].vars["price"], "1788");  // a string stays a string
@@ -270,7 +271,7 @@ tests:
   EXPECT_EQ(suite["scorers"][0]["value"].as<std::string>(), "{{keyword}}");
   EXPECT_EQ(suite["scorers"][1]["rubric"].as<std::string>(), "Explains {{topic}}");
   EXPECT_EQ(suite["scorers"][2]["expected"].as<std::string>(), "{{reference}}");
-  EXPECT_EQ(imported.loaded.cases[0].vars["topic"], "tides");
+  EXPECT_EQ(all_cases(imported.loaded)[0].vars["topic"], "tides");
 }
 
 TEST(PromptfooImport, NeverMakesAGraderTheSystemUnderTest) {
@@ -322,9 +323,9 @@ tests:
   EXPECT_EQ(suite.providers[1].base_url, "http://localhost:11434/v1");
   EXPECT_EQ(suite.providers[1].params["max_tokens"], 50);
   // A list variable is one case per value, as promptfoo runs it.
-  ASSERT_EQ(suite.cases.size(), 2u);
-  EXPECT_EQ(suite.cases[0].vars["topic"], "rain");
-  EXPECT_EQ(suite.cases[1].vars["topic"], "snow");
+  ASSERT_EQ(all_cases(suite).size(), 2u);
+  EXPECT_EQ(all_cases(suite)[0].vars["topic"], "rain");
+  EXPECT_EQ(all_cases(suite)[1].vars["topic"], "snow");
   EXPECT_TRUE(any_note_has(imported.result.changed, "2 cases"));
 }
 
@@ -337,7 +338,7 @@ tests:
   - vars: {greeting: Hi}
 )");
   ASSERT_TRUE(imported.status) << imported.status.message();
-  EXPECT_EQ(imported.loaded.cases[1].vars["name"], "");
+  EXPECT_EQ(all_cases(imported.loaded)[1].vars["name"], "");
   EXPECT_TRUE(any_note_has(imported.result.changed, "variable 'name' is missing from 1 test"));
 }
 
@@ -427,8 +428,8 @@ tests:
                            "check's file 'customAssertion.js' does not exist"))
       << imported.result.suite_yaml;
   // The present script check and the contains check remain.
-  ASSERT_EQ(imported.loaded.cases.size(), 1u);
-  EXPECT_EQ(imported.loaded.cases[0].scorers.size() + imported.loaded.scorers.size(), 2u);
+  ASSERT_EQ(all_cases(imported.loaded).size(), 1u);
+  EXPECT_EQ(all_cases(imported.loaded)[0].scorers.size() + imported.loaded.scorers.size(), 2u);
   EXPECT_THAT(imported.result.suite_yaml, HasSubstr("present.js"));
 }
 

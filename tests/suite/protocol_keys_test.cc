@@ -2,6 +2,7 @@
 // every mistake named at its file:line:column.
 #include <gtest/gtest.h>
 
+#include "evalkit/suite/case_cursor.h"
 #include "evalkit/suite/suite_loader.h"
 #include "tests/support/suite_fixture.h"
 
@@ -63,12 +64,12 @@ scorers: [{type: contains, value: "3"}]
   ASSERT_EQ(claude.headers.size(), 2u);
   EXPECT_EQ(claude.headers[1].value_template, "${SOME_API_KEY}");  // read at run time only
   EXPECT_EQ(suite.prompts[0].tool_choice, "required");
-  const auto& talk = suite.cases[0].messages;
+  const auto talk = all_cases(suite)[0].messages;
   ASSERT_EQ(talk.size(), 3u);
   EXPECT_EQ(talk[1].tool_calls[0].arguments, nlohmann::json({{"x", 2}}));
   EXPECT_EQ(talk[2].content, "{\"result\":3}");
   EXPECT_EQ(talk[2].tool_call_id, "call_1");
-  const auto& line = suite.cases[1].messages;
+  const auto line = all_cases(suite)[1].messages;
   ASSERT_EQ(line.size(), 3u);
   EXPECT_EQ(line[1].tool_calls[0].arguments, nlohmann::json({{"a", 1}}));
 }

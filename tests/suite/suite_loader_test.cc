@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "evalkit/base/hash.h"
+#include "evalkit/suite/case_cursor.h"
 #include "tests/support/suite_fixture.h"
 
 namespace evalkit {
@@ -122,17 +123,17 @@ void expect_quickstart(const Suite& suite) {
   ASSERT_EQ(suite.prompts[0].messages.size(), 2u);
   EXPECT_EQ(suite.prompts[0].messages[1].role, "user");
   EXPECT_EQ(suite.prompts[0].messages[1].content, "What is the capital of {{country}}?");
-  ASSERT_EQ(suite.cases.size(), 2u);
-  EXPECT_EQ(suite.cases[0].id, "capital-france");
-  EXPECT_EQ(suite.cases[0].expected, std::vector<std::string>{"Paris"});
-  EXPECT_EQ(suite.cases[0].labels, (std::vector<std::string>{"qa", "smoke"}));
-  EXPECT_EQ(suite.cases[1].id, "case-2");
-  EXPECT_EQ(suite.cases[1].vars, nlohmann::json({{"country", "Japan"}, {"code", "007"}}));
-  EXPECT_EQ(suite.cases[1].expected, (std::vector<std::string>{"Tokyo", "Tōkyō"}));
-  ASSERT_EQ(suite.cases[1].scorers.size(), 1u);
-  EXPECT_EQ(suite.cases[1].scorers[0].type, "contains");
-  EXPECT_EQ(suite.cases[1].prompt, "qa");
-  EXPECT_EQ(suite.cases[1].timeout_s, 5);
+  ASSERT_EQ(all_cases(suite).size(), 2u);
+  EXPECT_EQ(all_cases(suite)[0].id, "capital-france");
+  EXPECT_EQ(all_cases(suite)[0].expected, std::vector<std::string>{"Paris"});
+  EXPECT_EQ(all_cases(suite)[0].labels, (std::vector<std::string>{"qa", "smoke"}));
+  EXPECT_EQ(all_cases(suite)[1].id, "case-2");
+  EXPECT_EQ(all_cases(suite)[1].vars, nlohmann::json({{"country", "Japan"}, {"code", "007"}}));
+  EXPECT_EQ(all_cases(suite)[1].expected, (std::vector<std::string>{"Tokyo", "Tōkyō"}));
+  ASSERT_EQ(all_cases(suite)[1].scorers.size(), 1u);
+  EXPECT_EQ(all_cases(suite)[1].scorers[0].type, "contains");
+  EXPECT_EQ(all_cases(suite)[1].prompt, "qa");
+  EXPECT_EQ(all_cases(suite)[1].timeout_s, 5);
   ASSERT_EQ(suite.scorers.size(), 3u);
   EXPECT_EQ(suite.scorers[0].type, "exact_match");
   EXPECT_EQ(suite.scorers[0].options, nlohmann::json({{"normalize", {"lower", "trim"}}}));
@@ -160,8 +161,8 @@ TEST(SuiteLoaderTest, LoadsAYamlSuite) {
   ASSERT_TRUE(status.is_ok()) << status.message();
   expect_quickstart(suite);
   EXPECT_EQ(suite.directory, fixture.dir());
-  EXPECT_EQ(suite.cases[0].where.line, 25);
-  EXPECT_EQ(suite.cases[0].where.column, 5);
+  EXPECT_EQ(all_cases(suite)[0].where.line, 25);
+  EXPECT_EQ(all_cases(suite)[0].where.column, 5);
 }
 
 TEST(SuiteLoaderTest, JsonReadsTheSameAsYaml) {
@@ -201,7 +202,7 @@ scorers: [is_json]
   EXPECT_EQ(suite.prompts[0].id, "prompt");
   EXPECT_EQ(suite.prompts[0].messages[0].role, "user");
   EXPECT_EQ(suite.prompts[0].messages[0].content, "Q: {{q}} costs ${PRICE}");
-  EXPECT_EQ(suite.cases[0].vars["q"], "local-model");
+  EXPECT_EQ(all_cases(suite)[0].vars["q"], "local-model");
   EXPECT_EQ(suite.defaults.provider, "p");
 }
 
@@ -227,7 +228,7 @@ scorers: [exact_match]
   ASSERT_EQ(suite.prompts.size(), 2u);
   EXPECT_EQ(suite.prompts[1].id, "prompt-2");
   EXPECT_EQ(suite.prompts[1].messages[0].content, "plain {{x}}");
-  EXPECT_EQ(suite.cases[0].vars["x"], 1);
+  EXPECT_EQ(all_cases(suite)[0].vars["x"], 1);
 }
 
 TEST(SuiteLoaderTest, LoadsJsonlAndCsvDatasets) {
@@ -253,22 +254,22 @@ scorers: [exact_match]
   Suite suite;
   const Status status = fixture.load("s.yaml", &suite);
   ASSERT_TRUE(status.is_ok()) << status.message();
-  ASSERT_EQ(suite.cases.size(), 5u);
-  EXPECT_EQ(suite.cases[0].id, "fr");
-  EXPECT_EQ(suite.cases[0].labels, (std::vector<std::string>{"eu", "geo"}));
-  EXPECT_EQ(suite.cases[0].where.str(), fixture.dir() + "/data/capitals.jsonl:1");
-  EXPECT_EQ(suite.cases[1].id, "capitals-3");
-  EXPECT_EQ(suite.cases[1].expected, (std::vector<std::string>{"Lima", "42"}));
-  EXPECT_EQ(suite.cases[2].id, "de");
-  EXPECT_EQ(suite.cases[2].vars, nlohmann::json({{"country", "Germany"}}));
-  EXPECT_EQ(suite.cases[2].labels, (std::vector<std::string>{"eu", "big"}));
-  ASSERT_EQ(suite.cases[2].scorers.size(), 1u);
-  EXPECT_EQ(suite.cases[3].id, "more-3");
-  EXPECT_EQ(suite.cases[3].vars["country"], "Congo, Republic of");
-  EXPECT_EQ(suite.cases[3].expected, (std::vector<std::string>{"Brazza\"ville", "Brazzaville"}));
-  EXPECT_EQ(suite.cases[3].labels, (std::vector<std::string>{"africa", "fr"}));
-  EXPECT_EQ(suite.cases[4].vars["country"], "Line\nbreak");
-  EXPECT_EQ(suite.cases[4].where.line, 4);
+  ASSERT_EQ(all_cases(suite).size(), 5u);
+  EXPECT_EQ(all_cases(suite)[0].id, "fr");
+  EXPECT_EQ(all_cases(suite)[0].labels, (std::vector<std::string>{"eu", "geo"}));
+  EXPECT_EQ(all_cases(suite)[0].where.str(), fixture.dir() + "/data/capitals.jsonl:1");
+  EXPECT_EQ(all_cases(suite)[1].id, "capitals-3");
+  EXPECT_EQ(all_cases(suite)[1].expected, (std::vector<std::string>{"Lima", "42"}));
+  EXPECT_EQ(all_cases(suite)[2].id, "de");
+  EXPECT_EQ(all_cases(suite)[2].vars, nlohmann::json({{"country", "Germany"}}));
+  EXPECT_EQ(all_cases(suite)[2].labels, (std::vector<std::string>{"eu", "big"}));
+  ASSERT_EQ(all_cases(suite)[2].scorers.size(), 1u);
+  EXPECT_EQ(all_cases(suite)[3].id, "more-3");
+  EXPECT_EQ(all_cases(suite)[3].vars["country"], "Congo, Republic of");
+  EXPECT_EQ(all_cases(suite)[3].expected, (std::vector<std::string>{"Brazza\"ville", "Brazzaville"}));
+  EXPECT_EQ(all_cases(suite)[3].labels, (std::vector<std::string>{"africa", "fr"}));
+  EXPECT_EQ(all_cases(suite)[4].vars["country"], "Line\nbreak");
+  EXPECT_EQ(all_cases(suite)[4].where.line, 4);
 }
 
 TEST(SuiteLoaderTest, ReadsOpenAiEvalsSamples) {
@@ -286,12 +287,12 @@ scorers: [exact_match]
   Suite suite;
   const Status status = fixture.load("s.yaml", &suite);
   ASSERT_TRUE(status.is_ok()) << status.message();
-  ASSERT_EQ(suite.cases.size(), 2u);
-  EXPECT_EQ(suite.cases[0].vars["input"], "2+2?");
-  EXPECT_EQ(suite.cases[0].vars["messages"].size(), 2u);
-  EXPECT_EQ(suite.cases[0].expected, std::vector<std::string>{"4"});
-  EXPECT_EQ(suite.cases[1].vars["input"], "Capital of Italy?");
-  EXPECT_EQ(suite.cases[1].expected, (std::vector<std::string>{"Rome", "Roma"}));
+  ASSERT_EQ(all_cases(suite).size(), 2u);
+  EXPECT_EQ(all_cases(suite)[0].vars["input"], "2+2?");
+  EXPECT_EQ(all_cases(suite)[0].vars["messages"].size(), 2u);
+  EXPECT_EQ(all_cases(suite)[0].expected, std::vector<std::string>{"4"});
+  EXPECT_EQ(all_cases(suite)[1].vars["input"], "Capital of Italy?");
+  EXPECT_EQ(all_cases(suite)[1].expected, (std::vector<std::string>{"Rome", "Roma"}));
 }
 
 TEST(SuiteLoaderTest, ContentHashCoversSuiteAndDatasets) {
@@ -338,9 +339,9 @@ scorers: [exact_match]
   Suite suite;
   const Status status = fixture.load("s.yaml", &suite);
   ASSERT_TRUE(status.is_ok()) << status.message();
-  ASSERT_EQ(suite.cases.size(), 20000u);
-  EXPECT_EQ(suite.cases.back().id, "c19999");
-  EXPECT_EQ(suite.cases.back().where.line, 20000);
+  ASSERT_EQ(all_cases(suite).size(), 20000u);
+  EXPECT_EQ(all_cases(suite).back().id, "c19999");
+  EXPECT_EQ(all_cases(suite).back().where.line, 20000);
 }
 
 }  // namespace
