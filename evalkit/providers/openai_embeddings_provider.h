@@ -9,9 +9,10 @@
 
 namespace evalkit {
 
-// base_url and api_key are resolved by the caller, as for openai-chat. One ModelRequest's
-// inputs go out in HTTP requests of at most config.batch_size texts each (sent together and
-// joined in order); texts found in the run's embedding cache are not sent at all.
+// base_url and api_key are resolved by the caller, as for openai-chat. Inputs go out in HTTP
+// requests of at most config.batch_size texts; the inputs of requests sent at about the same
+// time (within a few milliseconds) with the same parameters share them, each request getting
+// its own vectors in order; texts found in the run's embedding cache are not sent at all.
 // getenv reads the ${VAR}s of the provider's headers and query; an unset one is an error.
 Status make_openai_embeddings_provider(const ProviderConfig& config,
                                        const ProviderEnvironment& environment,

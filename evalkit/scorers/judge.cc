@@ -27,17 +27,17 @@ struct JudgeSettings {
 
 class JudgeScorer final : public Scorer {
  public:
-  JudgeScorer(JudgeTemplate judge_template, JudgeSettings settings, double weight,
+  JudgeScorer(std::shared_ptr<const JudgeTemplate> judge_template, JudgeSettings settings, double weight,
               std::string display_name)
       : template_(std::move(judge_template)),
         settings_(std::move(settings)),
         weight_(weight),
-        name_(display_name.empty() ? "judge_" + template_.name : std::move(display_name)) {}
+        name_(display_name.empty() ? "judge_" + template_->name : std::move(display_name)) {}
 
   std::string name() const override { return name_; }
 
   std::string signature() const override {
-    return "judge|template:" + template_.name + "@" + template_.content_hash.substr(0, 12) +
+    return "judge|template:" + template_->name + "@" + template_->content_hash.substr(0, 12) +
            "|provider:" + settings_.provider + "|samples:" + std::to_string(settings_.samples) +
            "|aggregate:" + (settings_.majority ? "majority" : "mean") +
            "|temperature:" + format_number(settings_.temperature) +
@@ -67,7 +67,7 @@ class JudgeScorer final : public Scorer {
     result.type = "judge";
     result.signature = signature();
     result.weight = weight_;
-    result.details = {{"template", template_.name}, {"template_hash", template_.content_hash}};
+    result.details = {{"template", template_->name}, {"template_hash", template_->content_hash}};
     const auto fail = [&](std::string reason) {
       result.error = true;
       result.reason = std::move(reason);
@@ -80,7 +80,7 @@ class JudgeScorer final : public Scorer {
     // rendered prompt.
     if (prompt.size() > 1) result.details["system"] = prompt.front().content;
     result.details["prompt"] = prompt.back().content;
-    if (template_.pairwise) {
+    if (template_->pairwise) {
       std::vector<ChatMessage> swapped;
       render(input, true, &swapped, nullptr);
       result.details["prompt_swapped"] = swapped.back().content;
@@ -100,14 +100,14 @@ class JudgeScorer final : public Scorer {
         const ModelResponse& response =
             (*input.model_responses)[static_cast<size_t>(order * settings_.samples + sample)];
         nlohmann::json entry = {{"sample", sample}, {"raw", response.text}};
-        if (template_.pairwise) entry["order"] = order == 0 ? "output_first" : "output_second";
+        if (template_->pairwise) entry["order"] = order == 0 ? "output_first" : "output_second";
         if (!response.ok) {
           entry["error"] = response.error;
           if (first_error.empty()) first_error = "judge call failed: " + response.error;
           verdicts.push_back(std::move(entry));
           continue;
         }
-        const Verdict verdict = parse_verdict(template_.verdict, response.text);
+        const Verdict verdict = parse_verdict(template_->verdict, response.text);
         if (!verdict.ok) {
           entry["error"] = verdict.error;
           if (first_error.empty()) {
@@ -130,7 +130,7 @@ class JudgeScorer final : public Scorer {
     result.details["verdicts"] = verdicts;
     if (!first_error.empty()) return fail(first_error);
     const size_t chosen = aggregate(sample_scores, &result.value);
-    if (template_.pairwise && settings_.samples >= 1) {
+    if (template_->pairwise && settings_.samples >= 1) {
       // Position bias shows as the two orders disagreeing.
       bool consistent = true;
       for (int sample = 0; sample < settings_.samples; ++sample) {
@@ -148,7 +148,7 @@ class JudgeScorer final : public Scorer {
   }
 
  private:
-  int orders() const { return template_.pairwise ? 2 : 1; }
+  int orders() const { return template_->pairwise ? 2 : 1; }
 
   static std::string clip(const std::string& text) {
     return text.size() > 500 ? text.substr(0, 500) + "…" : text;
@@ -214,19 +214,19 @@ class JudgeScorer final : public Scorer {
         expected += (expected.empty() ? "" : "\n") + reference;
       }
     }
-    const bool needs_expected = std::find(template_.variables.begin(), template_.variables.end(),
-                                          "expected") != template_.variables.end();
+    const bool needs_expected = std::find(template_->variables.begin(), template_->variables.end(),
+                                          "expected") != template_->variables.end();
     if (needs_expected && expected.empty()) {
-      if (problem) *problem = "judge template '" + template_.name + "' needs an expected answer";
+      if (problem) *problem = "judge template '" + template_->name + "' needs an expected answer";
       return false;
     }
-    const bool needs_context = std::find(template_.variables.begin(), template_.variables.end(),
-                                         "context") != template_.variables.end();
+    const bool needs_context = std::find(template_->variables.begin(), template_->variables.end(),
+                                         "context") != template_->variables.end();
     if (needs_context) {
       std::string context;
       if (!context_text(input, &context)) {
         if (problem) {
-          *problem = "judge template '" + template_.name +
+          *problem = "judge template '" + template_->name +
                      "' needs {{context}}: give the case a 'context' variable or the scorer a "
                      "'context' option";
         }
@@ -240,12 +240,12 @@ class JudgeScorer final : public Scorer {
     for (const auto& [key, value] : settings_.fills) vars[key] = value;
     messages->clear();
     for (const auto& [role, text] :
-         {std::pair<const char*, const std::string*>{"system", &template_.system},
-          {"user", &template_.user}}) {
+         {std::pair<const char*, const std::string*>{"system", &template_->system},
+          {"user", &template_->user}}) {
       if (text->empty()) continue;
       std::string content;
       if (Status s = render_template(*text, vars, &content); !s) {
-        if (problem) *problem = "judge template '" + template_.name + "': " + s.message();
+        if (problem) *problem = "judge template '" + template_->name + "': " + s.message();
         return false;
       }
       messages->push_back({role, std::move(content)});
@@ -253,7 +253,7 @@ class JudgeScorer final : public Scorer {
     return true;
   }
 
-  JudgeTemplate template_;
+  std::shared_ptr<const JudgeTemplate> template_;
   JudgeSettings settings_;
   double weight_;
   std::string name_;
@@ -324,12 +324,14 @@ std::unique_ptr<Scorer> make_judge_scorer(const ScorerSpec& spec, std::string* e
     *error = "needs a chat provider: set 'provider' or the suite's defaults.judge";
     return nullptr;
   }
-  JudgeTemplate judge_template;
-  if (Status s = load_judge_template(template_name, &judge_template); !s) {
+  std::shared_ptr<const JudgeTemplate> shared_template;
+  if (Status s = load_shared_judge_template(template_name, &shared_template); !s) {
     *error = s.message();
     return nullptr;
   }
   if (choice_scores != nullptr) {
+    // Scores of its own: this scorer gets its own copy of the template.
+    auto own = std::make_shared<JudgeTemplate>(*shared_template);
     if (!choice_scores->is_object()) {
       *error = "option 'choice_scores' maps choice labels to scores";
       return nullptr;
@@ -337,8 +339,8 @@ std::unique_ptr<Scorer> make_judge_scorer(const ScorerSpec& spec, std::string* e
     for (const auto& [label, value] : choice_scores->items()) {
       std::string key = label;
       for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (!judge_template.verdict.choices.count(key)) {
-        *error = "option 'choice_scores': template '" + judge_template.name + "' has no choice '" +
+      if (!own->verdict.choices.count(key)) {
+        *error = "option 'choice_scores': template '" + own->name + "' has no choice '" +
                  label + "'";
         return nullptr;
       }
@@ -346,22 +348,23 @@ std::unique_ptr<Scorer> make_judge_scorer(const ScorerSpec& spec, std::string* e
         *error = "option 'choice_scores': the score of '" + label + "' must be in [0, 1]";
         return nullptr;
       }
-      judge_template.verdict.choices[key] = value.get<double>();
+      own->verdict.choices[key] = value.get<double>();
     }
+    shared_template = std::move(own);
   }
-  for (const auto& variable : judge_template.variables) {
+  for (const auto& variable : shared_template->variables) {
     if (variable != "rubric" && variable != "criteria" && variable != "steps") continue;
     if (settings.fills.count(variable)) continue;
-    const auto it = judge_template.defaults.find(variable);
-    if (it == judge_template.defaults.end()) {
-      *error = "template '" + judge_template.name + "' needs option '" + variable + "'";
+    const auto it = shared_template->defaults.find(variable);
+    if (it == shared_template->defaults.end()) {
+      *error = "template '" + shared_template->name + "' needs option '" + variable + "'";
       return nullptr;
     }
     settings.fills[variable] = it->second;
   }
-  settings.threshold = spec.threshold.value_or(judge_template.threshold);
-  return std::make_unique<JudgeScorer>(std::move(judge_template), std::move(settings), spec.weight,
-                                       spec.name);
+  settings.threshold = spec.threshold.value_or(shared_template->threshold);
+  return std::make_unique<JudgeScorer>(std::move(shared_template), std::move(settings),
+                                       spec.weight, spec.name);
 }
 
 }  // namespace evalkit

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 
@@ -131,41 +132,54 @@ Status parse_judge_template(const std::string& yaml, const std::string& origin,
   return Status::ok();
 }
 
-Status load_judge_template(const std::string& name_or_path, JudgeTemplate* out) {
+Status load_shared_judge_template(const std::string& name_or_path,
+                                  std::shared_ptr<const JudgeTemplate>* out) {
+  // Each template is parsed once per process and shared by every scorer that uses it: a suite
+  // with a judge on each of 10,000 cases would otherwise parse (and hold) it 10,000 times. A
+  // file is read each time and parsed again only when its text changed.
+  static std::mutex parsed_mutex;
+  static std::map<std::string, std::shared_ptr<const JudgeTemplate>> parsed;
+  std::string text, origin, key;
   if (ends_with(name_or_path, ".yaml") || ends_with(name_or_path, ".yml")) {
     std::ifstream in(name_or_path, std::ios::binary);
     if (!in) return Status::error("cannot read judge template " + name_or_path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (Status s = parse_judge_template(text.str(), name_or_path, out); !s) return s;
-    if (out->name.empty()) out->name = name_or_path;
-    return Status::ok();
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+    origin = name_or_path;
+    key = "file\n" + name_or_path + "\n" + sha256_hex(text);
+  } else {
+    key = "builtin\n" + name_or_path;
   }
-  // Built-in templates never change, so each is parsed once per process: a suite with a judge
-  // scorer on each of 10,000 cases would otherwise parse the same YAML 10,000 times.
-  static std::mutex parsed_mutex;
-  static std::map<std::string, JudgeTemplate> parsed;
   {
     const std::lock_guard<std::mutex> lock(parsed_mutex);
-    if (const auto it = parsed.find(name_or_path); it != parsed.end()) {
+    if (const auto it = parsed.find(key); it != parsed.end()) {
       *out = it->second;
       return Status::ok();
     }
   }
-  const auto embedded = embedded_file("judges/" + name_or_path + ".yaml");
-  if (!embedded) {
-    return Status::error("judge template '" + name_or_path + "' is not built in" +
-                         did_you_mean(name_or_path, builtin_judge_templates()) +
-                         " (a file must end in .yaml)");
+  if (origin.empty()) {
+    const auto embedded = embedded_file("judges/" + name_or_path + ".yaml");
+    if (!embedded) {
+      return Status::error("judge template '" + name_or_path + "' is not built in" +
+                           did_you_mean(name_or_path, builtin_judge_templates()) +
+                           " (a file must end in .yaml)");
+    }
+    text = std::string(*embedded);
+    origin = "judges/" + name_or_path + ".yaml";
   }
-  if (Status s =
-          parse_judge_template(std::string(*embedded), "judges/" + name_or_path + ".yaml", out);
-      !s) {
-    return s;
-  }
-  if (out->name.empty()) out->name = name_or_path;
+  auto judge_template = std::make_shared<JudgeTemplate>();
+  if (Status s = parse_judge_template(text, origin, judge_template.get()); !s) return s;
+  if (judge_template->name.empty()) judge_template->name = name_or_path;
   const std::lock_guard<std::mutex> lock(parsed_mutex);
-  parsed.emplace(name_or_path, *out);
+  *out = parsed.emplace(key, std::move(judge_template)).first->second;
+  return Status::ok();
+}
+
+Status load_judge_template(const std::string& name_or_path, JudgeTemplate* out) {
+  std::shared_ptr<const JudgeTemplate> shared;
+  if (Status s = load_shared_judge_template(name_or_path, &shared); !s) return s;
+  *out = *shared;
   return Status::ok();
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,11 @@ Status parse_judge_template(const std::string& yaml, const std::string& origin, 
 // Loads a built-in template by name ("factuality" is judges/factuality.yaml in the binary)
 // or, when name_or_path ends in .yaml or .yml, the file at that path.
 Status load_judge_template(const std::string& name_or_path, JudgeTemplate* out);
+
+// The same, shared: parsed once per process (a file again when its text changes) and held
+// once however many scorers use it.
+Status load_shared_judge_template(const std::string& name_or_path,
+                                  std::shared_ptr<const JudgeTemplate>* out);
 
 // Names of the built-in templates, sorted.
 std::vector<std::string> builtin_judge_templates();

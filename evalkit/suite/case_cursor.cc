@@ -52,7 +52,6 @@ bool CaseCursor::next(std::shared_ptr<const CaseConfig>* out) {
     if (!segment.dataset) {
       if (in_segment_ < segment.count) {
         const CaseConfig& config = suite_.inline_cases[segment.first + in_segment_++];
-        ++position_;
         *out = std::shared_ptr<const CaseConfig>(std::shared_ptr<const CaseConfig>(), &config);
         return true;
       }
@@ -72,7 +71,6 @@ bool CaseCursor::next(std::shared_ptr<const CaseConfig>* out) {
         for (auto& spec : config->scorers) complete_model_scorer(suite_, &spec);
         apply_dataset_defaults(source, config.get());
         ++in_segment_;
-        ++position_;
         *out = std::move(config);
         return true;
       }

@@ -26,8 +26,6 @@ class CaseCursor {
   // case is the suite's own (not owned); a dataset row is owned by the pointer, and freed
   // with its last copy. A dataset file changed since the suite loaded is an error.
   bool next(std::shared_ptr<const CaseConfig>* out);
-  // The position of the case next() last gave, counting from 0.
-  size_t position() const { return position_ - 1; }
   const Status& status() const { return status_; }
 
  private:
@@ -37,7 +35,6 @@ class CaseCursor {
   const Suite& suite_;
   size_t segment_ = 0;
   size_t in_segment_ = 0;
-  size_t position_ = 0;
   std::unique_ptr<DatasetRows> rows_;
   Status status_;
 };

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-#include "evalkit/base/hash.h"
 
 #include "evalkit/suite/dataset_reader.h"
 #include "evalkit/suite/message_parser.h"
@@ -78,7 +77,7 @@ void note_case_scorers(const std::vector<ScorerSpec>& specs, Suite* suite, Suite
 }
 
 void note_case(const CaseConfig& config, Suite* suite, SuiteLocations* facts) {
-  facts->case_id_hashes.push_back(fnv1a64(config.id));
+  facts->case_id_hashes.push_back(case_id_hash(config.id));
   note_case_scorers(config.scorers, suite, facts);
   ++suite->case_count;
 }

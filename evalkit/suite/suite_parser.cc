@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "evalkit/base/hash.h"
 #include "evalkit/base/suggest.h"
 #include "evalkit/suite/case_parser.h"
 #include "evalkit/suite/prompt_parser.h"
@@ -189,6 +190,11 @@ Status parse_gate(const SourceNode& node, const YamlReader& reader,
 }
 
 }  // namespace
+
+uint32_t case_id_hash(std::string_view id) {
+  const uint64_t hash = fnv1a64(id);
+  return uint32_t(hash ^ (hash >> 32));
+}
 
 bool is_suite_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {

@@ -6,7 +6,6 @@
 #include <set>
 #include <unordered_map>
 
-#include "evalkit/base/hash.h"
 #include "evalkit/base/suggest.h"
 #include "evalkit/scorers/registry.h"
 #include "evalkit/suite/case_cursor.h"
@@ -346,10 +345,10 @@ void note_variables(const CaseConfig& config, VariableFacts* facts) {
 }
 
 // The case ids whose hash another case shares: only these are compared exactly, so the
-// duplicate check keeps 8 bytes a case while loading rather than every id.
-std::set<uint64_t> colliding_hashes(std::vector<uint64_t> hashes) {
+// duplicate check keeps 4 bytes a case while loading rather than every id.
+std::set<uint32_t> colliding_hashes(std::vector<uint32_t> hashes) {
   std::sort(hashes.begin(), hashes.end());
-  std::set<uint64_t> colliding;
+  std::set<uint32_t> colliding;
   for (size_t i = 1; i < hashes.size(); ++i) {
     if (hashes[i] == hashes[i - 1]) colliding.insert(hashes[i]);
   }
@@ -357,7 +356,7 @@ std::set<uint64_t> colliding_hashes(std::vector<uint64_t> hashes) {
 }
 
 Status check_cases(const Suite& suite, const std::vector<TemplatedScorer>& suite_scorers,
-                   std::set<uint64_t> colliding, ScorerCheck* scorers, VariableFacts* variables) {
+                   std::set<uint32_t> colliding, ScorerCheck* scorers, VariableFacts* variables) {
   std::vector<PromptVariables> prompts;
   std::vector<std::string> prompt_ids;
   for (const auto& prompt : suite.prompts) {
@@ -388,7 +387,7 @@ Status check_cases(const Suite& suite, const std::vector<TemplatedScorer>& suite
   CaseCursor cursor(suite);
   while (cursor.next(&held)) {
     const CaseConfig& config = *held;
-    if (colliding.count(fnv1a64(config.id))) {
+    if (colliding.count(case_id_hash(config.id))) {
       const auto [it, inserted] = ids.emplace(config.id, config.where);
       if (!inserted) {
         return Status::error_at(config.where, "duplicate case id '" + config.id +
@@ -546,7 +545,7 @@ Status validate_suite(SuiteLocations* where, Suite* suite) {
     suite_scorers.push_back(std::move(entry));
   }
   VariableFacts variables;
-  std::set<uint64_t> colliding = colliding_hashes(std::move(where->case_id_hashes));
+  std::set<uint32_t> colliding = colliding_hashes(std::move(where->case_id_hashes));
   where->case_id_hashes = {};
   if (Status s = check_cases(*suite, suite_scorers, std::move(colliding), &scorers, &variables);
       !s) {

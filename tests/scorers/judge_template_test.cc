@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "evalkit/scorers/registry.h"
 #include "tests/support/process.h"
 #include "tests/support/scorer_fixture.h"
 
@@ -66,6 +67,39 @@ TEST(JudgeTemplateTest, LoadsAUserFile) {
   EXPECT_EQ(loaded.variables, (std::vector<std::string>{"output", "criteria"}));
   EXPECT_DOUBLE_EQ(loaded.verdict.choices.at("Y"), 1.0);
   EXPECT_EQ(loaded.defaults.at("criteria"), "be kind");
+}
+
+// A template is parsed once and shared by every scorer that uses it; a file whose text
+// changes is parsed again, and a scorer's own choice_scores never reach the shared one.
+TEST(JudgeTemplateTest, TemplatesAreSharedUntilTheirTextChanges) {
+  std::shared_ptr<const JudgeTemplate> first, second;
+  ASSERT_TRUE(load_shared_judge_template("rubric", &first));
+  ASSERT_TRUE(load_shared_judge_template("rubric", &second));
+  EXPECT_EQ(first.get(), second.get());
+
+  const std::string path = testing::make_temp_dir("judge-template-shared") + "/tone.yaml";
+  std::ofstream(path) << "user: 'Is {{output}} polite?'\n"
+                         "verdict: {format: choice, prefix: 'GRADE:', choices: {y: 1, n: 0}}\n";
+  std::shared_ptr<const JudgeTemplate> before, again, after;
+  ASSERT_TRUE(load_shared_judge_template(path, &before));
+  ASSERT_TRUE(load_shared_judge_template(path, &again));
+  EXPECT_EQ(before.get(), again.get());
+  std::ofstream(path) << "user: 'Is {{output}} kind?'\n"
+                         "verdict: {format: choice, prefix: 'GRADE:', choices: {y: 1, n: 0}}\n";
+  ASSERT_TRUE(load_shared_judge_template(path, &after));
+  EXPECT_NE(after.get(), before.get());
+  EXPECT_EQ(after->user, "Is {{output}} kind?");
+  EXPECT_EQ(before->user, "Is {{output}} polite?");
+
+  ScorerSpec spec;
+  spec.type = "judge";
+  spec.options = {{"template", "factuality"}, {"provider", "grader"},
+                  {"choice_scores", {{"D", 0.5}}}};
+  std::unique_ptr<Scorer> scorer;
+  ASSERT_TRUE(make_scorer(spec, &scorer));
+  std::shared_ptr<const JudgeTemplate> factuality;
+  ASSERT_TRUE(load_shared_judge_template("factuality", &factuality));
+  EXPECT_DOUBLE_EQ(factuality->verdict.choices.at("D"), 0.0);
 }
 
 TEST(JudgeScorerTest, OptionsAreChecked) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -13,6 +14,7 @@
 #include "evalkit/base/hash.h"
 #include "evalkit/run/trial_plan.h"
 #include "evalkit/suite/case_cursor.h"
+#include "evalkit/suite/suite_parser.h"
 #include "tests/support/suite_fixture.h"
 
 namespace evalkit {
@@ -268,6 +270,32 @@ TEST_F(CaseStreamTest, ARowChangedInPlaceDuringAWalkIsNoticedAtItsEnd) {
   EXPECT_THAT(cursor.status().message(),
               HasSubstr("rows.jsonl changed after the suite was loaded (its SHA-256 differs)"));
   EXPECT_EQ(rows, 3000u);  // every row was read; the walk ends with the error, not later
+}
+
+// Two ids whose hashes collide, found by the birthday bound (about 2^16 tries).
+std::pair<std::string, std::string> colliding_ids() {
+  std::unordered_map<uint32_t, std::string> seen;
+  for (int i = 0;; ++i) {
+    const std::string id = "id-" + std::to_string(i);
+    const auto [it, inserted] = seen.emplace(case_id_hash(id), id);
+    if (!inserted) return {it->second, id};
+  }
+}
+
+TEST_F(CaseStreamTest, IdsWhoseHashesCollideAreComparedExactly) {
+  const auto [a, b] = colliding_ids();
+  ASSERT_NE(a, b);
+  ASSERT_EQ(case_id_hash(a), case_id_hash(b));
+  const std::string row_a =
+      "{\"id\": \"" + a + "\", \"vars\": {\"q\": \"v\"}, \"expected\": \"A\"}\n";
+  const std::string row_b =
+      "{\"id\": \"" + b + "\", \"vars\": {\"q\": \"v\"}, \"expected\": \"A\"}\n";
+  fixture_.write("rows.jsonl", row_a + row_b);
+  load();  // different ids: no duplicate, whatever their hashes
+  EXPECT_EQ(suite_.case_count, 6u);
+  fixture_.write("rows.jsonl", row_a + row_b + row_b);
+  EXPECT_EQ(fixture_.error("suite.yaml"),
+            "rows.jsonl:3: duplicate case id '" + b + "' (first defined at rows.jsonl:2)");
 }
 
 TEST_F(CaseStreamTest, DuplicateIdsAcrossDatasetsAndInlineCasesNameBothPlaces) {
