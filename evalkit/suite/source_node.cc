@@ -8,6 +8,7 @@
 #include <yaml-cpp/parser.h>
 
 #include "evalkit/base/json_parse.h"
+#include "evalkit/suite/libyaml_source.h"
 
 namespace evalkit {
 
@@ -249,6 +250,13 @@ class SourceBuilder : public YAML::EventHandler {
 
 Status read_yaml_source(const std::string& path, const std::string& text, SourceDocument* out,
                         const YamlExpansionLimits& limits) {
+  // libyaml reads what it reads as yaml-cpp does; yaml-cpp reads the rest and words errors.
+  if (read_yaml_source_with_libyaml(text, out, limits)) return Status::ok();
+  return read_yaml_source_with_yaml_cpp(path, text, out, limits);
+}
+
+Status read_yaml_source_with_yaml_cpp(const std::string& path, const std::string& text,
+                                      SourceDocument* out, const YamlExpansionLimits& limits) {
   out->clear();
   std::istringstream in(text);
   SourceBuilder builder(out, limits);

@@ -1,0 +1,48 @@
+// The YAML reader on arbitrary bytes against yaml-cpp alone: read_yaml_source (libyaml when
+// it reads the text as yaml-cpp does, else yaml-cpp) must give yaml-cpp's tree or yaml-cpp's
+// error, word for word. Any difference aborts.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "evalkit/suite/source_node.h"
+
+namespace {
+
+// Every node in document order: type, position, tag and text (aliases followed 20 deep).
+void describe(const evalkit::SourceNode& node, std::string* out, int depth = 0) {
+  if (depth > 20) return;
+  *out += std::to_string(static_cast<int>(node.type())) + " " + std::to_string(node.mark().line) +
+          ":" + std::to_string(node.mark().column) + " <" + std::string(node.tag()) + "> [" +
+          node.scalar() + "]\n";
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (node.is_map()) {
+      describe(it->first, out, depth + 1);
+      describe(it->second, out, depth + 1);
+    } else {
+      describe(*it, out, depth + 1);
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > 1 << 16) return 0;
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  evalkit::YamlExpansionLimits limits;
+  limits.max_nodes = 20000;  // keep aliases that multiply cheap to walk
+  evalkit::SourceDocument read, reference;
+  const evalkit::Status status = evalkit::read_yaml_source("f.yaml", text, &read, limits);
+  const evalkit::Status expected =
+      evalkit::read_yaml_source_with_yaml_cpp("f.yaml", text, &reference, limits);
+  std::string read_tree, reference_tree;
+  describe(read.root(), &read_tree);
+  describe(reference.root(), &reference_tree);
+  if (status.message() != expected.message() || read_tree != reference_tree) {
+    std::fprintf(stderr, "read:\n%s%s\nyaml-cpp:\n%s%s\n", status.message().c_str(),
+                 read_tree.c_str(), expected.message().c_str(), reference_tree.c_str());
+    std::abort();
+  }
+  return 0;
+}

@@ -1,0 +1,415 @@
+// The YAML reader reads with libyaml what libyaml reads as yaml-cpp does, and leaves the rest
+// to yaml-cpp: for every text, read_yaml_source gives exactly what yaml-cpp alone gives (the
+// same tree: type, line:column, tag and text of every node, aliases sharing their anchor's
+// node; or the same error, word for word). Held to it on every YAML file in the repository
+// (suites, examples, judges, the real promptfoo configs), on constructs where the two parsers
+// are known to part ways, and on thousands of seeded edits of the real files.
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "evalkit/suite/libyaml_source.h"
+#include "evalkit/suite/source_node.h"
+#include "tests/support/process.h"
+
+namespace evalkit {
+namespace {
+
+// Every node in document order: type, position, tag and text.
+void describe(const SourceNode& node, std::string* out, int depth = 0) {
+  if (depth > 50) {  // an alias inside its own anchor loops
+    *out += "...\n";
+    return;
+  }
+  *out += std::to_string(static_cast<int>(node.type())) + " " + std::to_string(node.mark().line) +
+          ":" + std::to_string(node.mark().column) + " <" + std::string(node.tag()) + "> [" +
+          node.scalar() + "]\n";
+  if (node.is_map()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      describe(it->first, out, depth + 1);
+      describe(it->second, out, depth + 1);
+    }
+  } else if (node.is_sequence()) {
+    for (const auto& item : node) describe(item, out, depth + 1);
+  }
+}
+
+std::string tree_of(const SourceDocument& document) {
+  std::string out;
+  describe(document.root(), &out);
+  return out;
+}
+
+struct Reading {
+  bool ok = false;
+  std::string message;
+  std::string tree;
+  bool by_libyaml = false;
+};
+
+Reading read_both_ways(const std::string& text, Reading* reference) {
+  Reading fast;
+  SourceDocument document;
+  const Status status = read_yaml_source("t.yaml", text, &document);
+  fast.ok = status.is_ok();
+  fast.message = status.message();
+  fast.tree = tree_of(document);
+  SourceDocument probe;
+  fast.by_libyaml = read_yaml_source_with_libyaml(text, &probe);
+
+  SourceDocument slow;
+  const Status slow_status = read_yaml_source_with_yaml_cpp("t.yaml", text, &slow);
+  reference->ok = slow_status.is_ok();
+  reference->message = slow_status.message();
+  reference->tree = tree_of(slow);
+  return fast;
+}
+
+// Returns whether libyaml read it (so tests can check the fast path is really taken).
+bool expect_same_reading(const std::string& text, const std::string& what) {
+  Reading reference;
+  const Reading fast = read_both_ways(text, &reference);
+  const std::string shown = text.size() > 3000 ? text.substr(0, 3000) + "..." : text;
+  EXPECT_EQ(fast.ok, reference.ok) << what << "\n--- read:\n"
+                                   << fast.tree.substr(0, 1500) << "\n--- text:\n"
+                                   << shown;
+  EXPECT_EQ(fast.message, reference.message) << what << "\n---\n" << shown;
+  if (fast.tree != reference.tree) {
+    // From a few nodes before the first that differs.
+    const size_t differs =
+        static_cast<size_t>(std::mismatch(fast.tree.begin(), fast.tree.end(),
+                                          reference.tree.begin(), reference.tree.end())
+                                .first -
+                            fast.tree.begin());
+    size_t from = differs;
+    for (int lines = 0; from > 0 && lines < 4; lines += fast.tree[from - 1] == '\n' ? 1 : 0) --from;
+    ADD_FAILURE() << what << ": trees differ\n--- read:\n"
+                  << fast.tree.substr(from, 400) << "\n--- yaml-cpp:\n"
+                  << reference.tree.substr(from, 400) << "\n--- text:\n"
+                  << shown;
+  }
+  return fast.by_libyaml;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::filesystem::path> repository_yaml_files() {
+  std::vector<std::filesystem::path> files;
+  for (const char* folder : {"suites", "examples", "judges", "tests/data", "tests/fuzz"}) {
+    const std::filesystem::path root = testing::source_path(folder);
+    if (!std::filesystem::exists(root)) continue;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      const std::string extension = entry.path().extension().string();
+      if (entry.is_regular_file() && (extension == ".yaml" || extension == ".yml")) {
+        files.push_back(entry.path());
+      }
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(YamlReaderDifferentialTest, EveryYamlFileInTheRepositoryReadsAsYamlCppReadsIt) {
+  const auto files = repository_yaml_files();
+  ASSERT_GE(files.size(), 40u);  // suites, examples, judges and the promptfoo configs
+  size_t by_libyaml = 0;
+  for (const auto& file : files) {
+    const bool fast = expect_same_reading(read_file(file), file.string());
+    by_libyaml += fast ? 1 : 0;
+    if (!fast) std::cout << "left to yaml-cpp: " << file.string() << "\n";
+  }
+  // The fast path is the one taken: real files are not left to yaml-cpp.
+  std::cout << by_libyaml << " of " << files.size() << " read by libyaml\n";
+  EXPECT_GE(by_libyaml * 10, files.size() * 9) << by_libyaml << " of " << files.size();
+}
+
+TEST(YamlReaderDifferentialTest, ConstructsWhereTheParsersMayDifferReadAsYamlCppReadsThem) {
+  const std::vector<std::string> snippets = {
+      // scalars: plain, quoted, multi-line, block literal and folded with every chomping
+      "a: plain text\nb: 'single ''quoted'''\nc: \"double \\\"quoted\\\" \\t \\u00e9 \\x41\"\n",
+      "a: first line\n  continued\n\n  after a blank\nb: x\n",
+      "a: \"folded\n  quoted\n\n  text\"\nb: 'single\n\n  folded'\n",
+      "a: |\n  literal\n    indented\n\n  end\nb: >\n  folded\n  text\n\n  para\n    more\n  "
+      "back\n",
+      "a: |-\n  strip\n\nb: |+\n  keep\n\n\nc: >-\n  x\nd: >+\n  y\n\n",
+      "a: |2\n    explicit indent\nb: >1\n  x\n",
+      "a: |\n\n  leading blank\n",
+      "a: |\n   \n  spaces then text\n",
+      "a: >\n  folded with\n\n\n  blank lines\n   and more indented\n  end\n",
+      "a: |\n  trailing spaces   \n  x\n",
+      "a: plain with trailing spaces   \nb: 1\n",
+      "key with spaces: value with: colon\nurl: http://x.y/z?a=b#frag\n",
+      "a: x # comment\n# whole line\nb: 'y' # another\n",
+      "a: #not a comment\n",
+      "a: -1\nb: 1.5e3\nc: 0x1F\nd: true\ne: ~\nf: null\ng: Null\nh: NULL\ni: \"null\"\nj: ''\n",
+      // empty values and where yaml-cpp places them
+      "a:\nb:\n",
+      "a:\n  b:\nc: 1\n",
+      "- \n- a\n-\n",
+      "a: {b: , c}\n",
+      "a: [b, , c]\n",
+      "a: [ ]\nb: { }\n",
+      "? a\n: b\n? c\n",
+      "? |\n  block key\n: v\n",
+      ": no key\n",
+      "a:",
+      "a:\n",
+      "a:\n\n\n",
+      "a: &x\nb: *x\n",
+      "a: !!str\nb: !foo\n",
+      "--- \n",
+      "---\n...\n",
+      "",
+      "# only a comment\n",
+      // flow collections
+      "a: [1, [2, 3], {b: c, d: [e]}]\nf: {g: h, i: {j: k}}\n",
+      "a: [b: c, d: e]\n",
+      "a: {b: [c: d]}\n",
+      "[a, b]\n",
+      "{a: b}\n",
+      "a: [\n  b,\n  c\n]\n",
+      "a: {\n  b: c,\n}\n",
+      "a: [b,]\n",
+      "a: {\"b\": c, 'd': e}\n",
+      // anchors, aliases, merge keys
+      "base: &b {x: 1, y: [2]}\nuse: *b\nmerged:\n  <<: *b\n  z: 3\n",
+      "a: &s scalar\nb: *s\nc: &s other\nd: *s\n",
+      "list: &l\n  - 1\n  - 2\nagain: *l\n",
+      "a: &n\nb: *n\n",
+      "a: *missing\n",
+      "a: &x [1, *x]\n",
+      "- &a x\n- *a\n- [*a, *a]\n",
+      "<<: [*a]\n",
+      // explicit tags and documents
+      "a: !!str 1\nb: !!int '2'\nc: !custom x\nd: !<tag:example.com,2000:x> y\ne: ! z\n",
+      "a: !!map {b: c}\nd: !!seq [e]\nf: !!null ''\n",
+      "!!map\na: b\n",
+      "%YAML 1.2\n---\na: b\n",
+      "%TAG ! tag:example.com,2000:\n---\na: !x b\n",
+      "--- a\n",
+      "---\na: 1\n---\nb: 2\n",
+      "a: 1\n...\n---\nb: 2\n",
+      "a: 1\n--- [\n",
+      "a: 1\n---\n: : :\n",
+      "--- |\n  doc literal\n",
+      // block structure
+      "a:\n- b\n- c\nd: e\n",
+      "a:\n  - b:\n      c: d\n    e: f\n  - g\n",
+      "- - a\n  - b\n- - c\n",
+      "- a: b\n  c: d\n- e\n",
+      "a:\n    b: c\n    d:\n        - e\n",
+      // tabs, line ends, byte-order mark, unicode, long lines
+      "a:\tb\n",
+      "a: b\t\nc: d\n",
+      "a:\n\tb: c\n",
+      "a: |\n\tx\n",
+      "a: [b,\tc]\n",
+      "\ta: b\n",
+      "a: 'x\ty'\n",
+      "a: b\r\nc: d\r\n",
+      "a: |\r\n  x\r\n  y\r\nb: c\r\n",
+      "a: b\rc: d\r",
+      "\xEF\xBB\xBF"
+      "a: b\nc: d\n",
+      "\xEF\xBB\xBF",
+      "caf\xC3\xA9: \xC3\xA9t\xC3\xA9\n\xE6\x97\xA5\xE6\x9C\xAC: {\xE8\xAA\x9E: [\xF0\x9F\x98\x80, "
+      "x]}\n",
+      "a: \xC3\xA9\xC3\xA9 b: c\n",
+      "- \xF0\x9F\x98\x80: x\n  y: z\n",
+      "a: \"\\U0001F600\"\nb: \"\\ud83d\\ude00\"\n",
+      "a: x\xC2\x85y\n",
+      "a: x\xE2\x80\xA8y\n",
+      std::string("a: \x01\n"),
+      std::string("a: b\0c\n", 7),
+      "a: " + std::string(5000, 'x') + "\n",
+      std::string(2000, 'k') + ": v\n",
+      "a: \"" + std::string(3000, 'q') + "\"\n",
+      // duplicate keys, odd keys
+      "a: 1\na: 2\n",
+      "[a]: b\n",
+      "{a: b}: c\n",
+      "1: 2\n",
+      "? [a, b]\n: c\n",
+      // errors yaml-cpp words
+      "a: [1, 2\nb: 3\n",
+      "a: b: c\n",
+      "a: 'unterminated\n",
+      "a: \"bad \\q escape\"\n",
+      "a:\n  b: c\n d: e\n",
+      "- a\nb: c\n",
+      "a: }\n",
+      "a: ]\n",
+      "@a: b\n",
+      "`a: b\n",
+      "a: |x\n  y\n",
+      "a: &\n",
+      "a: *\n",
+      "a: !\n",
+      "a: [b\n",
+      "a: {b: c\n",
+      "a: \"x\n",
+      "- a\n  - b\n",
+      "a\nb\n",
+      "a: b\nc\n",
+  };
+  for (size_t i = 0; i < snippets.size(); ++i) {
+    expect_same_reading(snippets[i], "snippet " + std::to_string(i));
+  }
+}
+
+// What suites are made of is read by libyaml, not left to yaml-cpp.
+TEST(YamlReaderDifferentialTest, CommonConstructsAreReadByLibyaml) {
+  const std::vector<std::string> common = {
+      "suite: s\nproviders:\n  - id: a\n    type: openai-chat\n",
+      "a: [1, {b: c}]\nd: {e: [f, g]}\n",
+      "a: 'single'\nb: \"double \\t \\u00e9\"\n",
+      "a: |\n  literal\n  text\nb: >\n  folded\n  text\nc: |-\n  x\n",
+      "base: &b {x: 1}\nuse: *b\nmerged:\n  <<: *b\n  y: 2\n",
+      "a:\nb: ~\nc:\n  - \n  - x\n",
+      "caf\xC3\xA9: \xE6\x97\xA5\xE6\x9C\xAC\n",
+      "a: b\r\nc: |\r\n  d\r\n",
+      "\xEF\xBB\xBF"
+      "a: b\n",
+      "a: !!str 1\nb: !custom x\n",
+      "# comment\na: b # trailing\n---\nc: d\n",
+      "a: first line\n  continued\n",
+      "",
+  };
+  for (const auto& text : common) {
+    SourceDocument document;
+    EXPECT_TRUE(read_yaml_source_with_libyaml(text, &document)) << text;
+    expect_same_reading(text, text);
+  }
+}
+
+TEST(YamlReaderDifferentialTest, DeepNestingIsLeftToYamlCppsLimit) {
+  for (const size_t depth : {10u, 900u, 1500u, 2500u, 100000u}) {
+    const std::string flow = std::string(depth, '[') + std::string(depth, ']') + "\n";
+    expect_same_reading(flow, "flow depth " + std::to_string(depth));
+  }
+  std::string block;
+  for (size_t i = 0; i < 1200; ++i) block += std::string(i, ' ') + "- \n";
+  expect_same_reading(block, "block depth 1200");
+}
+
+// Columns are counted along a line once, not from the line's start for every node: a
+// 300 KB one-line flow list (minified JSON that JSON readers refuse) reads in one pass.
+TEST(YamlReaderDifferentialTest, ALongFlowLineIsWalkedOnce) {
+  std::string line = "cases: [";
+  for (int i = 0; i < 30000; ++i)
+    line += (i > 0 ? ", " : "") + std::string("\xC3\xA9") + std::to_string(i);
+  line += "]\n";
+  SourceDocument document;
+  ASSERT_TRUE(read_yaml_source_with_libyaml(line, &document));
+  const SourceNode last = document.root()["cases"][29999];
+  EXPECT_EQ(last.scalar(),
+            "\xC3\xA9"
+            "29999");
+  EXPECT_EQ(static_cast<size_t>(last.mark().column), line.size() - 9);  // bytes, "é29999]\n"
+  expect_same_reading(line, "one long flow line");
+}
+
+TEST(YamlReaderDifferentialTest, AliasesShareTheirAnchorsNodeAndCountAgainstTheLimits) {
+  SourceDocument document;
+  ASSERT_TRUE(read_yaml_source_with_libyaml("base: &b {x: [1]}\nuse: *b\n", &document));
+  const SourceNode base = document.root()["base"];
+  const SourceNode use = document.root()["use"];
+  EXPECT_EQ(&base["x"][0].scalar(), &use["x"][0].scalar());  // one node, not a copy
+  EXPECT_EQ(use.mark().line, 0);
+
+  YamlExpansionLimits limits;
+  limits.max_nodes = 30;
+  const std::string text = "a: &a [1, 2, 3, 4, 5]\nb: [*a, *a, *a, *a, *a, *a]\n";
+  EXPECT_FALSE(read_yaml_source_with_libyaml(text, &document, limits));
+  const Status status = read_yaml_source("t.yaml", text, &document, limits);
+  ASSERT_FALSE(status);
+  SourceDocument reference;
+  EXPECT_EQ(status.message(),
+            read_yaml_source_with_yaml_cpp("t.yaml", text, &reference, limits).message());
+}
+
+TEST(YamlReaderDifferentialTest, MarksAreYamlCppsBytesNotLibyamlsCharacters) {
+  SourceDocument document;
+  ASSERT_TRUE(
+      read_yaml_source_with_libyaml("\xC3\xA9t\xC3\xA9: [x, \xF0\x9F\x98\x80, y]\n", &document));
+  const SourceNode list = document.root().begin()->second;
+  EXPECT_EQ(list.mark().column, 7);      // after "été: " (5 characters, 7 bytes)
+  EXPECT_EQ(list[2].mark().column, 17);  // after "[x, 😀, " (a 4-byte character)
+}
+
+// Edits of the real files: characters that mean something to YAML inserted, dropped or
+// swapped at seeded places. Each edit reads the same both ways, whatever it breaks.
+TEST(YamlReaderDifferentialTest, SeededEditsOfTheRealFilesReadAsYamlCppReadsThem) {
+  static const char* const kTokens[] = {"---",    "...",
+                                        ": ",     "- ",
+                                        "? ",     "\n- ",
+                                        "\n  ",   "\n\n",
+                                        "&a ",    "*a",
+                                        "!!str ", "!t ",
+                                        "|",      ">-",
+                                        "|+",     ">+2",
+                                        "\t",     "\r\n",
+                                        "# c",    "\\N",
+                                        "\\x41",  "\\u00e9",
+                                        "\\",     "''",
+                                        "\"\"",   "{",
+                                        "}",      "[",
+                                        "]",      ", ",
+                                        "<<: ",   "~",
+                                        "null",   "\xF0\x9F\x98\x80",
+                                        "  ",     "%YAML 1.2\n"};
+  static const std::string kAlphabet = " \t\n\r-:?,[]{}#&*!|>'\"%@`~\\ax0\xC3\xA9";
+  // EVALKIT_YAML_EDIT_SEED and EVALKIT_YAML_EDIT_ROUNDS explore further than CI does.
+  const char* seed = std::getenv("EVALKIT_YAML_EDIT_SEED");
+  const char* rounds_set = std::getenv("EVALKIT_YAML_EDIT_ROUNDS");
+  const int rounds = rounds_set != nullptr ? std::atoi(rounds_set) : 40;
+  std::mt19937 random(seed != nullptr ? static_cast<unsigned>(std::atol(seed)) : 20261130u);
+  size_t edits = 0;
+  for (const auto& file : repository_yaml_files()) {
+    const std::string original = read_file(file);
+    if (original.empty() || original.size() > 20000) continue;
+    for (int round = 0; round < rounds; ++round) {
+      std::string text = original;
+      const int changes = 1 + static_cast<int>(random() % 3);
+      for (int c = 0; c < changes; ++c) {
+        const size_t at = random() % text.size();
+        const char ch = kAlphabet[random() % kAlphabet.size()];
+        switch (random() % 4) {
+          case 3:
+            text.insert(at, kTokens[random() % std::size(kTokens)]);
+            break;
+          case 0:
+            text.insert(at, 1, ch);
+            break;
+          case 1:
+            text.erase(at, 1);
+            break;
+          default:
+            text[at] = ch;
+        }
+        if (text.empty()) text.push_back('a');
+      }
+      expect_same_reading(text, file.string() + " edit " + std::to_string(round));
+      ++edits;
+      if (::testing::Test::HasFailure()) return;  // one clear failure, not thousands
+    }
+  }
+  EXPECT_GE(edits, 1000u);
+}
+
+}  // namespace
+}  // namespace evalkit
