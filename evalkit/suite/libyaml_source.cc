@@ -209,6 +209,25 @@ class LibyamlReader {
     return true;
   }
 
+  // Tags both parsers spell alike: "!", "!name" and "!!name" (as "tag:yaml.org,2002:name"),
+  // a name of letters, digits, '-' and '_'. Other handles, verbatim tags and odd characters
+  // are left to yaml-cpp.
+  static bool plain_tag(std::string_view tag) {
+    constexpr std::string_view kSecondary = "tag:yaml.org,2002:";
+    std::string_view name;
+    if (tag.substr(0, kSecondary.size()) == kSecondary) {
+      name = tag.substr(kSecondary.size());
+      if (name.empty()) return false;
+    } else if (!tag.empty() && tag[0] == '!') {
+      name = tag.substr(1);
+    } else {
+      return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+  }
+
   // In a flow collection, yaml-cpp ends a plain scalar at '?', and at ':' before a blank or
   // ",]}"; libyaml reads on. A ':' before a letter, digit or '/' ("openai:gpt-4",
   // "file://x") is read alike.
@@ -304,6 +323,7 @@ class LibyamlReader {
         const std::string_view tag = scalar.tag != nullptr                     ? text_of(scalar.tag)
                                      : scalar.style == YAML_PLAIN_SCALAR_STYLE ? "?"
                                                                                : "!";
+        if (scalar.tag != nullptr && !plain_tag(tag)) return Step::kLeaveToYamlCpp;
         const bool null = tag == "?" && (value.empty() || value == "~" || value == "null" ||
                                          value == "Null" || value == "NULL");
         if (null) {
@@ -343,7 +363,8 @@ class LibyamlReader {
             sequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor;
         const yaml_char_t* tag =
             sequence ? event.data.sequence_start.tag : event.data.mapping_start.tag;
-        if (!anchor_named_alike(mark, anchor)) return Step::kLeaveToYamlCpp;
+        if (!anchor_named_alike(mark, anchor) || (tag != nullptr && !plain_tag(text_of(tag))))
+          return Step::kLeaveToYamlCpp;
         const bool flow = sequence ? event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
                                    : event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
         flow_level_ += flow ? 1 : 0;

@@ -198,6 +198,7 @@ TEST(YamlReaderDifferentialTest, ConstructsWhereTheParsersMayDifferReadAsYamlCpp
       "a: !!str 1\nb: !!int '2'\nc: !custom x\nd: !<tag:example.com,2000:x> y\ne: ! z\n",
       "a: !!map {b: c}\nd: !!seq [e]\nf: !!null ''\n",
       "!!map\na: b\n",
+      "a: !...!str 3\nb: !<!foo> x\nc: !e!x y\nd: !!\ne: !a.b c\n",
       "%YAML 1.2\n---\na: b\n",
       "%TAG ! tag:example.com,2000:\n---\na: !x b\n",
       "--- a\n",
