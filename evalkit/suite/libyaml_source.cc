@@ -209,6 +209,25 @@ class LibyamlReader {
     return true;
   }
 
+  // Tags both parsers spell alike: "!", "!name" and "!!name" (as "tag:yaml.org,2002:name"),
+  // a name of letters, digits, '-' and '_'. Other handles, verbatim tags and odd characters
+  // are left to yaml-cpp.
+  static bool plain_tag(std::string_view tag) {
+    constexpr std::string_view kSecondary = "tag:yaml.org,2002:";
+    std::string_view name;
+    if (tag.substr(0, kSecondary.size()) == kSecondary) {
+      name = tag.substr(kSecondary.size());
+      if (name.empty()) return false;
+    } else if (!tag.empty() && tag[0] == '!') {
+      name = tag.substr(1);
+    } else {
+      return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+  }
+
   // In a flow collection, yaml-cpp ends a plain scalar at '?', and at ':' before a blank or
   // ",]}"; libyaml reads on. A ':' before a letter, digit or '/' ("openai:gpt-4",
   // "file://x") is read alike.
@@ -267,6 +286,12 @@ class LibyamlReader {
         event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT) {
       mark = mark_of(event.start_mark);
       if (lost_ || follows_question_mark_in_flow(mark)) return Step::kLeaveToYamlCpp;
+      // An item of a block list no further right than its '-' (after "- " and a line break):
+      // libyaml takes it as the item, yaml-cpp refuses it.
+      if (!open_.empty() && open_.back().sequence && !open_.back().flow &&
+          mark.column <= open_.back().column) {
+        return Step::kLeaveToYamlCpp;
+      }
     }
     switch (event.type) {
       case YAML_NO_EVENT:
@@ -304,6 +329,7 @@ class LibyamlReader {
         const std::string_view tag = scalar.tag != nullptr                     ? text_of(scalar.tag)
                                      : scalar.style == YAML_PLAIN_SCALAR_STYLE ? "?"
                                                                                : "!";
+        if (scalar.tag != nullptr && !plain_tag(tag)) return Step::kLeaveToYamlCpp;
         const bool null = tag == "?" && (value.empty() || value == "~" || value == "null" ||
                                          value == "Null" || value == "NULL");
         if (null) {
@@ -329,6 +355,14 @@ class LibyamlReader {
              value.find("\xC2\xA0") != std::string_view::npos)) {
           return Step::kLeaveToYamlCpp;
         }
+        // yaml-cpp refuses an item of a block list that is a block scalar with an anchor or a
+        // tag ("- &a |").
+        if ((scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+             scalar.style == YAML_FOLDED_SCALAR_STYLE) &&
+            (scalar.anchor != nullptr || scalar.tag != nullptr) && !open_.empty() &&
+            open_.back().sequence && !open_.back().flow) {
+          return Step::kLeaveToYamlCpp;
+        }
         if (scalar.style == YAML_FOLDED_SCALAR_STYLE && keeps_final_breaks(mark))
           return Step::kLeaveToYamlCpp;  // yaml-cpp keeps fewer of them
         const uint32_t index = out_->add_scalar(mark, tag, std::string(value));
@@ -343,11 +377,12 @@ class LibyamlReader {
             sequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor;
         const yaml_char_t* tag =
             sequence ? event.data.sequence_start.tag : event.data.mapping_start.tag;
-        if (!anchor_named_alike(mark, anchor)) return Step::kLeaveToYamlCpp;
+        if (!anchor_named_alike(mark, anchor) || (tag != nullptr && !plain_tag(text_of(tag))))
+          return Step::kLeaveToYamlCpp;
         const bool flow = sequence ? event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
                                    : event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
         flow_level_ += flow ? 1 : 0;
-        flow_.push_back(flow);
+        open_.push_back({flow, sequence, mark.column});
         const uint32_t index =
             out_->open(sequence ? SourceNodeType::kSequence : SourceNodeType::kMap, mark,
                        tag != nullptr ? text_of(tag) : "?");
@@ -357,9 +392,9 @@ class LibyamlReader {
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT:
         --depth_;
-        if (!flow_.empty()) {
-          flow_level_ -= flow_.back() ? 1 : 0;
-          flow_.pop_back();
+        if (!open_.empty()) {
+          flow_level_ -= open_.back().flow ? 1 : 0;
+          open_.pop_back();
         }
         counter_.close();
         out_->close();
@@ -376,8 +411,13 @@ class LibyamlReader {
   uint64_t anchor_count_ = 0;
   size_t depth_ = 0;
   bool document_ended_ = false;
-  size_t flow_level_ = 0;   // open flow collections
-  std::vector<bool> flow_;  // whether each open collection is a flow one
+  size_t flow_level_ = 0;  // open flow collections
+  struct Open {
+    bool flow = false;
+    bool sequence = false;
+    int column = 0;  // where it starts
+  };
+  std::vector<Open> open_;  // the collections open, innermost last
   // The last mark converted: its line, its column in characters and its byte offset.
   size_t walked_line_ = SIZE_MAX;
   size_t walked_column_ = 0;
