@@ -187,7 +187,8 @@ class LibyamlReader {
     }
     if (before == 0) return false;
     const char indicator = text_[before - 1];
-    if (indicator != ':' && indicator != '?' && indicator != '-') return false;
+    // After '?' (an explicit key left empty), yaml-cpp may read what follows otherwise.
+    if (indicator != ':' && indicator != '-') return false;
     bool line_start = false;
     while (at < text_.size()) {
       const char c = text_[at];

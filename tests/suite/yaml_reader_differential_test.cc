@@ -166,6 +166,8 @@ TEST(YamlReaderDifferentialTest, ConstructsWhereTheParsersMayDifferReadAsYamlCpp
       "a: [ ]\nb: { }\n",
       "? a\n: b\n? c\n",
       "? |\n  block key\n: v\n",
+      "? # empty key\n: value\n",
+      "?\n: v\n",
       ": no key\n",
       "a:",
       "a:\n",
