@@ -1,7 +1,9 @@
 #include "evalkit/suite/case_parser.h"
 
+#include <algorithm>
 #include <filesystem>
 
+#include "evalkit/base/hash.h"
 
 #include "evalkit/suite/dataset_reader.h"
 #include "evalkit/suite/message_parser.h"
@@ -67,12 +69,59 @@ Status parse_inline_case(const SourceNode& node, const YamlReader& reader, size_
   return Status::ok();
 }
 
-// Adds the specs not seen yet to suite->case_scorers, in order.
+// A hash of what makes two specs score alike (scorer_spec_key's parts), without writing
+// the options out.
+uint64_t spec_hash(const ScorerSpec& spec) {
+  uint64_t hash = fnv1a64(spec.type);
+  const auto mix = [&](uint64_t value) {
+    hash ^= value + 0x9e3779b97f4a7c15ULL + (hash << 6) + (hash >> 2);
+  };
+  mix(fnv1a64(spec.name));
+  mix(spec.negate ? 1 : 2);
+  mix(std::hash<double>{}(spec.weight));
+  mix(spec.threshold ? std::hash<double>{}(*spec.threshold) : 3);
+  mix(std::hash<nlohmann::json>{}(spec.options));
+  mix(std::hash<nlohmann::json>{}(spec.transform));
+  return hash;
+}
+
+bool same_spec(const ScorerSpec& a, const ScorerSpec& b) {
+  return a.type == b.type && a.name == b.name && a.negate == b.negate && a.weight == b.weight &&
+         a.threshold == b.threshold && a.options == b.options && a.transform == b.transform;
+}
+
+// Notes what the rest of the code needs of a case's scorers (Suite::case_scorers and the
+// facts beside it), in bounded memory.
 void note_case_scorers(const std::vector<ScorerSpec>& specs, Suite* suite, SuiteLocations* facts) {
   for (const auto& spec : specs) {
-    if (facts->case_scorer_keys.insert(scorer_spec_key(spec)).second) {
-      suite->case_scorers.push_back(spec);
+    if (spec.options.is_object()) {
+      const auto provider = spec.options.find("provider");
+      if (provider != spec.options.end() && provider->is_string()) {
+        suite->case_scorer_providers.insert(provider->get<std::string>());
+      }
+      const auto judge_template = spec.options.find("template");
+      if (spec.type == "judge" && judge_template != spec.options.end() &&
+          judge_template->is_string()) {
+        const std::string name = judge_template->get<std::string>();
+        if (facts->case_judge_template_names.insert(name).second) {
+          suite->case_judge_templates.emplace_back(name, spec.where);
+        }
+      }
     }
+    std::string kind = spec.type;
+    kind += '\n';
+    kind += spec.name;
+    const bool new_kind = facts->case_scorer_kinds.insert(kind).second;
+    if (!new_kind && suite->case_scorers.size() >= kCaseScorerSpecs) continue;
+    const uint64_t hash = spec_hash(spec);
+    const auto [first, last] = facts->case_scorer_index.equal_range(hash);
+    if (std::any_of(first, last, [&](const auto& entry) {
+          return same_spec(suite->case_scorers[entry.second], spec);
+        })) {
+      continue;
+    }
+    facts->case_scorer_index.emplace(hash, suite->case_scorers.size());
+    suite->case_scorers.push_back(spec);
   }
 }
 
@@ -140,8 +189,8 @@ Status parse_dataset_entry(const SourceNode& node, const YamlReader& reader, Sui
   }
   std::error_code ec;
   if (!std::filesystem::is_regular_file(source.path, ec)) {
-    return reader.error_at(file_node,
-                           "dataset file '" + file + "' not found (looked for " + source.path + ")");
+    return reader.error_at(
+        file_node, "dataset file '" + file + "' not found (looked for " + source.path + ")");
   }
   Status format;
   if (!is_dataset_format(source.path, &format)) return format;

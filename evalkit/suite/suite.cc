@@ -36,6 +36,7 @@ std::set<std::string> Suite::helper_providers() const {
   if (!defaults.embedder.empty()) helpers.insert(defaults.embedder);
   add_scorer_providers(scorers, &helpers);
   add_scorer_providers(case_scorers, &helpers);
+  helpers.insert(case_scorer_providers.begin(), case_scorer_providers.end());
   return helpers;
 }
 

@@ -182,6 +182,10 @@ struct SuiteDefaults {
   std::string embedder;
 };
 
+// How many distinct case scorer specs Suite::case_scorers keeps before it keeps only new
+// (type, name) pairs.
+inline constexpr size_t kCaseScorerSpecs = 1000;
+
 struct Suite {
   std::string name;
   std::string description;
@@ -197,9 +201,14 @@ struct Suite {
   std::vector<DatasetSource> datasets;
   std::vector<CaseSegment> case_segments;
   size_t case_count = 0;  // inline cases plus dataset rows
-  // Every distinct scorer spec that cases add (their own and their dataset entry's), in the
-  // order cases first use them; `where` is the first use.
+  // What the scorers cases add (their own and their dataset entry's) need from outside the
+  // cases, kept bounded however many cases carry their own: the providers they name, the
+  // judge template files they name (with their first use), and for the run record their
+  // distinct specs in the order of first use, the first kCaseScorerSpecs of them, then one
+  // more for each (type, name) not yet among them.
   std::vector<ScorerSpec> case_scorers;
+  std::set<std::string> case_scorer_providers;
+  std::vector<std::pair<std::string, SourceLocation>> case_judge_templates;
   std::vector<ScorerSpec> scorers;
   PassRule pass;
   int repeat = 1;

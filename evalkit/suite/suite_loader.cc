@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 
-
 #include "evalkit/base/files.h"
 #include "evalkit/base/hash.h"
 #include "evalkit/suite/source_node.h"
@@ -26,24 +25,23 @@ std::optional<std::string> process_getenv(const std::string& name) {
 // Judge templates named by file (.yaml/.yml, as validate_suite resolves them) under
 // --confine-paths; checked before anything reads them.
 Status confine_judge_templates(const Suite& suite) {
-  const auto check = [&](const ScorerSpec& spec) -> Status {
-    if (spec.type != "judge") return Status::ok();
-    const auto it = spec.options.find("template");
-    if (it == spec.options.end() || !it->is_string()) return Status::ok();
-    const std::string name = it->get<std::string>();
+  const auto check = [&](const std::string& name, const SourceLocation& where) -> Status {
     const size_t dot = name.rfind('.');
     const std::string extension = dot == std::string::npos ? "" : name.substr(dot);
     if (extension != ".yaml" && extension != ".yml") return Status::ok();  // a built-in name
     if (Status s = confine_path(suite.directory, resolve_suite_path(suite.directory, name)); !s) {
-      return Status::error_at(spec.where, "judge template '" + name + "' " + s.message());
+      return Status::error_at(where, "judge template '" + name + "' " + s.message());
     }
     return Status::ok();
   };
   for (const auto& spec : suite.scorers) {
-    if (Status s = check(spec); !s) return s;
+    if (spec.type != "judge") continue;
+    const auto it = spec.options.find("template");
+    if (it == spec.options.end() || !it->is_string()) continue;
+    if (Status s = check(it->get<std::string>(), spec.where); !s) return s;
   }
-  for (const auto& spec : suite.case_scorers) {
-    if (Status s = check(spec); !s) return s;
+  for (const auto& [name, where] : suite.case_judge_templates) {
+    if (Status s = check(name, where); !s) return s;
   }
   return Status::ok();
 }

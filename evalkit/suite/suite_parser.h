@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "evalkit/suite/source_node.h"
@@ -24,10 +25,12 @@ struct SuiteLocations {
   std::map<std::string, SourceLocation> gate;      // metric name -> its key
   SourceLocation pass;
   // Gathered while the cases are read, for validation: a 32-bit hash of every case id
-  // (case_id_hash; 4 bytes a case, dropped once validated), and the keys of
-  // Suite::case_scorers.
+  // (case_id_hash; 4 bytes a case, dropped once validated); Suite::case_scorers by a hash of
+  // each spec, and their (type, name) pairs; the judge template files seen.
   std::vector<uint32_t> case_id_hashes;
-  std::set<std::string> case_scorer_keys;
+  std::unordered_multimap<uint64_t, size_t> case_scorer_index;
+  std::set<std::string> case_scorer_kinds;
+  std::set<std::string> case_judge_template_names;
 };
 
 // The hash of a case id that the duplicate check compares first (ids compared exactly only

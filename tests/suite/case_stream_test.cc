@@ -272,6 +272,31 @@ TEST_F(CaseStreamTest, ARowChangedInPlaceDuringAWalkIsNoticedAtItsEnd) {
   EXPECT_EQ(rows, 3000u);  // every row was read; the walk ends with the error, not later
 }
 
+TEST_F(CaseStreamTest, ScorersOfEveryRowAreKeptAsBoundedFacts) {
+  // 1,500 rows, each with its own `contains` value, and a last row with a scorer of a new type.
+  std::string big;
+  for (int i = 0; i < 1500; ++i) {
+    big +=
+        "{\"vars\": {\"q\": \"v\"}, \"expected\": \"A\", \"scorers\": [{\"type\": "
+        "\"contains\", \"value\": \"v" +
+        std::to_string(i) + "\"}]}\n";
+  }
+  big +=
+      "{\"vars\": {\"q\": \"v\"}, \"expected\": \"A\", \"scorers\": [{\"type\": "
+      "\"icontains\", \"value\": \"v\"}]}\n";
+  fixture_.write("rows.jsonl", big);
+  load();
+  // The first kCaseScorerSpecs distinct specs (the entry's judge among them), then one for
+  // each new (type, name): the run record and corpus scores still see every kind.
+  ASSERT_EQ(suite_.case_scorers.size(), kCaseScorerSpecs + 1);
+  EXPECT_EQ(suite_.case_scorers.back().type, "icontains");
+  EXPECT_TRUE(suite_.case_scorer_providers.empty());  // the judge's is the suite's default
+  EXPECT_EQ(suite_.helper_providers(), (std::set<std::string>{"grader"}));
+  ASSERT_EQ(suite_.case_judge_templates.size(), 1u);
+  EXPECT_EQ(suite_.case_judge_templates[0].first, "factuality");
+  EXPECT_EQ(suite_.case_count, 1505u);
+}
+
 // Two ids whose hashes collide, found by the birthday bound (about 2^16 tries).
 std::pair<std::string, std::string> colliding_ids() {
   std::unordered_map<uint32_t, std::string> seen;
