@@ -174,7 +174,7 @@ class LibyamlReader {
     return {static_cast<int>(line - line_starts_.begin()), static_cast<int>(offset - *line)};
   }
 
-  // Where yaml-cpp places an empty node: where the token after its indicator (':', '?', '-')
+  // Where yaml-cpp places an empty node: where the token after its indicator (':' or '-')
   // starts. libyaml marks it just after the indicator, or, in a flow map, at the ',' or '}'
   // that follows it; a node missing altogether (a key with no ':') yaml-cpp places elsewhere,
   // and is left to it.
