@@ -256,7 +256,8 @@ class ScorerCheck {
   }
 
   const Suite& suite_;
-  std::map<std::string, bool> needs_references_;  // by spec key
+  // By spec key; hashed, not ordered: keys of similar specs share long prefixes.
+  std::unordered_map<std::string, bool> needs_references_;
   std::set<std::string> metrics_;
 };
 
