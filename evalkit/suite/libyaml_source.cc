@@ -174,7 +174,7 @@ class LibyamlReader {
     return {static_cast<int>(line - line_starts_.begin()), static_cast<int>(offset - *line)};
   }
 
-  // Where yaml-cpp places an empty node: where the token after its indicator (':', '?', '-')
+  // Where yaml-cpp places an empty node: where the token after its indicator (':' or '-')
   // starts. libyaml marks it just after the indicator, or, in a flow map, at the ',' or '}'
   // that follows it; a node missing altogether (a key with no ':') yaml-cpp places elsewhere,
   // and is left to it.
@@ -187,7 +187,8 @@ class LibyamlReader {
     }
     if (before == 0) return false;
     const char indicator = text_[before - 1];
-    if (indicator != ':' && indicator != '?' && indicator != '-') return false;
+    // After '?' (an explicit key left empty), yaml-cpp may read what follows otherwise.
+    if (indicator != ':' && indicator != '-') return false;
     bool line_start = false;
     while (at < text_.size()) {
       const char c = text_[at];
@@ -269,6 +270,14 @@ class LibyamlReader {
     return false;
   }
 
+  // Whether only blanks come before mark on its line.
+  bool starts_line(SourceMark mark) const {
+    size_t at = offset_of(mark);
+    const size_t line_start = line_starts_[static_cast<size_t>(mark.line)];
+    while (at > line_start && (text_[at - 1] == ' ' || text_[at - 1] == '\t')) --at;
+    return at == line_start;
+  }
+
   // Whether the node at mark follows a '?' in a flow collection: libyaml reads it as an
   // explicit key whatever follows the '?', yaml-cpp only before a blank.
   bool follows_question_mark_in_flow(SourceMark mark) const {
@@ -286,10 +295,9 @@ class LibyamlReader {
         event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT) {
       mark = mark_of(event.start_mark);
       if (lost_ || follows_question_mark_in_flow(mark)) return Step::kLeaveToYamlCpp;
-      // An item of a block list no further right than its '-' (after "- " and a line break):
-      // libyaml takes it as the item, yaml-cpp refuses it.
-      if (!open_.empty() && open_.back().sequence && !open_.back().flow &&
-          mark.column <= open_.back().column) {
+      // An item of a block list on a line of its own, after "- " and a line break: libyaml
+      // takes it as the item even no further right than the '-', yaml-cpp refuses that.
+      if (!open_.empty() && open_.back().sequence && !open_.back().flow && starts_line(mark)) {
         return Step::kLeaveToYamlCpp;
       }
     }
@@ -382,7 +390,7 @@ class LibyamlReader {
         const bool flow = sequence ? event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
                                    : event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
         flow_level_ += flow ? 1 : 0;
-        open_.push_back({flow, sequence, mark.column});
+        open_.push_back({flow, sequence});
         const uint32_t index =
             out_->open(sequence ? SourceNodeType::kSequence : SourceNodeType::kMap, mark,
                        tag != nullptr ? text_of(tag) : "?");
@@ -415,7 +423,6 @@ class LibyamlReader {
   struct Open {
     bool flow = false;
     bool sequence = false;
-    int column = 0;  // where it starts
   };
   std::vector<Open> open_;  // the collections open, innermost last
   // The last mark converted: its line, its column in characters and its byte offset.

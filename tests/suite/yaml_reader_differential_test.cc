@@ -132,9 +132,10 @@ TEST(YamlReaderDifferentialTest, EveryYamlFileInTheRepositoryReadsAsYamlCppReads
     by_libyaml += fast ? 1 : 0;
     if (!fast) std::cout << "left to yaml-cpp: " << file.string() << "\n";
   }
-  // The fast path is the one taken: real files are not left to yaml-cpp.
+  // The fast path is the one taken: real files are not left to yaml-cpp (only the
+  // billion-laughs regression, which crosses the limits).
   std::cout << by_libyaml << " of " << files.size() << " read by libyaml\n";
-  EXPECT_GE(by_libyaml * 10, files.size() * 9) << by_libyaml << " of " << files.size();
+  EXPECT_GE(by_libyaml + 1, files.size()) << by_libyaml << " of " << files.size();
 }
 
 TEST(YamlReaderDifferentialTest, ConstructsWhereTheParsersMayDifferReadAsYamlCppReadsThem) {
@@ -165,6 +166,8 @@ TEST(YamlReaderDifferentialTest, ConstructsWhereTheParsersMayDifferReadAsYamlCpp
       "a: [ ]\nb: { }\n",
       "? a\n: b\n? c\n",
       "? |\n  block key\n: v\n",
+      "? # empty key\n: value\n",
+      "?\n: v\n",
       ": no key\n",
       "a:",
       "a:\n",
@@ -209,6 +212,8 @@ TEST(YamlReaderDifferentialTest, ConstructsWhereTheParsersMayDifferReadAsYamlCpp
       "- &a 'x'\n- b\n",
       "- &a [x]\n- b\n",
       "- \n>-\n  folded\n- x\n",
+      "-\n  a: b\n-\n    - c\n",
+      "a: &l\n  - x\n  - y\nb: *l\n",
       "- \n|\n  literal\n",
       "- \n'quoted'\n",
       "- \n[a]\n",
@@ -298,6 +303,7 @@ TEST(YamlReaderDifferentialTest, CommonConstructsAreReadByLibyaml) {
       "a: 'single'\nb: \"double \\t \\u00e9\"\n",
       "a: |\n  literal\n  text\nb: >\n  folded\n  text\nc: |-\n  x\n",
       "base: &b {x: 1}\nuse: *b\nmerged:\n  <<: *b\n  y: 2\n",
+      "checks: &c\n  - {type: contains, value: x}\n  - not: {type: equals, value: y}\nmore: *c\n",
       "a:\nb: ~\nc:\n  - \n  - x\n",
       "caf\xC3\xA9: \xE6\x97\xA5\xE6\x9C\xAC\n",
       "a: b\r\nc: |\r\n  d\r\n",
