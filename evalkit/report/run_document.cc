@@ -58,7 +58,22 @@ PassRule stored_pass_rule(const RunRecord& run) {
   return rule;
 }
 
-RunAggregates::RunAggregates(const RunRecord& run) : scorers_(corpus_scorers(run.scorers)) {}
+RunAggregates::RunAggregates(const RunRecord& run)
+    : run_id_(run.id), scorers_(corpus_scorers(run.scorers)) {}
+
+Status RunAggregates::latency_percentiles(const std::vector<double>& kept,
+                                          const std::string& provider_id, bool answered_only,
+                                          double* p50, double* p95) const {
+  if (store_ == nullptr) {
+    *p50 = percentile(kept, 0.5);
+    *p95 = percentile(kept, 0.95);
+    return Status::ok();
+  }
+  if (Status s = store_->latency_quantile(run_id_, provider_id, answered_only, 0.5, p50); !s) {
+    return s;
+  }
+  return store_->latency_quantile(run_id_, provider_id, answered_only, 0.95, p95);
+}
 
 void RunAggregates::add(const TrialResult& t) {
   ++trials_;
@@ -73,7 +88,9 @@ void RunAggregates::add(const TrialResult& t) {
   prompt_tokens_ += t.prompt_tokens;
   completion_tokens_ += t.completion_tokens;
   cost_ += t.cost_usd;
-  if (t.error.empty() || t.answer.latency_s > 0) latencies_.push_back(t.answer.latency_s);
+  if (store_ == nullptr && (t.error.empty() || t.answer.latency_s > 0)) {
+    latencies_.push_back(t.answer.latency_s);
+  }
   auto& p = by_provider_[t.key.provider_id];
   ++p.count;
   p.passes += t.pass ? 1 : 0;
@@ -81,7 +98,7 @@ void RunAggregates::add(const TrialResult& t) {
   p.prompt_tokens += t.prompt_tokens;
   p.completion_tokens += t.completion_tokens;
   p.score_sum += t.weighted_score;
-  p.latencies.push_back(t.answer.latency_s);
+  if (store_ == nullptr) p.latencies.push_back(t.answer.latency_s);
   for (const auto& s : t.scores) {
     auto [it, inserted] = by_scorer_.try_emplace(s.name);
     auto& a = it->second;
@@ -105,8 +122,12 @@ void RunAggregates::add(const TrialResult& t) {
   }
 }
 
-void RunAggregates::write(int64_t distinct_cases, nlohmann::json* doc) const {
+Status RunAggregates::write(int64_t distinct_cases, nlohmann::json* doc) const {
   const int64_t n = trials_;
+  double p50 = 0, p95 = 0;
+  if (Status s = latency_percentiles(latencies_, "", /*answered_only=*/true, &p50, &p95); !s) {
+    return s;
+  }
   (*doc)["summary"] = {{"trials", n},
                        {"cases", distinct_cases},
                        {"passed", passed_},
@@ -116,8 +137,8 @@ void RunAggregates::write(int64_t distinct_cases, nlohmann::json* doc) const {
                        {"prompt_tokens", prompt_tokens_},
                        {"completion_tokens", completion_tokens_},
                        {"cost_usd", cost_},
-                       {"latency_p50_s", percentile(latencies_, 0.5)},
-                       {"latency_p95_s", percentile(latencies_, 0.95)},
+                       {"latency_p50_s", p50},
+                       {"latency_p95_s", p95},
                        {"errors_by_kind", errors_by_kind_}};
 
   nlohmann::json scorer_list = nlohmann::json::array();
@@ -138,18 +159,25 @@ void RunAggregates::write(int64_t distinct_cases, nlohmann::json* doc) const {
 
   nlohmann::json provider_list = nlohmann::json::array();
   for (const auto& [id, p] : by_provider_) {
+    double provider_p50 = 0, provider_p95 = 0;
+    if (Status s = latency_percentiles(p.latencies, id, /*answered_only=*/false, &provider_p50,
+                                       &provider_p95);
+        !s) {
+      return s;
+    }
     provider_list.push_back(
         {{"id", id},
          {"count", p.count},
          {"pass_rate", p.count > 0 ? double(p.passes) / double(p.count) : 0.0},
          {"mean_weighted_score", p.count > 0 ? p.score_sum / double(p.count) : 0.0},
          {"errors", p.errors},
-         {"latency_p50_s", percentile(p.latencies, 0.5)},
-         {"latency_p95_s", percentile(p.latencies, 0.95)},
+         {"latency_p50_s", provider_p50},
+         {"latency_p95_s", provider_p95},
          {"prompt_tokens", p.prompt_tokens},
          {"completion_tokens", p.completion_tokens}});
   }
   (*doc)["providers"] = std::move(provider_list);
+  return Status::ok();
 }
 
 nlohmann::json run_head(const RunRecord& run) {
@@ -207,7 +235,8 @@ nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialR
     case_ids.insert(t.key.case_id);
     aggregates.add(t);
   }
-  aggregates.write(int64_t(case_ids.size()), &doc);
+  // Percentiles from the trials given, in memory: writing cannot fail.
+  (void)aggregates.write(int64_t(case_ids.size()), &doc);
 
   const BaselineIndex baseline(baseline_trials);
   nlohmann::json trial_list = nlohmann::json::array();

@@ -23,17 +23,20 @@ namespace evalkit {
 // compute corpus-level scores; specs that no longer build are left out.
 CorpusScorers corpus_scorers(const nlohmann::json& specs);
 
-// The document's "summary", "scorers" and "providers", folded one trial at a time. Memory:
-// 8 bytes per trial for the overall latency percentiles and 8 per trial for its provider's
-// (kept exact); each corpus score folds its metric's details through the scorer's
-// CorpusStatistics (a metric without them has no corpus form).
+// The document's "summary", "scorers" and "providers", folded one trial at a time. The latency
+// percentiles are exact: kept here (8 bytes per trial overall and 8 per trial for its
+// provider) or, after read_percentiles_from, asked of the store when written (nothing kept).
+// Each corpus score folds its metric's details through the scorer's CorpusStatistics (a
+// metric without them has no corpus form).
 class RunAggregates {
  public:
   explicit RunAggregates(const RunRecord& run);
+  // The trials added are the run's stored trials: write() reads their percentiles from store.
+  void read_percentiles_from(Store* store) { store_ = store; }
   void add(const TrialResult& trial);
   // Sets (*doc)["summary"], ["scorers"] and ["providers"]; distinct_cases is the number of
   // distinct case ids among the trials.
-  void write(int64_t distinct_cases, nlohmann::json* doc) const;
+  Status write(int64_t distinct_cases, nlohmann::json* doc) const;
   const CorpusScorers& scorers() const { return scorers_; }
 
  private:
@@ -48,6 +51,12 @@ class RunAggregates {
     double score_sum = 0;
     std::vector<double> latencies;
   };
+  // The p50 and p95 latency of the trials (of provider_id only, unless empty).
+  Status latency_percentiles(const std::vector<double>& kept, const std::string& provider_id,
+                             bool answered_only, double* p50, double* p95) const;
+
+  std::string run_id_;
+  Store* store_ = nullptr;
   CorpusScorers scorers_;
   int64_t trials_ = 0, passed_ = 0, failed_ = 0, errors_ = 0, prompt_tokens_ = 0,
           completion_tokens_ = 0;

@@ -152,6 +152,7 @@ Status stored_run_document(Store& store, const RunRecord& run,
   out->head = run_head(run);
   out->counts = {};
   RunAggregates aggregates(run);
+  aggregates.read_percentiles_from(&store);  // exact, without holding a latency per trial
   // One pass over the trials: the aggregates, the counts, and whether each case key's trials
   // are contiguous (as many runs of equal keys as there are distinct keys).
   int64_t key_runs = 0;
@@ -168,7 +169,7 @@ Status stored_run_document(Store& store, const RunRecord& run,
   if (!read) return read;
   int64_t case_ids = 0, case_keys = 0;
   if (Status s = store.count_cases(run.id, &case_ids, &case_keys); !s) return s;
-  aggregates.write(case_ids, &out->head);
+  if (Status s = aggregates.write(case_ids, &out->head); !s) return s;
   out->head["comparison"] = options.comparison;
   if (options.gate != nullptr) out->head["gate"] = *options.gate;
 

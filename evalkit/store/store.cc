@@ -614,6 +614,36 @@ Status Store::count_cases(const std::string& run_id, int64_t* case_ids, int64_t*
   return Status::ok();
 }
 
+Status Store::latency_quantile(const std::string& run_id, const std::string& provider_id,
+                               bool answered_only, double q, double* value) {
+  std::string where = "run_id=?1";
+  if (!provider_id.empty()) where += " AND provider_id=?2";
+  if (answered_only) where += " AND (COALESCE(error, '') = '' OR COALESCE(latency_s, 0) > 0)";
+  const std::string count_sql = "SELECT COUNT(*) FROM trials WHERE " + where;
+  Statement count(db_, count_sql.c_str());
+  if (!count.ok()) return Status::error("database: " + count.error());
+  count.bind(1, run_id);
+  if (!provider_id.empty()) count.bind(2, provider_id);
+  if (count.step() != SQLITE_ROW) return Status::error("database: " + count.error());
+  const int64_t n = count.integer(0);
+  *value = 0;
+  if (n == 0) return Status::ok();
+  const double position = q * double(n - 1);
+  const auto lower = static_cast<int64_t>(position);
+  const std::string pick_sql = "SELECT COALESCE(latency_s, 0) AS latency FROM trials WHERE " +
+                               where + " ORDER BY latency LIMIT 2 OFFSET ?3";
+  Statement pick(db_, pick_sql.c_str());
+  if (!pick.ok()) return Status::error("database: " + pick.error());
+  pick.bind(1, run_id);
+  if (!provider_id.empty()) pick.bind(2, provider_id);
+  pick.bind(3, lower);
+  if (pick.step() != SQLITE_ROW) return Status::error("database: " + pick.error());
+  const double low = pick.real(0);
+  const double high = lower + 1 < n && pick.step() == SQLITE_ROW ? pick.real(0) : low;
+  *value = low + (high - low) * (position - double(lower));
+  return Status::ok();
+}
+
 Status Store::finished_trial_indices(const std::string& run_id, std::set<int64_t>* indices) {
   Statement s(db_, "SELECT trial_index FROM trials WHERE run_id=?");
   s.bind(1, run_id);

@@ -99,6 +99,13 @@ class Store {
   // How many distinct case ids, and distinct (case, prompt, provider) keys, the run's
   // stored trials have, counted in SQL.
   Status count_cases(const std::string& run_id, int64_t* case_ids, int64_t* case_keys);
+  // The q-quantile (0 to 1) of the latencies of the run's trials, linear between the two
+  // nearest ranks (as percentile() over the same values), 0 when there are none; SQLite sorts
+  // them (spilling to disk), so nothing the size of the run is held. provider_id: only that
+  // provider's trials (empty: every trial); answered_only: only trials without an error or
+  // with a latency.
+  Status latency_quantile(const std::string& run_id, const std::string& provider_id,
+                          bool answered_only, double q, double* value);
   Status finished_trial_indices(const std::string& run_id, std::set<int64_t>* indices);
   // Whether the run's stored trials span more than one (prompt, provider) pair, read
   // without loading the trials.

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "evalkit/report/run_document.h"
 #include "evalkit/store/trial_writer.h"
 #include "tests/support/process.h"
 
@@ -303,6 +304,41 @@ TEST(StoreTest, FindsDuplicatesRenumbersByKeyAndRemovesRuns) {
   ASSERT_EQ(sqlite3_step(scores), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(scores, 0), 0);
   sqlite3_finalize(scores);
+}
+
+// Latency percentiles read from the store are what percentile() gives over the same values:
+// overall over answered trials (no error, or a latency), per provider over every trial.
+TEST(StoreTest, LatencyQuantilesAreThoseOfTheStoredValues) {
+  const std::string dir = testing::make_temp_dir("store-quantiles");
+  Store store;
+  ASSERT_TRUE(store.open(dir + "/evalkit.db").is_ok());
+  ASSERT_TRUE(store.create_run(make_run("r1", "latency")).is_ok());
+  std::vector<TrialResult> trials;
+  std::vector<double> answered, of_a;
+  const std::vector<double> latencies = {0.31, 0.02, 1.7, 0.0, 0.45, 0.45, 2.9, 0.0, 0.12, 0.8, 0.05};
+  for (size_t i = 0; i < latencies.size(); ++i) {
+    TrialResult t = make_trial(int64_t(i), "c" + std::to_string(i), i % 2 == 0);
+    t.key.provider_id = i % 3 == 0 ? "a" : "b";
+    t.answer.latency_s = latencies[i];
+    if (latencies[i] == 0.0) {  // never sent: an error without a latency
+      t.error = "connection refused";
+      t.error_kind = "connect";
+    }
+    if (t.error.empty() || t.answer.latency_s > 0) answered.push_back(latencies[i]);
+    if (t.key.provider_id == "a") of_a.push_back(latencies[i]);
+    trials.push_back(t);
+  }
+  ASSERT_TRUE(store.write_trials("r1", trials).is_ok());
+  for (const double q : {0.0, 0.5, 0.95, 1.0}) {
+    double value = -1;
+    ASSERT_TRUE(store.latency_quantile("r1", "", /*answered_only=*/true, q, &value).is_ok());
+    EXPECT_DOUBLE_EQ(value, percentile(answered, q)) << q;
+    ASSERT_TRUE(store.latency_quantile("r1", "a", /*answered_only=*/false, q, &value).is_ok());
+    EXPECT_DOUBLE_EQ(value, percentile(of_a, q)) << q;
+  }
+  double none = -1;
+  ASSERT_TRUE(store.latency_quantile("r1", "nobody", false, 0.5, &none).is_ok());
+  EXPECT_EQ(none, 0.0);
 }
 
 }  // namespace
