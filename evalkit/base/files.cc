@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -164,27 +165,14 @@ Status read_file(const std::string& path, std::string* contents) {
   // buffer and a copy of it); a pipe or a file that grows is read on until its end.
   struct stat info;
   std::string text;
+  // One byte past the size, so the read that finds the end needs no more room.
   if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
-    text.reserve(static_cast<size_t>(info.st_size) + 1);
+    text.resize(static_cast<size_t>(info.st_size) + 1);
   }
-  char block[1 << 16];
   size_t used = 0;
   while (true) {
-    if (text.capacity() > used) {
-      // Read into the string's own room first.
-      text.resize(text.capacity());
-      const ssize_t got = ::read(fd, text.data() + used, text.size() - used);
-      if (got < 0 && errno == EINTR) continue;
-      if (got < 0) {
-        const int error = errno;
-        ::close(fd);
-        return Status::error("cannot read " + path + ": " + std::strerror(error));
-      }
-      if (got == 0) break;
-      used += static_cast<size_t>(got);
-      continue;
-    }
-    const ssize_t got = ::read(fd, block, sizeof block);
+    if (used == text.size()) text.resize(std::max<size_t>(2 * used, used + (1 << 16)));
+    const ssize_t got = ::read(fd, text.data() + used, text.size() - used);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       const int error = errno;
@@ -192,9 +180,7 @@ Status read_file(const std::string& path, std::string* contents) {
       return Status::error("cannot read " + path + ": " + std::strerror(error));
     }
     if (got == 0) break;
-    text.resize(used);
-    text.append(block, static_cast<size_t>(got));
-    used = text.size();
+    used += static_cast<size_t>(got);
   }
   ::close(fd);
   text.resize(used);

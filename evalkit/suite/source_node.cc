@@ -314,14 +314,7 @@ class JsonSourceReader {
       case '{': {
         if (!count(0)) return false;
         if (building_) out_->open(SourceNodeType::kMap, mark, "?");
-        advance(1);
-        skip_space();
-        if (peek() == '}') {
-          advance(1);
-          if (building_) out_->close();
-          return true;
-        }
-        while (true) {
+        const bool read = read_items('}', [&] {
           if (peek() != '"') return false;
           const SourceMark key_mark = here();
           std::string key;
@@ -332,43 +325,18 @@ class JsonSourceReader {
           if (peek() != ':') return false;
           advance(1);
           skip_space();
-          if (case_list && peek() == '[' ? !read_case_list(depth + 1) : !read_value(depth + 1))
-            return false;
-          skip_space();
-          if (peek() == ',') {
-            advance(1);
-            skip_space();
-            continue;
-          }
-          if (peek() != '}') return false;
-          advance(1);
-          if (building_) out_->close();
-          return true;
-        }
+          return case_list && peek() == '[' ? read_case_list(depth + 1) : read_value(depth + 1);
+        });
+        if (!read) return false;
+        if (building_) out_->close();
+        return true;
       }
       case '[': {
         if (!count(0)) return false;
         if (building_) out_->open(SourceNodeType::kSequence, mark, "?");
-        advance(1);
-        skip_space();
-        if (peek() == ']') {
-          advance(1);
-          if (building_) out_->close();
-          return true;
-        }
-        while (true) {
-          if (!read_value(depth + 1)) return false;
-          skip_space();
-          if (peek() == ',') {
-            advance(1);
-            skip_space();
-            continue;
-          }
-          if (peek() != ']') return false;
-          advance(1);
-          if (building_) out_->close();
-          return true;
-        }
+        if (!read_items(']', [&] { return read_value(depth + 1); })) return false;
+        if (building_) out_->close();
+        return true;
       }
       case '"': {
         std::string text;
@@ -402,35 +370,41 @@ class JsonSourceReader {
   bool read_case_list(size_t depth) {
     if (!count(0)) return false;
     out_->open(SourceNodeType::kSequence, here(), "?");
+    const bool read = read_items(']', [&] {
+      if (peek() != '{') return read_value(depth + 1);
+      const SourceMark mark = here();
+      const size_t start = at_;
+      building_ = false;
+      const bool checked = read_value(depth + 1);
+      building_ = true;
+      if (checked) out_->add_deferred_map(mark, text_.substr(start, at_ - start));
+      return checked;
+    });
+    if (!read) return false;
+    out_->close();
+    return true;
+  }
+
+  // The items of a list or map from its opening bracket to close, each read by read_item,
+  // separated by commas.
+  template <typename ReadItem>
+  bool read_items(char close, ReadItem read_item) {
     advance(1);
     skip_space();
-    if (peek() == ']') {
+    if (peek() == close) {
       advance(1);
-      out_->close();
       return true;
     }
     while (true) {
-      if (peek() == '{') {
-        const SourceMark mark = here();
-        const size_t start = at_;
-        building_ = false;
-        const bool read = read_value(depth + 1);
-        building_ = true;
-        if (!read) return false;
-        out_->add_deferred_map(mark, text_.substr(start, at_ - start));
-      } else if (!read_value(depth + 1)) {
-        return false;
-      }
+      if (!read_item()) return false;
       skip_space();
-      if (peek() == ',') {
+      if (peek() == close) {
         advance(1);
-        skip_space();
-        continue;
+        return true;
       }
-      if (peek() != ']') return false;
+      if (peek() != ',') return false;
       advance(1);
-      out_->close();
-      return true;
+      skip_space();
     }
   }
 

@@ -69,6 +69,20 @@ ProviderConfig embedder(const std::string& base_url, int batch_size) {
   return config;
 }
 
+// An openai-embeddings provider on its own HTTP client, talking to base_url.
+struct Embedder {
+  Embedder(const std::string& base_url, int batch_size) {
+    environment.http = &http;
+    environment.counters = &counters;
+    built = make_provider(embedder(base_url, batch_size), environment, &provider);
+  }
+  HttpClient http;
+  CallCounters counters;
+  ProviderEnvironment environment;
+  std::unique_ptr<Provider> provider;
+  Status built;
+};
+
 ModelRequest inputs(std::vector<std::string> texts, nlohmann::json params = nlohmann::json::object()) {
   ModelRequest request;
   request.inputs = std::move(texts);
@@ -78,13 +92,9 @@ ModelRequest inputs(std::vector<std::string> texts, nlohmann::json params = nloh
 
 TEST(EmbeddingsBatchingTest, ConcurrentRequestsShareHttpRequestsAndEachGetsItsOwnVectors) {
   FakeOpenAIServer server(FakeOpenAIServerOptions{});
-  HttpClient http;
-  CallCounters counters;
-  ProviderEnvironment environment;
-  environment.http = &http;
-  environment.counters = &counters;
-  std::unique_ptr<Provider> provider;
-  ASSERT_TRUE(make_provider(embedder(server.base_url(), 16), environment, &provider));
+  Embedder embedder(server.base_url(), 16);
+  ASSERT_TRUE(embedder.built) << embedder.built.message();
+  Provider* provider = embedder.provider.get();
 
   constexpr size_t kRequests = 40;
   Answers answers(kRequests);
@@ -132,13 +142,9 @@ TEST(EmbeddingsBatchingTest, AFailedBatchFailsEveryRequestInItOnce) {
   FakeOpenAIServerOptions options;
   options.fail_500 = 1.0;
   FakeOpenAIServer server(options);
-  HttpClient http;
-  CallCounters counters;
-  ProviderEnvironment environment;
-  environment.http = &http;
-  environment.counters = &counters;
-  std::unique_ptr<Provider> provider;
-  ASSERT_TRUE(make_provider(embedder(server.base_url(), 64), environment, &provider));
+  Embedder embedder(server.base_url(), 64);
+  ASSERT_TRUE(embedder.built) << embedder.built.message();
+  Provider* provider = embedder.provider.get();
   constexpr size_t kRequests = 10;
   Answers answers(kRequests);
   for (size_t i = 0; i < kRequests; ++i) {
@@ -153,15 +159,34 @@ TEST(EmbeddingsBatchingTest, AFailedBatchFailsEveryRequestInItOnce) {
   }
 }
 
+// A hostile endpoint's answers (bodies cut short, not JSON, the wrong number of vectors...)
+// fail every request of the batch once, with the reason, and never hand one request
+// another's vectors.
+TEST(EmbeddingsBatchingTest, AMalformedAnswerFailsEveryRequestInTheBatchOnce) {
+  FakeOpenAIServerOptions options;
+  options.malformed = 1.0;
+  FakeOpenAIServer server(options);
+  Embedder embedder(server.base_url(), 64);
+  ASSERT_TRUE(embedder.built) << embedder.built.message();
+  constexpr size_t kRequests = 12;
+  Answers answers(kRequests);
+  for (size_t i = 0; i < kRequests; ++i) {
+    embedder.provider->send(inputs({"text " + std::to_string(i), "shared"}), answers.slot(i));
+  }
+  ASSERT_TRUE(answers.wait_all());
+  for (size_t i = 0; i < kRequests; ++i) {
+    EXPECT_EQ(answers.calls(i), 1);
+    EXPECT_FALSE(answers.at(i).ok);
+    EXPECT_FALSE(answers.at(i).error.empty());
+    EXPECT_TRUE(answers.at(i).embeddings.empty());
+  }
+}
+
 TEST(EmbeddingsBatchingTest, RequestsWithOtherParametersGoSeparately) {
   FakeOpenAIServer server(FakeOpenAIServerOptions{});
-  HttpClient http;
-  CallCounters counters;
-  ProviderEnvironment environment;
-  environment.http = &http;
-  environment.counters = &counters;
-  std::unique_ptr<Provider> provider;
-  ASSERT_TRUE(make_provider(embedder(server.base_url(), 64), environment, &provider));
+  Embedder embedder(server.base_url(), 64);
+  ASSERT_TRUE(embedder.built) << embedder.built.message();
+  Provider* provider = embedder.provider.get();
   Answers answers(4);
   provider->send(inputs({"a"}, {{"user", "alice"}}), answers.slot(0));
   provider->send(inputs({"b"}, {{"user", "bob"}}), answers.slot(1));
