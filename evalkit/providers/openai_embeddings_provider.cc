@@ -218,8 +218,15 @@ class OpenAIEmbeddingsProvider : public Provider {
                     const ModelResponse& answer) {
     size_t total_length = 0;
     for (const auto& input : inputs) total_length += input.text.size() + 1;
-    std::map<EmbeddingJob*, std::vector<size_t>> by_job;  // positions in inputs
-    for (size_t i = 0; i < inputs.size(); ++i) by_job[inputs[i].job.get()].push_back(i);
+    // Each request's positions in inputs, in the order requests first appear (so which one
+    // gets the rounding of the tokens is the same in every run).
+    std::vector<std::pair<EmbeddingJob*, std::vector<size_t>>> by_job;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      auto it = std::find_if(by_job.begin(), by_job.end(),
+                             [&](const auto& entry) { return entry.first == inputs[i].job.get(); });
+      if (it == by_job.end()) it = by_job.emplace(by_job.end(), inputs[i].job.get(), std::vector<size_t>{});
+      it->second.push_back(i);
+    }
     int64_t tokens_left = answer.prompt_tokens;
     size_t jobs_left = by_job.size();
     for (const auto& [raw_job, positions] : by_job) {

@@ -3,13 +3,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <sstream>
 
 #include "evalkit/base/embedded.h"
+#include "evalkit/base/files.h"
 #include "evalkit/base/hash.h"
 #include "evalkit/base/suggest.h"
 #include "evalkit/suite/template.h"
@@ -141,11 +140,9 @@ Status load_shared_judge_template(const std::string& name_or_path,
   static std::map<std::string, std::shared_ptr<const JudgeTemplate>> parsed;
   std::string text, origin, key;
   if (ends_with(name_or_path, ".yaml") || ends_with(name_or_path, ".yml")) {
-    std::ifstream in(name_or_path, std::ios::binary);
-    if (!in) return Status::error("cannot read judge template " + name_or_path);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
+    if (!read_file(name_or_path, &text)) {
+      return Status::error("cannot read judge template " + name_or_path);
+    }
     origin = name_or_path;
     key = "file\n" + name_or_path + "\n" + sha256_hex(text);
   } else {
