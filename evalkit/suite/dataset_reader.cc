@@ -23,6 +23,7 @@
 #include "evalkit/suite/scorer_spec_parser.h"
 #include "evalkit/suite/message_parser.h"
 #include "evalkit/suite/suite_keys.h"
+#include "evalkit/text/utf8.h"
 
 namespace evalkit {
 namespace {
@@ -296,8 +297,14 @@ class CsvRows : public DatasetRows {
     while (read_more(&data_, 1 << 20, &status)) {
     }
     if (!status) return status;
-    reader_ = std::make_unique<CsvReader>(data_);
     const std::string& path = file_->path();
+    if (const size_t bad = first_invalid_utf8(data_); bad != std::string::npos) {
+      // Cells become JSON values, SQLite text and report text, which are all UTF-8.
+      const TextPosition at = text_position(data_, bad);
+      return Status::error_at(SourceLocation{path, at.line, at.column},
+                              "invalid UTF-8 (CSV datasets must be UTF-8 text)");
+    }
+    reader_ = std::make_unique<CsvReader>(data_);
     std::vector<std::string> fields;
     if (!reader_->next(&fields, &line_)) {
       if (!reader_->error().empty()) {

@@ -52,19 +52,11 @@ Status load_suite_bytes(const std::string& path, std::string bytes, Suite* suite
                         const SuiteLoadOptions& options) {
   const SourceLocation file{path, 0, 0};
 
-  if (!is_valid_utf8(bytes)) {
+  if (const size_t bad = first_invalid_utf8(bytes); bad != std::string::npos) {
     // Name the first bad byte: later stages (JSON, SQLite, reports) all assume UTF-8.
-    size_t pos = 0;
-    while (pos < bytes.size()) {
-      const size_t at = pos;
-      if (decode_utf8_at(bytes, &pos) == 0xFFFD && bytes.compare(at, 3, "\xEF\xBF\xBD") != 0) {
-        const size_t line_start = bytes.rfind('\n', at == 0 ? 0 : at - 1);
-        const int line = 1 + int(std::count(bytes.begin(), bytes.begin() + long(at), '\n'));
-        const int column = int(at - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
-        return Status::error_at(SourceLocation{path, line, column},
-                                "invalid UTF-8 (suite files must be UTF-8 text)");
-      }
-    }
+    const TextPosition at = text_position(bytes, bad);
+    return Status::error_at(SourceLocation{path, at.line, at.column},
+                            "invalid UTF-8 (suite files must be UTF-8 text)");
   }
   // JSON is read by a JSON parser; anything else, or JSON it refuses, by the YAML parser,
   // which gives the same tree for JSON and words any error.

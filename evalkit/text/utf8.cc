@@ -1,5 +1,7 @@
 #include "evalkit/text/utf8.h"
 
+#include <algorithm>
+
 #include <cstdint>
 
 namespace evalkit {
@@ -72,7 +74,7 @@ char32_t decode_utf8_at(std::string_view bytes, std::size_t* pos) {
   return decode_checked(bytes, pos, &valid);
 }
 
-bool is_valid_utf8(std::string_view bytes) {
+std::size_t first_invalid_utf8(std::string_view bytes) {
   std::size_t i = 0;
   const std::size_t n = bytes.size();
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -89,12 +91,25 @@ bool is_valid_utf8(std::string_view bytes) {
       ++i;
       continue;
     }
+    const std::size_t at = i;
     bool valid = true;
     decode_checked(bytes, &i, &valid);
-    if (!valid) return false;
+    if (!valid) return at;
   }
-  return true;
+  return std::string_view::npos;
 }
+
+TextPosition text_position(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  const std::string_view before = text.substr(0, offset);
+  TextPosition position;
+  position.line = 1 + int(std::count(before.begin(), before.end(), '\n'));
+  const std::size_t line_start = before.rfind('\n');
+  position.column = int(offset - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+  return position;
+}
+
+bool is_valid_utf8(std::string_view bytes) { return first_invalid_utf8(bytes) == std::string_view::npos; }
 
 void decode_utf8(std::string_view bytes, std::u32string* out) {
   out->clear();

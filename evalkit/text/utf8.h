@@ -14,6 +14,17 @@ inline constexpr char32_t kReplacementCharacter = 0xFFFD;
 // True when bytes is well-formed UTF-8 (no surrogates, no overlong forms, <= U+10FFFF).
 bool is_valid_utf8(std::string_view bytes);
 
+// The offset of the first byte that starts an ill-formed sequence, or npos when bytes is
+// well-formed UTF-8.
+std::size_t first_invalid_utf8(std::string_view bytes);
+
+// The 1-based line and column (in bytes) of offset in text, for error messages.
+struct TextPosition {
+  int line = 1;
+  int column = 1;
+};
+TextPosition text_position(std::string_view text, std::size_t offset);
+
 // Decodes the code point starting at bytes[*pos] and advances *pos past it (past the
 // invalid subsequence, yielding U+FFFD, when bytes are not well-formed). *pos < size.
 char32_t decode_utf8_at(std::string_view bytes, std::size_t* pos);

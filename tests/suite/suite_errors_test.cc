@@ -260,6 +260,17 @@ TEST(SuiteErrorsTest, DatasetErrorsNameTheDatasetLine) {
   fixture.write("d.csv", "country,__expceted\nFrance,Paris\n");
   EXPECT_EQ(fixture.error("qa.yaml"),
             "d.csv:1: unknown special column '__expceted' (did you mean '__expected'?)");
+  // Cells become JSON, SQLite and report text: bytes that are not UTF-8 are refused where
+  // they are, in a cell or in the header.
+  fixture.write("d.csv", "country,expected\nFrance,Paris\n\"Sp\xC3\x28in\",Madrid\n");
+  EXPECT_EQ(fixture.error("qa.yaml"),
+            "d.csv:3:4: invalid UTF-8 (CSV datasets must be UTF-8 text)");
+  fixture.write("d.csv", "\x9F" "country,expected\nFrance,Paris\n");
+  EXPECT_EQ(fixture.error("qa.yaml"), "d.csv:1:1: invalid UTF-8 (CSV datasets must be UTF-8 text)");
+  fixture.write("d.jsonl", "{\"vars\": {\"country\": \"Sp\xC3\x28in\"}}\n");
+  fixture.write("qa.yaml", kProviders + kPrompt + "cases: [{file: d.jsonl}]\n" + kScorers);
+  EXPECT_NE(fixture.error("qa.yaml").find("d.jsonl:1"), std::string::npos) << fixture.error("qa.yaml");
+  fixture.write("qa.yaml", kProviders + kPrompt + "cases: [{file: d.csv}]\n" + kScorers);
 
   fixture.write("qa.yaml", kProviders + kPrompt + "cases: [{file: gone.jsonl}]\n" + kScorers);
   EXPECT_EQ(fixture.error("qa.yaml"),
