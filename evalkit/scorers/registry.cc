@@ -44,16 +44,19 @@ const std::vector<ScorerKind>& scorer_kinds() {
       {"contains", "output contains an expected answer or a given value", make_contains_scorer,
        false,
        "  --value TEXT       the text to look for (default: the references)\n"
-       "  --mode any|all     one of the values or all of them (default any)"},
+       "  --mode any|all     one of the values or all of them (default any)",
+       "value"},
       {"icontains", "like contains, ignoring ASCII case", make_icontains_scorer, false,
        "  --value TEXT       the text to look for (default: the references)\n"
-       "  --mode any|all     one of the values or all of them (default any)"},
+       "  --mode any|all     one of the values or all of them (default any)",
+       "value"},
       {"not_contains", "output contains none of the given values", make_not_contains_scorer, false,
-       "  --value TEXT       the text that must not appear (default: the references)"},
+       "  --value TEXT       the text that must not appear (default: the references)", "value"},
       {"starts_with", "output starts with an expected answer or a given value",
        make_starts_with_scorer, false,
        "  --value TEXT       the prefix (default: the references)\n"
-       "  --mode any|all     one of the values or all of them (default any)"},
+       "  --mode any|all     one of the values or all of them (default any)",
+       "value"},
       {"regex", "output matches an ECMAScript regular expression", make_regex_scorer, false,
        "  --pattern RE       ECMAScript regular expression, searched in the output (required)\n"
        "  --ignore-case true  match regardless of case"},
@@ -92,7 +95,8 @@ const std::vector<ScorerKind>& scorer_kinds() {
        "  --template NAME    judge template (required; judges/*.yaml or a file)\n"
        "  --provider ID      chat provider (in a suite; default defaults.judge)\n"
        "  --rubric, --criteria, --steps, --samples, --aggregate, --temperature, --seed,\n"
-       "  --choice-scores    see docs/judges.md"},
+       "  --choice-scores    see docs/judges.md",
+       "rubric criteria steps context"},
       {"script", "the team's own check: a long-lived process speaking JSON lines (docs/scripts.md)",
        make_script_scorer, false,
        "  --command CMD      the worker's argv (or --python FILE / --javascript FILE)\n"
@@ -134,6 +138,18 @@ const ScorerKind* find_scorer_kind(const std::string& type) {
     if (type == kind.type) return &kind;
   }
   return nullptr;
+}
+
+bool is_free_text_option(const ScorerKind& kind, std::string_view key) {
+  if (kind.free_text_options == nullptr || key.empty()) return false;
+  std::string_view names = kind.free_text_options;
+  while (!names.empty()) {
+    const size_t space = names.find(' ');
+    if (names.substr(0, space) == key) return true;
+    if (space == std::string_view::npos) break;
+    names.remove_prefix(space + 1);
+  }
+  return false;
 }
 
 Status make_scorer(const ScorerSpec& spec, std::unique_ptr<Scorer>* out) {

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "evalkit/base/status.h"
@@ -20,6 +21,10 @@ struct ScorerKind {
   // The scorer's own options, one per line ("name  what it does"), for `evalkit score TYPE
   // --help`; null when it has none beyond the common ones (weight, threshold, name).
   const char* options = nullptr;
+  // Options (space-separated) whose text only says what to look for or what to tell a judge:
+  // any string there builds the same scorer (same name, same errors, same need for
+  // references), so a suite's checks build one scorer for every such text.
+  const char* free_text_options = nullptr;
 };
 
 // Every registered scorer kind, in registry order.
@@ -30,5 +35,8 @@ const ScorerKind* find_scorer_kind(const std::string& type);
 
 // Builds a scorer; an unknown type gets a did-you-mean suggestion in the error.
 Status make_scorer(const ScorerSpec& spec, std::unique_ptr<Scorer>* out);
+
+// Whether option key of kind is one of its free_text_options.
+bool is_free_text_option(const ScorerKind& kind, std::string_view key);
 
 }  // namespace evalkit

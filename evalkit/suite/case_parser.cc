@@ -210,6 +210,9 @@ Status parse_cases(const SourceNode& node, const YamlReader& reader, Suite* suit
     return reader.error_at(node,
                            "expected a list of cases for 'cases', got " + describe_node(node));
   }
+  // Room for every listed case at once: growing by doubling would hold the old and the new
+  // array together (and leave up to half of the new one unused).
+  suite->inline_cases.reserve(suite->inline_cases.size() + node.size());
   size_t number = 0;
   SourceDocument scratch;  // a JSON suite's case, read when its turn comes (expand_deferred)
   for (const auto& listed : node) {

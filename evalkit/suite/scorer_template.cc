@@ -46,10 +46,25 @@ nlohmann::json templated_options(const ScorerSpec& spec) {
   return options;
 }
 
+// Whether some string inside value, nested no deeper than visit_strings goes, holds "{{"
+// (or the nesting is deeper: visit_strings words that).
+bool may_hold_placeholders(const nlohmann::json& value, size_t depth) {
+  if (depth > kMaxDepth) return true;
+  if (value.is_string()) return value.get_ref<const std::string&>().find("{{") != std::string::npos;
+  if (value.is_object() || value.is_array()) {
+    for (const auto& item : value) {
+      if (may_hold_placeholders(item, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Status scorer_variables(const ScorerSpec& spec, std::vector<std::string>* variables) {
   variables->clear();
+  // Most specs have no placeholder at all: found without copying the options.
+  if (!may_hold_placeholders(spec.options, 0)) return Status::ok();
   nlohmann::json options = templated_options(spec);
   return visit_strings(options, 0, [&](nlohmann::json& text) {
     const std::string& value = text.get_ref<const std::string&>();

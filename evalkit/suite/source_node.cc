@@ -1,6 +1,7 @@
 #include "evalkit/suite/source_node.h"
 
 #include <algorithm>
+#include <cstring>
 #include <sstream>
 
 #include <yaml-cpp/eventhandler.h>
@@ -186,6 +187,17 @@ void SourceDocument::close() {
 void SourceDocument::add_alias(uint32_t index) { attach(index); }
 
 void SourceDocument::clear() { *this = SourceDocument(); }
+
+void SourceDocument::reset() {
+  nodes_.clear();
+  children_.clear();
+  scalars_.clear();
+  deferred_.clear();
+  other_tags_.clear();
+  open_.clear();
+  pending_.clear();
+  root_ = UINT32_MAX;
+}
 
 // ---- YAML, through yaml-cpp's events
 
@@ -463,6 +475,8 @@ class JsonSourceReader {
     while (at_ < text_.size()) {
       const size_t run = at_;
       while (at_ < text_.size()) {
+        while (at_ + 8 <= text_.size() && plain_ascii8(text_.data() + at_)) at_ += 8;
+        if (at_ >= text_.size()) break;
         const auto c = static_cast<unsigned char>(text_[at_]);
         if (c == '"' || c == '\\' || c < 0x20) break;
         if (c < 0x80) {
@@ -517,6 +531,21 @@ class JsonSourceReader {
       }
     }
     return false;
+  }
+
+  // Whether the eight bytes at p are all ASCII that a string holds as it is: no quote,
+  // backslash, control character or byte of a multi-byte sequence.
+  static bool plain_ascii8(const char* p) {
+    uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    // A byte of a "has zero byte" test is flagged when that byte, or a byte below it, is zero:
+    // a flag anywhere means "look byte by byte", never a missed byte.
+    const auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
+    return ((word & kHigh) | below_space | has_zero(word ^ (kOnes * '"')) |
+            has_zero(word ^ (kOnes * '\\'))) == 0;
   }
 
   static void append_utf8(unsigned code, std::string* out) {
@@ -606,11 +635,11 @@ bool reads_otherwise_as_yaml(std::string_view text) {
 
 }  // namespace
 
-bool read_json_source(const std::string& text, SourceDocument* out,
-                      const YamlExpansionLimits& limits, bool defer_case_items) {
+bool read_json_source(std::string_view text, SourceDocument* out, const YamlExpansionLimits& limits,
+                      bool defer_case_items) {
   out->clear();
   const size_t start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string::npos || text[start] != '{' || reads_otherwise_as_yaml(text))
+  if (start == std::string_view::npos || text[start] != '{' || reads_otherwise_as_yaml(text))
     return false;
   JsonSourceReader reader(text, out, limits, defer_case_items);
   if (!reader.read_document()) {
@@ -624,10 +653,12 @@ SourceNode expand_deferred(const SourceNode& node, SourceDocument* scratch) {
   if (node.document_ == nullptr) return node;
   const SourceDocument::Entry& entry = node.document_->nodes_[node.index_];
   if (!entry.deferred) return node;
-  scratch->clear();
+  scratch->reset();
   // Checked when the whole text was read: reading it again cannot fail.
-  JsonSourceReader reader(node.document_->deferred_[entry.first], scratch, YamlExpansionLimits{});
+  const std::string_view text = node.document_->deferred_[entry.first];
+  JsonSourceReader reader(text, scratch, YamlExpansionLimits{});
   if (!reader.read_item(node.mark())) scratch->clear();
+  if (node.document_->deferred_read_) node.document_->deferred_read_(text);
   return scratch->root();
 }
 

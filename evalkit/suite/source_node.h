@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -125,6 +126,14 @@ class SourceDocument {
   void add_alias(uint32_t index);
   // Drops everything built so far.
   void clear();
+  // The same, keeping the room it had, for a document built again and again.
+  void reset();
+  // Called with a deferred map's text each time expand_deferred has read it into its scratch
+  // document. The suite reader reads each case once, in order, so its caller may give back
+  // the text of the cases already read.
+  void on_deferred_read(std::function<void(std::string_view)> done) {
+    deferred_read_ = std::move(done);
+  }
 
  private:
   friend class SourceNode;
@@ -149,6 +158,7 @@ class SourceDocument {
   std::vector<uint32_t> children_;
   std::vector<std::string> scalars_;
   std::vector<std::string_view> deferred_;
+  std::function<void(std::string_view)> deferred_read_;
   std::unordered_map<uint32_t, std::string> other_tags_;
   // The collections still open, innermost last: each one's index and where its children
   // start in pending_, which holds the children of all of them.
@@ -176,7 +186,7 @@ Status read_yaml_source_with_yaml_cpp(const std::string& path, const std::string
 // With defer_case_items, each map in the root's `cases` list is checked and counted but kept as
 // its text (text must then outlive *out): expand_deferred reads it when the case is parsed, so
 // the tree of every case is never held at once.
-bool read_json_source(const std::string& text, SourceDocument* out,
+bool read_json_source(std::string_view text, SourceDocument* out,
                       const YamlExpansionLimits& limits = {}, bool defer_case_items = false);
 
 // node itself; for a map read_json_source deferred, that map read now into *scratch (its

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 
 #include "evalkit/base/files.h"
 #include "evalkit/base/hash.h"
 #include "evalkit/suite/source_node.h"
 #include "evalkit/suite/suite_parser.h"
 #include "evalkit/suite/suite_paths.h"
+#include "evalkit/suite/suite_text.h"
 #include "evalkit/suite/suite_validator.h"
 #include "evalkit/suite/yaml_reader.h"
 #include "evalkit/text/utf8.h"
@@ -20,6 +22,11 @@ std::optional<std::string> process_getenv(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   if (value == nullptr) return std::nullopt;
   return std::string(value);
+}
+
+bool starts_as_json_object(std::string_view text) {
+  const size_t start = text.find_first_not_of(" \t\r\n");
+  return start != std::string_view::npos && text[start] == '{';
 }
 
 // Judge templates named by file (.yaml/.yml, as validate_suite resolves them) under
@@ -46,25 +53,35 @@ Status confine_judge_templates(const Suite& suite) {
   return Status::ok();
 }
 
-// Reads and validates the suite whose file holds bytes. The text is dropped once the suite
-// is parsed: validation reads the Suite, not the text or its tree.
-Status load_suite_bytes(const std::string& path, std::string bytes, Suite* suite,
-                        const SuiteLoadOptions& options) {
+// Reads and validates the suite whose file holds text. The text is dropped once the suite
+// is parsed (a JSON suite's as its cases are parsed): validation reads the Suite, not the
+// text or its tree.
+Status load_suite_text(const std::string& path, SuiteText* text, Suite* suite,
+                       const SuiteLoadOptions& options) {
   const SourceLocation file{path, 0, 0};
-
+  const std::string_view bytes = text->view();
   if (const size_t bad = first_invalid_utf8(bytes); bad != std::string::npos) {
     // Name the first bad byte: later stages (JSON, SQLite, reports) all assume UTF-8.
     const TextPosition at = text_position(bytes, bad);
     return Status::error_at(SourceLocation{path, at.line, at.column},
                             "invalid UTF-8 (suite files must be UTF-8 text)");
   }
+  // The suite's bytes, then each dataset's digest in order: an edit to any of them changes it.
+  std::string material = sha256_hex(bytes);
   // JSON is read by a JSON parser; anything else, or JSON it refuses, by the YAML parser,
   // which gives the same tree for JSON and words any error.
   SourceDocument document;
   // Each case of a JSON suite is kept as its text until it is parsed (read_json_source), so
-  // the tree of every case and the cases built from them are never all held at once.
-  if (!read_json_source(bytes, &document, {}, /*defer_case_items=*/true)) {
-    if (Status s = read_yaml_source(path, bytes, &document); !s) return s;
+  // the tree of every case and the cases built from them are never all held at once; the
+  // text of the cases parsed is given back as parsing goes.
+  if (starts_as_json_object(bytes) &&
+      read_json_source(bytes, &document, {}, /*defer_case_items=*/true)) {
+    document.on_deferred_read(
+        [text](std::string_view item) { text->drop_before(item.data() + item.size()); });
+  } else {
+    const std::string copy(bytes);
+    text->clear();
+    if (Status s = read_yaml_source(path, copy, &document); !s) return s;
   }
   const SourceNode root = document.root();
   if (!root || root.is_null()) return Status::error_at(file, "suite file is empty");
@@ -88,9 +105,7 @@ Status load_suite_bytes(const std::string& path, std::string bytes, Suite* suite
     return Status::error_at(file, "the suite is too large to load (out of memory)");
   }
   document.clear();  // validation reads the Suite, not the tree
-  // The suite's bytes, then each dataset's digest in order: an edit to any of them changes it.
-  std::string material = sha256_hex(bytes);
-  bytes = std::string();  // nor its text
+  text->clear();     // nor its text
   if (options.confine_paths) {
     if (Status s = confine_judge_templates(*suite); !s) return s;
   }
@@ -109,14 +124,16 @@ Status load_suite(const std::string& path, Suite* suite, const SuiteLoadOptions&
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Status::error_at(file, "suite file not found");
   }
-  std::string bytes;
-  if (Status s = read_file(path, &bytes); !s) return Status::error_at(file, s.message());
-  return load_suite_bytes(path, std::move(bytes), suite, options);
+  SuiteText text;
+  if (Status s = text.read(path); !s) return Status::error_at(file, s.message());
+  return load_suite_text(path, &text, suite, options);
 }
 
 Status load_suite_text(const std::string& path, const std::string& text, Suite* suite,
                        const SuiteLoadOptions& options) {
-  return load_suite_bytes(path, text, suite, options);
+  SuiteText held;
+  held.assign(text);
+  return load_suite_text(path, &held, suite, options);
 }
 
 }  // namespace evalkit

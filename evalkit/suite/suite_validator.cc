@@ -182,8 +182,7 @@ class ScorerCheck {
 
   // Builds spec once; *needs_references tells whether it errs on a case without references.
   Status check(const ScorerSpec& spec, bool* needs_references = nullptr) {
-    std::string key = spec.type + "\n" + spec.name + (spec.negate ? "\nnot\n" : "\n") + spec.options.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" + spec.transform.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    const auto [it, inserted] = needs_references_.try_emplace(std::move(key), false);
+    const auto [it, inserted] = needs_references_.try_emplace(check_key(spec), false);
     if (needs_references != nullptr) *needs_references = it->second;
     if (!inserted) return Status::ok();
     if (const auto provider = spec.options.find("provider");
@@ -209,6 +208,52 @@ class ScorerCheck {
   const std::set<std::string>& metrics() const { return metrics_; }
 
  private:
+  // Equal for specs that build alike: type, name, negation, transform and options, with the
+  // string value of a free-text option (ScorerKind::free_text_options: a `contains` value, a
+  // judge's rubric) left out, so cases that differ only there build one scorer. Strings are
+  // written as their bytes with their length, other values as JSON.
+  static std::string check_key(const ScorerSpec& spec) {
+    std::string key;
+    const auto text = [&key](std::string_view value) {
+      key += std::to_string(value.size());
+      key += ':';
+      key += value;
+    };
+    const auto value = [&](const nlohmann::json& json) {
+      if (json.is_string()) {
+        key += 's';
+        text(json.get_ref<const std::string&>());
+      } else if (json.is_null()) {
+        key += 'n';
+      } else if (json.is_boolean()) {
+        key += json.get<bool>() ? 't' : 'f';
+      } else {
+        key += 'j';
+        key += json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        key += '\n';
+      }
+    };
+    text(spec.type);
+    text(spec.name);
+    key += spec.negate ? '!' : '=';
+    value(spec.transform);
+    const ScorerKind* kind = find_scorer_kind(spec.type);
+    if (!spec.options.is_object()) {
+      value(spec.options);
+      return key;
+    }
+    key += '{';
+    for (const auto& [name, option] : spec.options.items()) {
+      text(name);
+      if (kind != nullptr && option.is_string() && is_free_text_option(*kind, name)) {
+        key += '*';
+      } else {
+        value(option);
+      }
+    }
+    return key;
+  }
+
   // A similarity scorer needs an embeddings model, a judge a chat model.
   static Status check_provider_type(const ScorerSpec& spec, const ProviderConfig& provider) {
     if (spec.type == "similarity" && provider.type != "openai-embeddings" &&

@@ -135,6 +135,29 @@ TEST(SourceNodeTest, DeferredCasesCountAgainstTheLimits) {
   EXPECT_FALSE(read_json_source(json, &deferred, few, /*defer_case_items=*/true));
 }
 
+// Strings are scanned eight plain bytes at a time: a quote, backslash, control character or
+// byte of a multi-byte sequence at any place in a string, on either side of an eight-byte
+// boundary, is still seen, and the string reads as a JSON parser reads it.
+TEST(SourceNodeTest, EveryByteOfAStringIsSeenWhereverItFalls) {
+  const std::vector<std::string> specials = {
+      "\\\"", "\\\\",     "\\n",          "\\u00e9",          "\t",   "\x01", "\x1f", "\x7f", " ",
+      "~",    "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80", "\xc3", "\xff", "\"",   "\\"};
+  for (const std::string& special : specials) {
+    for (size_t before = 0; before <= 17; ++before) {
+      const std::string value = std::string(before, 'a') + special + std::string(9, 'b');
+      const std::string text = "{\"v\": \"" + value + "\", \"w\": 1}";
+      SourceDocument document;
+      const bool accepted = nlohmann::json::accept(text);
+      ASSERT_EQ(read_json_source(text, &document), accepted) << text;
+      if (!accepted) continue;
+      EXPECT_EQ(document.root()["v"].scalar(), nlohmann::json::parse(text)["v"].get<std::string>())
+          << text;
+      // Columns count bytes: the key after the string sits where its bytes put it.
+      EXPECT_EQ(document.root()["w"].mark().column, int(text.find("1}"))) << text;
+    }
+  }
+}
+
 // The JSON reader is strict: what it accepts is exactly what a JSON parser (nlohmann's)
 // accepts, so text that is not JSON always reaches the YAML reader, which words the error.
 TEST(SourceNodeTest, TheJsonReaderAcceptsJsonAndNothingElse) {

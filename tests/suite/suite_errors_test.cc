@@ -281,5 +281,39 @@ TEST(SuiteErrorsTest, DatasetErrorsNameTheDatasetLine) {
             "d.txt: unsupported dataset format '.txt' (use .jsonl, .ndjson or .csv)");
 }
 
+// Case scorers that differ only in free text (a `contains` value, a judge's rubric) build one
+// scorer between them when the suite is checked; any other difference, a free-text option
+// that is not a string included, is still built and its error found.
+TEST(SuiteErrorsTest, CaseScorersSharingAllButTheirTextAreStillEachChecked) {
+  const std::string head =
+      "providers: [{id: assistant, type: openai-chat, model: m}, "
+      "{id: grader, type: openai-chat, model: g}]\n"
+      "defaults: {provider: assistant, judge: grader}\n" +
+      kPrompt +
+      "cases:\n"
+      "  - {id: a, vars: {country: France}, expected: Paris, scorers: [{type: contains, value: "
+      "a}, {type: judge, template: rubric, rubric: r1}]}\n"
+      "  - {id: b, vars: {country: Spain}, expected: Madrid, scorers: [";
+  const auto error = [&](const std::string& scorer) {
+    return suite_error(head + scorer + "]}\n" + kScorers);
+  };
+  EXPECT_EQ(error("{type: contains, value: b}, {type: judge, template: rubric, rubric: r2}"), "");
+  EXPECT_EQ(error("{type: contains, value: []}"),
+            "qa.yaml:6:65: scorer 'contains': option 'value' is an empty list");
+  EXPECT_EQ(error("{type: contains, value: b, mode: some}"),
+            "qa.yaml:6:65: scorer 'contains': option 'mode' must be 'any' or 'all', not 'some'");
+  EXPECT_EQ(error("{type: judge, template: rubric, rubric: [r2]}"),
+            "qa.yaml:6:65: scorer 'judge': option 'rubric' expects a string");
+  EXPECT_EQ(error("{type: judge, template: rubric, rubric: {text: r2}}"),
+            "qa.yaml:6:65: scorer 'judge': option 'rubric' expects a string");
+  EXPECT_EQ(error("{type: judge, template: rubric, rubric: r2, samples: 0}"),
+            "qa.yaml:6:65: scorer 'judge': option 'samples' must be a whole number from 1 to 100");
+  EXPECT_EQ(error("{type: judge, template: rubric, rubric: r2, rubrik: r3}"),
+            "qa.yaml:6:65: scorer 'judge': unknown option 'rubrik' (did you mean 'rubric'?)");
+  EXPECT_EQ(error("{type: judge, template: no_such_template, rubric: r2}"),
+            "qa.yaml:6:65: scorer 'judge': judge template 'no_such_template' is not built in (a "
+            "file must end in .yaml)");
+}
+
 }  // namespace
 }  // namespace evalkit

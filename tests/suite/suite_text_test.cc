@@ -1,0 +1,101 @@
+// A suite's text while it is read (SuiteText), and large JSON suites, whose cases are parsed
+// as the pages of the cases before them are given back.
+#include "evalkit/suite/suite_text.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/suite_fixture.h"
+
+namespace evalkit {
+namespace {
+
+using testing::SuiteFixture;
+
+TEST(SuiteTextTest, ReadsAFileWholeAndGivesBackOnlyWhatLiesBefore) {
+  SuiteFixture fixture("suite-text");
+  std::string text;
+  for (int i = 0; i < 1000000; ++i) text += char('a' + i % 26);
+  const std::string path = fixture.write("big.txt", text);
+  SuiteText held;
+  ASSERT_TRUE(held.read(path));
+  ASSERT_EQ(held.view(), text);
+  // Drop everything before the last 1000 bytes (pages are given back a quarter megabyte at a
+  // time): the tail is untouched, the head reads as zeros once given back.
+  const char* tail = held.view().data() + text.size() - 1000;
+  held.drop_before(tail);
+  EXPECT_EQ(held.view().substr(text.size() - 1000), text.substr(text.size() - 1000));
+  EXPECT_EQ(held.view().size(), text.size());
+  EXPECT_EQ(held.view()[0], '\0');
+  // Outside the text, or behind what is gone: nothing happens.
+  held.drop_before(nullptr);
+  held.drop_before(held.view().data());
+  EXPECT_EQ(held.view().substr(text.size() - 1000), text.substr(text.size() - 1000));
+
+  SuiteText empty;
+  ASSERT_TRUE(empty.read(fixture.write("empty.txt", "")));
+  EXPECT_EQ(empty.view(), "");
+  SuiteText missing;
+  const Status status = missing.read(fixture.dir() + "/nope.txt");
+  EXPECT_FALSE(status);
+  EXPECT_NE(status.message().find("cannot read"), std::string::npos) << status.message();
+  SuiteText copy;
+  copy.assign("{}");
+  EXPECT_EQ(copy.view(), "{}");
+  copy.clear();
+  EXPECT_EQ(copy.view(), "");
+}
+
+// Several megabytes of cases, each on its own line: a case far from the start reads whole,
+// and an error in the last one names its line and column.
+std::string big_json_suite(int cases, const std::string& last_case) {
+  std::string text =
+      "{\"providers\": [{\"id\": \"assistant\", \"type\": \"openai-chat\", \"model\": \"m\"}],\n"
+      " \"prompts\": [{\"id\": \"qa\", \"prompt\": \"{{question}}\"}],\n"
+      " \"scorers\": [\"exact_match\"],\n"
+      " \"cases\": [\n";
+  for (int i = 0; i < cases; ++i) {
+    text += "  {\"id\": \"case-" + std::to_string(i) + "\", \"vars\": {\"question\": \"Question " +
+            std::to_string(i) + std::string(200, 'q') + "\"}, \"expected\": \"answer " +
+            std::to_string(i) + "\"},\n";
+  }
+  text += "  " + last_case + "\n ]\n}\n";
+  return text;
+}
+
+TEST(SuiteTextTest, EveryCaseOfALargeJsonSuiteReadsWhole) {
+  SuiteFixture fixture("suite-text-big");
+  const int cases = 20000;  // about 5 MB
+  const std::string text = big_json_suite(
+      cases, "{\"id\": \"last\", \"vars\": {\"question\": \"Q\"}, \"expected\": \"A\"}");
+  fixture.write("big.json", text);
+  Suite suite;
+  ASSERT_TRUE(fixture.load("big.json", &suite));
+  ASSERT_EQ(suite.inline_cases.size(), size_t(cases) + 1);
+  for (int i = 0; i < cases; ++i) {
+    const CaseConfig& config = suite.inline_cases[size_t(i)];
+    ASSERT_EQ(config.id, "case-" + std::to_string(i));
+    ASSERT_EQ(config.vars["question"], "Question " + std::to_string(i) + std::string(200, 'q'));
+    ASSERT_EQ(config.expected, std::vector<std::string>{"answer " + std::to_string(i)});
+    ASSERT_EQ(config.where.line, 5 + i);
+    ASSERT_EQ(config.where.column, 3);
+  }
+  EXPECT_EQ(suite.inline_cases.back().id, "last");
+  // The same text given as text (load_suite_text) loads the same cases.
+  Suite same;
+  ASSERT_TRUE(load_suite_text(fixture.dir() + "/big.json", text, &same));
+  EXPECT_EQ(same.inline_cases.size(), suite.inline_cases.size());
+  EXPECT_EQ(same.content_hash, suite.content_hash);
+}
+
+TEST(SuiteTextTest, AnErrorInTheLastCaseOfALargeJsonSuiteNamesItsPlace) {
+  SuiteFixture fixture("suite-text-error");
+  const int cases = 20000;
+  fixture.write("big.json", big_json_suite(cases, "{\"id\": \"last\", \"timeout\": -1}"));
+  EXPECT_EQ(fixture.error("big.json"), "big.json:" + std::to_string(5 + cases) +
+                                           ":29: 'timeout' must be a positive number of seconds");
+}
+
+}  // namespace
+}  // namespace evalkit
