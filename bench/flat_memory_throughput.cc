@@ -6,13 +6,17 @@
 //
 //   flat_memory_throughput [--sizes 20000,100000,1000000] [--concurrency C] [--latency-ms L]
 //                          [--report-json] [--junit] [--report-html] [--report-md]
-//                          [--all-reports] [--keep-db] [--evalkit PATH]
+//                          [--all-reports] [--gate] [--keep-db] [--evalkit PATH]
 //
 // --evalkit runs another evalkit binary (an older build, to measure a change before and after).
 //
 // --report-json also writes the run's JSON report (the complete document) to a file, so the
 // figure covers the report writer too; --junit, --report-html and --report-md add those
 // reports, --all-reports all four.
+//
+// --gate runs each suite twice in one database and measures the second run, which is gated
+// against the first (`--baseline last`): the figure covers reading both runs' cases for the
+// paired comparison and, with a report flag, each trial's baseline in the report.
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -65,7 +69,7 @@ struct Measurement {
 
 Measurement measure(const std::string& binary, const std::filesystem::path& dir,
                     const std::string& base_url, long cases, long concurrency,
-                    const std::vector<std::string>& report_flags,
+                    const std::vector<std::string>& report_flags, bool gate,
                     evalkit::testing::FakeOpenAIServer& server) {
   {
     std::ofstream data(dir / "cases.jsonl");
@@ -86,31 +90,43 @@ Measurement measure(const std::string& binary, const std::filesystem::path& dir,
   std::filesystem::remove(db + "-wal");
   std::filesystem::remove(db + "-shm");
   const std::string jobs = std::to_string(concurrency);
+  // evalkit run SUITE --db DB -j C -q --no-progress [--baseline last] [--report-json ...]
+  auto run_child = [&](bool with_reports, bool against_baseline, rusage* usage) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const int null = open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      std::vector<std::string> args = {"evalkit", "run", suite, "--db", db, "-j", jobs, "-q",
+                                       "--no-progress"};
+      if (against_baseline) {
+        args.push_back("--baseline");
+        args.push_back("last");
+      }
+      for (const std::string& flag : with_reports ? report_flags : std::vector<std::string>{}) {
+        args.push_back("--" + flag);
+        args.push_back((dir / ("report." + flag)).string());
+      }
+      std::vector<char*> argv;
+      for (std::string& arg : args) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+    int status = 0;
+    wait4(pid, &status, 0, usage);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  rusage usage{};
+  if (gate && run_child(false, false, &usage) != 0) {
+    std::fprintf(stderr, "flat_memory_throughput: the baseline run failed\n");
+  }
   const unsigned long long served_before = server.stats().ok;
   const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    // evalkit run SUITE --db DB -j C -q --no-progress [--report-json DIR/report.json ...]
-    std::vector<std::string> args = {"evalkit", "run", suite, "--db", db, "-j", jobs, "-q",
-                                     "--no-progress"};
-    for (const std::string& flag : report_flags) {
-      args.push_back("--" + flag);
-      args.push_back((dir / ("report." + flag)).string());
-    }
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
+  usage = {};
+  const int exit_code = run_child(true, gate, &usage);
   Measurement m;
   m.cases = cases;
-  m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  m.exit_code = exit_code;
   m.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   m.cpu_s = double(usage.ru_utime.tv_sec) + double(usage.ru_utime.tv_usec) / 1e6 +
             double(usage.ru_stime.tv_sec) + double(usage.ru_stime.tv_usec) / 1e6;
@@ -137,6 +153,7 @@ int main(int argc, char** argv) {
   std::string report_names;
   for (const std::string& flag : report_flags) report_names += " --" + flag;
   const bool keep_db = switch_flag(argc, argv, "--keep-db");
+  const bool gate = switch_flag(argc, argv, "--gate");
   const std::string binary = text_flag(argc, argv, "--evalkit", evalkit::testing::evalkit_binary());
 
   evalkit::testing::FakeOpenAIServerOptions options;
@@ -150,16 +167,17 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
 
-  std::printf("flat_memory_throughput: %s, exact-match suite, C=%ld in flight, L=%d ms%s\n",
+  std::printf("flat_memory_throughput: %s, exact-match suite, C=%ld in flight, L=%d ms%s%s\n",
               binary.c_str(), concurrency, latency_ms,
-              report_flags.empty() ? "" : (", with" + report_names).c_str());
+              report_flags.empty() ? "" : (", with" + report_names).c_str(),
+              gate ? ", gated against a baseline run of the same suite" : "");
   std::printf("  %10s  %9s  %8s  %8s  %10s  %10s  %4s\n", "cases", "served", "wall s", "CPU s",
               "peak MiB", "KiB/case", "exit");
   std::vector<Measurement> results;
   bool ok = true;
   for (long cases : sizes) {
     const Measurement m =
-        measure(binary, dir, server.base_url(), cases, concurrency, report_flags, server);
+        measure(binary, dir, server.base_url(), cases, concurrency, report_flags, gate, server);
     results.push_back(m);
     ok = ok && m.exit_code == 0 && m.served == static_cast<unsigned long long>(cases);
     std::printf("  %10ld  %9llu  %8.2f  %8.2f  %10.1f  %10.3f  %4d\n", m.cases, m.served, m.wall_s,

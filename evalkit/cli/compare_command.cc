@@ -10,7 +10,7 @@
 #include "evalkit/cli/exit_codes.h"
 #include "evalkit/cli/gate_step.h"
 #include "evalkit/cli/report_outputs.h"
-#include "evalkit/report/run_document.h"
+#include "evalkit/report/run_document_stream.h"
 #include "evalkit/store/store.h"
 
 namespace po = boost::program_options;
@@ -90,12 +90,7 @@ int compare_command(const Args& args) {
   gate.baseline_label = refs[0];
   gate.baseline_run_id = ids[0];
   RunRecord current;
-  std::vector<TrialResult> current_trials;
   if (Status s = store.load_run(ids[1], &current); !s) {
-    std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
-    return exit_code::kInfrastructure;
-  }
-  if (Status s = store.load_trials(ids[1], &current_trials); !s) {
     std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
     return exit_code::kInfrastructure;
   }
@@ -104,18 +99,23 @@ int compare_command(const Args& args) {
        {&reports.json, &reports.html, &reports.junit, &reports.markdown}) {
     if (is_standard_output(*path)) out = stderr;
   }
+  // The gate and the reports read both runs from the store as they go.
   GateStep step;
-  if (Status s = run_gate_step(store, current, current_trials,
-                               CompareOptions::from_run_config(current.config), gate, out, &step);
+  if (Status s = run_gate_step(store, current, CompareOptions::from_run_config(current.config),
+                               gate, out, &step);
       !s) {
     std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
     return exit_code::kInfrastructure;
   }
   if (reports.any()) {
-    nlohmann::json document =
-        build_run_document(current, current_trials, step.comparison, &step.baseline_trials);
-    document["gate"] = step.gate;
-    if (Status s = write_reports(document, reports); !s) {
+    StoredDocumentOptions document_options;
+    document_options.comparison = step.comparison;
+    document_options.baseline_run_id = step.baseline_run_id;
+    document_options.gate = &step.gate;
+    StreamedDocument document;
+    Status s = stored_run_document(store, current, document_options, &document);
+    if (s) s = write_reports(document, reports);
+    if (!s) {
       std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
       return exit_code::kInfrastructure;
     }

@@ -23,22 +23,90 @@ std::string other_suite_refusal(const RunRecord& baseline, const std::string& cu
          current_suite + "), or pass --allow-other-suite to compare anyway";
 }
 
-Status run_gate_step(Store& store, const RunRecord& current, const std::vector<TrialResult>& trials,
-                     CompareOptions options, const GateSettings& settings, std::FILE* console,
-                     GateStep* step) {
-  const std::vector<FloorCheck> floors = check_floors(trials, options.gate, options.pass);
+Status read_case_aggregates(Store& store, const std::string& run_id, const PassRule& pass,
+                            std::vector<CaseAggregate>* cases) {
+  int64_t case_ids = 0, case_keys = 0;
+  if (Status s = store.count_cases(run_id, &case_ids, &case_keys); !s) return s;
+  CaseAggregator aggregator(static_cast<size_t>(case_keys));
+  Status read = store.for_each_trial_outcome(run_id, 4096, [&](const TrialResult& trial) {
+    aggregator.add(trial);
+    return Status::ok();
+  });
+  if (!read) return read;
+  *cases = aggregator.finish(pass);
+  return Status::ok();
+}
+
+namespace {
+
+// The outputs of the cases a comparison lists (flipped, largest drops), read from the store
+// by the trial indices compare_cases kept.
+Status fill_outputs(Store& store, const std::string& baseline_run_id,
+                    const std::string& current_run_id, Comparison* comparison) {
+  std::vector<int64_t> baseline_indices, current_indices;
+  for (const CaseOutcome& c : comparison->flipped) {
+    baseline_indices.push_back(c.baseline_trial_index);
+    current_indices.push_back(c.current_trial_index);
+  }
+  for (const CaseDrop& d : comparison->largest_drops) {
+    baseline_indices.push_back(d.baseline_trial_index);
+    current_indices.push_back(d.current_trial_index);
+  }
+  std::map<int64_t, std::string> baseline_outputs, current_outputs;
+  if (Status s = store.trial_outputs(baseline_run_id, baseline_indices, &baseline_outputs); !s) {
+    return s;
+  }
+  if (Status s = store.trial_outputs(current_run_id, current_indices, &current_outputs); !s) {
+    return s;
+  }
+  auto output = [](const std::map<int64_t, std::string>& outputs, int64_t index) {
+    const auto it = outputs.find(index);
+    return it == outputs.end() ? std::string() : it->second;
+  };
+  for (CaseOutcome& c : comparison->flipped) {
+    c.baseline_output = output(baseline_outputs, c.baseline_trial_index);
+    c.current_output = output(current_outputs, c.current_trial_index);
+  }
+  for (CaseDrop& d : comparison->largest_drops) {
+    d.baseline_output = output(baseline_outputs, d.baseline_trial_index);
+    d.current_output = output(current_outputs, d.current_trial_index);
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status run_gate_step(Store& store, const RunRecord& current, CompareOptions options,
+                     const GateSettings& settings, std::FILE* console, GateStep* step) {
+  // Both runs are read from the store as case aggregates, one trial at a time: what is held
+  // is one aggregate per case, never the trials.
+  std::vector<CaseAggregate> current_cases;
+  const bool compare = !settings.baseline_run_id.empty();
+  if (compare || has_floors(options.gate)) {
+    if (Status s = read_case_aggregates(store, current.id, options.pass, &current_cases); !s) {
+      return s;
+    }
+  }
+  const std::vector<FloorCheck> floors = check_floors(current_cases, options.gate);
   Comparison comparison;
-  if (!settings.baseline_run_id.empty()) {
+  if (compare) {
     RunRecord baseline;
     if (Status s = store.load_run(settings.baseline_run_id, &baseline); !s) return s;
-    if (Status s = store.load_trials(settings.baseline_run_id, &step->baseline_trials); !s) {
+    std::vector<CaseAggregate> baseline_cases;
+    if (Status s = read_case_aggregates(store, settings.baseline_run_id, options.pass,
+                                        &baseline_cases);
+        !s) {
       return s;
     }
     step->has_baseline = true;
+    step->baseline_run_id = settings.baseline_run_id;
     options.allow_signature_mismatch = settings.allow_signature_mismatch;
     options.min_paired = settings.min_paired;
     for (const auto& [was, is] : settings.prompt_pairs) options.prompt_pairs[was] = is;
-    comparison = compare_runs(step->baseline_trials, trials, options);
+    comparison = compare_cases(baseline_cases, current_cases, options);
+    if (Status s = fill_outputs(store, settings.baseline_run_id, current.id, &comparison); !s) {
+      return s;
+    }
     comparison.baseline_name = settings.baseline_label == settings.baseline_run_id
                                    ? std::string()
                                    : settings.baseline_label;

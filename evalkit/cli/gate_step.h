@@ -30,7 +30,7 @@ struct GateStep {
   GateVerdict verdict;
   nlohmann::json comparison = nullptr;  // the report's "comparison" (null without a baseline)
   nlohmann::json gate;                  // the report's "gate"
-  std::vector<TrialResult> baseline_trials;
+  std::string baseline_run_id;  // the run compared with, when has_baseline
   bool has_baseline = false;
 };
 
@@ -42,10 +42,14 @@ bool parse_prompt_pair(const std::string& text, std::map<std::string, std::strin
 std::string other_suite_refusal(const RunRecord& baseline, const std::string& current_suite,
                                 const GateSettings& settings);
 
-// Checks floors on trials and, when settings name a baseline, compares with it; prints both
-// and the verdict to console. options carries the suite's (or stored run's) gate settings.
-Status run_gate_step(Store& store, const RunRecord& current, const std::vector<TrialResult>& trials,
-                     CompareOptions options, const GateSettings& settings, std::FILE* console,
-                     GateStep* step);
+// The run's case aggregates by the pass rule, read from the store one trial at a time.
+Status read_case_aggregates(Store& store, const std::string& run_id, const PassRule& pass,
+                            std::vector<CaseAggregate>* cases);
+
+// Checks floors on the stored run and, when settings name a baseline, compares with it;
+// prints both and the verdict to console. options carries the suite's (or stored run's) gate
+// settings. Both runs are read from the store as case aggregates.
+Status run_gate_step(Store& store, const RunRecord& current, CompareOptions options,
+                     const GateSettings& settings, std::FILE* console, GateStep* step);
 
 }  // namespace evalkit::cli

@@ -99,15 +99,6 @@ std::vector<std::string> report_tags(const std::vector<Suite>& suites) {
   return tags;
 }
 
-// Whether a gate rule sets an absolute floor (`min`) or ceiling (`max`), which is checked
-// over every case.
-bool has_floors(const Suite& suite) {
-  for (const auto& [metric, rule] : suite.gate) {
-    if (rule.min || rule.max) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::string default_db_path() {
@@ -396,36 +387,35 @@ int run_command(const Args& args, const std::string& command_line) {
         std::fprintf(out, "Stopped after the first failure (--stop-on-failure)\n");
 
       RunRecord record;
-      std::vector<TrialResult> trials;
       if (Status s = store.load_run(summary.run_id, &record); !s) {
         std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
         raise(exit_code::kInfrastructure);
         continue;
       }
-      // The finished trials come back from the store only for what reads them (the gate
-      // against a baseline, floors, several groups): a run without those keeps none of its
-      // results in memory.
+      // The finished trials come back from the store only for several groups (their side by
+      // side summaries and paired comparisons); the gate and the reports read the store as
+      // they go, so a run without several groups keeps none of its results in memory.
       bool several_groups = false;
       if (Status s = store.has_several_groups(summary.run_id, &several_groups); !s) {
         std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
         raise(exit_code::kInfrastructure);
         continue;
       }
-      // Reports read the store as they are written, so they do not need the trials here.
-      const bool trials_needed = !gate.baseline_run_id.empty() || has_floors(suite) || several_groups;
-      if (Status s = trials_needed ? store.load_trials(summary.run_id, &trials) : Status::ok();
-          !s) {
-        std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
-        raise(exit_code::kInfrastructure);
-        continue;
+      nlohmann::json group_fields = nlohmann::json::object();
+      if (several_groups) {
+        std::vector<TrialResult> trials;
+        if (Status s = store.load_trials(summary.run_id, &trials); !s) {
+          std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
+          raise(exit_code::kInfrastructure);
+          continue;
+        }
+        // Several prompts or systems under test: the console shows them side by side.
+        group_fields = build_group_fields(record, trials, corpus_scorers(record.scorers));
+        print_group_fields(out, group_fields);
       }
-      // Several prompts or systems under test: the console shows them side by side.
-      const nlohmann::json group_fields =
-          build_group_fields(record, trials, corpus_scorers(record.scorers));
-      print_group_fields(out, group_fields);
       GateStep step;
-      if (Status s = run_gate_step(store, record, trials, CompareOptions::from_suite(suite), gate,
-                                   out, &step);
+      if (Status s = run_gate_step(store, record, CompareOptions::from_suite(suite), gate, out,
+                                   &step);
           !s) {
         std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
         raise(exit_code::kInfrastructure);
@@ -434,7 +424,7 @@ int run_command(const Args& args, const std::string& command_line) {
       if (reports.any()) {
         StoredDocumentOptions document_options;
         document_options.comparison = step.comparison;
-        document_options.baseline_trials = step.has_baseline ? &step.baseline_trials : nullptr;
+        document_options.baseline_run_id = step.has_baseline ? step.baseline_run_id : "";
         document_options.group_fields = &group_fields;
         document_options.gate = &step.gate;
         StreamedDocument document;

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <functional>
 #include <iterator>
+#include <string_view>
+#include <utility>
 
 #include "evalkit/base/number_text.h"
 
@@ -63,22 +67,48 @@ PairedCases pair_cases(const std::vector<CaseAggregate>& baseline,
       renames[was] = is;
     }
   }
-  auto mapped = [&](CaseKey key) {
+  // The prompt id a baseline case pairs under (its own, or the one it was renamed to).
+  auto mapped_prompt = [&](const CaseKey& key) -> const std::string& {
     auto it = renames.find(key.prompt_id);
-    if (it != renames.end()) key.prompt_id = it->second;
-    return key;
+    return it != renames.end() ? it->second : key.prompt_id;
   };
-  std::map<CaseKey, size_t> baseline_position;
-  for (size_t i = 0; i < baseline.size(); ++i)
-    baseline_position.emplace(mapped(baseline[i].key), i);
+  auto key_hash = [](std::string_view case_id, std::string_view prompt_id,
+                     std::string_view provider_id) {
+    const std::hash<std::string_view> hash;
+    uint64_t h = hash(case_id);
+    h = h * 1000003u ^ hash(prompt_id);
+    return h * 1000003u ^ hash(provider_id);
+  };
+  // The baseline's cases by the hash of their key as paired (12 bytes a case, not a tree
+  // of keys), each found by comparing the keys themselves; of cases with the same key the
+  // first is paired.
+  std::vector<std::pair<uint64_t, uint32_t>> by_hash;
+  by_hash.reserve(baseline.size());
+  for (size_t i = 0; i < baseline.size(); ++i) {
+    const CaseKey& key = baseline[i].key;
+    by_hash.emplace_back(key_hash(key.case_id, mapped_prompt(key), key.provider_id),
+                         uint32_t(i));
+  }
+  std::sort(by_hash.begin(), by_hash.end());
   std::vector<bool> baseline_paired(baseline.size(), false);
   for (const CaseAggregate& aggregate : current) {
-    auto it = baseline_position.find(aggregate.key);
-    if (it == baseline_position.end()) {
+    const CaseKey& key = aggregate.key;
+    const uint64_t h = key_hash(key.case_id, key.prompt_id, key.provider_id);
+    size_t found = baseline.size();
+    for (auto it = std::lower_bound(by_hash.begin(), by_hash.end(), std::make_pair(h, 0u));
+         it != by_hash.end() && it->first == h; ++it) {
+      const CaseKey& b = baseline[it->second].key;
+      if (b.case_id == key.case_id && b.provider_id == key.provider_id &&
+          mapped_prompt(b) == key.prompt_id) {
+        found = it->second;
+        break;
+      }
+    }
+    if (found == baseline.size()) {
       out.only_in_current.push_back(aggregate.key);
     } else {
-      out.pairs.push_back({&baseline[it->second], &aggregate});
-      baseline_paired[it->second] = true;
+      out.pairs.push_back({&baseline[found], &aggregate});
+      baseline_paired[found] = true;
     }
   }
   for (size_t i = 0; i < baseline.size(); ++i) {

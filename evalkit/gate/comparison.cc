@@ -28,16 +28,14 @@ struct Pending {
 };
 
 // A latency or cost metric's case values over the pairs where both runs got an answer.
-Series resource_series(const std::string& metric, const std::vector<const CasePair*>& pairs,
-                       const std::map<CaseKey, CaseResources>& baseline,
-                       const std::map<CaseKey, CaseResources>& current) {
+Series resource_series(const std::string& metric, const std::vector<const CasePair*>& pairs) {
   Series series;
   for (const CasePair* pair : pairs) {
-    const auto base = baseline.find(pair->baseline->key);
-    const auto cur = current.find(pair->current->key);
-    if (base == baseline.end() || cur == current.end()) continue;
-    series.a.push_back(case_resource_value(base->second, metric));
-    series.b.push_back(case_resource_value(cur->second, metric));
+    const CaseResources& base = pair->baseline->resources;
+    const CaseResources& cur = pair->current->resources;
+    if (base.answered == 0 || cur.answered == 0) continue;
+    series.a.push_back(case_resource_value(base, metric));
+    series.b.push_back(case_resource_value(cur, metric));
     series.pairs.push_back(pair);
   }
   return series;
@@ -134,9 +132,9 @@ Series score_series(const std::string& metric, const std::vector<const CasePair*
     auto cur = pair->current->metrics.find(metric);
     if (base == pair->baseline->metrics.end() || cur == pair->current->metrics.end()) continue;
     if (base->second.count == 0 || cur->second.count == 0) continue;
-    if (series.mismatch.empty() && base->second.signature != cur->second.signature) {
-      series.mismatch = "signature differs: baseline " + base->second.signature + " vs current " +
-                        cur->second.signature +
+    if (series.mismatch.empty() && !(base->second.signature == cur->second.signature)) {
+      series.mismatch = "signature differs: baseline " + base->second.signature.str() +
+                        " vs current " + cur->second.signature.str() +
                         "; use --allow-signature-mismatch to compare anyway";
     }
     series.a.push_back(base->second.mean);
@@ -296,7 +294,9 @@ void add_largest_drops(const std::string& metric, const Series& series,
     const size_t i = fallen[k];
     const CasePair& pair = *series.pairs[i];
     drops->push_back(CaseDrop{metric, pair.current->key, series.a[i], series.b[i], delta_of(i),
-                              output_of(*pair.baseline), output_of(*pair.current)});
+                              output_of(*pair.baseline), output_of(*pair.current),
+                              pair.baseline->first_trial_index,
+                              pair.current->first_trial_index});
   }
 }
 
@@ -385,10 +385,15 @@ const char* gate_outcome_name(GateOutcome outcome) {
 
 Comparison compare_runs(const std::vector<TrialResult>& baseline,
                         const std::vector<TrialResult>& current, const CompareOptions& options) {
+  return compare_cases(aggregate_cases(baseline, options.pass),
+                       aggregate_cases(current, options.pass), options);
+}
+
+Comparison compare_cases(const std::vector<CaseAggregate>& baseline_cases,
+                         const std::vector<CaseAggregate>& current_cases,
+                         const CompareOptions& options) {
   Comparison comparison;
   comparison.alpha = options.alpha;
-  const std::vector<CaseAggregate> baseline_cases = aggregate_cases(baseline, options.pass);
-  const std::vector<CaseAggregate> current_cases = aggregate_cases(current, options.pass);
 
   PairedCases paired_cases =
       pair_cases(baseline_cases, current_cases, options.prompt_pairs, options.min_paired);
@@ -452,14 +457,9 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
   }
   // Latency and cost, when the gate names them with max_increase (over all cases; a ceiling
   // alone is checked with the floors).
-  std::map<CaseKey, CaseResources> baseline_resources, current_resources;
   for (const auto& [name, rule] : options.gate) {
     if (!is_resource_metric(name) || !rule.max_increase) continue;
-    if (baseline_resources.empty() && current_resources.empty()) {
-      baseline_resources = case_resources(baseline);
-      current_resources = case_resources(current);
-    }
-    Series series = resource_series(name, all_pairs, baseline_resources, current_resources);
+    Series series = resource_series(name, all_pairs);
     MetricComparison& slot = comparison.metrics.emplace_back();
     if (prepare_resource(name, series, rule, &slot)) {
       pending.push_back(Pending{&slot, std::move(series), false});
@@ -565,7 +565,9 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
       if (pair.baseline->pass == pair.current->pass || pair.baseline->pass != lost) continue;
       comparison.flipped.push_back(CaseOutcome{pair.current->key, pair.baseline->pass,
                                                pair.current->pass, output_of(*pair.baseline),
-                                               output_of(*pair.current)});
+                                               output_of(*pair.current),
+                                               pair.baseline->first_trial_index,
+                                               pair.current->first_trial_index});
     }
   }
   for (size_t i = 0; i < pooled_count; ++i) {

@@ -95,12 +95,17 @@ struct MetricComparison {
   std::optional<double> relative_change;
 };
 
+// A case's outputs are those of its first repeat in each run (CaseAggregate::first_trial),
+// whose plan indices are kept so that aggregates read from a store can fill them in later
+// (fill_outputs).
 struct CaseOutcome {
   CaseKey key;
   bool baseline_pass = false;
   bool current_pass = false;
   std::string baseline_output;
   std::string current_output;
+  int64_t baseline_trial_index = -1;
+  int64_t current_trial_index = -1;
 };
 
 struct CaseDrop {
@@ -111,6 +116,8 @@ struct CaseDrop {
   double delta = 0;
   std::string baseline_output;
   std::string current_output;
+  int64_t baseline_trial_index = -1;
+  int64_t current_trial_index = -1;
 };
 
 // One (prompt, provider) cell compared with the same cell of the baseline.
@@ -172,6 +179,14 @@ struct Comparison {
 // with the pairs there are. docs/gating.md explains the choices.
 Comparison compare_runs(const std::vector<TrialResult>& baseline,
                         const std::vector<TrialResult>& current, const CompareOptions& options);
+
+// compare_runs over the two runs' case aggregates (aggregate_cases, or a CaseAggregator fed
+// from a store, both by options.pass). A case's outputs come from its first_trial; when that is
+// null (aggregates read from a store) they are left empty, with the trial indices to read them
+// by.
+Comparison compare_cases(const std::vector<CaseAggregate>& baseline_cases,
+                         const std::vector<CaseAggregate>& current_cases,
+                         const CompareOptions& options);
 
 // The report's "comparison" object, exactly as docs/json-report.md describes it.
 nlohmann::json to_json(const Comparison& comparison);

@@ -1,31 +1,50 @@
 #include "evalkit/gate/floors.h"
 
+#include <algorithm>
+
 #include "evalkit/gate/case_aggregate.h"
 #include "evalkit/gate/comparison.h"
 #include "evalkit/gate/resource_metrics.h"
 
 namespace evalkit {
 
+bool has_floors(const std::map<std::string, GateRule>& gate) {
+  for (const auto& entry : gate) {
+    if (entry.second.min.has_value() || entry.second.max.has_value()) return true;
+  }
+  return false;
+}
+
 std::vector<FloorCheck> check_floors(const std::vector<TrialResult>& trials,
                                      const std::map<std::string, GateRule>& gate,
                                      const PassRule& pass) {
+  if (!has_floors(gate)) return {};
+  return check_floors(aggregate_cases(trials, pass), gate);
+}
+
+std::vector<FloorCheck> check_floors(const std::vector<CaseAggregate>& cases,
+                                     const std::map<std::string, GateRule>& gate) {
   std::vector<FloorCheck> floors;
-  bool any = false;
-  for (const auto& entry : gate) {
-    any = any || entry.second.min.has_value() || entry.second.max.has_value();
-  }
-  if (!any) return floors;
-  const std::vector<CaseAggregate> cases = aggregate_cases(trials, pass);
-  std::map<CaseKey, CaseResources> resources;
+  if (!has_floors(gate)) return floors;
+  // The cases that got an answer, in key order (the order the values are summed in).
+  std::vector<const CaseAggregate*> answered;
   for (const auto& [metric, rule] : gate) {
     if (rule.max && is_resource_metric(metric)) {
       // A ceiling on latency or cost, over every case that got an answer.
-      if (resources.empty()) resources = case_resources(trials);
+      if (answered.empty()) {
+        for (const CaseAggregate& c : cases) {
+          if (c.resources.answered > 0) answered.push_back(&c);
+        }
+        std::sort(answered.begin(), answered.end(),
+                  [](const CaseAggregate* a, const CaseAggregate* b) { return a->key < b->key; });
+      }
       FloorCheck ceiling;
       ceiling.metric = metric;
       ceiling.max = *rule.max;
       std::vector<double> values;
-      for (const auto& [key, r] : resources) values.push_back(case_resource_value(r, metric));
+      for (const CaseAggregate* c : answered) {
+        values.push_back(case_resource_value(c->resources, metric));
+      }
       ceiling.cases = static_cast<int64_t>(values.size());
       if (!values.empty()) {
         ceiling.value = resource_statistic(metric, values);

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "evalkit/gate/case_aggregate.h"
 #include "evalkit/run/trial.h"
 #include "evalkit/suite/suite.h"
 
@@ -32,6 +33,13 @@ struct FloorCheck {
 std::vector<FloorCheck> check_floors(const std::vector<TrialResult>& trials,
                                      const std::map<std::string, GateRule>& gate,
                                      const PassRule& pass);
+
+// The same over the run's case aggregates (made with the same pass rule).
+std::vector<FloorCheck> check_floors(const std::vector<CaseAggregate>& cases,
+                                     const std::map<std::string, GateRule>& gate);
+
+// Whether any rule sets a floor (`min`) or a ceiling (`max`).
+bool has_floors(const std::map<std::string, GateRule>& gate);
 
 // True when every floor held.
 bool floors_held(const std::vector<FloorCheck>& floors);

@@ -26,14 +26,8 @@ inline constexpr const char* kCostMeanMetric = "cost_mean";
 // latency_p95, latency_mean or cost_mean (suite_keys::resource_metrics()).
 bool is_resource_metric(std::string_view metric);
 
-// Each case's mean latency (the answer's latency_s) and cost (the trial's cost_usd, its
-// judge calls included) over its repeats without an error. Cases whose every repeat erred
-// are absent: an error has no latency worth comparing.
-struct CaseResources {
-  double latency_s = 0;
-  double cost_usd = 0;
-  int answered = 0;
-};
+// Each case's CaseResources. Cases whose every repeat erred are absent: an error has no
+// latency worth comparing.
 std::map<CaseKey, CaseResources> case_resources(const std::vector<TrialResult>& trials);
 
 // The case's value for metric (latency for latency_*, cost for cost_mean).

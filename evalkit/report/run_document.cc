@@ -213,15 +213,17 @@ BaselineIndex::BaselineIndex(const std::vector<TrialResult>* baseline_trials) {
 nlohmann::json BaselineIndex::trial_json(const TrialResult& t) const {
   nlohmann::json j = trial_to_json(t);
   auto it = by_key_.find({t.key.case_id, t.key.prompt_id, t.key.provider_id, t.key.repeat});
-  if (it != by_key_.end()) {
-    nlohmann::json scores = nlohmann::json::object();
-    for (const auto& s : it->second->scores) scores[s.name] = s.value;
-    j["baseline"] = {{"output", it->second->answer.text},
-                     {"pass", it->second->pass},
-                     {"weighted_score", it->second->weighted_score},
-                     {"scores", std::move(scores)}};
-  }
+  if (it != by_key_.end()) j["baseline"] = baseline_trial_json(*it->second);
   return j;
+}
+
+nlohmann::json baseline_trial_json(const TrialResult& baseline) {
+  nlohmann::json scores = nlohmann::json::object();
+  for (const auto& s : baseline.scores) scores[s.name] = s.value;
+  return {{"output", baseline.answer.text},
+          {"pass", baseline.pass},
+          {"weighted_score", baseline.weighted_score},
+          {"scores", std::move(scores)}};
 }
 
 nlohmann::json build_run_document(const RunRecord& run, const std::vector<TrialResult>& trials,

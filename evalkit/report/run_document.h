@@ -81,6 +81,9 @@ class BaselineIndex {
   std::map<std::tuple<std::string, std::string, std::string, int>, const TrialResult*> by_key_;
 };
 
+// A trial's "baseline": the paired baseline trial's output, pass, weighted_score and scores.
+nlohmann::json baseline_trial_json(const TrialResult& baseline);
+
 // Builds the document. comparison is the gate's comparison object or null; baseline_trials,
 // when given, fill each trial's "baseline" (the paired trial of the baseline run).
 // group_fields, when given, are build_group_fields' result for these trials (computed once

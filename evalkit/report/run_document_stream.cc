@@ -1,8 +1,11 @@
 #include "evalkit/report/run_document_stream.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <string_view>
 
 #include "evalkit/base/files.h"
 #include "evalkit/base/secrets.h"
@@ -11,6 +14,7 @@
 #include "evalkit/report/document_fields.h"
 #include "evalkit/report/group_fields.h"
 #include "evalkit/report/run_document.h"
+#include "evalkit/run/trial_json.h"
 
 namespace evalkit {
 namespace {
@@ -147,6 +151,78 @@ StreamedDocument streamed_document(const json& document) {
   return out;
 }
 
+namespace {
+
+// The baseline run's trials by key, for each trial's "baseline", without holding them: 16
+// bytes a trial (the hash of its key and its index), sorted by hash. A trial is read from
+// the store when asked for, and its key compared, so a hash shared by two keys never pairs
+// the wrong trial; of several trials with one key the last (as BaselineIndex keeps) wins.
+class StoredBaseline {
+ public:
+  Status read(Store& store, const std::string& run_id) {
+    run_id_ = run_id;
+    Status s = store.for_each_trial_key(run_id, [&](int64_t index, const TrialKey& key) {
+      entries_.push_back({hash_of(key), index});
+    });
+    if (!s) return s;
+    std::sort(entries_.begin(), entries_.end());
+    return Status::ok();
+  }
+
+  bool empty() const { return run_id_.empty(); }
+
+  // (*out)[i] is trials[i]'s baseline object, or null when the baseline has no such trial.
+  Status find(Store& store, const std::vector<TrialResult>& trials, std::vector<json>* out) const {
+    out->assign(trials.size(), json());
+    if (run_id_.empty()) return Status::ok();
+    // Candidates: every baseline trial whose key hash matches, latest first.
+    std::vector<int64_t> indices;
+    std::vector<std::pair<size_t, size_t>> spans;  // per trial: [begin, end) in indices
+    for (const TrialResult& t : trials) {
+      const uint64_t h = hash_of(t.key);
+      auto lo = std::lower_bound(entries_.begin(), entries_.end(), Entry{h, INT64_MIN});
+      const size_t begin = indices.size();
+      for (auto it = lo; it != entries_.end() && it->hash == h; ++it) indices.push_back(it->index);
+      std::reverse(indices.begin() + long(begin), indices.end());
+      spans.emplace_back(begin, indices.size());
+    }
+    if (indices.empty()) return Status::ok();
+    std::vector<TrialResult> candidates;
+    if (Status s = store.load_trial_briefs(run_id_, indices, &candidates); !s) return s;
+    for (size_t i = 0; i < trials.size(); ++i) {
+      for (size_t k = spans[i].first; k < spans[i].second; ++k) {
+        const TrialResult& b = candidates[k];
+        if (b.index >= 0 && b.key.case_id == trials[i].key.case_id &&
+            b.key.prompt_id == trials[i].key.prompt_id &&
+            b.key.provider_id == trials[i].key.provider_id &&
+            b.key.repeat == trials[i].key.repeat) {
+          (*out)[i] = baseline_trial_json(b);
+          break;
+        }
+      }
+    }
+    return Status::ok();
+  }
+
+ private:
+  struct Entry {
+    uint64_t hash;
+    int64_t index;
+    auto operator<=>(const Entry&) const = default;
+  };
+  static uint64_t hash_of(const TrialKey& key) {
+    const std::hash<std::string_view> hash;
+    uint64_t h = hash(key.case_id);
+    h = h * 1000003u ^ hash(key.prompt_id);
+    h = h * 1000003u ^ hash(key.provider_id);
+    return h * 1000003u ^ uint64_t(uint32_t(key.repeat));
+  }
+  std::string run_id_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace
+
 Status stored_run_document(Store& store, const RunRecord& run,
                            const StoredDocumentOptions& options, StreamedDocument* out) {
   out->head = run_head(run);
@@ -207,20 +283,44 @@ Status stored_run_document(Store& store, const RunRecord& run,
     };
   }
 
-  auto baseline = std::make_shared<const BaselineIndex>(options.baseline_trials);
+  auto baseline = std::make_shared<StoredBaseline>();
+  if (!options.baseline_run_id.empty()) {
+    if (Status s = baseline->read(store, options.baseline_run_id); !s) return s;
+  }
   auto annotations = std::make_shared<std::map<int64_t, json>>();
   for (const Annotation& a : options.annotations) {
     (*annotations)[a.trial_index] = annotation_to_json(a);
   }
   out->for_each_trial = [source, run_id, batch, baseline,
                          annotations](const StreamedDocument::Visitor& visit) {
-    return source->for_each_trial(run_id, batch, [&](const TrialResult& t) {
-      json j = baseline->trial_json(t);
-      if (auto it = annotations->find(t.index); it != annotations->end()) {
-        j["annotation"] = it->second;
+    // A batch of trials at a time, so that their baseline trials are read together.
+    std::vector<TrialResult> pending;
+    auto flush = [&]() -> Status {
+      std::vector<json> baselines;
+      if (Status s = baseline->find(*source, pending, &baselines); !s) return s;
+      for (size_t i = 0; i < pending.size(); ++i) {
+        json j = trial_to_json(pending[i]);
+        if (!baselines[i].is_null()) j["baseline"] = std::move(baselines[i]);
+        if (auto it = annotations->find(pending[i].index); it != annotations->end()) {
+          j["annotation"] = it->second;
+        }
+        if (Status s = visit(j); !s) return s;
       }
-      return visit(j);
+      pending.clear();
+      return Status::ok();
+    };
+    Status read = source->for_each_trial(run_id, batch, [&](const TrialResult& t) {
+      if (baseline->empty()) {
+        json j = trial_to_json(t);
+        if (auto it = annotations->find(t.index); it != annotations->end()) {
+          j["annotation"] = it->second;
+        }
+        return visit(j);
+      }
+      pending.push_back(t);
+      return pending.size() >= batch ? flush() : Status::ok();
     });
+    return read ? flush() : read;
   };
   return Status::ok();
 }

@@ -52,7 +52,9 @@ StreamedDocument streamed_document(const nlohmann::json& document);
 
 struct StoredDocumentOptions {
   nlohmann::json comparison = nullptr;                      // the gate's comparison, or null
-  const std::vector<TrialResult>* baseline_trials = nullptr;  // fill each trial's "baseline"
+  // The baseline run whose paired trials fill each trial's "baseline" (empty: none), read
+  // from the same store by key as the trials are written.
+  std::string baseline_run_id;
   const nlohmann::json* group_fields = nullptr;  // build_group_fields' result, when computed
   const nlohmann::json* gate = nullptr;          // the document's "gate", when it has one
   std::vector<Annotation> annotations;           // attached to their trials

@@ -601,6 +601,155 @@ Status Store::for_each_trial(const std::string& run_id, size_t batch_size,
   }
 }
 
+Status Store::for_each_trial_outcome(const std::string& run_id, size_t batch_size,
+                                     const std::function<Status(const TrialResult&)>& visit) {
+  Statement t(db_,
+              "SELECT trial_index, case_id, prompt_id, provider_id, repeat, error, error_kind, "
+              "latency_s, duration_s, prompt_tokens, completion_tokens, cost_usd, pass, "
+              "weighted_score FROM trials WHERE run_id=? AND trial_index > ? "
+              "ORDER BY trial_index LIMIT ?");
+  Statement s(db_,
+              "SELECT trial_index, name, type, value, pass, error, signature, weight "
+              "FROM scores WHERE run_id=? AND trial_index BETWEEN ? AND ? "
+              "ORDER BY trial_index, position");
+  if (!t.ok() || !s.ok()) return Status::error("database: " + t.error());
+  batch_size = std::max<size_t>(1, batch_size);
+  std::vector<TrialResult> batch;
+  std::unordered_map<int64_t, size_t> position;
+  int64_t after = std::numeric_limits<int64_t>::min();
+  while (true) {
+    batch.clear();
+    position.clear();
+    t.reset();
+    t.bind(1, run_id);
+    t.bind(2, after);
+    t.bind(3, int64_t(batch_size));
+    int rc;
+    while ((rc = t.step()) == SQLITE_ROW) {
+      TrialResult r;
+      r.index = t.integer(0);
+      r.key = {t.text(1), t.text(2), t.text(3), int(t.integer(4))};
+      r.error = t.text(5);
+      r.error_kind = t.text(6);
+      r.answer.latency_s = t.real(7);
+      r.duration_s = t.real(8);
+      r.prompt_tokens = t.integer(9);
+      r.completion_tokens = t.integer(10);
+      r.answer.prompt_tokens = r.prompt_tokens;
+      r.answer.completion_tokens = r.completion_tokens;
+      r.cost_usd = t.real(11);
+      r.pass = t.integer(12) != 0;
+      r.weighted_score = t.real(13);
+      position[r.index] = batch.size();
+      batch.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Status::error("database: " + t.error());
+    if (batch.empty()) return Status::ok();
+    s.reset();
+    s.bind(1, run_id);
+    s.bind(2, batch.front().index);
+    s.bind(3, batch.back().index);
+    while ((rc = s.step()) == SQLITE_ROW) {
+      auto it = position.find(s.integer(0));
+      if (it == position.end()) continue;
+      Score score;
+      score.name = s.text(1);
+      score.type = s.text(2);
+      score.value = s.real(3);
+      score.pass = s.integer(4) != 0;
+      score.error = s.integer(5) != 0;
+      score.signature = s.text(6);
+      score.weight = s.real(7);
+      batch[it->second].scores.push_back(std::move(score));
+    }
+    if (rc != SQLITE_DONE) return Status::error("database: " + s.error());
+    for (const TrialResult& trial : batch) {
+      if (Status v = visit(trial); !v) return v;
+    }
+    if (batch.size() < batch_size) return Status::ok();
+    after = batch.back().index;
+  }
+}
+
+Status Store::trial_outputs(const std::string& run_id, const std::vector<int64_t>& indices,
+                            std::map<int64_t, std::string>* outputs) {
+  Statement s(db_, "SELECT output FROM trials WHERE run_id=? AND trial_index=?");
+  if (!s.ok()) return Status::error("database: " + s.error());
+  for (const int64_t index : indices) {
+    s.reset();
+    s.bind(1, run_id);
+    s.bind(2, index);
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) {
+      (*outputs)[index] = s.text(0);
+    } else if (rc != SQLITE_DONE) {
+      return Status::error("database: " + s.error());
+    }
+  }
+  return Status::ok();
+}
+
+Status Store::for_each_trial_key(
+    const std::string& run_id,
+    const std::function<void(int64_t index, const TrialKey& key)>& visit) {
+  Statement s(db_,
+              "SELECT trial_index, case_id, prompt_id, provider_id, repeat FROM trials "
+              "WHERE run_id=? ORDER BY trial_index");
+  if (!s.ok()) return Status::error("database: " + s.error());
+  s.bind(1, run_id);
+  int rc;
+  TrialKey key;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    key.case_id = s.text(1);
+    key.prompt_id = s.text(2);
+    key.provider_id = s.text(3);
+    key.repeat = int(s.integer(4));
+    visit(s.integer(0), key);
+  }
+  if (rc != SQLITE_DONE) return Status::error("database: " + s.error());
+  return Status::ok();
+}
+
+Status Store::load_trial_briefs(const std::string& run_id, const std::vector<int64_t>& indices,
+                                std::vector<TrialResult>* trials) {
+  Statement t(db_,
+              "SELECT case_id, prompt_id, provider_id, repeat, output, pass, weighted_score "
+              "FROM trials WHERE run_id=? AND trial_index=?");
+  Statement s(db_,
+              "SELECT name, value FROM scores WHERE run_id=? AND trial_index=? ORDER BY position");
+  if (!t.ok() || !s.ok()) return Status::error("database: " + t.error());
+  trials->assign(indices.size(), TrialResult{});
+  for (size_t i = 0; i < indices.size(); ++i) {
+    TrialResult& trial = (*trials)[i];
+    t.reset();
+    t.bind(1, run_id);
+    t.bind(2, indices[i]);
+    const int rc = t.step();
+    if (rc != SQLITE_ROW) {
+      if (rc != SQLITE_DONE) return Status::error("database: " + t.error());
+      trial.index = -1;
+      continue;
+    }
+    trial.index = indices[i];
+    trial.key = {t.text(0), t.text(1), t.text(2), int(t.integer(3))};
+    trial.answer.text = t.text(4);
+    trial.pass = t.integer(5) != 0;
+    trial.weighted_score = t.real(6);
+    s.reset();
+    s.bind(1, run_id);
+    s.bind(2, indices[i]);
+    int src;
+    while ((src = s.step()) == SQLITE_ROW) {
+      Score score;
+      score.name = s.text(0);
+      score.value = s.real(1);
+      trial.scores.push_back(std::move(score));
+    }
+    if (src != SQLITE_DONE) return Status::error("database: " + s.error());
+  }
+  return Status::ok();
+}
+
 Status Store::count_cases(const std::string& run_id, int64_t* case_ids, int64_t* case_keys) {
   Statement s(db_,
               "SELECT (SELECT COUNT(DISTINCT case_id) FROM trials WHERE run_id=?1), "

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -96,6 +97,23 @@ class Store {
   // an error stops the reading and the error is returned.
   Status for_each_trial(const std::string& run_id, size_t batch_size,
                         const std::function<Status(const TrialResult&)>& visit);
+  // for_each_trial with only what the gate reads of a trial: index, key, pass, error and
+  // error_kind, weighted_score, the answer's latency, tokens, cost, and each score's name,
+  // type, value, pass, error, signature and weight (no vars, request, output, reason or
+  // details), so that reading a run's outcomes parses no JSON.
+  Status for_each_trial_outcome(const std::string& run_id, size_t batch_size,
+                                const std::function<Status(const TrialResult&)>& visit);
+  // The answer text of the run's trials at these indices (absent ones are left out).
+  Status trial_outputs(const std::string& run_id, const std::vector<int64_t>& indices,
+                       std::map<int64_t, std::string>* outputs);
+  // Each stored trial's index and key, in index order.
+  Status for_each_trial_key(const std::string& run_id,
+                            const std::function<void(int64_t index, const TrialKey& key)>& visit);
+  // The trials at these indices, each with its index, key, answer text, pass, weighted_score
+  // and each score's name and value (in their order); (*trials)[i] is the trial at
+  // indices[i], or has index -1 when the run has no trial there.
+  Status load_trial_briefs(const std::string& run_id, const std::vector<int64_t>& indices,
+                           std::vector<TrialResult>* trials);
   // How many distinct case ids, and distinct (case, prompt, provider) keys, the run's
   // stored trials have, counted in SQL.
   Status count_cases(const std::string& run_id, int64_t* case_ids, int64_t* case_keys);
