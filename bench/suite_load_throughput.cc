@@ -5,7 +5,9 @@
 // process, then `evalkit validate` end to end (a child: wall time and peak RSS) against the
 // bounds of 0.15 s and 40 MB, and the share of the end-to-end time the in-process load is.
 //
-//   suite_load_throughput [--cases N]
+//   suite_load_throughput [--cases N] [--evalkit PATH]
+//
+// --evalkit runs another evalkit binary as the child (an older build, to compare in one session).
 #include <fcntl.h>
 #include <malloc.h>
 #include <sys/resource.h>
@@ -97,8 +99,14 @@ struct ChildRun {
   int exit_code = -1;
 };
 
-ChildRun run_evalkit(const std::vector<std::string>& args) {
-  const std::string binary = evalkit::testing::evalkit_binary();
+const char* text_flag(int argc, char** argv, const char* name, const char* fallback) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  }
+  return fallback;
+}
+
+ChildRun run_evalkit(const std::string& binary, const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
@@ -125,18 +133,20 @@ ChildRun run_evalkit(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   const long cases = flag(argc, argv, "--cases", 10000);
+  const std::string binary =
+      text_flag(argc, argv, "--evalkit", evalkit::testing::evalkit_binary().c_str());
   const auto dir =
       std::filesystem::temp_directory_path() / ("evalkit-suite-load-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   write_suites(dir, cases);
-  std::printf("suite_load_throughput: %ld inline cases\n", cases);
+  std::printf("suite_load_throughput: %ld inline cases, evalkit %s\n", cases, binary.c_str());
   int failures = 0;
   for (const char* name : {"peer.json", "peer.yaml"}) {
     const std::string path = (dir / name).string();
     // The child runs first: a forked child's peak RSS counts the pages it shares with its
     // parent until exec, so this process must not hold a loaded suite yet.
     malloc_trim(0);
-    const ChildRun run = run_evalkit({"validate", path});
+    const ChildRun run = run_evalkit(binary, {"validate", path});
     double load_s = 0;
     {
       evalkit::Suite suite;

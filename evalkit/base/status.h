@@ -4,11 +4,13 @@
 #include <string>
 #include <utility>
 
+#include "evalkit/base/shared_text.h"
+
 namespace evalkit {
 
 // Where in a file something is; line and column are 1-based, 0 when unknown.
 struct SourceLocation {
-  std::string file;
+  SharedText file;  // shared by the copies of a location, and by a reader's locations
   int line = 0;
   int column = 0;
 

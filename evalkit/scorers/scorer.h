@@ -28,7 +28,7 @@ struct ScorerSpec {
   // text (scorers/answer_transform.h).
   nlohmann::json transform;
   // The suite's folder: relative paths in options (script files, schemas) resolve against it.
-  std::string directory;
+  SharedText directory;
   SourceLocation where;             // for error messages
   SourceLocation transform_where;   // of the transform, for its errors
   // Option values written as plain numbers or booleans, as written ("3.10", "1788", "yes"),

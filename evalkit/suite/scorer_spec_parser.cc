@@ -106,6 +106,7 @@ Status parse_scorer_specs(const SourceNode& node, const YamlReader& reader,
     return reader.error_at(node,
                            "expected a list of scorers for 'scorers', got " + describe_node(node));
   }
+  out->reserve(out->size() + node.size());
   for (const auto& item : node) {
     ScorerSpec spec;
     if (Status status = parse_scorer_spec(item, reader, &spec); !status) return status;

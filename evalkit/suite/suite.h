@@ -190,7 +190,7 @@ struct Suite {
   std::string name;
   std::string description;
   std::string path;          // the suite file as given
-  std::string directory;     // folder of the suite file; datasets are relative to it
+  SharedText directory;      // folder of the suite file; datasets are relative to it
   std::string content_hash;  // SHA-256 over the suite file and its dataset files
   SuiteDefaults defaults;
   std::vector<ProviderConfig> providers;

@@ -63,7 +63,7 @@ class YamlReader {
  private:
   Status expand(const SourceNode& node, std::string* out) const;
 
-  std::string file_;
+  SharedText file_;  // shared by every location the reader gives
   EnvLookup getenv_;
   std::set<std::string> secrets_;
   std::string confine_root_;

@@ -82,6 +82,19 @@ TEST(SuiteTextTest, EveryCaseOfALargeJsonSuiteReadsWhole) {
     ASSERT_EQ(config.where.column, 3);
   }
   EXPECT_EQ(suite.inline_cases.back().id, "last");
+  // Every location holds the one copy of the file's name, every scorer the suite's folder.
+  EXPECT_EQ(suite.inline_cases[0].where.file, fixture.dir() + "/big.json");
+  EXPECT_EQ(suite.inline_cases[0].where.file.c_str(),
+            suite.inline_cases[cases - 1].where.file.c_str());
+  ASSERT_EQ(suite.scorers.size(), 1u);
+  EXPECT_EQ(suite.scorers[0].directory, fixture.dir());
+  EXPECT_EQ(suite.scorers[0].directory.c_str(), suite.directory.c_str());
+  const SharedText copy = suite.directory;
+  EXPECT_EQ(copy.c_str(), suite.directory.c_str());
+  EXPECT_EQ(SharedText(std::string(suite.directory)), suite.directory);
+  EXPECT_NE(SharedText(std::string(suite.directory)).c_str(), suite.directory.c_str());
+  EXPECT_TRUE(SharedText().empty());
+  EXPECT_EQ(SharedText().str(), "");
   // The same text given as text (load_suite_text) loads the same cases.
   Suite same;
   ASSERT_TRUE(load_suite_text(fixture.dir() + "/big.json", text, &same));
