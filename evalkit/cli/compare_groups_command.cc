@@ -8,18 +8,21 @@
 #include "evalkit/report/group_console.h"
 #include "evalkit/report/group_fields.h"
 #include "evalkit/report/run_document.h"
+#include "evalkit/report/run_document_stream.h"
 #include "evalkit/store/store.h"
 
 namespace evalkit::cli {
 namespace {
 
-// How many distinct members the run has along `by`.
-size_t members(const std::vector<TrialResult>& trials, GroupBy by) {
+// How many distinct members the stored run has along `by`.
+Status members(Store& store, const std::string& run_id, GroupBy by, size_t* count) {
   std::set<std::string> ids;
-  for (const TrialResult& trial : trials) {
-    ids.insert(by == GroupBy::kProvider ? trial.key.provider_id : trial.key.prompt_id);
-  }
-  return ids.size();
+  Status s = store.for_each_trial_key(run_id, [&](int64_t, const TrialKey& key) {
+    const std::string& id = by == GroupBy::kProvider ? key.provider_id : key.prompt_id;
+    if (!ids.count(id)) ids.insert(id);
+  });
+  *count = ids.size();
+  return s;
 }
 
 }  // namespace
@@ -46,16 +49,13 @@ int compare_groups_command(const std::string& ref, const std::string& by_text,
     return exit_code::kUsageError;
   }
   RunRecord run;
-  std::vector<TrialResult> trials;
-  if (Status s = store.load_run(run_id, &run); !s) {
-    std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
+  size_t count = 0;
+  Status read = store.load_run(run_id, &run);
+  if (read) read = members(store, run_id, by, &count);
+  if (!read) {
+    std::fprintf(stderr, "evalkit compare: %s\n", read.message().c_str());
     return exit_code::kInfrastructure;
   }
-  if (Status s = store.load_trials(run_id, &trials); !s) {
-    std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
-    return exit_code::kInfrastructure;
-  }
-  const size_t count = members(trials, by);
   if (count < 2) {
     std::fprintf(stderr,
                  "evalkit compare: run %s has %zu %s%s: nothing to compare by %s (try --by %s)\n",
@@ -63,13 +63,22 @@ int compare_groups_command(const std::string& ref, const std::string& by_text,
                  by == GroupBy::kProvider ? "prompt" : "provider");
     return exit_code::kUsageError;
   }
-  const nlohmann::json fields = build_group_fields(run, trials, corpus_scorers(run.scorers));
-  std::printf("Run %s (suite %s): %zu trials, %zu %ss\n", run_id.c_str(), run.suite.c_str(),
-              trials.size(), count, group_by_name(by));
+  // The group fields and the reports read the run from the store as they go.
+  nlohmann::json fields;
+  if (Status s = build_group_fields(store, run, corpus_scorers(run.scorers), &fields); !s) {
+    std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
+    return exit_code::kInfrastructure;
+  }
+  std::printf("Run %s (suite %s): %lld trials, %zu %ss\n", run_id.c_str(), run.suite.c_str(),
+              static_cast<long long>(run.finished_trials), count, group_by_name(by));
   print_group_fields(stdout, fields, group_by_name(by));
   if (reports.any()) {
-    const nlohmann::json document = build_run_document(run, trials, nullptr, nullptr, &fields);
-    if (Status s = write_reports(document, reports); !s) {
+    StoredDocumentOptions document_options;
+    document_options.group_fields = &fields;
+    StreamedDocument document;
+    Status s = stored_run_document(store, run, document_options, &document);
+    if (s) s = write_reports(document, reports);
+    if (!s) {
       std::fprintf(stderr, "evalkit compare: %s\n", s.message().c_str());
       return exit_code::kInfrastructure;
     }

@@ -17,6 +17,7 @@
 #include "evalkit/cli/report_outputs.h"
 #include "evalkit/cli/run_document_import.h"
 #include "evalkit/report/run_document.h"
+#include "evalkit/report/run_document_stream.h"
 #include "evalkit/store/store.h"
 
 namespace po = boost::program_options;
@@ -190,14 +191,12 @@ Status merge_input(Store& store, const std::string& input, MergedRun* merged) {
                          store.path() + ": " + s.message());
   }
   RunRecord run;
-  std::vector<TrialResult> trials;
   if (Status s = store.load_run(run_id, &run); !s) return s;
-  if (Status s = store.load_trials(run_id, &trials); !s) return s;
   if (Status s = merged->add_run(input, run); !s) return s;
-  for (TrialResult& trial : trials) {
-    if (Status s = merged->add_trial(std::move(trial)); !s) return s;
-  }
-  return Status::ok();
+  // A batch of the stored run's trials at a time, never the whole run.
+  return store.for_each_trial(run_id, 512, [&](const TrialResult& trial) {
+    return merged->add_trial(TrialResult(trial));
+  });
 }
 
 }  // namespace
@@ -271,15 +270,13 @@ int merge_command(const Args& args) {
     }
   }
   if (reports.any()) {
-    // The reports are built from the stored run (the whole run in memory; see docs/scale.md).
+    // The reports are written as the merged run is read from the store (docs/scale.md).
     RunRecord stored;
-    std::vector<TrialResult> trials;
-    store.load_run(run.id, &stored);
-    if (Status s = store.load_trials(run.id, &trials); !s) {
-      std::fprintf(stderr, "evalkit merge: %s\n", s.message().c_str());
-      return exit_code::kInfrastructure;
-    }
-    if (Status s = write_reports(build_run_document(stored, trials), reports); !s) {
+    StreamedDocument document;
+    Status s = store.load_run(run.id, &stored);
+    if (s) s = stored_run_document(store, stored, {}, &document);
+    if (s) s = write_reports(document, reports);
+    if (!s) {
       std::fprintf(stderr, "evalkit merge: %s\n", s.message().c_str());
       return exit_code::kInfrastructure;
     }

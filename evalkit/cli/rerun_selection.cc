@@ -20,8 +20,6 @@ std::string escape_regex(const std::string& text) {
 
 Status select_failed_cases(Store& store, const std::string& run_id, CaseFilter* filter,
                            size_t* failed_cases) {
-  std::vector<TrialResult> trials;
-  if (Status s = store.load_trials(run_id, &trials); !s) return s;
   std::vector<std::regex> include;
   try {
     for (const auto& pattern : filter->include)
@@ -29,13 +27,16 @@ Status select_failed_cases(Store& store, const std::string& run_id, CaseFilter* 
   } catch (const std::regex_error& e) {
     return Status::error("invalid -R pattern: " + std::string(e.what()));
   }
+  // The stored run's outcomes a batch at a time: only the failed case ids are kept.
   std::set<std::string> failed;
-  for (const auto& trial : trials) {
-    if (trial.pass) continue;
+  Status read = store.for_each_trial_outcome(run_id, 4096, [&](const TrialResult& trial) {
+    if (trial.pass || failed.count(trial.key.case_id)) return Status::ok();
     bool matches = include.empty();
     for (const auto& re : include) matches = matches || std::regex_search(trial.key.case_id, re);
     if (matches) failed.insert(trial.key.case_id);
-  }
+    return Status::ok();
+  });
+  if (!read) return read;
   filter->include.clear();
   for (const auto& id : failed) {
     std::string pattern = "^";

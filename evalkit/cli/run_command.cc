@@ -392,27 +392,18 @@ int run_command(const Args& args, const std::string& command_line) {
         raise(exit_code::kInfrastructure);
         continue;
       }
-      // The finished trials come back from the store only for several groups (their side by
-      // side summaries and paired comparisons); the gate and the reports read the store as
-      // they go, so a run without several groups keeps none of its results in memory.
-      bool several_groups = false;
-      if (Status s = store.has_several_groups(summary.run_id, &several_groups); !s) {
+      // Several prompts or systems under test: the console shows them side by side. The
+      // group fields, the gate and the reports all read the store as they go, so no run keeps
+      // its results in memory.
+      nlohmann::json group_fields;
+      if (Status s = build_group_fields(store, record, corpus_scorers(record.scorers),
+                                        &group_fields);
+          !s) {
         std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
         raise(exit_code::kInfrastructure);
         continue;
       }
-      nlohmann::json group_fields = nlohmann::json::object();
-      if (several_groups) {
-        std::vector<TrialResult> trials;
-        if (Status s = store.load_trials(summary.run_id, &trials); !s) {
-          std::fprintf(stderr, "evalkit run: %s\n", s.message().c_str());
-          raise(exit_code::kInfrastructure);
-          continue;
-        }
-        // Several prompts or systems under test: the console shows them side by side.
-        group_fields = build_group_fields(record, trials, corpus_scorers(record.scorers));
-        print_group_fields(out, group_fields);
-      }
+      print_group_fields(out, group_fields);
       GateStep step;
       if (Status s = run_gate_step(store, record, CompareOptions::from_suite(suite), gate, out,
                                    &step);

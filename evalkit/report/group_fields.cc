@@ -17,15 +17,15 @@ GroupCompareOptions stored_group_options(const RunRecord& run) {
   return options;
 }
 
-nlohmann::json build_group_fields(const RunRecord& run, const std::vector<TrialResult>& trials,
-                                  const CorpusScorers& scorers) {
+namespace {
+
+// The fields from the run's summaries and cases, however they were collected.
+nlohmann::json group_fields_of(const GroupSummaries& summaries, const RunCases& cases,
+                               const GroupCompareOptions& options) {
   nlohmann::json fields = nlohmann::json::object();
-  if (!has_several_groups(trials)) return fields;
-  fields["groups"] = to_json(summarize_groups(trials, scorers));
-  const GroupCompareOptions options = stored_group_options(run);
+  fields["groups"] = to_json(summaries);
   nlohmann::json comparisons = nlohmann::json::array();
   nlohmann::json rankings = nlohmann::json::array();
-  const RunCases cases = collect_run_cases(trials, options.pass);
   for (GroupBy by : {GroupBy::kProvider, GroupBy::kPrompt}) {
     const GroupComparisons family = compare_groups(cases, by, options);
     for (auto& entry : to_json(family)) comparisons.push_back(std::move(entry));
@@ -36,6 +36,41 @@ nlohmann::json build_group_fields(const RunRecord& run, const std::vector<TrialR
   fields["group_comparisons"] = std::move(comparisons);
   fields["rankings"] = std::move(rankings);
   return fields;
+}
+
+}  // namespace
+
+nlohmann::json build_group_fields(const RunRecord& run, const std::vector<TrialResult>& trials,
+                                  const CorpusScorers& scorers) {
+  if (!has_several_groups(trials)) return nlohmann::json::object();
+  const GroupCompareOptions options = stored_group_options(run);
+  return group_fields_of(summarize_groups(trials, scorers),
+                         collect_run_cases(trials, options.pass), options);
+}
+
+Status build_group_fields(Store& store, const RunRecord& run, const CorpusScorers& scorers,
+                          nlohmann::json* fields) {
+  *fields = nlohmann::json::object();
+  bool several = false;
+  if (Status s = store.has_several_groups(run.id, &several); !s || !several) return s;
+  const GroupCompareOptions options = stored_group_options(run);
+  int64_t case_ids = 0, case_keys = 0;
+  if (Status s = store.count_cases(run.id, &case_ids, &case_keys); !s) return s;
+  GroupSummarizer summarizer(scorers);
+  CaseAggregator aggregator(static_cast<size_t>(case_keys));
+  RunCases cases;
+  Status read = store.for_each_trial(run.id, 1024, [&](const TrialResult& trial) {
+    summarizer.add(trial);
+    aggregator.add(trial);
+    if (!trial.error.empty()) {
+      cases.errored.insert(CaseKey{trial.key.case_id, trial.key.prompt_id, trial.key.provider_id});
+    }
+    return Status::ok();
+  });
+  if (!read) return read;
+  cases.aggregates = aggregator.finish(options.pass);
+  *fields = group_fields_of(summarizer.finish(), cases, options);
+  return Status::ok();
 }
 
 std::vector<std::string> group_metric_names(const nlohmann::json& groups) {

@@ -25,6 +25,12 @@ GroupCompareOptions stored_group_options(const RunRecord& run);
 nlohmann::json build_group_fields(const RunRecord& run, const std::vector<TrialResult>& trials,
                                   const CorpusScorers& scorers);
 
+// The same for a stored run, read from the store a batch of trials at a time: what is held
+// is each group's sums and latencies and one aggregate per case (GroupSummarizer,
+// CaseAggregator), never the trials.
+Status build_group_fields(Store& store, const RunRecord& run, const CorpusScorers& scorers,
+                          nlohmann::json* fields);
+
 // The metric names of a JSON list of group summaries ("groups"."by_cell" and the like), in
 // the order they first appear, for the reports' metric columns.
 std::vector<std::string> group_metric_names(const nlohmann::json& groups);

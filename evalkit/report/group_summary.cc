@@ -11,49 +11,10 @@ namespace {
 struct GroupTotals {
   GroupSummary summary;
   std::map<std::string, double> metric_sums;
-  std::map<std::string, std::vector<const nlohmann::json*>> details;  // corpus metrics only
+  // Corpus metrics' sufficient statistics (every corpus form folds its trials' details
+  // through them; null for a metric without one).
+  std::map<std::string, std::unique_ptr<CorpusStatistics>> corpus;
   std::vector<double> latencies;
-};
-
-class GroupList {
- public:
-  GroupTotals& at(const std::string& key, const std::optional<std::string>& prompt_id,
-                  const std::optional<std::string>& provider_id) {
-    auto [it, inserted] = position_.try_emplace(key, groups_.size());
-    if (inserted) {
-      groups_.emplace_back();
-      groups_.back().summary.prompt_id = prompt_id;
-      groups_.back().summary.provider_id = provider_id;
-    }
-    return groups_[it->second];
-  }
-
-  std::vector<GroupSummary> finish(const CorpusScorers& scorers) {
-    std::vector<GroupSummary> out;
-    out.reserve(groups_.size());
-    for (GroupTotals& group : groups_) {
-      GroupSummary& s = group.summary;
-      s.pass_rate = s.trials > 0 ? double(s.passed) / double(s.trials) : 0.0;
-      s.latency_p50_s = percentile(group.latencies, 0.5);
-      s.latency_p95_s = percentile(group.latencies, 0.95);
-      for (auto& [name, metric] : s.metrics) {
-        if (metric.n > 0) metric.mean = group.metric_sums[name] / double(metric.n);
-        const auto scorer = scorers.find(name);
-        const auto details = group.details.find(name);
-        if (scorer == scorers.end() || details == group.details.end()) continue;
-        const nlohmann::json corpus = scorer->second->corpus(details->second);
-        if (corpus.is_object() && corpus.contains("score") && corpus["score"].is_number()) {
-          metric.corpus = corpus["score"].get<double>();
-        }
-      }
-      out.push_back(std::move(s));
-    }
-    return out;
-  }
-
- private:
-  std::unordered_map<std::string, size_t> position_;
-  std::vector<GroupTotals> groups_;
 };
 
 void add_trial(const TrialResult& trial, const CorpusScorers& scorers, GroupTotals* group) {
@@ -78,11 +39,85 @@ void add_trial(const TrialResult& trial, const CorpusScorers& scorers, GroupTota
     if (score.error) continue;
     ++metric.n;
     group->metric_sums[score.name] += score.value;
-    if (scorers.count(score.name)) group->details[score.name].push_back(&score.details);
+    const auto scorer = scorers.find(score.name);
+    if (scorer == scorers.end()) continue;
+    auto [part, added] = group->corpus.try_emplace(score.name);
+    if (added) part->second = scorer->second->corpus_statistics();
+    if (part->second != nullptr) part->second->add_details(score.details);
   }
 }
 
 }  // namespace
+
+class GroupSummarizer::Groups {
+ public:
+  GroupTotals& at(const std::string& key, const std::optional<std::string>& prompt_id,
+                  const std::optional<std::string>& provider_id) {
+    auto [it, inserted] = position_.try_emplace(key, groups_.size());
+    if (inserted) {
+      groups_.emplace_back();
+      groups_.back().summary.prompt_id = prompt_id;
+      groups_.back().summary.provider_id = provider_id;
+    }
+    return groups_[it->second];
+  }
+
+  std::vector<GroupSummary> finish() {
+    std::vector<GroupSummary> out;
+    out.reserve(groups_.size());
+    for (GroupTotals& group : groups_) {
+      GroupSummary& s = group.summary;
+      s.pass_rate = s.trials > 0 ? double(s.passed) / double(s.trials) : 0.0;
+      s.latency_p50_s = percentile(group.latencies, 0.5);
+      s.latency_p95_s = percentile(group.latencies, 0.95);
+      for (auto& [name, metric] : s.metrics) {
+        if (metric.n > 0) metric.mean = group.metric_sums[name] / double(metric.n);
+        const auto part = group.corpus.find(name);
+        if (part == group.corpus.end() || part->second == nullptr) continue;
+        const nlohmann::json corpus = part->second->result();
+        if (corpus.is_object() && corpus.contains("score") && corpus["score"].is_number()) {
+          metric.corpus = corpus["score"].get<double>();
+        }
+      }
+      out.push_back(std::move(s));
+    }
+    groups_.clear();
+    position_.clear();
+    return out;
+  }
+
+ private:
+  std::unordered_map<std::string, size_t> position_;
+  std::vector<GroupTotals> groups_;
+};
+
+GroupSummarizer::GroupSummarizer(const CorpusScorers& scorers)
+    : scorers_(scorers),
+      by_provider_(std::make_unique<Groups>()),
+      by_prompt_(std::make_unique<Groups>()),
+      by_cell_(std::make_unique<Groups>()) {}
+
+GroupSummarizer::~GroupSummarizer() = default;
+
+void GroupSummarizer::add(const TrialResult& trial) {
+  const std::string& prompt = trial.key.prompt_id;
+  const std::string& provider = trial.key.provider_id;
+  add_trial(trial, scorers_, &by_provider_->at(provider, std::nullopt, provider));
+  add_trial(trial, scorers_, &by_prompt_->at(prompt, prompt, std::nullopt));
+  // Ids may hold any character but NUL cannot come from YAML, so it separates the two.
+  std::string cell = prompt;
+  cell += '\0';
+  cell += provider;
+  add_trial(trial, scorers_, &by_cell_->at(cell, prompt, provider));
+}
+
+GroupSummaries GroupSummarizer::finish() {
+  GroupSummaries groups;
+  groups.by_provider = by_provider_->finish();
+  groups.by_prompt = by_prompt_->finish();
+  groups.by_cell = by_cell_->finish();
+  return groups;
+}
 
 bool has_several_groups(const std::vector<TrialResult>& trials) {
   if (trials.empty()) return false;
@@ -97,23 +132,9 @@ bool has_several_groups(const std::vector<TrialResult>& trials) {
 
 GroupSummaries summarize_groups(const std::vector<TrialResult>& trials,
                                 const CorpusScorers& scorers) {
-  GroupList by_provider, by_prompt, by_cell;
-  for (const TrialResult& trial : trials) {
-    const std::string& prompt = trial.key.prompt_id;
-    const std::string& provider = trial.key.provider_id;
-    add_trial(trial, scorers, &by_provider.at(provider, std::nullopt, provider));
-    add_trial(trial, scorers, &by_prompt.at(prompt, prompt, std::nullopt));
-    // Ids may hold any character but NUL cannot come from YAML, so it separates the two.
-    std::string cell = prompt;
-    cell += '\0';
-    cell += provider;
-    add_trial(trial, scorers, &by_cell.at(cell, prompt, provider));
-  }
-  GroupSummaries groups;
-  groups.by_provider = by_provider.finish(scorers);
-  groups.by_prompt = by_prompt.finish(scorers);
-  groups.by_cell = by_cell.finish(scorers);
-  return groups;
+  GroupSummarizer summarizer(scorers);
+  for (const TrialResult& trial : trials) summarizer.add(trial);
+  return summarizer.finish();
 }
 
 namespace {

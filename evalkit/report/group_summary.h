@@ -59,6 +59,22 @@ bool has_several_groups(const std::vector<TrialResult>& trials);
 GroupSummaries summarize_groups(const std::vector<TrialResult>& trials,
                                 const CorpusScorers& scorers);
 
+// summarize_groups one trial at a time (a store's trials as they are read): what is held is
+// each group's sums, its latencies (8 bytes a trial per grouping, for the exact
+// percentiles) and each corpus metric's sufficient statistics.
+class GroupSummarizer {
+ public:
+  explicit GroupSummarizer(const CorpusScorers& scorers);
+  ~GroupSummarizer();
+  void add(const TrialResult& trial);
+  GroupSummaries finish();
+
+ private:
+  class Groups;
+  const CorpusScorers& scorers_;
+  std::unique_ptr<Groups> by_provider_, by_prompt_, by_cell_;
+};
+
 // The report's "groups" object: {"by_provider": [...], "by_prompt": [...], "by_cell": [...]}.
 nlohmann::json to_json(const GroupSummaries& groups);
 

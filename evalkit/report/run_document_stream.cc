@@ -252,11 +252,8 @@ Status stored_run_document(Store& store, const RunRecord& run,
   json fields = json::object();
   if (options.group_fields != nullptr) {
     fields = *options.group_fields;
-  } else if (bool several = false; store.has_several_groups(run.id, &several).is_ok() && several) {
-    // Group summaries and paired comparisons read every trial (kept exact: docs/scale.md).
-    std::vector<TrialResult> trials;
-    if (Status s = store.load_trials(run.id, &trials); !s) return s;
-    fields = build_group_fields(run, trials, aggregates.scorers());
+  } else if (Status s = build_group_fields(store, run, aggregates.scorers(), &fields); !s) {
+    return s;
   }
   for (const auto& [key, value] : fields.items()) out->head[key] = value;
 

@@ -105,7 +105,9 @@ class Run {
     const int jobs = options_.jobs > 0 ? options_.jobs : default_jobs();
     if (Status s = build_providers(jobs); !s) return s;
 
-    std::set<int64_t> done_before;
+    // The trials a resumed run finished before: one bit a planned trial.
+    std::vector<bool> done_before(size_t(plan_.size()), false);
+    int64_t done_count = 0;
     if (!options_.resume_run_id.empty()) {
       run_id_ = options_.resume_run_id;
       RunRecord previous;
@@ -114,7 +116,7 @@ class Run {
         return Status::error("run " + run_id_ + " was made from a different version of " +
                              suite_.path + " (suite hash differs); it cannot be resumed");
       }
-      if (Status s = store_.finished_trial_indices(run_id_, &done_before); !s) return s;
+      if (Status s = store_.finished_trial_bits(run_id_, &done_before, &done_count); !s) return s;
     } else {
       run_id_ = new_run_id(suite_.name);
       if (Status s = store_.create_run(make_run_record()); !s) {
@@ -125,7 +127,7 @@ class Run {
     }
 
     writer_ = std::make_unique<TrialWriter>(&store_, run_id_);
-    observer_.on_start(plan_, run_id_, int64_t(done_before.size()));
+    observer_.on_start(plan_, run_id_, done_count);
     const auto start = Clock::now();
     // The HTTP client caps requests in flight at `jobs`; a few more trials may be rendering,
     // scoring or being written meanwhile, so the network never waits for the CPU stages.
@@ -140,7 +142,7 @@ class Run {
     TrialCursor trials(plan_);
     TrialSpec next;
     while (trials.next(&next)) {
-      if (done_before.count(next.index)) continue;
+      if (size_t(next.index) < done_before.size() && done_before[size_t(next.index)]) continue;
       if (options_.stop_requested && options_.stop_requested->load()) {
         interrupted = true;
         break;
@@ -188,8 +190,8 @@ class Run {
     summary_.retries = counters_.retries();
     if (http_) summary_.concurrency_cuts = http_->stats().concurrency_cuts;
     summary_.errors_by_kind = counters_.errors();
-    summary_.not_run = plan_.size() - int64_t(done_before.size()) - started;
-    const int64_t stored = int64_t(done_before.size()) + summary_.finished - summary_.trials_lost;
+    summary_.not_run = plan_.size() - done_count - started;
+    const int64_t stored = done_count + summary_.finished - summary_.trials_lost;
     std::string reason;
     if (!cases_read) {
       summary_.status = "incomplete";

@@ -793,6 +793,24 @@ Status Store::latency_quantile(const std::string& run_id, const std::string& pro
   return Status::ok();
 }
 
+Status Store::finished_trial_bits(const std::string& run_id, std::vector<bool>* done,
+                                  int64_t* count) {
+  Statement s(db_, "SELECT trial_index FROM trials WHERE run_id=?");
+  if (!s.ok()) return Status::error("database: " + s.error());
+  s.bind(1, run_id);
+  *count = 0;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    ++*count;  // (run_id, trial_index) is the key: each index once
+    const int64_t index = s.integer(0);
+    if (index < 0) continue;
+    if (size_t(index) >= done->size()) done->resize(size_t(index) + 1, false);
+    (*done)[size_t(index)] = true;
+  }
+  if (rc != SQLITE_DONE) return Status::error("database: " + s.error());
+  return Status::ok();
+}
+
 Status Store::finished_trial_indices(const std::string& run_id, std::set<int64_t>* indices) {
   Statement s(db_, "SELECT trial_index FROM trials WHERE run_id=?");
   s.bind(1, run_id);

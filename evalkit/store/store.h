@@ -125,6 +125,9 @@ class Store {
   Status latency_quantile(const std::string& run_id, const std::string& provider_id,
                           bool answered_only, double q, double* value);
   Status finished_trial_indices(const std::string& run_id, std::set<int64_t>* indices);
+  // The same as one bit a trial: (*done)[i] for each stored index i (the vector grows to the
+  // largest), and *count the number of stored trials.
+  Status finished_trial_bits(const std::string& run_id, std::vector<bool>* done, int64_t* count);
   // Whether the run's stored trials span more than one (prompt, provider) pair, read
   // without loading the trials.
   Status has_several_groups(const std::string& run_id, bool* several);

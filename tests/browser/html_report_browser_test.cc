@@ -10,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include "evalkit/cli/report_outputs.h"
 #include "evalkit/report/html_report.h"
+#include "evalkit/report/run_document_stream.h"
 #include "tests/support/browser_page.h"
 #include "tests/support/process.h"
 #include "tests/support/report_documents.h"
@@ -169,6 +171,38 @@ TEST_F(HtmlReportBrowserTest, TenThousandTrialsShowTotalsOnePageAndTheRegression
   // The target is under 2000 ms (about 1 s on an idle 2-core machine, docs/reports.md); the
   // bound leaves room for a loaded CI machine, not for a page that got several times slower.
   EXPECT_LT(ready_ms, 3000) << "the target is under 2000 ms";
+}
+
+TEST_F(HtmlReportBrowserTest, ALargerRunShowsASampleAndSaysSoWithTheRunsTotals) {
+  // 12,000 trials written as `run` and `report` write them: the page holds 10,000.
+  const json document = make_report_document({.trials = 12000});
+  const StreamedDocument streamed = streamed_document(document);
+  ASSERT_GT(streamed.counts.not_passed(), 0);
+  cli::ReportPaths paths;
+  paths.html = dir_ + "/sampled.html";
+  ASSERT_TRUE(cli::write_reports(streamed, paths).is_ok());
+  const std::string dom = drawn_part(dump_dom(paths.html).dom);
+  EXPECT_EQ(attribute_of(dom, "case-count", "data-total"), "10000");
+  const size_t banner = dom.find("id=\"trial-sample\"");
+  ASSERT_NE(banner, std::string::npos) << "no banner says the page is a sample";
+  const std::string text = dom.substr(banner, dom.find("</div>", banner) - banner);
+  auto with_commas = [](int64_t n) {
+    std::string digits = std::to_string(n);
+    for (int at = int(digits.size()) - 3; at > 0; at -= 3) digits.insert(size_t(at), ",");
+    return digits;
+  };
+  const int64_t not_passed = std::min<int64_t>(streamed.counts.not_passed(), 10000);
+  EXPECT_NE(text.find("This page shows 10,000 of the run's 12,000 trials: the " +
+                      with_commas(not_passed) + " first that did not pass"),
+            std::string::npos)
+      << text;
+  const json& summary = document["summary"];
+  // The whole run's totals, not the sample's.
+  EXPECT_NE(text.find("The whole run: " + with_commas(summary["passed"].get<int64_t>()) +
+                      " passed, " + with_commas(summary["failed"].get<int64_t>()) + " failed"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("--report-json FILE"), std::string::npos);
 }
 
 TEST_F(HtmlReportBrowserTest, StatusFilterFromTheFragmentNarrowsTheTable) {

@@ -338,7 +338,7 @@ TEST_F(AnswerChecksRunTest, ASlowerEndpointFailsTheLatencyGate) {
     ASSERT_EQ(saved.exit_code, 0) << saved.err;
   }
   FakeOpenAIServerOptions options;
-  options.latency_ms = 150;
+  options.latency_ms = 300;  // well above a loaded machine's own delays
   FakeOpenAIServer slow(options);
   ProcessOptions env;
   env.env["FAKE_BASE_URL"] = slow.base_url();

@@ -191,6 +191,43 @@ TEST_F(RunDocumentStreamTest, StreamedJsonAndJunitAreTheBytesOfTheBuiltDocument)
   EXPECT_EQ(bounded, built);
 }
 
+TEST_F(RunDocumentStreamTest, EachTrialsBaselineIsReadFromTheStoreByKey) {
+  // The baseline: the current run's keys but one case missing, one key stored twice (the
+  // later trial is the one paired, as BaselineIndex keeps it), and different outputs.
+  std::vector<TrialResult> baseline_trials = plan_trials(6, {"a", "b"});
+  baseline_trials.erase(baseline_trials.begin() + 4, baseline_trials.begin() + 8);  // case-1
+  for (TrialResult& t : baseline_trials) t.answer.text = "baseline " + std::to_string(t.index);
+  TrialResult twice = baseline_trials[0];
+  twice.index = 1000;
+  twice.answer.text = "the later of two";
+  twice.pass = !twice.pass;
+  baseline_trials.push_back(twice);
+  const RunRecord baseline = store_run("base", baseline_trials);
+  const RunRecord run = store_run("r1", plan_trials(6, {"a", "b"}));
+
+  std::vector<TrialResult> trials, stored_baseline;
+  ASSERT_TRUE(store_.load_trials(run.id, &trials).is_ok());
+  ASSERT_TRUE(store_.load_trials(baseline.id, &stored_baseline).is_ok());
+  const nlohmann::json comparison = {{"note", "given"}};
+  const nlohmann::json built = build_run_document(run, trials, comparison, &stored_baseline);
+  ASSERT_EQ(built["trials"][0]["baseline"]["output"], "the later of two");
+  ASSERT_TRUE(built["trials"][4]["baseline"].is_null());  // case-1 is not in the baseline
+  ASSERT_EQ(built["trials"][9]["baseline"]["output"], "baseline 9");
+
+  for (size_t batch : {size_t(1), size_t(5), size_t(1024)}) {
+    StoredDocumentOptions options;
+    options.comparison = comparison;
+    options.baseline_run_id = baseline.id;
+    options.batch_size = batch;
+    StreamedDocument streamed;
+    ASSERT_TRUE(stored_run_document(store_, run, options, &streamed).is_ok());
+    ASSERT_TRUE(write_json_report(built, dir_ + "/built.json").is_ok());
+    ASSERT_TRUE(write_json_report(streamed, dir_ + "/streamed.json").is_ok());
+    EXPECT_EQ(read_text(dir_ + "/streamed.json"), read_text(dir_ + "/built.json"))
+        << "batch " << batch;
+  }
+}
+
 TEST_F(RunDocumentStreamTest, OneBatchPerTrialAndAnEmptyRunStillMatch) {
   const RunRecord run = store_run("r1", plan_trials(3, {"a"}));
   StoredDocumentOptions options;

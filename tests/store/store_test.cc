@@ -317,8 +317,10 @@ TEST(StoreTest, LatencyQuantilesAreThoseOfTheStoredValues) {
   std::vector<double> answered, of_a;
   const std::vector<double> latencies = {0.31, 0.02, 1.7, 0.0, 0.45, 0.45, 2.9, 0.0, 0.12, 0.8, 0.05};
   for (size_t i = 0; i < latencies.size(); ++i) {
-    TrialResult t = make_trial(int64_t(i), "c" + std::to_string(i), i % 2 == 0);
-    t.key.provider_id = i % 3 == 0 ? "a" : "b";
+    std::string case_id = "c";
+    case_id += std::to_string(i);
+    TrialResult t = make_trial(int64_t(i), case_id, i % 2 == 0);
+    t.key.provider_id = std::string(i % 3 == 0 ? "a" : "b");
     t.answer.latency_s = latencies[i];
     if (latencies[i] == 0.0) {  // never sent: an error without a latency
       t.error = "connection refused";
