@@ -521,18 +521,19 @@ Status Store::load_trials(const std::string& run_id, std::vector<TrialResult>* t
   });
 }
 
-Status Store::for_each_trial(const std::string& run_id, size_t batch_size,
-                             const std::function<Status(const TrialResult&)>& visit) {
-  Statement t(db_,
-              "SELECT trial_index, case_id, prompt_id, provider_id, repeat, labels_json, "
-              "vars_json, expected_json, request_json, output, finish_reason, error, error_kind, "
-              "latency_s, duration_s, prompt_tokens, completion_tokens, cost_usd, attempts, "
-              "cached, pass, weighted_score, answer_json FROM trials WHERE run_id=? "
-              "AND trial_index > ? ORDER BY trial_index LIMIT ?");
-  Statement s(db_,
-              "SELECT trial_index, name, type, value, pass, error, reason, signature, weight, "
-              "details_json FROM scores WHERE run_id=? AND trial_index BETWEEN ? AND ? "
-              "ORDER BY trial_index, position");
+namespace {
+
+// Reads a run's trials batch_size at a time in index order: trial_sql (run_id, after,
+// limit; its first column the trial index) gives the trials, score_sql (run_id, first,
+// last index; its first column the trial index) their scores in order; read_trial and
+// read_score fill one of each from a row. Each batch is read whole before visit sees it.
+Status read_trial_batches(sqlite3* db, const std::string& run_id, size_t batch_size,
+                          const char* trial_sql, const char* score_sql,
+                          const std::function<void(const Statement&, TrialResult*)>& read_trial,
+                          const std::function<void(const Statement&, Score*)>& read_score,
+                          const std::function<Status(const TrialResult&)>& visit) {
+  Statement t(db, trial_sql);
+  Statement s(db, score_sql);
   if (!t.ok() || !s.ok()) return Status::error("database: " + t.error());
   batch_size = std::max<size_t>(1, batch_size);
   std::vector<TrialResult> batch;
@@ -549,25 +550,7 @@ Status Store::for_each_trial(const std::string& run_id, size_t batch_size,
     while ((rc = t.step()) == SQLITE_ROW) {
       TrialResult r;
       r.index = t.integer(0);
-      r.key = {t.text(1), t.text(2), t.text(3), int(t.integer(4))};
-      r.labels = t.json(5, nlohmann::json::array()).get<std::vector<std::string>>();
-      r.vars = t.json(6, nlohmann::json::object());
-      r.expected = t.json(7, nlohmann::json::array()).get<std::vector<std::string>>();
-      r.request = t.json(8, nlohmann::json::object());
-      r.answer.text = t.text(9);
-      r.answer.finish_reason = t.text(10);
-      r.error = t.text(11);
-      r.error_kind = t.text(12);
-      r.answer.latency_s = t.real(13);
-      r.duration_s = t.real(14);
-      r.prompt_tokens = t.integer(15);
-      r.completion_tokens = t.integer(16);
-      r.cost_usd = t.real(17);
-      r.attempts = int(t.integer(18));
-      r.cached = t.integer(19) != 0;
-      r.pass = t.integer(20) != 0;
-      r.weighted_score = t.real(21);
-      read_answer_extras(t.json(22, nlohmann::json::object()), &r);
+      read_trial(t, &r);
       position[r.index] = batch.size();
       batch.push_back(std::move(r));
     }
@@ -581,15 +564,7 @@ Status Store::for_each_trial(const std::string& run_id, size_t batch_size,
       auto it = position.find(s.integer(0));
       if (it == position.end()) continue;
       Score score;
-      score.name = s.text(1);
-      score.type = s.text(2);
-      score.value = s.real(3);
-      score.pass = s.integer(4) != 0;
-      score.error = s.integer(5) != 0;
-      score.reason = s.text(6);
-      score.signature = s.text(7);
-      score.weight = s.real(8);
-      score.details = s.json(9, nullptr);
+      read_score(s, &score);
       batch[it->second].scores.push_back(std::move(score));
     }
     if (rc != SQLITE_DONE) return Status::error("database: " + s.error());
@@ -601,74 +576,90 @@ Status Store::for_each_trial(const std::string& run_id, size_t batch_size,
   }
 }
 
+}  // namespace
+
+Status Store::for_each_trial(const std::string& run_id, size_t batch_size,
+                             const std::function<Status(const TrialResult&)>& visit) {
+  return read_trial_batches(
+      db_, run_id, batch_size,
+      "SELECT trial_index, case_id, prompt_id, provider_id, repeat, labels_json, "
+      "vars_json, expected_json, request_json, output, finish_reason, error, error_kind, "
+      "latency_s, duration_s, prompt_tokens, completion_tokens, cost_usd, attempts, "
+      "cached, pass, weighted_score, answer_json FROM trials WHERE run_id=? "
+      "AND trial_index > ? ORDER BY trial_index LIMIT ?",
+      "SELECT trial_index, name, type, value, pass, error, reason, signature, weight, "
+      "details_json FROM scores WHERE run_id=? AND trial_index BETWEEN ? AND ? "
+      "ORDER BY trial_index, position",
+      [](const Statement& t, TrialResult* r) {
+        r->key = {t.text(1), t.text(2), t.text(3), int(t.integer(4))};
+        r->labels = t.json(5, nlohmann::json::array()).get<std::vector<std::string>>();
+        r->vars = t.json(6, nlohmann::json::object());
+        r->expected = t.json(7, nlohmann::json::array()).get<std::vector<std::string>>();
+        r->request = t.json(8, nlohmann::json::object());
+        r->answer.text = t.text(9);
+        r->answer.finish_reason = t.text(10);
+        r->error = t.text(11);
+        r->error_kind = t.text(12);
+        r->answer.latency_s = t.real(13);
+        r->duration_s = t.real(14);
+        r->prompt_tokens = t.integer(15);
+        r->completion_tokens = t.integer(16);
+        r->cost_usd = t.real(17);
+        r->attempts = int(t.integer(18));
+        r->cached = t.integer(19) != 0;
+        r->pass = t.integer(20) != 0;
+        r->weighted_score = t.real(21);
+        read_answer_extras(t.json(22, nlohmann::json::object()), r);
+      },
+      [](const Statement& s, Score* score) {
+        score->name = s.text(1);
+        score->type = s.text(2);
+        score->value = s.real(3);
+        score->pass = s.integer(4) != 0;
+        score->error = s.integer(5) != 0;
+        score->reason = s.text(6);
+        score->signature = s.text(7);
+        score->weight = s.real(8);
+        score->details = s.json(9, nullptr);
+      },
+      visit);
+}
+
 Status Store::for_each_trial_outcome(const std::string& run_id, size_t batch_size,
                                      const std::function<Status(const TrialResult&)>& visit) {
-  Statement t(db_,
-              "SELECT trial_index, case_id, prompt_id, provider_id, repeat, error, error_kind, "
-              "latency_s, duration_s, prompt_tokens, completion_tokens, cost_usd, pass, "
-              "weighted_score FROM trials WHERE run_id=? AND trial_index > ? "
-              "ORDER BY trial_index LIMIT ?");
-  Statement s(db_,
-              "SELECT trial_index, name, type, value, pass, error, signature, weight "
-              "FROM scores WHERE run_id=? AND trial_index BETWEEN ? AND ? "
-              "ORDER BY trial_index, position");
-  if (!t.ok() || !s.ok()) return Status::error("database: " + t.error());
-  batch_size = std::max<size_t>(1, batch_size);
-  std::vector<TrialResult> batch;
-  std::unordered_map<int64_t, size_t> position;
-  int64_t after = std::numeric_limits<int64_t>::min();
-  while (true) {
-    batch.clear();
-    position.clear();
-    t.reset();
-    t.bind(1, run_id);
-    t.bind(2, after);
-    t.bind(3, int64_t(batch_size));
-    int rc;
-    while ((rc = t.step()) == SQLITE_ROW) {
-      TrialResult r;
-      r.index = t.integer(0);
-      r.key = {t.text(1), t.text(2), t.text(3), int(t.integer(4))};
-      r.error = t.text(5);
-      r.error_kind = t.text(6);
-      r.answer.latency_s = t.real(7);
-      r.duration_s = t.real(8);
-      r.prompt_tokens = t.integer(9);
-      r.completion_tokens = t.integer(10);
-      r.answer.prompt_tokens = r.prompt_tokens;
-      r.answer.completion_tokens = r.completion_tokens;
-      r.cost_usd = t.real(11);
-      r.pass = t.integer(12) != 0;
-      r.weighted_score = t.real(13);
-      position[r.index] = batch.size();
-      batch.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) return Status::error("database: " + t.error());
-    if (batch.empty()) return Status::ok();
-    s.reset();
-    s.bind(1, run_id);
-    s.bind(2, batch.front().index);
-    s.bind(3, batch.back().index);
-    while ((rc = s.step()) == SQLITE_ROW) {
-      auto it = position.find(s.integer(0));
-      if (it == position.end()) continue;
-      Score score;
-      score.name = s.text(1);
-      score.type = s.text(2);
-      score.value = s.real(3);
-      score.pass = s.integer(4) != 0;
-      score.error = s.integer(5) != 0;
-      score.signature = s.text(6);
-      score.weight = s.real(7);
-      batch[it->second].scores.push_back(std::move(score));
-    }
-    if (rc != SQLITE_DONE) return Status::error("database: " + s.error());
-    for (const TrialResult& trial : batch) {
-      if (Status v = visit(trial); !v) return v;
-    }
-    if (batch.size() < batch_size) return Status::ok();
-    after = batch.back().index;
-  }
+  return read_trial_batches(
+      db_, run_id, batch_size,
+      "SELECT trial_index, case_id, prompt_id, provider_id, repeat, error, error_kind, "
+      "latency_s, duration_s, prompt_tokens, completion_tokens, cost_usd, pass, "
+      "weighted_score FROM trials WHERE run_id=? AND trial_index > ? "
+      "ORDER BY trial_index LIMIT ?",
+      "SELECT trial_index, name, type, value, pass, error, signature, weight "
+      "FROM scores WHERE run_id=? AND trial_index BETWEEN ? AND ? "
+      "ORDER BY trial_index, position",
+      [](const Statement& t, TrialResult* r) {
+        r->key = {t.text(1), t.text(2), t.text(3), int(t.integer(4))};
+        r->error = t.text(5);
+        r->error_kind = t.text(6);
+        r->answer.latency_s = t.real(7);
+        r->duration_s = t.real(8);
+        r->prompt_tokens = t.integer(9);
+        r->completion_tokens = t.integer(10);
+        r->answer.prompt_tokens = r->prompt_tokens;
+        r->answer.completion_tokens = r->completion_tokens;
+        r->cost_usd = t.real(11);
+        r->pass = t.integer(12) != 0;
+        r->weighted_score = t.real(13);
+      },
+      [](const Statement& s, Score* score) {
+        score->name = s.text(1);
+        score->type = s.text(2);
+        score->value = s.real(3);
+        score->pass = s.integer(4) != 0;
+        score->error = s.integer(5) != 0;
+        score->signature = s.text(6);
+        score->weight = s.real(7);
+      },
+      visit);
 }
 
 Status Store::trial_outputs(const std::string& run_id, const std::vector<int64_t>& indices,
