@@ -187,9 +187,13 @@ TEST_F(HtmlReportBrowserTest, ALargerRunShowsASampleAndSaysSoWithTheRunsTotals) 
   ASSERT_NE(banner, std::string::npos) << "no banner says the page is a sample";
   const std::string text = dom.substr(banner, dom.find("</div>", banner) - banner);
   auto with_commas = [](int64_t n) {
-    std::string digits = std::to_string(n);
-    for (int at = int(digits.size()) - 3; at > 0; at -= 3) digits.insert(size_t(at), ",");
-    return digits;
+    const std::string digits = std::to_string(n);
+    std::string out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+      if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+      out.push_back(digits[i]);
+    }
+    return out;
   };
   const int64_t not_passed = std::min<int64_t>(streamed.counts.not_passed(), 10000);
   EXPECT_NE(text.find("This page shows 10,000 of the run's 12,000 trials: the " +
