@@ -257,15 +257,25 @@ const char* group_verdict_name(GroupVerdict verdict) {
   return "not compared";
 }
 
-RunCases collect_run_cases(const std::vector<TrialResult>& trials, const PassRule& pass) {
-  RunCases cases;
-  cases.aggregates = aggregate_cases(trials, pass);
-  for (const TrialResult& trial : trials) {
-    if (!trial.error.empty()) {
-      cases.errored.insert(CaseKey{trial.key.case_id, trial.key.prompt_id, trial.key.provider_id});
-    }
+void RunCasesCollector::add(const TrialResult& trial) {
+  aggregator_.add(trial);
+  if (!trial.error.empty()) {
+    errored_.insert(CaseKey{trial.key.case_id, trial.key.prompt_id, trial.key.provider_id});
   }
+}
+
+RunCases RunCasesCollector::finish(const PassRule& pass) {
+  RunCases cases;
+  cases.aggregates = aggregator_.finish(pass);
+  cases.errored = std::move(errored_);
+  errored_.clear();
   return cases;
+}
+
+RunCases collect_run_cases(const std::vector<TrialResult>& trials, const PassRule& pass) {
+  RunCasesCollector collector;
+  for (const TrialResult& trial : trials) collector.add(trial);
+  return collector.finish(pass);
 }
 
 GroupComparisons compare_groups(const std::vector<TrialResult>& trials, GroupBy by,

@@ -91,8 +91,20 @@ struct GroupComparisons {
 // A run's cases over their repeats and which of them errored: what comparisons and
 // rankings read, collected once.
 struct RunCases {
-  std::vector<CaseAggregate> aggregates;  // aggregate_cases: first_trial points into the trials
+  std::vector<CaseAggregate> aggregates;  // in plan order (first_trial is not set)
   std::set<CaseKey> errored;              // cases with an error in any repeat
+};
+
+// Collects RunCases one trial at a time (a store's trials as they are read).
+class RunCasesCollector {
+ public:
+  explicit RunCasesCollector(size_t expected_cases = 0) : aggregator_(expected_cases) {}
+  void add(const TrialResult& trial);
+  RunCases finish(const PassRule& pass);
+
+ private:
+  CaseAggregator aggregator_;
+  std::set<CaseKey> errored_;
 };
 
 RunCases collect_run_cases(const std::vector<TrialResult>& trials, const PassRule& pass);

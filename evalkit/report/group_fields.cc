@@ -57,19 +57,14 @@ Status build_group_fields(Store& store, const RunRecord& run, const CorpusScorer
   int64_t case_ids = 0, case_keys = 0;
   if (Status s = store.count_cases(run.id, &case_ids, &case_keys); !s) return s;
   GroupSummarizer summarizer(scorers);
-  CaseAggregator aggregator(static_cast<size_t>(case_keys));
-  RunCases cases;
+  RunCasesCollector cases(static_cast<size_t>(case_keys));
   Status read = store.for_each_trial(run.id, 1024, [&](const TrialResult& trial) {
     summarizer.add(trial);
-    aggregator.add(trial);
-    if (!trial.error.empty()) {
-      cases.errored.insert(CaseKey{trial.key.case_id, trial.key.prompt_id, trial.key.provider_id});
-    }
+    cases.add(trial);
     return Status::ok();
   });
   if (!read) return read;
-  cases.aggregates = aggregator.finish(options.pass);
-  *fields = group_fields_of(summarizer.finish(), cases, options);
+  *fields = group_fields_of(summarizer.finish(), cases.finish(options.pass), options);
   return Status::ok();
 }
 
