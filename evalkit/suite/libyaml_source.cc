@@ -338,6 +338,9 @@ class LibyamlReader {
                                      : scalar.style == YAML_PLAIN_SCALAR_STYLE ? "?"
                                                                                : "!";
         if (scalar.tag != nullptr && !plain_tag(tag)) return Step::kLeaveToYamlCpp;
+        // An explicitly tagged empty node ("!", "!!str" with no value): yaml-cpp reads it
+        // in ways of its own (a bare "!" is a null without its tag).
+        if (scalar.tag != nullptr && value.empty()) return Step::kLeaveToYamlCpp;
         const bool null = tag == "?" && (value.empty() || value == "~" || value == "null" ||
                                          value == "Null" || value == "NULL");
         if (null) {

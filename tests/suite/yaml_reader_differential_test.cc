@@ -283,6 +283,8 @@ TEST(YamlReaderDifferentialTest, ConstructsWhereTheParsersMayDifferReadAsYamlCpp
       "a: &\n",
       "a: *\n",
       "a: !\n",
+      // explicitly tagged empty nodes, at the root too (a bare "!" is a null to yaml-cpp)
+      "!", "!\n", "!!str\n", "a: !!str\n", "- !\n- !!null\n", "{a: !}\n",
       "a: [b\n",
       "a: {b: c\n",
       "a: \"x\n",
