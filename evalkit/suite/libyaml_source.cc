@@ -341,6 +341,9 @@ class LibyamlReader {
         // An explicitly tagged empty node ("!", "!!str" with no value): yaml-cpp reads it
         // in ways of its own (a bare "!" is a null without its tag).
         if (scalar.tag != nullptr && value.empty()) return Step::kLeaveToYamlCpp;
+        // A tagged scalar over several lines: yaml-cpp may end it at the first line break.
+        if (scalar.tag != nullptr && event.end_mark.line > event.start_mark.line)
+          return Step::kLeaveToYamlCpp;
         const bool null = tag == "?" && (value.empty() || value == "~" || value == "null" ||
                                          value == "Null" || value == "NULL");
         if (null) {

@@ -285,6 +285,8 @@ TEST(YamlReaderDifferentialTest, ConstructsWhereTheParsersMayDifferReadAsYamlCpp
       "a: !\n",
       // explicitly tagged empty nodes, at the root too (a bare "!" is a null to yaml-cpp)
       "!", "!\n", "!!str\n", "a: !!str\n", "- !\n- !!null\n", "{a: !}\n",
+      // tagged plain scalars over two lines
+      "!t speaking \n st", "a: !!str first\n  second\n", "- !x one\n  two\n",
       "a: [b\n",
       "a: {b: c\n",
       "a: \"x\n",
