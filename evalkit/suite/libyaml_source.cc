@@ -443,6 +443,8 @@ class LibyamlReader {
 bool read_yaml_source_with_libyaml(const std::string& text, SourceDocument* out,
                                    const YamlExpansionLimits& limits) {
   out->clear();
+  // A byte order mark past the start: libyaml skips it, yaml-cpp reads it as text.
+  if (text.find("\xEF\xBB\xBF", 1) != std::string::npos) return false;
   LibyamlReader reader(text, out, limits);
   if (reader.read()) return true;
   out->clear();

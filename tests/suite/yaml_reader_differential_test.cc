@@ -287,6 +287,8 @@ TEST(YamlReaderDifferentialTest, ConstructsWhereTheParsersMayDifferReadAsYamlCpp
       "!", "!\n", "!!str\n", "a: !!str\n", "- !\n- !!null\n", "{a: !}\n",
       // tagged plain scalars over two lines
       "!t speaking \n st", "a: !!str first\n  second\n", "- !x one\n  two\n",
+      // a byte order mark past the start of the text
+      "cafS:\r\nct:\r\n\r\n\xEF\xBB\xBF", "a: b\n\xEF\xBB\xBF" "c: d\n", "\xEF\xBB\xBF" "a: b\n",
       "a: [b\n",
       "a: {b: c\n",
       "a: \"x\n",
