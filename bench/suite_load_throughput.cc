@@ -5,9 +5,10 @@
 // process, then `evalkit validate` end to end (a child: wall time and peak RSS) against the
 // bounds of 0.15 s and 40 MB, and the share of the end-to-end time the in-process load is.
 //
-//   suite_load_throughput [--cases N] [--evalkit PATH]
+//   suite_load_throughput [--cases N] [--evalkit PATH] [--write DIR]
 //
 // --evalkit runs another evalkit binary as the child (an older build, to compare in one session).
+// --write only writes peer.json and peer.yaml into DIR (to time or profile them by hand).
 #include <fcntl.h>
 #include <malloc.h>
 #include <sys/resource.h>
@@ -135,6 +136,11 @@ int main(int argc, char** argv) {
   const long cases = flag(argc, argv, "--cases", 10000);
   const std::string binary =
       text_flag(argc, argv, "--evalkit", evalkit::testing::evalkit_binary().c_str());
+  if (const char* out = text_flag(argc, argv, "--write", nullptr); out != nullptr) {
+    std::filesystem::create_directories(out);
+    write_suites(out, cases);
+    return 0;
+  }
   const auto dir =
       std::filesystem::temp_directory_path() / ("evalkit-suite-load-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "evalkit/suite/source_record.h"
+
 namespace evalkit {
 namespace {
 
@@ -46,39 +48,80 @@ size_t utf8_length(unsigned char lead) {
   return 4;
 }
 
+enum class Outcome { kRead, kLeaveToYamlCpp, kReadAsAWhole };
+
 class LibyamlReader {
  public:
-  LibyamlReader(std::string_view text, SourceDocument* out, const YamlExpansionLimits& limits)
-      : text_(text), out_(out), counter_(limits) {}
+  LibyamlReader(std::string_view text, SourceDocument* out, const YamlExpansionLimits& limits,
+                bool defer_case_items)
+      : text_(text), out_(out), counter_(limits), defer_case_items_(defer_case_items) {}
 
-  bool read() {
-    if (!index_lines()) return false;
+  Outcome read() {
+    if (!index_lines()) return Outcome::kLeaveToYamlCpp;
     Parser parser;
-    if (!parser.ready) return false;
+    if (!parser.ready) return Outcome::kLeaveToYamlCpp;
     yaml_parser_set_input_string(
         &parser.parser, reinterpret_cast<const unsigned char*>(text_.data()), text_.size());
     Event event;
     try {
       while (true) {
         event.release();
-        if (yaml_parser_parse(&parser.parser, &event.event) == 0) return false;
+        if (yaml_parser_parse(&parser.parser, &event.event) == 0) return Outcome::kLeaveToYamlCpp;
         event.held = true;
         switch (handle(event.event)) {
           case Step::kNext:
             break;
           case Step::kDone:
-            return true;
+            return Outcome::kRead;
           case Step::kLeaveToYamlCpp:
-            return false;
+            return Outcome::kLeaveToYamlCpp;
+          case Step::kReadAsAWhole:
+            return Outcome::kReadAsAWhole;
         }
       }
     } catch (const YamlExpansionCounter::LimitCrossed&) {
-      return false;  // yaml-cpp crosses it too, and words where
+      return Outcome::kLeaveToYamlCpp;  // yaml-cpp crosses it too, and words where
     }
   }
 
  private:
-  enum class Step { kNext, kDone, kLeaveToYamlCpp };
+  // kReadAsAWhole: a case to record holds an anchor or alias, which a recorded case cannot
+  // share with the rest of the tree; the text is to be read again without recording.
+  enum class Step { kNext, kDone, kLeaveToYamlCpp, kReadAsAWhole };
+
+  // The tree, or the recording of the case being recorded.
+  uint32_t add_scalar(SourceMark mark, std::string_view tag, std::string_view text) {
+    if (recording_) {
+      out_->recording()->add_scalar(mark, tag, text);
+      return 0;
+    }
+    return out_->add_scalar(mark, tag, std::string(text));
+  }
+  uint32_t add_null(SourceMark mark) {
+    if (recording_) {
+      out_->recording()->add_null(mark);
+      return 0;
+    }
+    return out_->add_null(mark);
+  }
+  uint32_t open(SourceNodeType type, SourceMark mark, std::string_view tag) {
+    if (recording_) {
+      out_->recording()->open(type, mark, tag);
+      return 0;
+    }
+    return out_->open(type, mark, tag);
+  }
+  void close() {
+    if (recording_) {
+      out_->recording()->close();
+    } else {
+      out_->close();
+    }
+  }
+
+  // A node directly in the root map is complete: keys and values alternate.
+  void root_entry_done() { ++root_entries_; }
+  bool at_root_key() const { return depth_ == 1 && root_is_block_map_ && root_entries_ % 2 == 0; }
 
   // Where each line starts (yaml-cpp and libyaml count the same lines only when every line
   // ends with "\n" or "\r\n"), and whether the text holds what libyaml reads otherwise.
@@ -88,14 +131,21 @@ class LibyamlReader {
       // UTF-16 or UTF-32 (a byte-order mark or a zero byte first): yaml-cpp's own detection.
       if (first == 0xFF || first == 0xFE || first == 0) return false;
     }
+    if (text_.size() >= UINT32_MAX) return false;
+    const size_t lines = size_t(std::count(text_.begin(), text_.end(), '\n')) + 1;
+    line_starts_.reserve(lines);
+    ascii_lines_.assign(lines, true);
     // A UTF-8 byte-order mark is not part of line 0's columns in either parser.
     line_starts_.push_back(text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0);
     const char* data = text_.data();
     const size_t size = text_.size();
     for (size_t at = 0; at < size; ++at) {
+      while (at + 8 <= size && plain_ascii8(data + at)) at += 8;
+      if (at >= size) break;
       const char c = data[at];
+      if (static_cast<unsigned char>(c) >= 0x80) ascii_lines_[line_starts_.size() - 1] = false;
       if (c == '\n') {
-        line_starts_.push_back(at + 1);
+        line_starts_.push_back(static_cast<uint32_t>(at + 1));
       } else if (c == '\r') {
         if (at + 1 == size || data[at + 1] != '\n') return false;
       } else if (c == '\xC2') {
@@ -110,12 +160,27 @@ class LibyamlReader {
     return true;
   }
 
-  // libyaml counts columns in characters, yaml-cpp in bytes. Marks come in text order, so
-  // the walk along a line goes on from the last mark on it (a long flow line is walked once).
+  // Whether the eight bytes at p are ASCII other than a line feed or carriage return.
+  static bool plain_ascii8(const char* p) {
+    uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    const auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    return ((word & kHigh) | has_zero(word ^ (kOnes * '\n')) | has_zero(word ^ (kOnes * '\r'))) ==
+           0;
+  }
+
+  // libyaml counts columns in characters, yaml-cpp in bytes: the same on a line of ASCII.
+  // Otherwise marks come in text order, so the walk along a line goes on from the last mark
+  // on it (a long flow line is walked once).
   SourceMark mark_of(const yaml_mark_t& mark) {
     if (mark.line >= line_starts_.size()) {
       lost_ = true;
       return {};
+    }
+    if (ascii_lines_[mark.line]) {
+      return {static_cast<int>(mark.line), static_cast<int>(mark.column)};
     }
     const size_t start = line_starts_[mark.line];
     if (mark.line != walked_line_ || mark.column < walked_column_) {
@@ -300,6 +365,7 @@ class LibyamlReader {
       if (!open_.empty() && open_.back().sequence && !open_.back().flow && starts_line(mark)) {
         return Step::kLeaveToYamlCpp;
       }
+      if (recording_ && holds_anchor_or_alias(event)) return Step::kReadAsAWhole;
     }
     switch (event.type) {
       case YAML_NO_EVENT:
@@ -328,6 +394,8 @@ class LibyamlReader {
         if (it == anchors_.end()) return Step::kLeaveToYamlCpp;  // yaml-cpp refuses it
         counter_.alias(mark.line, mark.column, it->second.first);
         out_->add_alias(it->second.second);
+        if (at_root_key()) cases_key_ = false;
+        if (depth_ == 1) root_entry_done();
         return Step::kNext;
       }
       case YAML_SCALAR_EVENT: {
@@ -350,8 +418,10 @@ class LibyamlReader {
           SourceMark null_mark = mark;
           if (value.empty() && scalar.anchor == nullptr && !place_empty_node(mark, &null_mark))
             return Step::kLeaveToYamlCpp;
-          const uint32_t index = out_->add_null(null_mark);
+          const uint32_t index = add_null(null_mark);
           counter_.leaf(mark.line, mark.column, define_anchor(scalar.anchor, index), 0);
+          if (at_root_key()) cases_key_ = false;
+          if (depth_ == 1) root_entry_done();
           return Step::kNext;
         }
         if (flow_level_ > 0 && scalar.style == YAML_PLAIN_SCALAR_STYLE &&
@@ -379,8 +449,10 @@ class LibyamlReader {
         }
         if (scalar.style == YAML_FOLDED_SCALAR_STYLE && keeps_final_breaks(mark))
           return Step::kLeaveToYamlCpp;  // yaml-cpp keeps fewer of them
-        const uint32_t index = out_->add_scalar(mark, tag, std::string(value));
+        const uint32_t index = add_scalar(mark, tag, value);
         counter_.leaf(mark.line, mark.column, define_anchor(scalar.anchor, index), value.size());
+        if (at_root_key()) cases_key_ = value == "cases";
+        if (depth_ == 1) root_entry_done();
         return Step::kNext;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -395,11 +467,24 @@ class LibyamlReader {
           return Step::kLeaveToYamlCpp;
         const bool flow = sequence ? event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
                                    : event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+        const bool plain_block = !flow && anchor == nullptr && tag == nullptr;
+        // depth_ counts this collection already: 1 is the root, 2 a node in the root map, 3
+        // an item of a list there.
+        if (depth_ == 1) {
+          root_is_block_map_ = !sequence && !flow;
+        } else if (depth_ == 2 && root_is_block_map_) {
+          // The value of `cases`, a block list, holds the maps to record.
+          in_cases_ = root_entries_ % 2 == 1 && cases_key_ && sequence && plain_block;
+          if (root_entries_ % 2 == 0) cases_key_ = false;
+        } else if (depth_ == 3 && in_cases_ && defer_case_items_ && !sequence && plain_block) {
+          recording_ = true;
+          recorded_mark_ = mark;
+          out_->recording()->begin(mark);
+        }
         flow_level_ += flow ? 1 : 0;
         open_.push_back({flow, sequence});
-        const uint32_t index =
-            out_->open(sequence ? SourceNodeType::kSequence : SourceNodeType::kMap, mark,
-                       tag != nullptr ? text_of(tag) : "?");
+        const uint32_t index = open(sequence ? SourceNodeType::kSequence : SourceNodeType::kMap,
+                                    mark, tag != nullptr ? text_of(tag) : "?");
         counter_.open(mark.line, mark.column, define_anchor(anchor, index));
         return Step::kNext;
       }
@@ -411,16 +496,47 @@ class LibyamlReader {
           open_.pop_back();
         }
         counter_.close();
-        out_->close();
+        close();
+        if (recording_ && depth_ == 2) {
+          recording_ = false;
+          out_->add_recorded_map(recorded_mark_, out_->recording()->end());
+        } else if (depth_ == 1) {
+          in_cases_ = false;
+          root_entry_done();
+        }
         return Step::kNext;
     }
     return Step::kLeaveToYamlCpp;
   }
 
+  static bool holds_anchor_or_alias(const yaml_event_t& event) {
+    switch (event.type) {
+      case YAML_ALIAS_EVENT:
+        return true;
+      case YAML_SCALAR_EVENT:
+        return event.data.scalar.anchor != nullptr;
+      case YAML_SEQUENCE_START_EVENT:
+        return event.data.sequence_start.anchor != nullptr;
+      case YAML_MAPPING_START_EVENT:
+        return event.data.mapping_start.anchor != nullptr;
+      default:
+        return false;
+    }
+  }
+
   std::string_view text_;
   SourceDocument* out_;
   YamlExpansionCounter counter_;
-  std::vector<size_t> line_starts_;
+  // Recording the maps of the root's block `cases` list (read_yaml_source).
+  bool defer_case_items_ = false;
+  bool root_is_block_map_ = false;
+  size_t root_entries_ = 0;  // complete keys and values of the root map so far
+  bool cases_key_ = false;   // the last key of the root map is `cases`
+  bool in_cases_ = false;    // inside the list that is its value
+  bool recording_ = false;   // inside a map of that list, being recorded
+  SourceMark recorded_mark_;
+  std::vector<uint32_t> line_starts_;
+  std::vector<bool> ascii_lines_;  // for each line, whether it is ASCII only
   std::unordered_map<std::string, std::pair<uint64_t, uint32_t>> anchors_;
   uint64_t anchor_count_ = 0;
   size_t depth_ = 0;
@@ -440,13 +556,17 @@ class LibyamlReader {
 
 }  // namespace
 
-bool read_yaml_source_with_libyaml(const std::string& text, SourceDocument* out,
-                                   const YamlExpansionLimits& limits) {
+bool read_yaml_source_with_libyaml(std::string_view text, SourceDocument* out,
+                                   const YamlExpansionLimits& limits, bool defer_case_items) {
   out->clear();
   // A byte order mark past the start: libyaml skips it, yaml-cpp reads it as text.
-  if (text.find("\xEF\xBB\xBF", 1) != std::string::npos) return false;
-  LibyamlReader reader(text, out, limits);
-  if (reader.read()) return true;
+  if (text.find("\xEF\xBB\xBF", 1) != std::string_view::npos) return false;
+  Outcome outcome = LibyamlReader(text, out, limits, defer_case_items).read();
+  if (outcome == Outcome::kReadAsAWhole) {
+    out->clear();
+    outcome = LibyamlReader(text, out, limits, false).read();
+  }
+  if (outcome == Outcome::kRead) return true;
   out->clear();
   return false;
 }

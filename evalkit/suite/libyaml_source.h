@@ -3,7 +3,7 @@
 // or reads otherwise than yaml-cpp does, is left to it.
 #pragma once
 
-#include <string>
+#include <string_view>
 
 #include "evalkit/suite/source_node.h"
 #include "evalkit/suite/yaml_expansion.h"
@@ -17,7 +17,11 @@ namespace evalkit {
 // an alias to no anchor, carriage returns not ending a line, YAML 1.1's other line breaks,
 // nesting near yaml-cpp's depth limit, tabs in some places, ...): the caller then reads the
 // text with yaml-cpp, which builds the tree or words the error as before.
-bool read_yaml_source_with_libyaml(const std::string& text, SourceDocument* out,
-                                   const YamlExpansionLimits& limits = {});
+//
+// With defer_case_items, the maps of the root's `cases` list are recorded, not built
+// (read_yaml_source in source_node.h).
+bool read_yaml_source_with_libyaml(std::string_view text, SourceDocument* out,
+                                   const YamlExpansionLimits& limits = {},
+                                   bool defer_case_items = false);
 
 }  // namespace evalkit

@@ -10,6 +10,7 @@
 
 #include "evalkit/base/json_parse.h"
 #include "evalkit/suite/libyaml_source.h"
+#include "evalkit/suite/source_record.h"
 
 namespace evalkit {
 
@@ -104,6 +105,11 @@ std::string describe_node(const SourceNode& node) {
 
 // ---- SourceDocument
 
+SourceDocument::SourceDocument() = default;
+SourceDocument::~SourceDocument() = default;
+SourceDocument::SourceDocument(SourceDocument&&) noexcept = default;
+SourceDocument& SourceDocument::operator=(SourceDocument&&) noexcept = default;
+
 uint32_t SourceDocument::add(Entry entry, std::string_view tag) {
   if (tag.empty()) {
     entry.tag = Tag::kNone;
@@ -153,6 +159,17 @@ uint32_t SourceDocument::add_deferred_map(SourceMark mark, std::string_view text
   return index;
 }
 
+uint32_t SourceDocument::add_recorded_map(SourceMark mark, std::string_view recorded) {
+  const uint32_t index = add_deferred_map(mark, recorded);
+  nodes_[index].recorded = true;
+  return index;
+}
+
+SourceRecording* SourceDocument::recording() {
+  if (recording_ == nullptr) recording_ = std::make_unique<SourceRecording>();
+  return recording_.get();
+}
+
 uint32_t SourceDocument::add_null(SourceMark mark) {
   Entry entry;
   entry.type = SourceNodeType::kNull;
@@ -193,6 +210,7 @@ void SourceDocument::reset() {
   children_.clear();
   scalars_.clear();
   deferred_.clear();
+  recording_.reset();
   other_tags_.clear();
   open_.clear();
   pending_.clear();
@@ -260,11 +278,11 @@ class SourceBuilder : public YAML::EventHandler {
 
 }  // namespace
 
-Status read_yaml_source(const std::string& path, const std::string& text, SourceDocument* out,
-                        const YamlExpansionLimits& limits) {
+Status read_yaml_source(const std::string& path, std::string_view text, SourceDocument* out,
+                        const YamlExpansionLimits& limits, bool defer_case_items) {
   // libyaml reads what it reads as yaml-cpp does; yaml-cpp reads the rest and words errors.
-  if (read_yaml_source_with_libyaml(text, out, limits)) return Status::ok();
-  return read_yaml_source_with_yaml_cpp(path, text, out, limits);
+  if (read_yaml_source_with_libyaml(text, out, limits, defer_case_items)) return Status::ok();
+  return read_yaml_source_with_yaml_cpp(path, std::string(text), out, limits);
 }
 
 Status read_yaml_source_with_yaml_cpp(const std::string& path, const std::string& text,
@@ -654,8 +672,13 @@ SourceNode expand_deferred(const SourceNode& node, SourceDocument* scratch) {
   const SourceDocument::Entry& entry = node.document_->nodes_[node.index_];
   if (!entry.deferred) return node;
   scratch->reset();
-  // Checked when the whole text was read: reading it again cannot fail.
   const std::string_view text = node.document_->deferred_[entry.first];
+  if (entry.recorded) {
+    // Recorded when the whole text was read; a map is replayed once.
+    if (!node.document_->recording_->replay(text, node.mark(), scratch)) scratch->clear();
+    return scratch->root();
+  }
+  // Checked when the whole text was read: reading it again cannot fail.
   JsonSourceReader reader(text, scratch, YamlExpansionLimits{});
   if (!reader.read_item(node.mark())) scratch->clear();
   if (node.document_->deferred_read_) node.document_->deferred_read_(text);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -19,6 +20,7 @@
 namespace evalkit {
 
 class SourceDocument;
+class SourceRecording;
 
 // 0-based line and column (in bytes) where a node starts; -1 when unknown.
 struct SourceMark {
@@ -110,6 +112,11 @@ inline SourceNodeIterator SourceNode::end() const { return SourceNodeIterator(*t
 
 class SourceDocument {
  public:
+  SourceDocument();
+  ~SourceDocument();
+  SourceDocument(SourceDocument&&) noexcept;
+  SourceDocument& operator=(SourceDocument&&) noexcept;
+
   // The document's root; null when the text holds no document.
   SourceNode root() const { return root_ < nodes_.size() ? node(root_) : SourceNode(); }
 
@@ -121,6 +128,10 @@ class SourceDocument {
   // A map whose text is read only when expand_deferred asks for it; text must outlive the
   // document.
   uint32_t add_deferred_map(SourceMark mark, std::string_view text);
+  // A map whose nodes were recorded into recording() (source_record.h), built only when
+  // expand_deferred asks for it.
+  uint32_t add_recorded_map(SourceMark mark, std::string_view recorded);
+  SourceRecording* recording();
   uint32_t open(SourceNodeType type, SourceMark mark, std::string_view tag);
   void close();
   void add_alias(uint32_t index);
@@ -144,6 +155,7 @@ class SourceDocument {
     SourceNodeType type = SourceNodeType::kUndefined;
     Tag tag = Tag::kNone;
     bool deferred = false;  // a map kept as text (first: its index in deferred_)
+    bool recorded = false;  // a deferred map kept as recorded nodes (in recording_)
     int32_t line = -1;
     int32_t column = -1;
     uint32_t first = 0;  // scalars: index in scalars_; collections: first child in children_
@@ -158,6 +170,7 @@ class SourceDocument {
   std::vector<uint32_t> children_;
   std::vector<std::string> scalars_;
   std::vector<std::string_view> deferred_;
+  std::unique_ptr<SourceRecording> recording_;
   std::function<void(std::string_view)> deferred_read_;
   std::unordered_map<uint32_t, std::string> other_tags_;
   // The collections still open, innermost last: each one's index and where its children
@@ -171,8 +184,14 @@ class SourceDocument {
 // path:line:column: a syntax error as yaml-cpp words it, or aliases that expand past limits
 // (as check_yaml_expansion). libyaml reads the text when it reads it as yaml-cpp does
 // (libyaml_source.h), which is about five times faster; yaml-cpp reads the rest.
-Status read_yaml_source(const std::string& path, const std::string& text, SourceDocument* out,
-                        const YamlExpansionLimits& limits = {});
+//
+// With defer_case_items, when libyaml reads the text, each block map in the root map's block
+// `cases` list is recorded (source_record.h) rather than built, and expand_deferred builds it
+// when the case is parsed: the tree is the same, but the text need not be kept and the tree
+// of every case is never held at once. A document with an anchor or alias inside such a map
+// is read as a whole.
+Status read_yaml_source(const std::string& path, std::string_view text, SourceDocument* out,
+                        const YamlExpansionLimits& limits = {}, bool defer_case_items = false);
 
 // The same with yaml-cpp alone: the reference the libyaml reader is held to.
 Status read_yaml_source_with_yaml_cpp(const std::string& path, const std::string& text,
@@ -189,8 +208,8 @@ Status read_yaml_source_with_yaml_cpp(const std::string& path, const std::string
 bool read_json_source(std::string_view text, SourceDocument* out,
                       const YamlExpansionLimits& limits = {}, bool defer_case_items = false);
 
-// node itself; for a map read_json_source deferred, that map read now into *scratch (its
-// previous contents dropped), with the marks it has in the whole text.
+// node itself; for a map read_json_source or read_yaml_source deferred, that map read now into
+// *scratch (its previous contents dropped), with the marks it has in the whole text.
 SourceNode expand_deferred(const SourceNode& node, SourceDocument* scratch);
 
 // "a string", "a list", "a map", "nothing": what a node is, for type errors.

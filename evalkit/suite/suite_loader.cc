@@ -73,15 +73,17 @@ Status load_suite_text(const std::string& path, SuiteText* text, Suite* suite,
   SourceDocument document;
   // Each case of a JSON suite is kept as its text until it is parsed (read_json_source), so
   // the tree of every case and the cases built from them are never all held at once; the
-  // text of the cases parsed is given back as parsing goes.
+  // text of the cases parsed is given back as parsing goes. A YAML suite's cases are kept as
+  // their recorded nodes instead (read_yaml_source), given back the same way, and its text
+  // goes once it is read.
   if (starts_as_json_object(bytes) &&
       read_json_source(bytes, &document, {}, /*defer_case_items=*/true)) {
     document.on_deferred_read(
         [text](std::string_view item) { text->drop_before(item.data() + item.size()); });
   } else {
-    const std::string copy(bytes);
+    const Status read = read_yaml_source(path, bytes, &document, {}, /*defer_case_items=*/true);
     text->clear();
-    if (Status s = read_yaml_source(path, copy, &document); !s) return s;
+    if (!read) return read;
   }
   const SourceNode root = document.root();
   if (!root || root.is_null()) return Status::error_at(file, "suite file is empty");

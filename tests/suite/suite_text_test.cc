@@ -1,5 +1,5 @@
-// A suite's text while it is read (SuiteText), and large JSON suites, whose cases are parsed
-// as the pages of the cases before them are given back.
+// A suite's text while it is read (SuiteText), and large JSON and YAML suites, whose cases
+// are parsed as the pages of the cases before them are given back.
 #include "evalkit/suite/suite_text.h"
 
 #include <string>
@@ -108,6 +108,104 @@ TEST(SuiteTextTest, AnErrorInTheLastCaseOfALargeJsonSuiteNamesItsPlace) {
   fixture.write("big.json", big_json_suite(cases, "{\"id\": \"last\", \"timeout\": -1}"));
   EXPECT_EQ(fixture.error("big.json"), "big.json:" + std::to_string(5 + cases) +
                                            ":29: 'timeout' must be a positive number of seconds");
+}
+
+// The same as block YAML: each case is recorded when the text is read and built when its turn
+// comes.
+std::string big_yaml_suite(int cases, const std::string& last_case) {
+  std::string text =
+      "providers:\n  - {id: assistant, type: openai-chat, model: m}\n"
+      "prompts:\n  - {id: qa, prompt: \"{{question}}\"}\n"
+      "scorers: [exact_match]\n"
+      "cases:\n";
+  for (int i = 0; i < cases; ++i) {
+    text += "  - id: case-" + std::to_string(i) + "\n    vars:\n      question: \"Question " +
+            std::to_string(i) + std::string(200, 'q') + "\"\n    expected: answer " +
+            std::to_string(i) + "\n";
+  }
+  return text + last_case;
+}
+
+TEST(SuiteTextTest, EveryCaseOfALargeYamlSuiteReadsWhole) {
+  SuiteFixture fixture("suite-text-big-yaml");
+  const int cases = 20000;  // about 5 MB, recorded over several pages
+  fixture.write("big.yaml",
+                big_yaml_suite(cases, "  - id: last\n    vars: {question: Q}\n    expected: A\n"));
+  Suite suite;
+  ASSERT_TRUE(fixture.load("big.yaml", &suite));
+  ASSERT_EQ(suite.inline_cases.size(), size_t(cases) + 1);
+  for (int i = 0; i < cases; ++i) {
+    const CaseConfig& config = suite.inline_cases[size_t(i)];
+    ASSERT_EQ(config.id, "case-" + std::to_string(i));
+    ASSERT_EQ(config.vars["question"], "Question " + std::to_string(i) + std::string(200, 'q'));
+    ASSERT_EQ(config.expected, std::vector<std::string>{"answer " + std::to_string(i)});
+    ASSERT_EQ(config.where.line, 7 + 4 * i);
+    ASSERT_EQ(config.where.column, 5);
+  }
+  EXPECT_EQ(suite.inline_cases.back().id, "last");
+  EXPECT_EQ(suite.inline_cases.back().where.line, 7 + 4 * cases);
+}
+
+TEST(SuiteTextTest, AnErrorInTheLastCaseOfALargeYamlSuiteNamesItsPlace) {
+  SuiteFixture fixture("suite-text-yaml-error");
+  const int cases = 20000;
+  fixture.write("big.yaml", big_yaml_suite(cases, "  - id: last\n    timeout: -1\n"));
+  EXPECT_EQ(fixture.error("big.yaml"), "big.yaml:" + std::to_string(8 + 4 * cases) +
+                                           ":14: 'timeout' must be a positive number of seconds");
+  // A case far down whose text is not YAML at all: the whole text is read again by the
+  // parser that words the error.
+  fixture.write("broken.yaml", big_yaml_suite(cases, "  - id: last\n    vars: {question: [}\n"));
+  const std::string error = fixture.error("broken.yaml");
+  EXPECT_EQ(error.rfind("broken.yaml:" + std::to_string(8 + 4 * cases) + ":", 0), 0u) << error;
+}
+
+TEST(SuiteTextTest, AliasesAcrossYamlCasesStillResolve) {
+  SuiteFixture fixture("suite-text-yaml-alias");
+  const std::string head =
+      "providers:\n  - {id: assistant, type: openai-chat, model: m}\n"
+      "prompts:\n  - {id: qa, prompt: \"{{question}}\"}\n"
+      "scorers: [exact_match]\n";
+  // An anchor in one case, its alias in a later one; an anchor in a later case too.
+  fixture.write("alias.yaml", head +
+                                  "cases:\n"
+                                  "  - id: first\n"
+                                  "    vars: &shared\n"
+                                  "      question: Where is Paris\n"
+                                  "    expected: France\n"
+                                  "  - id: second\n"
+                                  "    vars: *shared\n"
+                                  "    expected: &answer Europe\n"
+                                  "  - id: third\n"
+                                  "    vars: {question: Which continent}\n"
+                                  "    expected: *answer\n");
+  Suite suite;
+  ASSERT_TRUE(fixture.load("alias.yaml", &suite));
+  ASSERT_EQ(suite.inline_cases.size(), 3u);
+  EXPECT_EQ(suite.inline_cases[1].vars["question"], "Where is Paris");
+  EXPECT_EQ(suite.inline_cases[1].where.line, 11);
+  EXPECT_EQ(suite.inline_cases[2].expected, std::vector<std::string>{"Europe"});
+  EXPECT_EQ(suite.inline_cases[2].where.line, 14);
+  // An anchor outside the cases, used inside one.
+  fixture.write("outside.yaml", head +
+                                    "description: &topic geography\n"
+                                    "cases:\n"
+                                    "  - id: first\n"
+                                    "    vars: {question: *topic}\n"
+                                    "    expected: France\n");
+  Suite outside;
+  ASSERT_TRUE(fixture.load("outside.yaml", &outside));
+  ASSERT_EQ(outside.inline_cases.size(), 1u);
+  EXPECT_EQ(outside.inline_cases[0].vars["question"], "geography");
+  // A merge key is no key a case knows, wherever its anchor is.
+  fixture.write("merge.yaml", head +
+                                  "cases:\n"
+                                  "  - &base\n"
+                                  "    id: first\n"
+                                  "    vars: {question: Where is Paris}\n"
+                                  "    expected: France\n"
+                                  "  - <<: *base\n"
+                                  "    id: second\n");
+  EXPECT_EQ(fixture.error("merge.yaml"), "merge.yaml:11:5: unknown key '<<' in case");
 }
 
 }  // namespace

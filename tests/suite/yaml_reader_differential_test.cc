@@ -3,7 +3,8 @@
 // same tree: type, line:column, tag and text of every node, aliases sharing their anchor's
 // node; or the same error, word for word). Held to it on every YAML file in the repository
 // (suites, examples, judges, the real promptfoo configs), on constructs where the two parsers
-// are known to part ways, and on thousands of seeded edits of the real files.
+// are known to part ways, and on thousands of seeded edits of the real files. Read with its
+// cases recorded (defer_case_items), every text gives the same tree once they are built.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -24,12 +25,15 @@
 namespace evalkit {
 namespace {
 
-// Every node in document order: type, position, tag and text.
-void describe(const SourceNode& node, std::string* out, int depth = 0) {
+// Every node in document order: type, position, tag and text. A recorded case is built
+// (expand_deferred) as it is reached.
+void describe(const SourceNode& listed, std::string* out, int depth = 0) {
   if (depth > 50) {  // an alias inside its own anchor loops
     *out += "...\n";
     return;
   }
+  SourceDocument scratch;
+  const SourceNode node = expand_deferred(listed, &scratch);
   *out += std::to_string(static_cast<int>(node.type())) + " " + std::to_string(node.mark().line) +
           ":" + std::to_string(node.mark().column) + " <" + std::string(node.tag()) + "> [" +
           node.scalar() + "]\n";
@@ -56,6 +60,19 @@ struct Reading {
   bool by_libyaml = false;
 };
 
+// Cases recorded rather than built by the readings so far: a map of `cases` that holds
+// nothing until it is built.
+size_t recorded_cases = 0;
+
+size_t count_recorded(const SourceDocument& document) {
+  const SourceNode cases = document.root()["cases"];
+  size_t count = 0;
+  if (cases.is_sequence()) {
+    for (const auto& item : cases) count += item.is_map() && item.size() == 0 ? 1 : 0;
+  }
+  return count;
+}
+
 Reading read_both_ways(const std::string& text, Reading* reference) {
   Reading fast;
   SourceDocument document;
@@ -65,6 +82,20 @@ Reading read_both_ways(const std::string& text, Reading* reference) {
   fast.tree = tree_of(document);
   SourceDocument probe;
   fast.by_libyaml = read_yaml_source_with_libyaml(text, &probe);
+
+  // With the cases recorded: the same reading once they are built.
+  SourceDocument recorded;
+  const Status recorded_status = read_yaml_source("t.yaml", text, &recorded, {}, true);
+  recorded_cases += count_recorded(recorded);
+  EXPECT_EQ(recorded_status.is_ok(), fast.ok);
+  EXPECT_EQ(recorded_status.message(), fast.message);
+  const std::string recorded_tree = tree_of(recorded);
+  if (recorded_tree != fast.tree) {
+    ADD_FAILURE() << "with its cases recorded, the tree differs\n--- recorded:\n"
+                  << recorded_tree.substr(0, 3000) << "\n--- read whole:\n"
+                  << fast.tree.substr(0, 3000) << "\n--- text:\n"
+                  << text.substr(0, 3000);
+  }
 
   SourceDocument slow;
   const Status slow_status = read_yaml_source_with_yaml_cpp("t.yaml", text, &slow);
@@ -127,6 +158,7 @@ TEST(YamlReaderDifferentialTest, EveryYamlFileInTheRepositoryReadsAsYamlCppReads
   const auto files = repository_yaml_files();
   ASSERT_GE(files.size(), 40u);  // suites, examples, judges and the promptfoo configs
   size_t by_libyaml = 0;
+  recorded_cases = 0;
   for (const auto& file : files) {
     const bool fast = expect_same_reading(read_file(file), file.string());
     by_libyaml += fast ? 1 : 0;
@@ -136,6 +168,9 @@ TEST(YamlReaderDifferentialTest, EveryYamlFileInTheRepositoryReadsAsYamlCppReads
   // billion-laughs regression, which crosses the limits).
   std::cout << by_libyaml << " of " << files.size() << " read by libyaml\n";
   EXPECT_GE(by_libyaml + 1, files.size()) << by_libyaml << " of " << files.size();
+  // And their cases are recorded (most suites list cases as block maps).
+  std::cout << recorded_cases << " cases recorded\n";
+  EXPECT_GE(recorded_cases, 10u);
 }
 
 TEST(YamlReaderDifferentialTest, ConstructsWhereTheParsersMayDifferReadAsYamlCppReadsThem) {
@@ -325,6 +360,73 @@ TEST(YamlReaderDifferentialTest, CommonConstructsAreReadByLibyaml) {
     EXPECT_TRUE(read_yaml_source_with_libyaml(text, &document)) << text;
     expect_same_reading(text, text);
   }
+}
+
+// Each block map of the root's block `cases` list is recorded, and built as it would have been
+// read; anything else is read as before, and a case with an anchor or alias has the whole
+// text read without recording.
+TEST(YamlReaderDifferentialTest, CasesAreRecordedAndBuiltAsTheyWouldBeRead) {
+  const std::vector<std::pair<std::string, size_t>> snippets = {
+      {"cases:\n  - id: a\n    vars: {q: x}\n  - id: b\n", 2},
+      {"cases:\n- id: a\n  expected:\n- id: b\n  expected:\n", 2},
+      {"cases:\n  - id: a\n    expected:\n\n# after\nscorers: [x]\n", 1},
+      {"cases:\n  - id: a\n    v: &x 1\n  - id: b\n    w: *x\n", 0},
+      {"top: &t 1\ncases:\n  - id: a\n    v: *t\n", 0},
+      {"top: &t {a: 1}\ncases:\n  - id: a\nother: *t\n", 1},
+      {"cases:\n  - {id: a}\n  - id: b\n  - plain\n  - - nested\n  - !!map\n    id: t\n"
+       "  - &a\n    id: c\n  - id: d\n",
+       2},
+      {"cases: &all\n  - id: a\nagain: *all\n", 0},
+      {"cases: !!seq\n  - id: a\n", 0},
+      {"cases:\n  - id: a\n    text: |\n      literal\n      block\n\n    folded: >-\n      x\n"
+       "      y\n  # comment\n  - id: b # c\n    q: 'it''s'\n    r: \"\\t\\u00e9\"\n",
+       2},
+      {"cases:\n  - id: \"caf\xC3\xA9\"\n    v: !!str 1\n    w: !custom x\n    e: \xE6\x97\xA5\n"
+       "    after: \xE6\x97\xA5 [x]\n",
+       1},
+      {"cases:\n  - id: a\n    nested:\n      - [1, 2]\n      - {a: b}\n      - - deep\n"
+       "        - deeper\n    m:\n      ? complex\n      : value\n",
+       1},
+      {"cases:\n  - id: a\n  - id: c\ncases:\n  - id: b\n", 2},
+      {"{cases: [{id: a}]}\n", 0},
+      {"- cases:\n  - id: a\n", 0},
+      {"a:\n  cases:\n    - id: a\n", 0},
+      {"? cases\n: - id: a\n", 1},
+      {"[cases]: \n  - id: a\ncases:\n  - id: b\n", 1},
+      {"cases:\n  - id: a\n---\nb: 1\n", 1},
+      {"cases:\r\n  - id: a\r\n    b: c\r\n", 1},
+      {"cases:\n  - id: a\n    x: [1, 2\n", 0},
+      {"cases:\n  - id: a\n  - id: b\n    x: *nope\n", 0},
+      {"cases:\n  - id: a\n  -\n    id: b\n", 0},
+      {"cases:\n  - id: a\n    e:", 0},
+      {"cases:\n  - id: a\n    e: x", 1},
+  };
+  for (const auto& [text, recorded] : snippets) {
+    expect_same_reading(text, text);
+    SourceDocument document;
+    read_yaml_source("t.yaml", text, &document, {}, true);
+    EXPECT_EQ(count_recorded(document), recorded) << text;
+  }
+}
+
+// Recordings larger than a page of their own, and a case larger than the rest together, read
+// whole; each case is built once, after which its pages are given back.
+TEST(YamlReaderDifferentialTest, LargeRecordingsReadWholeAndEachCaseIsBuiltOnce) {
+  std::string text = "cases:\n";
+  for (int i = 0; i < 4000; ++i) {
+    text += "  - id: c" + std::to_string(i) + "\n    q: " + std::string(300, 'x') + "\n";
+    if (i == 2000) text += "    big: " + std::string(3 << 20, 'y') + "\n";
+  }
+  SourceDocument whole;
+  ASSERT_TRUE(read_yaml_source_with_libyaml(text, &whole));
+  SourceDocument recorded;
+  ASSERT_TRUE(read_yaml_source_with_libyaml(text, &recorded, {}, true));
+  ASSERT_EQ(count_recorded(recorded), 4000u);
+  EXPECT_EQ(tree_of(recorded), tree_of(whole));
+  // Built already, and given back with the pages after it: nothing is built again.
+  SourceDocument scratch;
+  EXPECT_TRUE(expand_deferred(recorded.root()["cases"][0], &scratch).is_null());
+  EXPECT_FALSE(expand_deferred(recorded.root()["cases"][0], &scratch).is_map());
 }
 
 TEST(YamlReaderDifferentialTest, DeepNestingIsLeftToYamlCppsLimit) {
