@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "evalkit/suite/source_record.h"
+#include "evalkit/suite/yaml_block_scanner.h"
 
 namespace evalkit {
 namespace {
@@ -48,13 +49,37 @@ size_t utf8_length(unsigned char lead) {
   return 4;
 }
 
-enum class Outcome { kRead, kLeaveToYamlCpp, kReadAsAWhole };
+// kNotBlockYaml: the block scanner (yaml_block_scanner.h) left the text to libyaml.
+enum class Outcome { kRead, kLeaveToYamlCpp, kReadAsAWhole, kNotBlockYaml };
 
 class LibyamlReader {
  public:
   LibyamlReader(std::string_view text, SourceDocument* out, const YamlExpansionLimits& limits,
                 bool defer_case_items)
       : text_(text), out_(out), counter_(limits), defer_case_items_(defer_case_items) {}
+
+  // The events of the block scanner, which gives libyaml's events for the text it reads.
+  Outcome read_block_yaml() {
+    if (!index_lines()) return Outcome::kLeaveToYamlCpp;
+    Step last = Step::kNext;
+    try {
+      const BlockScan scan = scan_block_yaml(text_, [&](const yaml_event_t& event) {
+        last = handle(event);
+        return last == Step::kNext;
+      });
+      if (scan != BlockScan::kStopped) return Outcome::kNotBlockYaml;
+    } catch (const YamlExpansionCounter::LimitCrossed&) {
+      return Outcome::kLeaveToYamlCpp;
+    }
+    switch (last) {
+      case Step::kDone:
+        return Outcome::kRead;
+      case Step::kReadAsAWhole:
+        return Outcome::kReadAsAWhole;
+      default:
+        return Outcome::kLeaveToYamlCpp;
+    }
+  }
 
   Outcome read() {
     if (!index_lines()) return Outcome::kLeaveToYamlCpp;
@@ -557,14 +582,23 @@ class LibyamlReader {
 }  // namespace
 
 bool read_yaml_source_with_libyaml(std::string_view text, SourceDocument* out,
-                                   const YamlExpansionLimits& limits, bool defer_case_items) {
+                                   const YamlExpansionLimits& limits, bool defer_case_items,
+                                   bool block_scanner) {
   out->clear();
   // A byte order mark past the start: libyaml skips it, yaml-cpp reads it as text.
   if (text.find("\xEF\xBB\xBF", 1) != std::string_view::npos) return false;
-  Outcome outcome = LibyamlReader(text, out, limits, defer_case_items).read();
+  const auto read = [&](bool defer) {
+    if (block_scanner) {
+      const Outcome outcome = LibyamlReader(text, out, limits, defer).read_block_yaml();
+      if (outcome != Outcome::kNotBlockYaml) return outcome;
+      out->clear();
+    }
+    return LibyamlReader(text, out, limits, defer).read();
+  };
+  Outcome outcome = read(defer_case_items);
   if (outcome == Outcome::kReadAsAWhole) {
     out->clear();
-    outcome = LibyamlReader(text, out, limits, false).read();
+    outcome = read(false);
   }
   if (outcome == Outcome::kRead) return true;
   out->clear();

@@ -19,9 +19,11 @@ namespace evalkit {
 // text with yaml-cpp, which builds the tree or words the error as before.
 //
 // With defer_case_items, the maps of the root's `cases` list are recorded, not built
-// (read_yaml_source in source_node.h).
+// (read_yaml_source in source_node.h). With block_scanner, text the block scanner reads
+// (yaml_block_scanner.h) is read without libyaml, giving the same events and so the same
+// tree; false reads everything with libyaml (the reference the scanner is held to).
 bool read_yaml_source_with_libyaml(std::string_view text, SourceDocument* out,
                                    const YamlExpansionLimits& limits = {},
-                                   bool defer_case_items = false);
+                                   bool defer_case_items = false, bool block_scanner = true);
 
 }  // namespace evalkit

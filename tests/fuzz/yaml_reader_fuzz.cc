@@ -1,11 +1,13 @@
 // The YAML reader on arbitrary bytes against yaml-cpp alone: read_yaml_source (libyaml when
 // it reads the text as yaml-cpp does, else yaml-cpp) must give yaml-cpp's tree or yaml-cpp's
 // error, word for word; and read with the root's cases recorded (defer_case_items), the same
-// tree once they are built. Any difference aborts.
+// tree once they are built; and the block scanner the same reading as libyaml alone. Any
+// difference aborts.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "evalkit/suite/libyaml_source.h"
 #include "evalkit/suite/source_node.h"
 
 namespace {
@@ -50,6 +52,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (status.message() != expected.message() || read_tree != reference_tree) {
     std::fprintf(stderr, "read:\n%s%s\nyaml-cpp:\n%s%s\n", status.message().c_str(),
                  read_tree.c_str(), expected.message().c_str(), reference_tree.c_str());
+    std::abort();
+  }
+  // The block scanner gives libyaml's events: the same reading as libyaml alone.
+  evalkit::SourceDocument scanned, parsed;
+  const bool by_scanner = evalkit::read_yaml_source_with_libyaml(text, &scanned, limits);
+  const bool by_parser =
+      evalkit::read_yaml_source_with_libyaml(text, &parsed, limits, false, /*block_scanner=*/false);
+  std::string scanned_tree, parsed_tree;
+  describe(scanned.root(), &scanned_tree);
+  describe(parsed.root(), &parsed_tree);
+  if (by_scanner != by_parser || scanned_tree != parsed_tree) {
+    std::fprintf(stderr, "block scanner (%d):\n%s\nlibyaml (%d):\n%s\n", by_scanner,
+                 scanned_tree.c_str(), by_parser, parsed_tree.c_str());
     std::abort();
   }
   if (recorded_status.message() != status.message() || recorded_tree != read_tree) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "evalkit/suite/yaml_block_scanner.h"
 #include "tests/support/suite_fixture.h"
 
 namespace evalkit {
@@ -144,6 +145,9 @@ TEST(SuiteTextTest, EveryCaseOfALargeYamlSuiteReadsWhole) {
   }
   EXPECT_EQ(suite.inline_cases.back().id, "last");
   EXPECT_EQ(suite.inline_cases.back().where.line, 7 + 4 * cases);
+  // Written in the YAML suites are mostly written in, it is read without libyaml.
+  EXPECT_EQ(scan_block_yaml(big_yaml_suite(3, ""), [](const yaml_event_t&) { return true; }),
+            BlockScan::kRead);
 }
 
 TEST(SuiteTextTest, AnErrorInTheLastCaseOfALargeYamlSuiteNamesItsPlace) {

@@ -20,6 +20,7 @@
 
 #include "evalkit/suite/libyaml_source.h"
 #include "evalkit/suite/source_node.h"
+#include "evalkit/suite/yaml_block_scanner.h"
 #include "tests/support/process.h"
 
 namespace evalkit {
@@ -60,6 +61,95 @@ struct Reading {
   bool by_libyaml = false;
 };
 
+// An event as the reader sees it: type, where it starts (and for a scalar where it ends),
+// and a node's style, value, tag and anchor.
+std::string describe_event(const yaml_event_t& event) {
+  std::string out = std::to_string(event.type);
+  // Appended piece by piece: chains of operator+ trip GCC 12's -Wrestrict.
+  const auto mark = [&](const yaml_mark_t& at) {
+    out += " ";
+    out += std::to_string(at.line);
+    out += ":";
+    out += std::to_string(at.column);
+  };
+  const auto text = [&](const yaml_char_t* value) {
+    if (value == nullptr) {
+      out += " -";
+      return;
+    }
+    out += " <";
+    out += reinterpret_cast<const char*>(value);
+    out += ">";
+  };
+  switch (event.type) {
+    case YAML_SCALAR_EVENT:
+      mark(event.start_mark);
+      mark(event.end_mark);
+      out += " ";
+      out += std::to_string(event.data.scalar.style);
+      out += " [";
+      out.append(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length);
+      out += "]";
+      text(event.data.scalar.anchor);
+      text(event.data.scalar.tag);
+      break;
+    case YAML_SEQUENCE_START_EVENT:
+      mark(event.start_mark);
+      out += " " + std::to_string(event.data.sequence_start.style);
+      text(event.data.sequence_start.anchor);
+      text(event.data.sequence_start.tag);
+      break;
+    case YAML_MAPPING_START_EVENT:
+      mark(event.start_mark);
+      out += " " + std::to_string(event.data.mapping_start.style);
+      text(event.data.mapping_start.anchor);
+      text(event.data.mapping_start.tag);
+      break;
+    case YAML_DOCUMENT_START_EVENT:
+      out += event.data.document_start.version_directive != nullptr ||
+                     event.data.document_start.tag_directives.start !=
+                         event.data.document_start.tag_directives.end
+                 ? " directives"
+                 : "";
+      break;
+    default:
+      break;
+  }
+  return out + "\n";
+}
+
+// Texts the block scanner read, and read as libyaml does, in the readings so far.
+size_t scanned_texts = 0;
+
+// Whatever the block scanner reads, it reads event for event as libyaml's parser does.
+void expect_scanner_reads_as_libyaml(const std::string& text) {
+  std::string scanned;
+  const BlockScan scan = scan_block_yaml(text, [&](const yaml_event_t& event) {
+    scanned += describe_event(event);
+    return true;
+  });
+  if (scan != BlockScan::kRead) return;
+  ++scanned_texts;
+  std::string parsed;
+  yaml_parser_t parser;
+  ASSERT_TRUE(yaml_parser_initialize(&parser));
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                               text.size());
+  while (true) {
+    yaml_event_t event;
+    if (yaml_parser_parse(&parser, &event) == 0) {
+      parsed += "error\n";
+      break;
+    }
+    parsed += describe_event(event);
+    const bool end = event.type == YAML_STREAM_END_EVENT;
+    yaml_event_delete(&event);
+    if (end) break;
+  }
+  yaml_parser_delete(&parser);
+  EXPECT_EQ(scanned, parsed) << text.substr(0, 3000);
+}
+
 // Cases recorded rather than built by the readings so far: a map of `cases` that holds
 // nothing until it is built.
 size_t recorded_cases = 0;
@@ -74,6 +164,7 @@ size_t count_recorded(const SourceDocument& document) {
 }
 
 Reading read_both_ways(const std::string& text, Reading* reference) {
+  expect_scanner_reads_as_libyaml(text);
   Reading fast;
   SourceDocument document;
   const Status status = read_yaml_source("t.yaml", text, &document);
@@ -82,6 +173,18 @@ Reading read_both_ways(const std::string& text, Reading* reference) {
   fast.tree = tree_of(document);
   SourceDocument probe;
   fast.by_libyaml = read_yaml_source_with_libyaml(text, &probe);
+
+  // The block scanner gives libyaml's events, so the same reading as libyaml alone.
+  SourceDocument libyaml_only;
+  const bool by_libyaml_only =
+      read_yaml_source_with_libyaml(text, &libyaml_only, {}, false, /*block_scanner=*/false);
+  EXPECT_EQ(fast.by_libyaml, by_libyaml_only) << text.substr(0, 3000);
+  if (tree_of(probe) != tree_of(libyaml_only)) {
+    ADD_FAILURE() << "the block scanner's tree differs from libyaml's\n--- scanner:\n"
+                  << tree_of(probe).substr(0, 3000) << "\n--- libyaml:\n"
+                  << tree_of(libyaml_only).substr(0, 3000) << "\n--- text:\n"
+                  << text.substr(0, 3000);
+  }
 
   // With the cases recorded: the same reading once they are built.
   SourceDocument recorded;
@@ -159,6 +262,7 @@ TEST(YamlReaderDifferentialTest, EveryYamlFileInTheRepositoryReadsAsYamlCppReads
   ASSERT_GE(files.size(), 40u);  // suites, examples, judges and the promptfoo configs
   size_t by_libyaml = 0;
   recorded_cases = 0;
+  scanned_texts = 0;
   for (const auto& file : files) {
     const bool fast = expect_same_reading(read_file(file), file.string());
     by_libyaml += fast ? 1 : 0;
@@ -168,6 +272,9 @@ TEST(YamlReaderDifferentialTest, EveryYamlFileInTheRepositoryReadsAsYamlCppReads
   // billion-laughs regression, which crosses the limits).
   std::cout << by_libyaml << " of " << files.size() << " read by libyaml\n";
   EXPECT_GE(by_libyaml + 1, files.size()) << by_libyaml << " of " << files.size();
+  // The block scanner reads most of them.
+  std::cout << scanned_texts << " read by the block scanner\n";
+  EXPECT_GE(scanned_texts, 10u);
   // And their cases are recorded (most suites list cases as block maps).
   std::cout << recorded_cases << " cases recorded\n";
   EXPECT_GE(recorded_cases, 10u);
@@ -429,6 +536,115 @@ TEST(YamlReaderDifferentialTest, LargeRecordingsReadWholeAndEachCaseIsBuiltOnce)
   EXPECT_FALSE(expand_deferred(recorded.root()["cases"][0], &scratch).is_map());
 }
 
+// The block scanner reads what it reads event for event as libyaml does, and leaves the rest
+// to it; around every edge of what it reads, the tree is still yaml-cpp's.
+TEST(YamlReaderDifferentialTest, TheBlockScannerReadsAsLibyamlOrLeavesTheTextToIt) {
+  const std::vector<std::pair<std::string, bool>> snippets = {
+      {"a: b\n", true},
+      {"a: b", false},
+      {"a:\n  b: c\n", true},
+      {"a:\n- x\n- y\n", true},
+      {"a:\n  - x\n  - y\nb: z\n", true},
+      {"- a\n- b\n", true},
+      {"- a: b\n  c: d\n- e\n", true},
+      {"a: b # c\n", true},
+      {"a: b#c\n", true},
+      {"a: \"x\"#c\n", false},
+      {"a: \"x\" # c\n", true},
+      {"a: 'it''s'\n", true},
+      {"a: \"\\u0041\\n\\t\\\\\\\"\\/\\r\"\n", true},
+      {"a: \"\\u00e9\"\n", false},
+      {"a: \"\\x41\"\n", false},
+      {"a: \"\\u0001\"\n", false},
+      {"a: {b: c, d: [e, f], g: \"h\", i: 'j'}\n", true},
+      {"a: [a, b,]\n", false},
+      {"a: [a: b]\n", false},
+      {"a: {b}\n", false},
+      {"a: {b: }\n", false},
+      {"a: {b:c}\n", false},
+      {"a: [ a , b ]\n", true},
+      {"a: [ ]\n", true},
+      {"a: {}\n", true},
+      {"a: [{b: c}, [d], []]\n", true},
+      {"a: [a b, c.d, -1, ~]\n", true},
+      {"a: [a:b]\n", false},
+      {"a: [a?]\n", false},
+      {"a: b: c\n", false},
+      {"a: b:\n", false},
+      {"a: http://x.y/z?q=1\n", true},
+      {"a: x:y\n", true},
+      {"a: -1\n", true},
+      {"a: -x\n", true},
+      {"a: - x\n", false},
+      {"a: ~\n", true},
+      {"a: null\nb: Null\nc: NULL\n", true},
+      {"null: a\n", true},
+      {"a: .5\n", true},
+      {"a: (x) [y] {z}, w\n", true},
+      {"a: <<\n", true},
+      {"a: b\n  c\n", false},
+      {"a:\n  b: c\n   d: e\n", false},
+      {"a:\n  b: c\n d: e\n", false},
+      {"a:\nb: c\n", false},
+      {"a:\n", false},
+      {"a: b\n\n\n# end\n", true},
+      {"# head\n\na: b\n", true},
+      {"  a: b\n  c: d\n", true},
+      {"a: b\n c: d\n", false},
+      {"- - a\n", false},
+      {"-\n  a: b\n", false},
+      {"- \n", false},
+      {"- a\n  - b\n", false},
+      {"a:\n  - b\n  c: d\n", false},
+      {"a:\n- b\nc: d\n", true},
+      {"a:\n  -  b\n  -   c: d\n      e: f\n", true},
+      {"a:   # c\n  b: c\n", true},
+      {"a b: c\n", false},
+      {"a.b/c-d_e: f\n", true},
+      {"'a': b\n", false},
+      {"a : b\n", false},
+      {"a:  b  \n", true},
+      {"a: b\t\n", false},
+      {"a: b\r\n", false},
+      {"a: caf\xC3\xA9\n", false},
+      {"---\na: b\n", false},
+      {"a: b\n...\n", false},
+      {"a: b\n---\nc: d\n", false},
+      {"%YAML 1.2\n---\na: b\n", false},
+      {"a: !t b\n", false},
+      {"a: &x b\nc: *x\n", false},
+      {"a: |\n  b\n", false},
+      {"a: >\n  b\n", false},
+      {"? a\n: b\n", false},
+      {"a: [b\n  , c]\n", false},
+      {"a: \"b\n  c\"\n", false},
+      {"a: 'b\n  c'\n", false},
+      {"a: `b`\n", false},
+      {"a: @b\n", false},
+      {"a: %b\n", false},
+      {"a: ,b\n", false},
+      {"a: #b\n", false},
+      {"a: b #\n", true},
+      {"a: 'x' y\n", false},
+      {"a: b\na: c\n", true},
+      {"cases:\n  - id: a\n    vars: {q: \"Q: x?\"}\n    expected: y z\n", true},
+      {"\n", false},
+      {"", false},
+  };
+  for (const auto& [text, scanned] : snippets) {
+    expect_same_reading(text, text);
+    const BlockScan scan = scan_block_yaml(text, [](const yaml_event_t&) { return true; });
+    EXPECT_EQ(scan == BlockScan::kRead, scanned) << text;
+  }
+  // Nesting past what yaml-cpp allows is still left to it.
+  std::string deep;
+  for (size_t i = 0; i < 450; ++i) deep += std::string(2 * i, ' ') + "a:\n";
+  deep += std::string(900, ' ') + "b: c\n";
+  expect_same_reading(deep, "450 nested block maps");
+  SourceDocument document;
+  EXPECT_FALSE(read_yaml_source_with_libyaml(deep, &document));
+}
+
 TEST(YamlReaderDifferentialTest, DeepNestingIsLeftToYamlCppsLimit) {
   for (const size_t depth : {10u, 900u, 1500u, 2500u, 100000u}) {
     const std::string flow = std::string(depth, '[') + std::string(depth, ']') + "\n";
@@ -512,6 +728,7 @@ TEST(YamlReaderDifferentialTest, SeededEditsOfTheRealFilesReadAsYamlCppReadsThem
   const int rounds = rounds_set != nullptr ? std::atoi(rounds_set) : 40;
   std::mt19937 random(seed != nullptr ? static_cast<unsigned>(std::atol(seed)) : 20261130u);
   size_t edits = 0;
+  scanned_texts = 0;
   for (const auto& file : repository_yaml_files()) {
     const std::string original = read_file(file);
     if (original.empty() || original.size() > 20000) continue;
@@ -542,6 +759,9 @@ TEST(YamlReaderDifferentialTest, SeededEditsOfTheRealFilesReadAsYamlCppReadsThem
     }
   }
   EXPECT_GE(edits, 1000u);
+  // Many edits still read as block YAML, and were compared event for event.
+  std::cout << scanned_texts << " of " << edits << " edits read by the block scanner\n";
+  EXPECT_GE(scanned_texts, 100u);
 }
 
 }  // namespace
