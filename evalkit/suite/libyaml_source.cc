@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "evalkit/base/page_allocator.h"
 #include "evalkit/suite/source_record.h"
 #include "evalkit/suite/yaml_block_scanner.h"
 
@@ -560,8 +561,8 @@ class LibyamlReader {
   bool in_cases_ = false;    // inside the list that is its value
   bool recording_ = false;   // inside a map of that list, being recorded
   SourceMark recorded_mark_;
-  std::vector<uint32_t> line_starts_;
-  std::vector<bool> ascii_lines_;  // for each line, whether it is ASCII only
+  PageVector<uint32_t> line_starts_;  // given back as soon as the text is read
+  std::vector<bool> ascii_lines_;     // for each line, whether it is ASCII only
   std::unordered_map<std::string, std::pair<uint64_t, uint32_t>> anchors_;
   uint64_t anchor_count_ = 0;
   size_t depth_ = 0;

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "evalkit/base/page_allocator.h"
 #include "evalkit/base/status.h"
 #include "evalkit/suite/yaml_expansion.h"
 
@@ -166,17 +167,19 @@ class SourceDocument {
   uint32_t add(Entry entry, std::string_view tag);
   void attach(uint32_t index);
 
-  std::vector<Entry> nodes_;
-  std::vector<uint32_t> children_;
+  // In pages of their own: a large suite's tree is dropped before the suite is checked, and
+  // its memory goes back to the system rather than staying cached by the allocator.
+  PageVector<Entry> nodes_;
+  PageVector<uint32_t> children_;
   std::vector<std::string> scalars_;
-  std::vector<std::string_view> deferred_;
+  PageVector<std::string_view> deferred_;
   std::unique_ptr<SourceRecording> recording_;
   std::function<void(std::string_view)> deferred_read_;
   std::unordered_map<uint32_t, std::string> other_tags_;
   // The collections still open, innermost last: each one's index and where its children
   // start in pending_, which holds the children of all of them.
   std::vector<std::pair<uint32_t, size_t>> open_;
-  std::vector<uint32_t> pending_;
+  PageVector<uint32_t> pending_;
   uint32_t root_ = UINT32_MAX;
 };
 

@@ -1,5 +1,6 @@
 #include "evalkit/suite/yaml_block_scanner.h"
 
+#include <cstdint>
 #include <cstring>
 
 namespace evalkit {
@@ -49,11 +50,30 @@ class Scanner {
  private:
   [[noreturn]] static void refuse() { throw Halt{BlockScan::kRefused}; }
 
-  // Printable ASCII and line feeds only, ending with a line feed.
+  // Printable ASCII and line feeds only, ending with a line feed; eight bytes at a time where
+  // they hold neither a line feed nor anything else below a space, nor anything past '~'.
   bool plain_text() const {
     if (text_.empty() || text_.back() != '\n') return false;
-    for (const char c : text_) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    const char* data = text_.data();
+    const size_t size = text_.size();
+    size_t at = 0;
+    while (at < size) {
+      if (at + 8 <= size) {
+        uint64_t word;
+        std::memcpy(&word, data + at, sizeof word);
+        // A byte below 0x20, or of 0x7F and above, is flagged (and maybe one above it).
+        const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
+        const uint64_t past_tilde = (word + kOnes * 0x01) & kHigh;
+        if (((word & kHigh) | below_space | past_tilde) == 0) {
+          at += 8;
+          continue;
+        }
+      }
+      const char c = data[at];
       if ((c < 0x20 && c != '\n') || c > 0x7E) return false;
+      ++at;
     }
     return true;
   }
