@@ -1,5 +1,11 @@
 #include "evalkit/cli/gate_step.h"
 
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "evalkit/gate/case_pairs.h"
+
 #include "evalkit/gate/floors.h"
 #include "evalkit/gate/run_differences.h"
 #include "evalkit/report/comparison_console.h"
@@ -23,18 +29,40 @@ std::string other_suite_refusal(const RunRecord& baseline, const std::string& cu
          current_suite + "), or pass --allow-other-suite to compare anyway";
 }
 
-Status read_case_aggregates(Store& store, const std::string& run_id, const PassRule& pass,
-                            std::vector<CaseAggregate>* cases) {
-  int64_t case_ids = 0, case_keys = 0;
-  if (Status s = store.count_cases(run_id, &case_ids, &case_keys); !s) return s;
-  CaseAggregator aggregator(static_cast<size_t>(case_keys));
-  Status read = store.for_each_trial_outcome(run_id, 4096, [&](const TrialResult& trial) {
+Status for_each_stored_case(
+    Store& store, const std::string& run_id, const PassRule& pass,
+    const std::function<Status(const CaseAggregate& aggregate, int64_t order)>& visit) {
+  CaseAggregator aggregator;
+  TrialKey held;  // the key of the case being folded (its repeat unused)
+  bool holding = false;
+  int64_t order = 0;
+  auto hand_over = [&]() {
+    const std::vector<CaseAggregate> one = aggregator.finish(pass);
+    return visit(one.front(), order);
+  };
+  Status read = store.for_each_trial_outcome_by_key(run_id, [&](const TrialResult& trial) {
+    const TrialKey& key = trial.key;
+    if (holding && (key.case_id != held.case_id || key.prompt_id != held.prompt_id ||
+                    key.provider_id != held.provider_id)) {
+      if (std::tie(key.case_id, key.prompt_id, key.provider_id) <
+          std::tie(held.case_id, held.prompt_id, held.provider_id)) {
+        return Status::error("database: the trials of run " + run_id +
+                             " were not read in key order");
+      }
+      if (Status v = hand_over(); !v) return v;
+      holding = false;
+    }
+    if (!holding) {
+      held = key;
+      order = trial.index;
+      holding = true;
+    }
+    order = std::min(order, trial.index);
     aggregator.add(trial);
     return Status::ok();
   });
   if (!read) return read;
-  *cases = aggregator.finish(pass);
-  return Status::ok();
+  return holding ? hand_over() : Status::ok();
 }
 
 namespace {
@@ -78,32 +106,48 @@ Status fill_outputs(Store& store, const std::string& baseline_run_id,
 
 Status run_gate_step(Store& store, const RunRecord& current, CompareOptions options,
                      const GateSettings& settings, std::FILE* console, GateStep* step) {
-  // Both runs are read from the store as case aggregates, one trial at a time: what is held
-  // is one aggregate per case, never the trials.
-  std::vector<CaseAggregate> current_cases;
   const bool compare = !settings.baseline_run_id.empty();
-  if (compare || has_floors(options.gate)) {
-    if (Status s = read_case_aggregates(store, current.id, options.pass, &current_cases); !s) {
-      return s;
-    }
-  }
-  const std::vector<FloorCheck> floors = check_floors(current_cases, options.gate);
-  Comparison comparison;
+  RunRecord baseline;
+  std::map<std::string, std::string> renames;
   if (compare) {
-    RunRecord baseline;
     if (Status s = store.load_run(settings.baseline_run_id, &baseline); !s) return s;
-    std::vector<CaseAggregate> baseline_cases;
-    if (Status s = read_case_aggregates(store, settings.baseline_run_id, options.pass,
-                                        &baseline_cases);
-        !s) {
-      return s;
-    }
-    step->has_baseline = true;
-    step->baseline_run_id = settings.baseline_run_id;
     options.allow_signature_mismatch = settings.allow_signature_mismatch;
     options.min_paired = settings.min_paired;
     for (const auto& [was, is] : settings.prompt_pairs) options.prompt_pairs[was] = is;
-    comparison = compare_cases(baseline_cases, current_cases, options);
+    std::set<std::string> baseline_prompts, current_prompts;
+    if (Status s = store.prompt_ids(settings.baseline_run_id, &baseline_prompts); !s) return s;
+    if (Status s = store.prompt_ids(current.id, &current_prompts); !s) return s;
+    renames = prompt_renames(baseline_prompts, current_prompts, options.prompt_pairs);
+  }
+  // Each run is read a case at a time in key order: the current run's cases become the rows
+  // of the pairs (and the floors' values), and each baseline case finds its row by key.
+  CasePairsBuilder pairs(renames, compares_resources(options), options.min_paired);
+  FloorChecker floor_checker(options.gate);
+  const bool floors_wanted = has_floors(options.gate);
+  if (compare || floors_wanted) {
+    Status read = for_each_stored_case(
+        store, current.id, options.pass, [&](const CaseAggregate& c, int64_t order) {
+          if (compare) pairs.add_current(c, order);
+          if (floors_wanted) floor_checker.add(c, order);
+          return Status::ok();
+        });
+    if (!read) return read;
+  }
+  const std::vector<FloorCheck> floors =
+      floors_wanted ? floor_checker.finish() : std::vector<FloorCheck>{};
+  Comparison comparison;
+  if (compare) {
+    Status read = for_each_stored_case(
+        store, settings.baseline_run_id, options.pass, [&](const CaseAggregate& c, int64_t order) {
+          const uint32_t row = pairs.find_sorted(c.key.case_id, pairs.paired_prompt(c.key.prompt_id),
+                                                 c.key.provider_id);
+          pairs.add_baseline(c, row, order);
+          return Status::ok();
+        });
+    if (!read) return read;
+    step->has_baseline = true;
+    step->baseline_run_id = settings.baseline_run_id;
+    comparison = compare_pairs(pairs.finish(), options);
     if (Status s = fill_outputs(store, settings.baseline_run_id, current.id, &comparison); !s) {
       return s;
     }

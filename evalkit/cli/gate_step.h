@@ -3,7 +3,9 @@
 // returned as the run document's "comparison" and "gate" objects.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -42,13 +44,17 @@ bool parse_prompt_pair(const std::string& text, std::map<std::string, std::strin
 std::string other_suite_refusal(const RunRecord& baseline, const std::string& current_suite,
                                 const GateSettings& settings);
 
-// The run's case aggregates by the pass rule, read from the store one trial at a time.
-Status read_case_aggregates(Store& store, const std::string& run_id, const PassRule& pass,
-                            std::vector<CaseAggregate>* cases);
+// The run's cases, each aggregated over its repeats by the pass rule, read from the store in
+// key order (case id, prompt id, provider id) and handed to visit one at a time with its order
+// in the run (the lowest index of its trials): what is held is one case, never the run.
+Status for_each_stored_case(
+    Store& store, const std::string& run_id, const PassRule& pass,
+    const std::function<Status(const CaseAggregate& aggregate, int64_t order)>& visit);
 
 // Checks floors on the stored run and, when settings name a baseline, compares with it;
 // prints both and the verdict to console. options carries the suite's (or stored run's) gate
-// settings. Both runs are read from the store as case aggregates.
+// settings. Both runs are read from the store a case at a time (for_each_stored_case): what is
+// held is the paired cases' columns (CasePairs) and a value per case for each floor.
 Status run_gate_step(Store& store, const RunRecord& current, CompareOptions options,
                      const GateSettings& settings, std::FILE* console, GateStep* step);
 

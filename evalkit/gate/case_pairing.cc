@@ -11,8 +11,6 @@
 #include "evalkit/base/number_text.h"
 
 namespace evalkit {
-namespace {
-
 void explain_unpaired(const std::vector<CaseKey>& only_baseline,
                       const std::vector<CaseKey>& only_current, Pairing* pairing) {
   std::set<std::string> prompts_b, prompts_c, providers_b, providers_c, cases_b, cases_c;
@@ -39,6 +37,8 @@ void explain_unpaired(const std::vector<CaseKey>& only_baseline,
   pairing->cases_only_in_current = minus(cases_c, cases_b);
 }
 
+namespace {
+
 std::string joined(const std::set<std::string>& items, size_t limit = 5) {
   std::string out;
   size_t shown = 0;
@@ -54,19 +54,21 @@ std::string joined(const std::set<std::string>& items, size_t limit = 5) {
 
 }  // namespace
 
-PairedCases pair_cases(const std::vector<CaseAggregate>& baseline,
-                       const std::vector<CaseAggregate>& current,
-                       const std::map<std::string, std::string>& prompt_pairs, double min_paired) {
-  PairedCases out;
-  std::set<std::string> current_prompts, baseline_prompts;
-  for (const CaseAggregate& aggregate : current) current_prompts.insert(aggregate.key.prompt_id);
-  for (const CaseAggregate& aggregate : baseline) baseline_prompts.insert(aggregate.key.prompt_id);
+std::map<std::string, std::string> prompt_renames(
+    const std::set<std::string>& baseline_prompts, const std::set<std::string>& current_prompts,
+    const std::map<std::string, std::string>& prompt_pairs) {
   std::map<std::string, std::string> renames;
   for (const auto& [was, is] : prompt_pairs) {
     if (baseline_prompts.count(was) && !current_prompts.count(was) && !baseline_prompts.count(is)) {
       renames[was] = is;
     }
   }
+  return renames;
+}
+
+std::vector<uint32_t> match_cases(const std::vector<CaseAggregate>& baseline,
+                                  const std::vector<CaseAggregate>& current,
+                                  const std::map<std::string, std::string>& renames) {
   // The prompt id a baseline case pairs under (its own, or the one it was renamed to).
   auto mapped_prompt = [&](const CaseKey& key) -> const std::string& {
     auto it = renames.find(key.prompt_id);
@@ -90,38 +92,21 @@ PairedCases pair_cases(const std::vector<CaseAggregate>& baseline,
                          uint32_t(i));
   }
   std::sort(by_hash.begin(), by_hash.end());
-  std::vector<bool> baseline_paired(baseline.size(), false);
-  for (const CaseAggregate& aggregate : current) {
-    const CaseKey& key = aggregate.key;
+  std::vector<uint32_t> matched(baseline.size(), UINT32_MAX);
+  for (size_t c = 0; c < current.size(); ++c) {
+    const CaseKey& key = current[c].key;
     const uint64_t h = key_hash(key.case_id, key.prompt_id, key.provider_id);
-    size_t found = baseline.size();
     for (auto it = std::lower_bound(by_hash.begin(), by_hash.end(), std::make_pair(h, 0u));
          it != by_hash.end() && it->first == h; ++it) {
       const CaseKey& b = baseline[it->second].key;
-      if (b.case_id == key.case_id && b.provider_id == key.provider_id &&
-          mapped_prompt(b) == key.prompt_id) {
-        found = it->second;
+      if (matched[it->second] == UINT32_MAX && b.case_id == key.case_id &&
+          b.provider_id == key.provider_id && mapped_prompt(b) == key.prompt_id) {
+        matched[it->second] = uint32_t(c);
         break;
       }
     }
-    if (found == baseline.size()) {
-      out.only_in_current.push_back(aggregate.key);
-    } else {
-      out.pairs.push_back({&baseline[found], &aggregate});
-      baseline_paired[found] = true;
-    }
   }
-  for (size_t i = 0; i < baseline.size(); ++i) {
-    if (!baseline_paired[i]) out.only_in_baseline.push_back(baseline[i].key);
-  }
-  Pairing& pairing = out.pairing;
-  pairing.baseline_cases = static_cast<int64_t>(baseline.size());
-  pairing.current_cases = static_cast<int64_t>(current.size());
-  pairing.paired = static_cast<int64_t>(out.pairs.size());
-  pairing.min_paired = min_paired;
-  pairing.prompt_pairs = std::move(renames);
-  explain_unpaired(out.only_in_baseline, out.only_in_current, &pairing);
-  return out;
+  return matched;
 }
 
 std::vector<std::string> pairing_problems(const Pairing& pairing) {

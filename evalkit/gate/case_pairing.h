@@ -26,24 +26,23 @@ struct Pairing {
   std::set<std::string> cases_only_in_baseline, cases_only_in_current;
 };
 
-struct CasePair {
-  const CaseAggregate* baseline;
-  const CaseAggregate* current;
-};
+// The baseline prompt ids renamed to current ones: each of prompt_pairs (baseline prompt id ->
+// current prompt id) that applies, which is when the current run has no cases of the old prompt
+// and the baseline none of the new one.
+std::map<std::string, std::string> prompt_renames(
+    const std::set<std::string>& baseline_prompts, const std::set<std::string>& current_prompts,
+    const std::map<std::string, std::string>& prompt_pairs);
 
-struct PairedCases {
-  std::vector<CasePair> pairs;            // in the current run's order
-  std::vector<CaseKey> only_in_baseline;  // in the baseline's order (its own prompt ids)
-  std::vector<CaseKey> only_in_current;
-  Pairing pairing;
-};
+// For each baseline case, the index of the current case it pairs with (the same case id,
+// provider id and prompt id, the baseline's renamed by renames), or UINT32_MAX. Of cases with
+// the same key the first pairs.
+std::vector<uint32_t> match_cases(const std::vector<CaseAggregate>& baseline,
+                                  const std::vector<CaseAggregate>& current,
+                                  const std::map<std::string, std::string>& renames);
 
-// Pairs baseline and current cases (the pointers point into them). prompt_pairs maps a
-// baseline prompt id to a current one; a rename applies only when the current run has no cases
-// of the old prompt and the baseline none of the new one.
-PairedCases pair_cases(const std::vector<CaseAggregate>& baseline,
-                       const std::vector<CaseAggregate>& current,
-                       const std::map<std::string, std::string>& prompt_pairs, double min_paired);
+// Fills the ids seen on one side only among the unpaired cases.
+void explain_unpaired(const std::vector<CaseKey>& only_baseline,
+                      const std::vector<CaseKey>& only_current, Pairing* pairing);
 
 // Why the pairing leaves nothing to compare: no case paired, or fewer than min_paired of the
 // baseline's cases; then what differs (prompt ids, with the flag that pairs a renamed prompt,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include "evalkit/base/number_text.h"
 #include "evalkit/gate/case_pairing.h"
@@ -13,10 +14,11 @@
 namespace evalkit {
 namespace {
 
-// One metric's paired values: a from the baseline, b from the current run.
+// One metric's paired values: a from the baseline, b from the current run, and the rows of
+// CasePairs they are of.
 struct Series {
   std::vector<double> a, b;
-  std::vector<const CasePair*> pairs;
+  std::vector<uint32_t> rows;
   std::string mismatch;  // the first paired case whose signature differs
 };
 
@@ -28,15 +30,16 @@ struct Pending {
 };
 
 // A latency or cost metric's case values over the pairs where both runs got an answer.
-Series resource_series(const std::string& metric, const std::vector<const CasePair*>& pairs) {
+Series resource_series(const std::string& metric, const CasePairs& pairs,
+                       const std::vector<uint32_t>& rows) {
   Series series;
-  for (const CasePair* pair : pairs) {
-    const CaseResources& base = pair->baseline->resources;
-    const CaseResources& cur = pair->current->resources;
+  for (const uint32_t row : rows) {
+    const CaseResources& base = pairs.baseline_resources[row];
+    const CaseResources& cur = pairs.current_resources[row];
     if (base.answered == 0 || cur.answered == 0) continue;
     series.a.push_back(case_resource_value(base, metric));
     series.b.push_back(case_resource_value(cur, metric));
-    series.pairs.push_back(pair);
+    series.rows.push_back(row);
   }
   return series;
 }
@@ -111,36 +114,40 @@ void decide_resource_verdict(MetricComparison& metric, double alpha) {
   }
 }
 
-std::string output_of(const CaseAggregate& aggregate) {
-  return aggregate.first_trial ? aggregate.first_trial->answer.text : std::string();
+// The output of a row's first repeat in one run, when the trials are held (else empty: the
+// caller reads it from the store by the trial index).
+std::string output_of(const std::vector<const TrialResult*>& first, uint32_t row) {
+  return row < first.size() && first[row] != nullptr ? first[row]->answer.text : std::string();
 }
 
-Series pass_series(const std::vector<const CasePair*>& pairs) {
+Series pass_series(const CasePairs& pairs, const std::vector<uint32_t>& rows) {
   Series series;
-  for (const CasePair* pair : pairs) {
-    series.a.push_back(pair->baseline->pass ? 1 : 0);
-    series.b.push_back(pair->current->pass ? 1 : 0);
-    series.pairs.push_back(pair);
+  series.a.reserve(rows.size());
+  series.b.reserve(rows.size());
+  series.rows.reserve(rows.size());
+  for (const uint32_t row : rows) {
+    series.a.push_back(pairs.pass[row] & CasePairs::kBaselinePass ? 1 : 0);
+    series.b.push_back(pairs.pass[row] & CasePairs::kCurrentPass ? 1 : 0);
+    series.rows.push_back(row);
   }
   return series;
 }
 
-Series score_series(const std::string& metric, const std::vector<const CasePair*>& pairs) {
+// The cases both runs scored. The signature mismatch is the pooled one (the first paired case
+// whose signatures differ); a cell's pairs are among them.
+Series score_series(const std::string& metric, const CasePairs& pairs,
+                    const std::vector<uint32_t>& rows) {
   Series series;
-  for (const CasePair* pair : pairs) {
-    auto base = pair->baseline->metrics.find(metric);
-    auto cur = pair->current->metrics.find(metric);
-    if (base == pair->baseline->metrics.end() || cur == pair->current->metrics.end()) continue;
-    if (base->second.count == 0 || cur->second.count == 0) continue;
-    if (series.mismatch.empty() && !(base->second.signature == cur->second.signature)) {
-      series.mismatch = "signature differs: baseline " + base->second.signature.str() +
-                        " vs current " + cur->second.signature.str() +
-                        "; use --allow-signature-mismatch to compare anyway";
-    }
-    series.a.push_back(base->second.mean);
-    series.b.push_back(cur->second.mean);
-    series.pairs.push_back(pair);
+  const PairMetric* column = pairs.metric(metric);
+  if (column == nullptr) return series;
+  constexpr uint8_t kBoth = PairMetric::kBaselineScored | PairMetric::kCurrentScored;
+  for (const uint32_t row : rows) {
+    if ((column->scored[row] & kBoth) != kBoth) continue;
+    series.a.push_back(column->baseline[row]);
+    series.b.push_back(column->current[row]);
+    series.rows.push_back(row);
   }
+  series.mismatch = column->mismatch;
   return series;
 }
 
@@ -277,10 +284,10 @@ void decide_verdict(MetricComparison& metric, double alpha) {
   }
 }
 
-void add_largest_drops(const std::string& metric, const Series& series,
+void add_largest_drops(const std::string& metric, const Series& series, const CasePairs& pairs,
                        std::vector<CaseDrop>* drops) {
   std::vector<size_t> fallen;
-  for (size_t i = 0; i < series.pairs.size(); ++i) {
+  for (size_t i = 0; i < series.rows.size(); ++i) {
     if (series.b[i] < series.a[i]) fallen.push_back(i);
   }
   auto delta_of = [&](size_t i) { return series.b[i] - series.a[i]; };
@@ -292,11 +299,11 @@ void add_largest_drops(const std::string& metric, const Series& series,
                     });
   for (size_t k = 0; k < keep; ++k) {
     const size_t i = fallen[k];
-    const CasePair& pair = *series.pairs[i];
-    drops->push_back(CaseDrop{metric, pair.current->key, series.a[i], series.b[i], delta_of(i),
-                              output_of(*pair.baseline), output_of(*pair.current),
-                              pair.baseline->first_trial_index,
-                              pair.current->first_trial_index});
+    const uint32_t row = series.rows[i];
+    drops->push_back(CaseDrop{metric, pairs.key(row), series.a[i], series.b[i], delta_of(i),
+                              output_of(pairs.baseline_first, row),
+                              output_of(pairs.current_first, row),
+                              pairs.baseline_first_index[row], pairs.current_first_index[row]});
   }
 }
 
@@ -389,34 +396,44 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
                        aggregate_cases(current, options.pass), options);
 }
 
+bool compares_resources(const CompareOptions& options) {
+  for (const auto& [name, rule] : options.gate) {
+    if (is_resource_metric(name) && rule.max_increase) return true;
+  }
+  return false;
+}
+
 Comparison compare_cases(const std::vector<CaseAggregate>& baseline_cases,
                          const std::vector<CaseAggregate>& current_cases,
                          const CompareOptions& options) {
+  std::set<std::string> baseline_prompts, current_prompts;
+  for (const CaseAggregate& c : baseline_cases) baseline_prompts.insert(c.key.prompt_id);
+  for (const CaseAggregate& c : current_cases) current_prompts.insert(c.key.prompt_id);
+  std::map<std::string, std::string> renames =
+      prompt_renames(baseline_prompts, current_prompts, options.prompt_pairs);
+  const std::vector<uint32_t> matched = match_cases(baseline_cases, current_cases, renames);
+  CasePairsBuilder builder(std::move(renames), compares_resources(options), options.min_paired);
+  for (size_t i = 0; i < current_cases.size(); ++i) {
+    builder.add_current(current_cases[i], int64_t(i));
+  }
+  for (size_t i = 0; i < baseline_cases.size(); ++i) {
+    builder.add_baseline(baseline_cases[i], matched[i], int64_t(i));
+  }
+  return compare_pairs(builder.finish(), options);
+}
+
+Comparison compare_pairs(CasePairs pairs, const CompareOptions& options) {
   Comparison comparison;
   comparison.alpha = options.alpha;
-
-  PairedCases paired_cases =
-      pair_cases(baseline_cases, current_cases, options.prompt_pairs, options.min_paired);
-  const std::vector<CasePair>& pairs = paired_cases.pairs;
-  comparison.only_in_baseline = std::move(paired_cases.only_in_baseline);
-  comparison.only_in_current = std::move(paired_cases.only_in_current);
-  comparison.pairing = std::move(paired_cases.pairing);
+  comparison.only_in_baseline = std::move(pairs.only_in_baseline);
+  comparison.only_in_current = std::move(pairs.only_in_current);
+  comparison.pairing = std::move(pairs.pairing);
   const Pairing& pairing = comparison.pairing;
 
   // Every metric either run scored; one scored by a single run is listed, not compared.
-  std::set<std::string> baseline_metrics, current_metrics, weighted;
-  for (const CaseAggregate& aggregate : baseline_cases) {
-    for (const auto& [name, mean] : aggregate.metrics) {
-      baseline_metrics.insert(name);
-      if (mean.weighted) weighted.insert(name);
-    }
-  }
-  for (const CaseAggregate& aggregate : current_cases) {
-    for (const auto& [name, mean] : aggregate.metrics) {
-      current_metrics.insert(name);
-      if (mean.weighted) weighted.insert(name);
-    }
-  }
+  const std::set<std::string>& baseline_metrics = pairs.baseline_metrics;
+  const std::set<std::string>& current_metrics = pairs.current_metrics;
+  const std::set<std::string>& weighted = pairs.weighted;
   std::set<std::string> metric_names = baseline_metrics;
   metric_names.insert(current_metrics.begin(), current_metrics.end());
   metric_names.erase(kPassRateMetric);  // a scorer may not shadow the case pass rate
@@ -425,8 +442,7 @@ Comparison compare_cases(const std::vector<CaseAggregate>& baseline_cases,
   }
   const GatePolicy policy(options, weighted);
 
-  std::vector<const CasePair*> all_pairs;
-  for (const CasePair& pair : pairs) all_pairs.push_back(&pair);
+  const std::vector<uint32_t>& all_pairs = pairs.order;
 
   // Phase 1: every comparison to make, pooled and per cell, so that the family is known
   // before any interval is computed.
@@ -441,7 +457,7 @@ Comparison compare_cases(const std::vector<CaseAggregate>& baseline_cases,
     return testable;
   };
   comparison.metrics.emplace_back();
-  add(kPassRateMetric, pass_series(all_pairs), &comparison.metrics.back());
+  add(kPassRateMetric, pass_series(pairs, all_pairs), &comparison.metrics.back());
   for (const std::string& name : metric_names) {
     comparison.metrics.emplace_back();
     MetricComparison& slot = comparison.metrics.back();
@@ -453,13 +469,13 @@ Comparison compare_cases(const std::vector<CaseAggregate>& baseline_cases,
                                                : "scored only in the current run";
       continue;
     }
-    add(name, score_series(name, all_pairs), &slot);
+    add(name, score_series(name, pairs, all_pairs), &slot);
   }
   // Latency and cost, when the gate names them with max_increase (over all cases; a ceiling
   // alone is checked with the floors).
   for (const auto& [name, rule] : options.gate) {
     if (!is_resource_metric(name) || !rule.max_increase) continue;
-    Series series = resource_series(name, all_pairs);
+    Series series = resource_series(name, pairs, all_pairs);
     MetricComparison& slot = comparison.metrics.emplace_back();
     if (prepare_resource(name, series, rule, &slot)) {
       pending.push_back(Pending{&slot, std::move(series), false});
@@ -467,31 +483,44 @@ Comparison compare_cases(const std::vector<CaseAggregate>& baseline_cases,
   }
   const size_t pooled_count = pending.size();
 
-  std::map<std::pair<std::string, std::string>, std::vector<const CasePair*>> by_cell;
-  for (const CasePair* pair : all_pairs) {
-    by_cell[{pair->current->key.prompt_id, pair->current->key.provider_id}].push_back(pair);
+  // The paired rows of each (prompt, provider) cell, the cells in that order.
+  std::vector<uint32_t> cell_pairs_count(pairs.cells.size(), 0);
+  for (const uint32_t row : all_pairs) ++cell_pairs_count[pairs.cell[row]];
+  std::vector<uint32_t> cells_in_order;
+  for (uint32_t c = 0; c < pairs.cells.size(); ++c) {
+    if (cell_pairs_count[c] > 0) cells_in_order.push_back(c);
   }
-  if (by_cell.size() > 1) {
-    comparison.cells.reserve(by_cell.size());
-    for (const auto& [cell, cell_pairs] : by_cell) {
+  std::sort(cells_in_order.begin(), cells_in_order.end(), [&](uint32_t x, uint32_t y) {
+    const PairCell& a = pairs.cells[x];
+    const PairCell& b = pairs.cells[y];
+    return std::tie(a.prompt_id, a.provider_id) < std::tie(b.prompt_id, b.provider_id);
+  });
+  if (cells_in_order.size() > 1) {
+    comparison.cells.reserve(cells_in_order.size());
+    for (const uint32_t cell : cells_in_order) {
       CellComparison& c = comparison.cells.emplace_back();
-      c.prompt_id = cell.first;
-      c.provider_id = cell.second;
-      c.baseline_prompt_id = cell_pairs.front()->baseline->key.prompt_id;
-      c.paired = static_cast<int64_t>(cell_pairs.size());
+      c.prompt_id = pairs.cells[cell].prompt_id;
+      c.provider_id = pairs.cells[cell].provider_id;
+      c.baseline_prompt_id = pairs.cells[cell].baseline_prompt_id;
+      c.paired = static_cast<int64_t>(cell_pairs_count[cell]);
       c.metrics.reserve(metric_names.size() + 1);
     }
     size_t k = 0;
-    for (const auto& [cell, cell_pairs] : by_cell) {
+    for (const uint32_t cell : cells_in_order) {
+      std::vector<uint32_t> cell_pairs;
+      cell_pairs.reserve(cell_pairs_count[cell]);
+      for (const uint32_t row : all_pairs) {
+        if (pairs.cell[row] == cell) cell_pairs.push_back(row);
+      }
       CellComparison& c = comparison.cells[k++];
       c.metrics.emplace_back();
-      add(kPassRateMetric, pass_series(cell_pairs), &c.metrics.back());
+      add(kPassRateMetric, pass_series(pairs, cell_pairs), &c.metrics.back());
       for (const MetricComparison& pooled : comparison.metrics) {
         // Gated scorer metrics that the pooled comparison could test (prepare left no note).
         if (pooled.metric == kPassRateMetric || !pooled.gated || !pooled.note.empty()) continue;
         if (pooled.rise_is_worse) continue;  // latency and cost are gated over all cases
         c.metrics.emplace_back();
-        add(pooled.metric, score_series(pooled.metric, cell_pairs), &c.metrics.back());
+        add(pooled.metric, score_series(pooled.metric, pairs, cell_pairs), &c.metrics.back());
       }
     }
   }
@@ -561,19 +590,21 @@ Comparison compare_cases(const std::vector<CaseAggregate>& baseline_cases,
   }
 
   for (bool lost : {true, false}) {
-    for (const CasePair& pair : pairs) {
-      if (pair.baseline->pass == pair.current->pass || pair.baseline->pass != lost) continue;
-      comparison.flipped.push_back(CaseOutcome{pair.current->key, pair.baseline->pass,
-                                               pair.current->pass, output_of(*pair.baseline),
-                                               output_of(*pair.current),
-                                               pair.baseline->first_trial_index,
-                                               pair.current->first_trial_index});
+    for (const uint32_t row : all_pairs) {
+      const bool baseline_pass = pairs.pass[row] & CasePairs::kBaselinePass;
+      const bool current_pass = pairs.pass[row] & CasePairs::kCurrentPass;
+      if (baseline_pass == current_pass || baseline_pass != lost) continue;
+      comparison.flipped.push_back(CaseOutcome{pairs.key(row), baseline_pass, current_pass,
+                                               output_of(pairs.baseline_first, row),
+                                               output_of(pairs.current_first, row),
+                                               pairs.baseline_first_index[row],
+                                               pairs.current_first_index[row]});
     }
   }
   for (size_t i = 0; i < pooled_count; ++i) {
     const Pending& p = pending[i];
     if (p.result->metric == kPassRateMetric || p.result->rise_is_worse) continue;
-    add_largest_drops(p.result->metric, p.series, &comparison.largest_drops);
+    add_largest_drops(p.result->metric, p.series, pairs, &comparison.largest_drops);
   }
   return comparison;
 }

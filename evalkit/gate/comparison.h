@@ -14,6 +14,7 @@
 
 #include "evalkit/gate/case_aggregate.h"
 #include "evalkit/gate/case_pairing.h"
+#include "evalkit/gate/case_pairs.h"
 #include "evalkit/gate/paired_bootstrap.h"
 #include "evalkit/gate/paired_test.h"
 #include "evalkit/run/trial.h"
@@ -187,6 +188,14 @@ Comparison compare_runs(const std::vector<TrialResult>& baseline,
 Comparison compare_cases(const std::vector<CaseAggregate>& baseline_cases,
                          const std::vector<CaseAggregate>& current_cases,
                          const CompareOptions& options);
+
+// compare_runs over the paired cases as CasePairsBuilder collected them (from aggregates held
+// in memory, or from two stored runs read a case at a time): the comparison itself, which the
+// functions above reach through this one.
+Comparison compare_pairs(CasePairs pairs, const CompareOptions& options);
+
+// Whether the comparison needs each case's latency and cost (a gate rule with max_increase).
+bool compares_resources(const CompareOptions& options);
 
 // The report's "comparison" object, exactly as docs/json-report.md describes it.
 nlohmann::json to_json(const Comparison& comparison);

@@ -24,61 +24,81 @@ std::vector<FloorCheck> check_floors(const std::vector<TrialResult>& trials,
 
 std::vector<FloorCheck> check_floors(const std::vector<CaseAggregate>& cases,
                                      const std::map<std::string, GateRule>& gate) {
-  std::vector<FloorCheck> floors;
-  if (!has_floors(gate)) return floors;
-  // The cases that got an answer, in key order (the order the values are summed in).
-  std::vector<const CaseAggregate*> answered;
-  for (const auto& [metric, rule] : gate) {
+  if (!has_floors(gate)) return {};
+  std::vector<uint32_t> by_key(cases.size());
+  for (uint32_t i = 0; i < by_key.size(); ++i) by_key[i] = i;
+  std::sort(by_key.begin(), by_key.end(),
+            [&](uint32_t a, uint32_t b) { return cases[a].key < cases[b].key; });
+  FloorChecker checker(gate);
+  for (const uint32_t i : by_key) checker.add(cases[i], int64_t(i));
+  return checker.finish();
+}
+
+FloorChecker::FloorChecker(const std::map<std::string, GateRule>& gate) : gate_(gate) {
+  for (const auto& [metric, rule] : gate_) {
+    if (rule.max && is_resource_metric(metric)) ceilings_[metric];
+    if (rule.min) floors_[metric];
+  }
+}
+
+void FloorChecker::add(const CaseAggregate& c, int64_t order) {
+  ++cases_;
+  if (c.resources.answered > 0) {
+    for (auto& [metric, values] : ceilings_) {
+      values.push_back(case_resource_value(c.resources, metric));
+    }
+  }
+  for (auto& [metric, floor] : floors_) {
+    if (metric == kPassRateMetric) {
+      floor.passes += c.pass ? 1 : 0;
+      ++floor.cases;
+      continue;
+    }
+    const auto it = c.metrics.find(metric);
+    if (it == c.metrics.end() || it->second.count == 0) continue;
+    floor.values.emplace_back(order, it->second.mean);
+    ++floor.cases;
+  }
+}
+
+std::vector<FloorCheck> FloorChecker::finish() {
+  std::vector<FloorCheck> checks;
+  for (const auto& [metric, rule] : gate_) {
     if (rule.max && is_resource_metric(metric)) {
-      // A ceiling on latency or cost, over every case that got an answer.
-      if (answered.empty()) {
-        for (const CaseAggregate& c : cases) {
-          if (c.resources.answered > 0) answered.push_back(&c);
-        }
-        std::sort(answered.begin(), answered.end(),
-                  [](const CaseAggregate* a, const CaseAggregate* b) { return a->key < b->key; });
-      }
+      // A ceiling on latency or cost, over every case that got an answer, in key order.
+      const std::vector<double>& values = ceilings_[metric];
       FloorCheck ceiling;
       ceiling.metric = metric;
       ceiling.max = *rule.max;
-      std::vector<double> values;
-      for (const CaseAggregate* c : answered) {
-        values.push_back(case_resource_value(c->resources, metric));
-      }
       ceiling.cases = static_cast<int64_t>(values.size());
       if (!values.empty()) {
         ceiling.value = resource_statistic(metric, values);
         ceiling.held = *ceiling.value <= *ceiling.max;
       } else {
-        ceiling.note = cases.empty() ? "the run has no cases" : "no case got an answer";
+        ceiling.note = cases_ == 0 ? "the run has no cases" : "no case got an answer";
       }
-      floors.push_back(std::move(ceiling));
+      checks.push_back(std::move(ceiling));
     }
     if (!rule.min) continue;
-    FloorCheck floor;
-    floor.metric = metric;
-    floor.min = *rule.min;
-    double sum = 0;
-    for (const CaseAggregate& aggregate : cases) {
-      if (metric == kPassRateMetric) {
-        sum += aggregate.pass ? 1 : 0;
-        ++floor.cases;
-        continue;
-      }
-      const auto it = aggregate.metrics.find(metric);
-      if (it == aggregate.metrics.end() || it->second.count == 0) continue;
-      sum += it->second.mean;
-      ++floor.cases;
-    }
-    if (floor.cases > 0) {
-      floor.value = sum / static_cast<double>(floor.cases);
-      floor.held = *floor.value >= floor.min;
+    Floor& floor = floors_[metric];
+    FloorCheck check;
+    check.metric = metric;
+    check.min = *rule.min;
+    check.cases = floor.cases;
+    // Summed in the run's order, whatever order the cases came in.
+    std::stable_sort(floor.values.begin(), floor.values.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    double sum = static_cast<double>(floor.passes);
+    for (const auto& [order, value] : floor.values) sum += value;
+    if (check.cases > 0) {
+      check.value = sum / static_cast<double>(check.cases);
+      check.held = *check.value >= check.min;
     } else {
-      floor.note = cases.empty() ? "the run has no cases" : "no case was scored for this metric";
+      check.note = cases_ == 0 ? "the run has no cases" : "no case was scored for this metric";
     }
-    floors.push_back(std::move(floor));
+    checks.push_back(std::move(check));
   }
-  return floors;
+  return checks;
 }
 
 bool floors_held(const std::vector<FloorCheck>& floors) {

@@ -2,9 +2,11 @@
 // baseline, over all of the run's cases.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -37,6 +39,27 @@ std::vector<FloorCheck> check_floors(const std::vector<TrialResult>& trials,
 // The same over the run's case aggregates (made with the same pass rule).
 std::vector<FloorCheck> check_floors(const std::vector<CaseAggregate>& cases,
                                      const std::map<std::string, GateRule>& gate);
+
+// check_floors a case at a time, so that a run read from a store is never held: add each case
+// in key order (a ceiling's mean sums in that order), with its order in the run (a floor sums
+// in that order), then finish. Holds a value per case for each floor and ceiling.
+class FloorChecker {
+ public:
+  explicit FloorChecker(const std::map<std::string, GateRule>& gate);
+  void add(const CaseAggregate& c, int64_t order);
+  std::vector<FloorCheck> finish();
+
+ private:
+  struct Floor {
+    int64_t passes = 0;  // pass_rate's
+    int64_t cases = 0;
+    std::vector<std::pair<int64_t, double>> values;  // a scorer's: (order, case mean)
+  };
+  const std::map<std::string, GateRule>& gate_;
+  int64_t cases_ = 0;
+  std::map<std::string, std::vector<double>> ceilings_;
+  std::map<std::string, Floor> floors_;
+};
 
 // Whether any rule sets a floor (`min`) or a ceiling (`max`).
 bool has_floors(const std::map<std::string, GateRule>& gate);

@@ -662,6 +662,67 @@ Status Store::for_each_trial_outcome(const std::string& run_id, size_t batch_siz
       visit);
 }
 
+Status Store::for_each_trial_outcome_by_key(
+    const std::string& run_id, const std::function<Status(const TrialResult&)>& visit) {
+  Statement s(db_,
+              "SELECT t.trial_index, t.case_id, t.prompt_id, t.provider_id, t.repeat, t.error, "
+              "t.error_kind, t.latency_s, t.duration_s, t.prompt_tokens, t.completion_tokens, "
+              "t.cost_usd, t.pass, t.weighted_score, s.position, s.name, s.type, s.value, "
+              "s.pass, s.error, s.signature, s.weight FROM trials t LEFT JOIN scores s "
+              "ON s.run_id = t.run_id AND s.trial_index = t.trial_index WHERE t.run_id=? "
+              "ORDER BY t.case_id, t.prompt_id, t.provider_id, t.trial_index, s.position");
+  if (!s.ok()) return Status::error("database: " + s.error());
+  s.bind(1, run_id);
+  TrialResult trial;
+  bool holding = false;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    const int64_t index = s.integer(0);
+    if (!holding || index != trial.index) {
+      if (holding) {
+        if (Status v = visit(trial); !v) return v;
+      }
+      trial = TrialResult{};
+      holding = true;
+      trial.index = index;
+      trial.key = {s.text(1), s.text(2), s.text(3), int(s.integer(4))};
+      trial.error = s.text(5);
+      trial.error_kind = s.text(6);
+      trial.answer.latency_s = s.real(7);
+      trial.duration_s = s.real(8);
+      trial.prompt_tokens = s.integer(9);
+      trial.completion_tokens = s.integer(10);
+      trial.answer.prompt_tokens = trial.prompt_tokens;
+      trial.answer.completion_tokens = trial.completion_tokens;
+      trial.cost_usd = s.real(11);
+      trial.pass = s.integer(12) != 0;
+      trial.weighted_score = s.real(13);
+    }
+    if (sqlite3_column_type(s.handle(), 14) == SQLITE_NULL) continue;  // no score
+    Score& score = trial.scores.emplace_back();
+    score.name = s.text(15);
+    score.type = s.text(16);
+    score.value = s.real(17);
+    score.pass = s.integer(18) != 0;
+    score.error = s.integer(19) != 0;
+    score.signature = s.text(20);
+    score.weight = s.real(21);
+  }
+  if (rc != SQLITE_DONE) return Status::error("database: " + s.error());
+  if (holding) return visit(trial);
+  return Status::ok();
+}
+
+Status Store::prompt_ids(const std::string& run_id, std::set<std::string>* prompts) {
+  Statement s(db_, "SELECT DISTINCT prompt_id FROM trials WHERE run_id=?");
+  if (!s.ok()) return Status::error("database: " + s.error());
+  s.bind(1, run_id);
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) prompts->insert(s.text(0));
+  if (rc != SQLITE_DONE) return Status::error("database: " + s.error());
+  return Status::ok();
+}
+
 Status Store::trial_outputs(const std::string& run_id, const std::vector<int64_t>& indices,
                             std::map<int64_t, std::string>* outputs) {
   Statement s(db_, "SELECT output FROM trials WHERE run_id=? AND trial_index=?");

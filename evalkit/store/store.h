@@ -103,6 +103,14 @@ class Store {
   // details), so that reading a run's outcomes parses no JSON.
   Status for_each_trial_outcome(const std::string& run_id, size_t batch_size,
                                 const std::function<Status(const TrialResult&)>& visit);
+  // The same trials in key order: by case id, prompt id and provider id (byte order, as
+  // std::string compares), then trial index, so that a case's repeats come one after another
+  // and each case can be folded and let go. SQLite sorts the run (spilling to disk), so
+  // nothing the size of the run is held.
+  Status for_each_trial_outcome_by_key(const std::string& run_id,
+                                       const std::function<Status(const TrialResult&)>& visit);
+  // The distinct prompt ids of the run's stored trials.
+  Status prompt_ids(const std::string& run_id, std::set<std::string>* prompts);
   // The answer text of the run's trials at these indices (absent ones are left out).
   Status trial_outputs(const std::string& run_id, const std::vector<int64_t>& indices,
                        std::map<int64_t, std::string>* outputs);

@@ -2,7 +2,9 @@
 // time: its aggregates, comparison, floors and verdict are those of the trials held in memory.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -80,8 +82,19 @@ TEST_F(StoredGateTest, AggregatesReadFromTheStoreAreThoseOfTheTrials) {
   store_run("r1", trials);
   PassRule two_of_three;
   two_of_three.k_of_n = 2;
+  // Read a case at a time in key order, each with its order in the run.
+  std::vector<std::pair<int64_t, CaseAggregate>> read;
+  ASSERT_TRUE(cli::for_each_stored_case(store_, "r1", two_of_three,
+                                        [&](const CaseAggregate& c, int64_t order) {
+                                          read.emplace_back(order, c);
+                                          return Status::ok();
+                                        })
+                  .is_ok());
+  for (size_t i = 1; i < read.size(); ++i) EXPECT_LT(read[i - 1].second.key, read[i].second.key);
+  std::sort(read.begin(), read.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<CaseAggregate> stored;
-  ASSERT_TRUE(cli::read_case_aggregates(store_, "r1", two_of_three, &stored).is_ok());
+  for (auto& [order, c] : read) stored.push_back(std::move(c));
   const std::vector<CaseAggregate> held = aggregate_cases(trials, two_of_three);
   ASSERT_EQ(stored.size(), held.size());
   const auto resources = case_resources(trials);
@@ -161,6 +174,81 @@ TEST_F(StoredGateTest, TheGateFromTheStoreIsTheComparisonOfTheTrials) {
   EXPECT_EQ(step.gate, gate_to_json(decide_gate(&held, floors), floors));
   EXPECT_TRUE(step.has_baseline);
   EXPECT_EQ(step.baseline_run_id, "base");
+}
+
+// Cases over two prompts and two providers, in an order that is not the keys' order (case ids
+// run down from z), with one prompt under another name in the baseline, a case only each run
+// has, and signatures that differ on two cases of the current run.
+std::vector<TrialResult> cell_run(bool current) {
+  std::vector<TrialResult> trials;
+  const std::string renamed = current ? "v2" : "v1";
+  for (int c = 25; c >= 0; --c) {
+    const std::string id(1, char('a' + c));
+    for (const std::string& prompt : {renamed, std::string("shared")}) {
+      for (const std::string provider : {"m1", "m2"}) {
+        if (c == 3 && prompt == "shared" && provider == (current ? "m1" : "m2")) continue;
+        for (int repeat = 0; repeat < 2; ++repeat) {
+          std::string signature = "rouge|L";
+          if (current && c == 24 && prompt == "shared") signature = "rouge|Z";
+          if (current && c == 1 && prompt == "shared") signature = "rouge|A";
+          const double drop = current && c % 3 == 0 ? 0.3 : 0.0;
+          const double rouge = 0.5 + 0.01 * c + 0.02 * repeat - drop + (provider == "m2" ? 0.1 : 0);
+          TrialResult t = make_trial(id, repeat, rouge >= 0.5, {{"rouge", rouge, signature}});
+          t.key.prompt_id = prompt;
+          t.key.provider_id = provider;
+          t.index = int64_t(trials.size());
+          t.answer.latency_s = 0.2 + 0.01 * c + (current ? 0.05 : 0);
+          trials.push_back(t);
+        }
+      }
+    }
+  }
+  return trials;
+}
+
+TEST_F(StoredGateTest, CellsRenamesAndSignaturesFromTheStoreAreThoseOfTheTrials) {
+  const std::vector<TrialResult> baseline = cell_run(false);
+  const std::vector<TrialResult> current = cell_run(true);
+  store_run("base", baseline);
+  const RunRecord run = store_run("cur", current);
+  for (const bool allow : {false, true}) {
+    CompareOptions options;
+    options.gate["pass_rate"] = GateRule{.max_drop = 0.0};
+    options.gate["rouge"] = GateRule{.max_drop = 0.0, .min = 0.4};
+    options.gate["latency_mean"] = GateRule{.max_increase = 0.1};
+    cli::GateSettings settings;
+    settings.baseline_label = "base";
+    settings.baseline_run_id = "base";
+    settings.min_paired = 0.5;
+    settings.allow_signature_mismatch = allow;
+    settings.prompt_pairs["v1"] = "v2";
+    std::FILE* console = std::fopen("/dev/null", "w");
+    ASSERT_NE(console, nullptr);
+    cli::GateStep step;
+    ASSERT_TRUE(cli::run_gate_step(store_, run, options, settings, console, &step).is_ok());
+    std::fclose(console);
+
+    CompareOptions held_options = options;
+    held_options.min_paired = 0.5;
+    held_options.allow_signature_mismatch = allow;
+    held_options.prompt_pairs["v1"] = "v2";
+    Comparison held = compare_runs(baseline, current, held_options);
+    held.baseline_run_id = "base";
+    ASSERT_EQ(held.cells.size(), 4u);  // the fixture has what it claims
+    EXPECT_EQ(held.pairing.prompt_pairs.at("v1"), "v2");
+    ASSERT_EQ(held.only_in_baseline.size(), 1u);
+    ASSERT_EQ(held.only_in_current.size(), 1u);
+    const nlohmann::json stored = step.comparison;
+    EXPECT_EQ(stored, to_json(held));
+    if (!allow) {
+      // The first case in the current run's order whose signature differs is z's, though a's
+      // comes first by key.
+      EXPECT_NE(stored.dump().find("vs current rouge|Z"), std::string::npos);
+    }
+    const std::vector<FloorCheck> floors = check_floors(current, options.gate, options.pass);
+    ASSERT_EQ(floors.size(), 1u);
+    EXPECT_EQ(step.gate, gate_to_json(decide_gate(&held, floors), floors));
+  }
 }
 
 }  // namespace
