@@ -32,7 +32,7 @@ class Scanner {
 
   BlockScan scan() {
     try {
-      if (!plain_text()) return BlockScan::kRefused;
+      if (!plain_text() || holds_refused_value()) return BlockScan::kRefused;
       emit_simple(YAML_STREAM_START_EVENT);
       emit_simple(YAML_DOCUMENT_START_EVENT);
       next_content_line();
@@ -76,6 +76,30 @@ class Scanner {
       ++at;
     }
     return true;
+  }
+
+  // Whether a value starts with what the scan refuses when it gets there: a block scalar, an
+  // anchor, an alias or a tag ('|', '>', '&', '*', '!' after ": ", "- ", '[', '{', ',' or at
+  // a line's start). Looked for first, so that a text to be read by libyaml anyway is not
+  // scanned up to such a value far down; a false alarm only leaves the text to libyaml.
+  bool holds_refused_value() const {
+    const char* data = text_.data();
+    for (const char indicator : {'|', '>', '&', '*', '!'}) {
+      const void* found = std::memchr(data, indicator, text_.size());
+      while (found != nullptr) {
+        const size_t at = static_cast<size_t>(static_cast<const char*>(found) - data);
+        size_t before = at;
+        while (before > 0 && data[before - 1] == ' ') --before;
+        if (before == 0) return true;
+        const char previous = data[before - 1];
+        if (previous == '\n' || previous == '[' || previous == '{' || previous == ',' ||
+            ((previous == ':' || previous == '-') && before < at)) {
+          return true;
+        }
+        found = std::memchr(data + at + 1, indicator, text_.size() - at - 1);
+      }
+    }
+    return false;
   }
 
   char peek(size_t ahead = 0) const {

@@ -628,6 +628,12 @@ TEST(YamlReaderDifferentialTest, TheBlockScannerReadsAsLibyamlOrLeavesTheTextToI
       {"a: 'x' y\n", false},
       {"a: b\na: c\n", true},
       {"cases:\n  - id: a\n    vars: {q: \"Q: x?\"}\n    expected: y z\n", true},
+      // '|', '>', '&', '*' and '!' inside a value, and where a value starts
+      {"a: x | y > z & w * v!\nb: c-> d\n", true},
+      {"a: b\nc: x\nd: |\n  late\n", false},
+      {"a: b\nc: [x, !t y]\n", false},
+      {"a: b\nc: {d: *x}\n", false},
+      {"a: b\n- &x c\n", false},
       {"\n", false},
       {"", false},
   };
