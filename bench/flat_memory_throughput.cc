@@ -16,7 +16,9 @@
 //
 // --gate runs each suite twice in one database and measures the second run, which is gated
 // against the first (`--baseline last`): the figure covers reading both runs' cases for the
-// paired comparison and, with a report flag, each trial's baseline in the report.
+// paired comparison and, with a report flag, each trial's baseline in the report. The gated
+// run is held to 300 MiB at 1,000,000 cases, not to the 1.3 ratio: its exact paired tests keep
+// each case's values in both runs.
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -198,8 +200,12 @@ int main(int argc, char** argv) {
   }
   const Measurement& largest = results.back();
   if (at_100k != nullptr && largest.cases > at_100k->cases) {
-    std::printf("  ratio peak(%ld)/peak(100000)  %.3f   (target <= 1.3)\n", largest.cases,
-                largest.peak_mib / at_100k->peak_mib);
+    // The gate's paired tests are exact: they hold each case's values in both runs (about 140
+    // bytes a case with one metric, docs/scale.md), so only the ungated run is held to 1.3.
+    std::printf("  ratio peak(%ld)/peak(100000)  %.3f   (%s)\n", largest.cases,
+                largest.peak_mib / at_100k->peak_mib,
+                gate ? "the gate holds each case's paired values: no ratio target"
+                     : "target <= 1.3");
   }
   if (largest.cases >= 1000000) {
     std::printf("  peak at %ld cases / 300 MiB  %.3f   (target <= 1)\n", largest.cases,

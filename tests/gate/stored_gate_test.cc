@@ -251,5 +251,44 @@ TEST_F(StoredGateTest, CellsRenamesAndSignaturesFromTheStoreAreThoseOfTheTrials)
   }
 }
 
+TEST_F(StoredGateTest, CaseIdsOfAnyBytesPairAsInMemory) {
+  // SQLite orders the keys by their bytes, as the rows are searched: upper before lower case,
+  // bytes past ASCII (UTF-8 or not) last, an embedded NUL before any other byte, a prefix
+  // before its extensions, and an empty id first.
+  const std::vector<std::string> ids = {"b",      "B",          "a",  std::string("a\0b", 3),
+                                        "a b",    "ab",         "",   "\xc3\xa4",
+                                        "\xff",  "\xff\xfe", "10", "9"};
+  auto run = [&](double shift) {
+    std::vector<TrialResult> trials;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      for (int repeat = 0; repeat < 2; ++repeat) {
+        const double rouge = 0.4 + 0.04 * double(i) - (i % 2 == 0 ? shift : 0);
+        TrialResult t = make_trial(ids[i], repeat, rouge >= 0.5, {{"rouge", rouge, "rouge|L"}});
+        t.index = int64_t(trials.size());
+        trials.push_back(t);
+      }
+    }
+    return trials;
+  };
+  const std::vector<TrialResult> baseline = run(0);
+  const std::vector<TrialResult> current = run(0.3);
+  store_run("base", baseline);
+  const RunRecord stored_run = store_run("cur", current);
+  CompareOptions options;
+  options.gate["rouge"] = GateRule{.max_drop = 0.0, .test = GateTest::kNone};
+  cli::GateSettings settings;
+  settings.baseline_label = "base";
+  settings.baseline_run_id = "base";
+  std::FILE* console = std::fopen("/dev/null", "w");
+  ASSERT_NE(console, nullptr);
+  cli::GateStep step;
+  ASSERT_TRUE(cli::run_gate_step(store_, stored_run, options, settings, console, &step).is_ok());
+  std::fclose(console);
+  Comparison held = compare_runs(baseline, current, options);
+  held.baseline_run_id = "base";
+  EXPECT_EQ(held.pairing.paired, int64_t(ids.size()));  // every case paired with itself
+  EXPECT_EQ(step.comparison, to_json(held));
+}
+
 }  // namespace
 }  // namespace evalkit
