@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "evalkit/base/byte_words.h"
 #include "evalkit/base/page_allocator.h"
 #include "evalkit/suite/source_record.h"
 #include "evalkit/suite/yaml_block_scanner.h"
@@ -188,13 +189,9 @@ class LibyamlReader {
 
   // Whether the eight bytes at p are ASCII other than a line feed or carriage return.
   static bool plain_ascii8(const char* p) {
-    uint64_t word;
-    std::memcpy(&word, p, sizeof word);
-    constexpr uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr uint64_t kHigh = 0x8080808080808080ULL;
-    const auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-    return ((word & kHigh) | has_zero(word ^ (kOnes * '\n')) | has_zero(word ^ (kOnes * '\r'))) ==
-           0;
+    using namespace byte_words;
+    const uint64_t word = load(p);
+    return (high(word) | equal_to(word, '\n') | equal_to(word, '\r')) == 0;
   }
 
   // libyaml counts columns in characters, yaml-cpp in bytes: the same on a line of ASCII.

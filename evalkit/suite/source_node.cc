@@ -8,6 +8,7 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include "evalkit/base/byte_words.h"
 #include "evalkit/base/json_parse.h"
 #include "evalkit/suite/libyaml_source.h"
 #include "evalkit/suite/source_record.h"
@@ -554,16 +555,9 @@ class JsonSourceReader {
   // Whether the eight bytes at p are all ASCII that a string holds as it is: no quote,
   // backslash, control character or byte of a multi-byte sequence.
   static bool plain_ascii8(const char* p) {
-    uint64_t word;
-    std::memcpy(&word, p, sizeof word);
-    constexpr uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr uint64_t kHigh = 0x8080808080808080ULL;
-    // A byte of a "has zero byte" test is flagged when that byte, or a byte below it, is zero:
-    // a flag anywhere means "look byte by byte", never a missed byte.
-    const auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-    const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
-    return ((word & kHigh) | below_space | has_zero(word ^ (kOnes * '"')) |
-            has_zero(word ^ (kOnes * '\\'))) == 0;
+    using namespace byte_words;
+    const uint64_t word = load(p);
+    return (high(word) | below(word, 0x20) | equal_to(word, '"') | equal_to(word, '\\')) == 0;
   }
 
   static void append_utf8(unsigned code, std::string* out) {

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "evalkit/base/byte_words.h"
+
 namespace evalkit {
 namespace {
 
@@ -54,19 +56,14 @@ class Scanner {
   // they hold neither a line feed nor anything else below a space, nor anything past '~'.
   bool plain_text() const {
     if (text_.empty() || text_.back() != '\n') return false;
-    constexpr uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    using namespace byte_words;
     const char* data = text_.data();
     const size_t size = text_.size();
     size_t at = 0;
     while (at < size) {
       if (at + 8 <= size) {
-        uint64_t word;
-        std::memcpy(&word, data + at, sizeof word);
-        // A byte below 0x20, or of 0x7F and above, is flagged (and maybe one above it).
-        const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
-        const uint64_t past_tilde = (word + kOnes * 0x01) & kHigh;
-        if (((word & kHigh) | below_space | past_tilde) == 0) {
+        const uint64_t word = load(data + at);
+        if ((below(word, 0x20) | del_or_high(word)) == 0) {
           at += 8;
           continue;
         }
@@ -276,24 +273,29 @@ class Scanner {
     emit_end(false);
   }
 
-  // A value on the rest of the line, in a block.
-  void inline_value() {
+  // A quoted value or a flow collection here, read; false for anything else.
+  bool quoted_or_flow() {
     switch (peek()) {
       case '"':
         double_quoted();
-        return;
+        return true;
       case '\'':
         single_quoted();
-        return;
+        return true;
       case '[':
         flow_list();
-        return;
+        return true;
       case '{':
         flow_map();
-        return;
+        return true;
       default:
-        break;
+        return false;
     }
+  }
+
+  // A value on the rest of the line, in a block.
+  void inline_value() {
+    if (quoted_or_flow()) return;
     if (!starts_plain(peek(), peek(1))) refuse();
     const size_t start = at_;
     size_t end = at_;
@@ -322,22 +324,7 @@ class Scanner {
   }
 
   void flow_node() {
-    switch (peek()) {
-      case '"':
-        double_quoted();
-        return;
-      case '\'':
-        single_quoted();
-        return;
-      case '[':
-        flow_list();
-        return;
-      case '{':
-        flow_map();
-        return;
-      default:
-        flow_plain();
-    }
+    if (!quoted_or_flow()) flow_plain();
   }
 
   void flow_list() {
