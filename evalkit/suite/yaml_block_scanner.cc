@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "evalkit/base/byte_words.h"
+#include "evalkit/base/number_text.h"
 
 namespace evalkit {
 namespace {
@@ -373,13 +374,6 @@ class Scanner {
     emit_end(false);
   }
 
-  static int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
   // A double-quoted value on one line, with the escapes that stand for ASCII.
   void double_quoted() {
     const size_t start = at_;
@@ -414,7 +408,7 @@ class Scanner {
         case 'u': {
           int code = 0;
           for (int i = 0; i < 4; ++i) {
-            const int digit = hex_digit(peek());
+            const int digit = hex_digit_value(peek());
             if (digit < 0) refuse();
             code = code * 16 + digit;
             ++at_;

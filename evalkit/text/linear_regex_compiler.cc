@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "evalkit/base/number_text.h"
 #include "evalkit/text/utf8.h"
 
 namespace evalkit {
@@ -90,13 +91,6 @@ void normalize(std::vector<ClassRange>* ranges) {
     }
   }
   ranges->swap(merged);
-}
-
-int hex_value(char32_t c) {
-  if (c >= '0' && c <= '9') return int(c - '0');
-  if (c >= 'a' && c <= 'f') return int(c - 'a' + 10);
-  if (c >= 'A' && c <= 'F') return int(c - 'A' + 10);
-  return -1;
 }
 
 }  // namespace
@@ -297,8 +291,8 @@ class RegexCompiler {
   bool read_hex4(size_t from, char32_t* value) const {
     *value = 0;
     for (size_t i = 0; i < 4; ++i) {
-      if (from + i >= text_.size() || hex_value(text_[from + i]) < 0) return false;
-      *value = *value * 16 + char32_t(hex_value(text_[from + i]));
+      if (from + i >= text_.size() || hex_digit_value(text_[from + i]) < 0) return false;
+      *value = *value * 16 + char32_t(hex_digit_value(text_[from + i]));
     }
     return true;
   }
@@ -378,9 +372,10 @@ class RegexCompiler {
         fail("'\\c' needs a letter");
         return nullptr;
       case 'x': {
-        if (at_ + 1 < text_.size() && hex_value(text_[at_]) >= 0 &&
-            hex_value(text_[at_ + 1]) >= 0) {
-          const char32_t value = char32_t(hex_value(text_[at_]) * 16 + hex_value(text_[at_ + 1]));
+        if (at_ + 1 < text_.size() && hex_digit_value(text_[at_]) >= 0 &&
+            hex_digit_value(text_[at_ + 1]) >= 0) {
+          const char32_t value =
+              char32_t(hex_digit_value(text_[at_]) * 16 + hex_digit_value(text_[at_ + 1]));
           at_ += 2;
           return literal(value);
         }
@@ -392,8 +387,8 @@ class RegexCompiler {
           ++at_;
           char32_t value = 0;
           size_t digits = 0;
-          while (more() && hex_value(peek()) >= 0 && digits < 8) {
-            value = value * 16 + char32_t(hex_value(peek()));
+          while (more() && hex_digit_value(peek()) >= 0 && digits < 8) {
+            value = value * 16 + char32_t(hex_digit_value(peek()));
             ++at_;
             ++digits;
           }
