@@ -483,12 +483,15 @@ Comparison compare_pairs(CasePairs pairs, const CompareOptions& options) {
   }
   const size_t pooled_count = pending.size();
 
-  // The paired rows of each (prompt, provider) cell, the cells in that order.
-  std::vector<uint32_t> cell_pairs_count(pairs.cells.size(), 0);
-  for (const uint32_t row : all_pairs) ++cell_pairs_count[pairs.cell[row]];
+  // The paired rows of each (prompt, provider) cell, in the run's order (when there are
+  // several cells), and the cells that have some, by (prompt, provider).
+  std::vector<std::vector<uint32_t>> cell_rows(pairs.cells.size());
+  if (pairs.cells.size() > 1) {
+    for (const uint32_t row : all_pairs) cell_rows[pairs.cell[row]].push_back(row);
+  }
   std::vector<uint32_t> cells_in_order;
   for (uint32_t c = 0; c < pairs.cells.size(); ++c) {
-    if (cell_pairs_count[c] > 0) cells_in_order.push_back(c);
+    if (!cell_rows[c].empty()) cells_in_order.push_back(c);
   }
   std::sort(cells_in_order.begin(), cells_in_order.end(), [&](uint32_t x, uint32_t y) {
     const PairCell& a = pairs.cells[x];
@@ -502,16 +505,12 @@ Comparison compare_pairs(CasePairs pairs, const CompareOptions& options) {
       c.prompt_id = pairs.cells[cell].prompt_id;
       c.provider_id = pairs.cells[cell].provider_id;
       c.baseline_prompt_id = pairs.cells[cell].baseline_prompt_id;
-      c.paired = static_cast<int64_t>(cell_pairs_count[cell]);
+      c.paired = static_cast<int64_t>(cell_rows[cell].size());
       c.metrics.reserve(metric_names.size() + 1);
     }
     size_t k = 0;
     for (const uint32_t cell : cells_in_order) {
-      std::vector<uint32_t> cell_pairs;
-      cell_pairs.reserve(cell_pairs_count[cell]);
-      for (const uint32_t row : all_pairs) {
-        if (pairs.cell[row] == cell) cell_pairs.push_back(row);
-      }
+      const std::vector<uint32_t>& cell_pairs = cell_rows[cell];
       CellComparison& c = comparison.cells[k++];
       c.metrics.emplace_back();
       add(kPassRateMetric, pass_series(pairs, cell_pairs), &c.metrics.back());

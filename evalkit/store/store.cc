@@ -625,6 +625,40 @@ Status Store::for_each_trial(const std::string& run_id, size_t batch_size,
       visit);
 }
 
+namespace {
+
+// What the gate reads of a trial, from columns 1 to 13: case_id, prompt_id, provider_id,
+// repeat, error, error_kind, latency_s, duration_s, prompt_tokens, completion_tokens,
+// cost_usd, pass, weighted_score.
+void read_trial_outcome(const Statement& t, TrialResult* r) {
+  r->key = {t.text(1), t.text(2), t.text(3), int(t.integer(4))};
+  r->error = t.text(5);
+  r->error_kind = t.text(6);
+  r->answer.latency_s = t.real(7);
+  r->duration_s = t.real(8);
+  r->prompt_tokens = t.integer(9);
+  r->completion_tokens = t.integer(10);
+  r->answer.prompt_tokens = r->prompt_tokens;
+  r->answer.completion_tokens = r->completion_tokens;
+  r->cost_usd = t.real(11);
+  r->pass = t.integer(12) != 0;
+  r->weighted_score = t.real(13);
+}
+
+// What the gate reads of a score, from seven columns starting at `first`: name, type, value,
+// pass, error, signature, weight.
+void read_score_outcome(const Statement& s, int first, Score* score) {
+  score->name = s.text(first);
+  score->type = s.text(first + 1);
+  score->value = s.real(first + 2);
+  score->pass = s.integer(first + 3) != 0;
+  score->error = s.integer(first + 4) != 0;
+  score->signature = s.text(first + 5);
+  score->weight = s.real(first + 6);
+}
+
+}  // namespace
+
 Status Store::for_each_trial_outcome(const std::string& run_id, size_t batch_size,
                                      const std::function<Status(const TrialResult&)>& visit) {
   return read_trial_batches(
@@ -636,29 +670,7 @@ Status Store::for_each_trial_outcome(const std::string& run_id, size_t batch_siz
       "SELECT trial_index, name, type, value, pass, error, signature, weight "
       "FROM scores WHERE run_id=? AND trial_index BETWEEN ? AND ? "
       "ORDER BY trial_index, position",
-      [](const Statement& t, TrialResult* r) {
-        r->key = {t.text(1), t.text(2), t.text(3), int(t.integer(4))};
-        r->error = t.text(5);
-        r->error_kind = t.text(6);
-        r->answer.latency_s = t.real(7);
-        r->duration_s = t.real(8);
-        r->prompt_tokens = t.integer(9);
-        r->completion_tokens = t.integer(10);
-        r->answer.prompt_tokens = r->prompt_tokens;
-        r->answer.completion_tokens = r->completion_tokens;
-        r->cost_usd = t.real(11);
-        r->pass = t.integer(12) != 0;
-        r->weighted_score = t.real(13);
-      },
-      [](const Statement& s, Score* score) {
-        score->name = s.text(1);
-        score->type = s.text(2);
-        score->value = s.real(3);
-        score->pass = s.integer(4) != 0;
-        score->error = s.integer(5) != 0;
-        score->signature = s.text(6);
-        score->weight = s.real(7);
-      },
+      read_trial_outcome, [](const Statement& s, Score* score) { read_score_outcome(s, 1, score); },
       visit);
 }
 
@@ -685,28 +697,10 @@ Status Store::for_each_trial_outcome_by_key(
       trial = TrialResult{};
       holding = true;
       trial.index = index;
-      trial.key = {s.text(1), s.text(2), s.text(3), int(s.integer(4))};
-      trial.error = s.text(5);
-      trial.error_kind = s.text(6);
-      trial.answer.latency_s = s.real(7);
-      trial.duration_s = s.real(8);
-      trial.prompt_tokens = s.integer(9);
-      trial.completion_tokens = s.integer(10);
-      trial.answer.prompt_tokens = trial.prompt_tokens;
-      trial.answer.completion_tokens = trial.completion_tokens;
-      trial.cost_usd = s.real(11);
-      trial.pass = s.integer(12) != 0;
-      trial.weighted_score = s.real(13);
+      read_trial_outcome(s, &trial);
     }
     if (sqlite3_column_type(s.handle(), 14) == SQLITE_NULL) continue;  // no score
-    Score& score = trial.scores.emplace_back();
-    score.name = s.text(15);
-    score.type = s.text(16);
-    score.value = s.real(17);
-    score.pass = s.integer(18) != 0;
-    score.error = s.integer(19) != 0;
-    score.signature = s.text(20);
-    score.weight = s.real(21);
+    read_score_outcome(s, 15, &trial.scores.emplace_back());
   }
   if (rc != SQLITE_DONE) return Status::error("database: " + s.error());
   if (holding) return visit(trial);

@@ -73,6 +73,20 @@ class StoredGateTest : public ::testing::Test {
     return loaded;
   }
 
+  // The gate as the CLI runs it on a stored run, its console thrown away.
+  cli::GateStep gate_step(const RunRecord& run, const CompareOptions& options,
+                          const cli::GateSettings& settings) {
+    cli::GateStep step;
+    std::FILE* console = std::fopen("/dev/null", "w");
+    if (console == nullptr) {
+      ADD_FAILURE() << "cannot open /dev/null";
+      return step;
+    }
+    EXPECT_TRUE(cli::run_gate_step(store_, run, options, settings, console, &step).is_ok());
+    std::fclose(console);
+    return step;
+  }
+
   std::string dir_;
   Store store_;
 };
@@ -150,11 +164,7 @@ TEST_F(StoredGateTest, TheGateFromTheStoreIsTheComparisonOfTheTrials) {
   settings.baseline_run_id = "base";
   settings.min_paired = 0.5;
   settings.allow_signature_mismatch = true;
-  std::FILE* console = std::fopen("/dev/null", "w");
-  ASSERT_NE(console, nullptr);
-  cli::GateStep step;
-  ASSERT_TRUE(cli::run_gate_step(store_, run, options, settings, console, &step).is_ok());
-  std::fclose(console);
+  const cli::GateStep step = gate_step(run, options, settings);
 
   CompareOptions held_options = options;
   held_options.min_paired = 0.5;
@@ -222,11 +232,7 @@ TEST_F(StoredGateTest, CellsRenamesAndSignaturesFromTheStoreAreThoseOfTheTrials)
     settings.min_paired = 0.5;
     settings.allow_signature_mismatch = allow;
     settings.prompt_pairs["v1"] = "v2";
-    std::FILE* console = std::fopen("/dev/null", "w");
-    ASSERT_NE(console, nullptr);
-    cli::GateStep step;
-    ASSERT_TRUE(cli::run_gate_step(store_, run, options, settings, console, &step).is_ok());
-    std::fclose(console);
+    const cli::GateStep step = gate_step(run, options, settings);
 
     CompareOptions held_options = options;
     held_options.min_paired = 0.5;
@@ -279,11 +285,7 @@ TEST_F(StoredGateTest, CaseIdsOfAnyBytesPairAsInMemory) {
   cli::GateSettings settings;
   settings.baseline_label = "base";
   settings.baseline_run_id = "base";
-  std::FILE* console = std::fopen("/dev/null", "w");
-  ASSERT_NE(console, nullptr);
-  cli::GateStep step;
-  ASSERT_TRUE(cli::run_gate_step(store_, stored_run, options, settings, console, &step).is_ok());
-  std::fclose(console);
+  const cli::GateStep step = gate_step(stored_run, options, settings);
   Comparison held = compare_runs(baseline, current, options);
   held.baseline_run_id = "base";
   EXPECT_EQ(held.pairing.paired, int64_t(ids.size()));  // every case paired with itself
