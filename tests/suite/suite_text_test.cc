@@ -163,6 +163,33 @@ TEST(SuiteTextTest, AnErrorInTheLastCaseOfALargeYamlSuiteNamesItsPlace) {
   EXPECT_EQ(error.rfind("broken.yaml:" + std::to_string(8 + 4 * cases) + ":", 0), 0u) << error;
 }
 
+TEST(SuiteTextTest, HostileValuesInALateYamlCaseAreRefusedAtTheirPlace) {
+  SuiteFixture fixture("suite-text-yaml-hostile");
+  const int cases = 3000;
+  const int line = 8 + 4 * cases;  // the last case's second line
+  // 100,000 nested flow lists in one value: refused by the nesting bound, not a crash.
+  fixture.write("deep.yaml", big_yaml_suite(cases, "  - id: last\n    vars: {question: " +
+                                                       std::string(100000, '[') +
+                                                       std::string(100000, ']') + "}\n"));
+  const std::string deep = fixture.error("deep.yaml");
+  EXPECT_EQ(deep.rfind("deep.yaml:", 0), 0u) << deep.substr(0, 200);
+  // Bytes that are not UTF-8 in a late case: refused at the place of the first one.
+  fixture.write("bytes.yaml",
+                big_yaml_suite(cases, "  - id: last\n    vars: {question: \"a\xff\xfe" "b\"}\n"));
+  const std::string bytes = fixture.error("bytes.yaml");
+  EXPECT_EQ(bytes.rfind("bytes.yaml:" + std::to_string(line) + ":", 0), 0u) << bytes;
+  EXPECT_NE(bytes.find("UTF-8"), std::string::npos) << bytes;
+  // A megabyte-long value and quotes in a case id are data, read whole.
+  fixture.write("long.yaml", big_yaml_suite(cases, "  - id: \"it's \\\"quoted\\\"\"\n"
+                                                   "    vars: {question: " +
+                                                       std::string(1 << 20, 'x') +
+                                                       "}\n    expected: A\n"));
+  Suite suite;
+  ASSERT_TRUE(fixture.load("long.yaml", &suite));
+  EXPECT_EQ(suite.inline_cases.back().id, "it's \"quoted\"");
+  EXPECT_EQ(suite.inline_cases.back().vars["question"], std::string(1 << 20, 'x'));
+}
+
 TEST(SuiteTextTest, AliasesAcrossYamlCasesStillResolve) {
   SuiteFixture fixture("suite-text-yaml-alias");
   const std::string head =
